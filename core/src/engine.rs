@@ -1,0 +1,662 @@
+//! The pricing engine: one offer over hourly usage, streamed in time order.
+//!
+//! [`Pricer`] keeps state per cell (streaks, period accumulators) and per
+//! hour (the commitment's draw order), never per record, so a year of usage
+//! or a book of customers prices in bounded memory. [`price`] drives it from
+//! a dense [`UsageSeries`].
+//!
+//! Money is rounded only when a period's lines are written (section 7).
+
+use rust_decimal::Decimal;
+
+use crate::bill::{Bill, CellStats, CommitmentState, Line, LineKind, PeriodBill};
+use crate::error::{Error, Origin, Result, UsageIssue};
+use crate::matrix::{CellId, FeeSchedule, Matrix};
+use crate::num::{self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units};
+use crate::offer::{Channel, DealTerms, Offer, OfferKind, Payment};
+use crate::time::{Hour, Period};
+use crate::usage::{HourRecord, UsageSeries};
+
+/// Prices an offer over dense usage.
+///
+/// ```
+/// use unitcalc_core::{engine, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = m.cell("capacity", "azure", "hot").unwrap();
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(cell, vec!["200".parse().unwrap(); term.hours()]);
+/// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0.20".parse().unwrap() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let bill = engine::price(&m, &terms, &offer, &usage).unwrap();
+/// assert_eq!(bill.total.to_string(), "223.20"); // worked example A
+/// ```
+pub fn price(matrix: &Matrix, terms: &DealTerms, offer: &Offer, usage: &UsageSeries) -> Result<Bill> {
+    price_records(matrix, terms, offer, usage.records(), "usage")
+}
+
+/// Prices an offer over records in time order; `source` names them in errors.
+pub fn price_records(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    records: impl IntoIterator<Item = HourRecord>,
+    source: &str,
+) -> Result<Bill> {
+    let mut p = Pricer::new(matrix, terms, offer)?;
+    for r in records {
+        p.push(r.hour, r.cell, r.quantity).map_err(|e| Error::usage(Origin::file(source), e))?;
+    }
+    p.finish()
+}
+
+/// Accumulators for one cell over one period.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    touched: bool,
+    quantity_hours: Decimal,
+    peak: Decimal,
+    tolerated: u32,
+    charged: u32,
+    /// Σ usage over charged hours (excess = this − charged × E).
+    charged_usage: Decimal,
+    /// Commitment: units drawn from the bucket.
+    drawn: Decimal,
+    /// Commitment: units beyond the bucket.
+    overage: Decimal,
+}
+
+#[derive(Debug, Clone)]
+struct CellState {
+    /// Units per quantity-hour; `None` when not offered.
+    rate: Option<Rate>,
+    /// Entitlement E (0 when none).
+    entitlement: Decimal,
+    has_entitlement: bool,
+    /// E × (1 + b).
+    band: Decimal,
+    streak: u32,
+    last_hour: i64,
+    period: Acc,
+    term: TermAcc,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TermAcc {
+    touched: bool,
+    quantity_hours: Decimal,
+    units: Decimal,
+    peak: Decimal,
+    tolerated: u32,
+    charged: u32,
+    charged_quantity_hours: Decimal,
+    drawn: Decimal,
+    overage: Decimal,
+}
+
+#[derive(Debug, Clone)]
+struct Bucket {
+    balance: Decimal,
+    exhausted_at: Option<Hour>,
+}
+
+/// Streaming pricer for one offer. Push records in time order (hours never
+/// go back; within an hour any order), then [`Pricer::finish`].
+///
+/// ```
+/// use unitcalc_core::{engine::Pricer, matrix_toml, offer::*, time::*};
+/// let m = matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let terms = DealTerms { term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(), channel: Channel::Direct };
+/// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+/// let mut p = Pricer::new(&m, &terms, &offer).unwrap();
+/// let cell = m.cell("capacity", "on-prem", "hot").unwrap();
+/// p.push(Hour::parse_rfc3339("2026-03-01T00:00:00Z").unwrap(), cell, "1000".parse().unwrap()).unwrap();
+/// assert_eq!(p.finish().unwrap().total.to_string(), "1.50");
+/// ```
+#[derive(Debug)]
+pub struct Pricer<'a> {
+    matrix: &'a Matrix,
+    terms: &'a DealTerms,
+    offer: &'a Offer,
+    scale: u32,
+    mode: RoundingMode,
+    periods: Vec<Period>,
+    current: usize,
+    term_start: Hour,
+    term_end: Hour,
+    latest: Option<Hour>,
+    cells: Vec<CellState>,
+    /// Cells with any state this term (usage or entitlement), dense indices.
+    active: Vec<usize>,
+    /// PAYG price per unit, or overage price (fixed capacity).
+    unit_price: Price,
+    grace: u32,
+    bucket: Option<Bucket>,
+    /// Commitment: this hour's records, drawn in matrix order when the hour closes.
+    hour_buf: Vec<(usize, Decimal)>,
+    fee_schedule: Option<&'a FeeSchedule>,
+    out: Vec<PeriodBill>,
+    /// Upfront fixed fee: Σ F × h_k / mh_k, exact.
+    upfront_fee: Fraction,
+}
+
+fn offer_err(offer: &Offer, message: impl Into<String>) -> Error {
+    Error::Offer { offer: offer.name.clone(), message: message.into() }
+}
+
+fn overflow(offer: &Offer) -> impl Fn(Overflow) -> Error + '_ {
+    move |source| Error::Overflow { context: format!("pricing offer `{}`", offer.name), source }
+}
+
+impl<'a> Pricer<'a> {
+    /// Validates the offer against the matrix and sets up state.
+    pub fn new(matrix: &'a Matrix, terms: &'a DealTerms, offer: &'a Offer) -> Result<Pricer<'a>> {
+        let ov = overflow(offer);
+        let mut cells: Vec<CellState> = matrix
+            .cells()
+            .map(|c| CellState {
+                rate: matrix.cell_rate(c),
+                entitlement: Decimal::ZERO,
+                has_entitlement: false,
+                band: Decimal::ZERO,
+                streak: 0,
+                last_hour: i64::MIN,
+                period: Acc::default(),
+                term: TermAcc::default(),
+            })
+            .collect();
+        let nonneg = |v: Decimal, what: &str| {
+            if v.is_sign_negative() && !v.is_zero() {
+                Err(offer_err(offer, format!("{what} {v} is negative")))
+            } else {
+                Ok(())
+            }
+        };
+        let mut unit_price = matrix.list_price;
+        let mut grace = 0;
+        let mut bucket = None;
+        let mut active = Vec::new();
+        match &offer.kind {
+            OfferKind::PayAsYouGo(p) => {
+                nonneg(p.discount.get(), "discount")?;
+                if p.discount.get() > Decimal::ONE {
+                    return Err(offer_err(offer, format!("discount {} is above 1", p.discount)));
+                }
+                unit_price = matrix.list_price.discounted(p.discount).map_err(&ov)?;
+            }
+            OfferKind::FixedCapacity(f) => {
+                nonneg(f.monthly_fee.get(), "monthly fee")?;
+                nonneg(f.overage.tolerance.get(), "tolerance band")?;
+                if let Some(p) = f.overage.price {
+                    nonneg(p.get(), "overage price")?;
+                    unit_price = p;
+                }
+                grace = f.overage.grace_hours;
+                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band").map_err(&ov)?;
+                for e in &f.entitlements {
+                    let i = matrix.cell_index(e.cell);
+                    let name = matrix.cell_name(e.cell);
+                    let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
+                    let Some(st) = st else {
+                        return Err(offer_err(offer, format!("entitlement cell {name} is not in the matrix")));
+                    };
+                    if st.rate.is_none() {
+                        return Err(offer_err(offer, format!("entitlement cell {name} is not offered in this matrix")));
+                    }
+                    if st.has_entitlement {
+                        return Err(offer_err(offer, format!("cell {name} has two entitlements")));
+                    }
+                    if e.quantity.get() <= Decimal::ZERO {
+                        return Err(offer_err(offer, format!("entitlement {} in {name} must be above zero", e.quantity)));
+                    }
+                    st.has_entitlement = true;
+                    st.entitlement = e.quantity.get();
+                    st.band = num::mul(e.quantity.get(), widen, "tolerance band").map_err(&ov)?;
+                    active.push(i);
+                }
+            }
+            OfferKind::Commitment(c) => {
+                if c.units.get() <= Decimal::ZERO {
+                    return Err(offer_err(offer, format!("committed units {} must be above zero", c.units)));
+                }
+                nonneg(c.price.get(), "commit price")?;
+                let overage_price = c.overage_price.unwrap_or(matrix.list_price);
+                nonneg(overage_price.get(), "overage price")?;
+                unit_price = overage_price;
+                bucket = Some(Bucket { balance: c.units.get(), exhausted_at: None });
+            }
+        }
+        let fee_schedule = match &terms.channel {
+            Channel::Direct => None,
+            Channel::Marketplace(env) => Some(matrix.marketplace(env).ok_or_else(|| {
+                offer_err(offer, format!("channel `{env}` is not a marketplace environment of matrix {}", matrix.name))
+            })?),
+        };
+        let term = terms.term;
+        Ok(Pricer {
+            matrix,
+            terms,
+            offer,
+            scale: matrix.currency.minor_units,
+            mode: matrix.rounding,
+            periods: term.periods(),
+            current: 0,
+            term_start: term.start_hour(),
+            term_end: term.end_hour(),
+            latest: None,
+            cells,
+            active,
+            unit_price,
+            grace,
+            bucket,
+            hour_buf: Vec::new(),
+            fee_schedule,
+            out: Vec::new(),
+            upfront_fee: Fraction::ZERO,
+        })
+    }
+
+    /// Adds one hour record. Hours must not go back; a second record for the
+    /// same hour and cell, an hour outside the term, a negative quantity or a
+    /// not-offered cell is refused.
+    #[inline]
+    pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
+        if hour < self.term_start || hour >= self.term_end {
+            return Err(UsageIssue::OutsideTerm { hour, start: self.term_start, end: self.term_end });
+        }
+        match self.latest {
+            Some(prev) if hour < prev => return Err(UsageIssue::NotInTimeOrder { hour, previous: prev }),
+            Some(prev) if hour == prev => {}
+            _ => {
+                self.flush_hour()?;
+                self.latest = Some(hour);
+                while self.periods.get(self.current).is_some_and(|p| hour >= p.end) {
+                    self.close_period()?;
+                }
+            }
+        }
+        let q = quantity.get();
+        if q.is_sign_negative() && !q.is_zero() {
+            return Err(UsageIssue::NegativeQuantity(quantity.to_string()));
+        }
+        let i = self.matrix.cell_index(cell);
+        let grace = self.grace;
+        let commitment = self.bucket.is_some();
+        let in_range = self.matrix.contains(cell);
+        let Some(st) = self.cells.get_mut(i).filter(|s| in_range && s.rate.is_some()) else {
+            return Err(UsageIssue::NotOffered(self.matrix.cell_name(cell).to_string()));
+        };
+        if st.last_hour == hour.0 {
+            return Err(UsageIssue::Duplicate { hour, cell: self.matrix.cell_name(cell).to_string() });
+        }
+        if st.last_hour != hour.0 - 1 {
+            // The previous hour was absent: usage 0, the streak resets.
+            st.streak = 0;
+        }
+        st.last_hour = hour.0;
+        if !st.term.touched && !st.has_entitlement {
+            self.active.push(i);
+        }
+        st.term.touched = true;
+        let acc = &mut st.period;
+        acc.touched = true;
+        acc.quantity_hours = num::add(acc.quantity_hours, q, "quantity-hours")?;
+        if q > acc.peak {
+            acc.peak = q;
+        }
+        // Section 5, the overage rule. With no entitlement E = 0.
+        if q > st.entitlement {
+            st.streak = st.streak.saturating_add(1);
+            if q <= st.band && st.streak <= grace {
+                acc.tolerated += 1;
+            } else {
+                acc.charged += 1;
+                acc.charged_usage = num::add(acc.charged_usage, q, "charged usage")?;
+            }
+        } else {
+            st.streak = 0;
+        }
+        if commitment {
+            self.hour_buf.push((i, q));
+        }
+        Ok(())
+    }
+
+    /// Commitment: draws this hour's records from the bucket in matrix order.
+    fn flush_hour(&mut self) -> Result<(), UsageIssue> {
+        let Some(bucket) = self.bucket.as_mut() else { return Ok(()) };
+        if self.hour_buf.is_empty() {
+            return Ok(());
+        }
+        self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
+        for &(i, q) in &self.hour_buf {
+            let st = &mut self.cells[i];
+            let rate = st.rate.map_or(Decimal::ZERO, Rate::get);
+            let units = num::mul(q, rate, "units")?;
+            if units <= bucket.balance {
+                bucket.balance -= units;
+                st.period.drawn = num::add(st.period.drawn, units, "drawn units")?;
+            } else {
+                let over = units - bucket.balance;
+                st.period.drawn = num::add(st.period.drawn, bucket.balance, "drawn units")?;
+                st.period.overage = num::add(st.period.overage, over, "overage units")?;
+                bucket.balance = Decimal::ZERO;
+            }
+            if bucket.balance.is_zero() && bucket.exhausted_at.is_none() {
+                bucket.exhausted_at = self.latest;
+            }
+        }
+        self.hour_buf.clear();
+        Ok(())
+    }
+
+    fn round(&self, m: Money) -> Money {
+        m.round(self.scale, self.mode)
+    }
+
+    /// Writes the current period's lines and per-cell figures.
+    fn close_period(&mut self) -> Result<(), UsageIssue> {
+        let Some(&period) = self.periods.get(self.current) else { return Ok(()) };
+        let k = self.current;
+        let last = k + 1 == self.periods.len();
+        let hours = Decimal::from(period.hours());
+        let mut lines = Vec::new();
+        let offer = self.offer;
+        let matrix = self.matrix;
+        let (scale, mode) = (self.scale, self.mode);
+        // Fixed lines first: fee, commitment, installment.
+        match &offer.kind {
+            OfferKind::PayAsYouGo(_) => {}
+            OfferKind::FixedCapacity(f) => {
+                let share = Fraction::new(
+                    num::mul(f.monthly_fee.get(), hours, "prorated fee")?,
+                    u64::from(period.month_hours),
+                )
+                .unwrap_or(Fraction::ZERO);
+                match f.payment {
+                    Payment::Monthly => lines.push(Line {
+                        kind: LineKind::Fee,
+                        description: if period.is_partial() {
+                            format!("Monthly fee, {} of {} hours", period.hours(), period.month_hours)
+                        } else {
+                            "Monthly fee".to_string()
+                        },
+                        cell: None,
+                        quantity_hours: None,
+                        units: None,
+                        unit_price: None,
+                        amount: share.round(scale, mode)?,
+                    }),
+                    Payment::Upfront if k == 0 => {
+                        let mut total = Fraction::ZERO;
+                        for p in &self.periods {
+                            let amt = num::mul(f.monthly_fee.get(), Decimal::from(p.hours()), "upfront fee")?;
+                            total = total.checked_add(Fraction::new(amt, u64::from(p.month_hours)).unwrap_or(Fraction::ZERO))?;
+                        }
+                        self.upfront_fee = total;
+                        lines.push(Line {
+                            kind: LineKind::Fee,
+                            description: format!("Upfront fee, {} months", self.terms.term.months),
+                            cell: None,
+                            quantity_hours: None,
+                            units: None,
+                            unit_price: None,
+                            amount: total.round(scale, mode)?,
+                        });
+                    }
+                    Payment::Upfront => {}
+                }
+            }
+            OfferKind::Commitment(c) => {
+                let commit = self.round(c.units.at(c.price)?);
+                match c.payment {
+                    Payment::Upfront if k == 0 => lines.push(Line {
+                        kind: LineKind::Commitment,
+                        description: format!("Commitment, {} units at {}", c.units, c.price),
+                        cell: None,
+                        quantity_hours: None,
+                        units: Some(c.units),
+                        unit_price: Some(c.price),
+                        amount: commit,
+                    }),
+                    Payment::Upfront => {}
+                    Payment::Monthly => {
+                        let amount = if last {
+                            let earlier = self.out.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Installment);
+                            let mut paid = Money::ZERO;
+                            for l in earlier {
+                                paid = paid.checked_add(l.amount)?;
+                            }
+                            commit.checked_sub(paid)?
+                        } else {
+                            let term_hours = self.terms.term.hours() as u64;
+                            Fraction::new(num::mul(commit.get(), hours, "installment")?, term_hours)
+                                .unwrap_or(Fraction::ZERO)
+                                .round(scale, mode)?
+                        };
+                        lines.push(Line {
+                            kind: LineKind::Installment,
+                            description: format!("Installment {} of {}", k + 1, self.periods.len()),
+                            cell: None,
+                            quantity_hours: None,
+                            units: None,
+                            unit_price: None,
+                            amount,
+                        });
+                    }
+                }
+            }
+        }
+        // Per-cell consumption and overage lines, matrix order.
+        self.active.sort_unstable();
+        let mut stats = Vec::with_capacity(self.active.len());
+        for &i in &self.active {
+            let cell = matrix.cell_at(i);
+            let st = &mut self.cells[i];
+            let acc = std::mem::take(&mut st.period);
+            let rate = st.rate.unwrap_or_default();
+            let units = Quantity(acc.quantity_hours).units_at(rate)?;
+            let name = matrix.cell_name(cell);
+            let charged_qh = num::sub(
+                acc.charged_usage,
+                num::mul(st.entitlement, Decimal::from(acc.charged), "charged quantity-hours")?,
+                "charged quantity-hours",
+            )?;
+            let (overage_units, drawn) = match &offer.kind {
+                OfferKind::PayAsYouGo(_) => {
+                    if acc.touched {
+                        lines.push(Line {
+                            kind: LineKind::PayAsYouGo,
+                            description: format!("Usage {name}"),
+                            cell: Some(name.clone()),
+                            quantity_hours: Some(Quantity(acc.quantity_hours)),
+                            units: Some(units),
+                            unit_price: Some(self.unit_price),
+                            amount: units.at(self.unit_price)?.round(scale, mode),
+                        });
+                    }
+                    (Units::ZERO, None)
+                }
+                OfferKind::FixedCapacity(_) => {
+                    let ou = Quantity(charged_qh).units_at(rate)?;
+                    if acc.charged > 0 {
+                        lines.push(Line {
+                            kind: LineKind::Overage,
+                            description: format!("Overage {name}, {} charged hours", acc.charged),
+                            cell: Some(name.clone()),
+                            quantity_hours: Some(Quantity(charged_qh)),
+                            units: Some(ou),
+                            unit_price: Some(self.unit_price),
+                            amount: ou.at(self.unit_price)?.round(scale, mode),
+                        });
+                    }
+                    (ou, None)
+                }
+                OfferKind::Commitment(_) => {
+                    let ou = Units(acc.overage);
+                    if !acc.overage.is_zero() {
+                        lines.push(Line {
+                            kind: LineKind::Overage,
+                            description: format!("Overage {name}, beyond the commitment"),
+                            cell: Some(name.clone()),
+                            quantity_hours: None,
+                            units: Some(ou),
+                            unit_price: Some(self.unit_price),
+                            amount: ou.at(self.unit_price)?.round(scale, mode),
+                        });
+                    }
+                    (ou, Some(Units(acc.drawn)))
+                }
+            };
+            let average = acc.quantity_hours.checked_div(hours).unwrap_or_default();
+            let utilization = if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None };
+            let t = &mut st.term;
+            t.quantity_hours = num::add(t.quantity_hours, acc.quantity_hours, "quantity-hours")?;
+            t.units = num::add(t.units, units.get(), "units")?;
+            t.peak = t.peak.max(acc.peak);
+            t.tolerated += acc.tolerated;
+            t.charged += acc.charged;
+            t.charged_quantity_hours = num::add(t.charged_quantity_hours, charged_qh, "charged quantity-hours")?;
+            t.drawn = num::add(t.drawn, acc.drawn, "drawn units")?;
+            t.overage = num::add(t.overage, overage_units.get(), "overage units")?;
+            stats.push(CellStats {
+                cell: name,
+                entitlement: st.has_entitlement.then_some(Quantity(st.entitlement)),
+                quantity_hours: Quantity(acc.quantity_hours),
+                units,
+                peak: Quantity(acc.peak),
+                average: Quantity(average),
+                utilization,
+                tolerated_hours: acc.tolerated,
+                charged_hours: acc.charged,
+                charged_quantity_hours: Quantity(charged_qh),
+                drawn_units: drawn,
+                overage_units,
+            });
+        }
+        let mut total = Money(Decimal::ZERO).round(scale, mode);
+        for l in &lines {
+            total = total.checked_add(l.amount)?;
+        }
+        self.out.push(PeriodBill {
+            label: period.label(),
+            start: period.start,
+            end: period.end,
+            hours: period.hours(),
+            month_hours: period.month_hours,
+            partial: period.is_partial(),
+            lines,
+            total,
+            marketplace_fee: Money::ZERO,
+            net_revenue: total,
+            cells: stats,
+        });
+        self.current += 1;
+        Ok(())
+    }
+
+    /// Closes every remaining period and returns the bill.
+    pub fn finish(mut self) -> Result<Bill> {
+        let ctx = |e: UsageIssue| match e {
+            UsageIssue::Overflow(source) => {
+                Error::Overflow { context: format!("pricing offer `{}`", self.offer.name), source }
+            }
+            other => Error::usage(Origin::file("usage"), other),
+        };
+        self.flush_hour().map_err(ctx)?;
+        while self.current < self.periods.len() {
+            self.close_period().map_err(ctx)?;
+        }
+        let ov = overflow(self.offer);
+        let (scale, mode) = (self.scale, self.mode);
+        let zero = Money::ZERO.round(scale, mode);
+        let mut total = zero;
+        for p in &self.out {
+            total = total.checked_add(p.total).map_err(&ov)?;
+        }
+        let rate = self.fee_schedule.map_or(Ratio::ZERO, |s| s.rate_for(total));
+        let mut fee_sum = zero;
+        for p in &mut self.out {
+            p.marketplace_fee = p.total.times(rate).map_err(&ov)?.round(scale, mode);
+            p.net_revenue = p.total.checked_sub(p.marketplace_fee).map_err(&ov)?;
+            fee_sum = fee_sum.checked_add(p.marketplace_fee).map_err(&ov)?;
+        }
+        let term_hours = Decimal::from(self.terms.term.hours() as u64);
+        let mut cells = Vec::new();
+        let mut consumed = Decimal::ZERO;
+        for &i in &self.active {
+            let st = &self.cells[i];
+            let t = &st.term;
+            consumed = num::add(consumed, t.units, "units consumed").map_err(&ov)?;
+            let average = t.quantity_hours.checked_div(term_hours).unwrap_or_default();
+            cells.push(CellStats {
+                cell: self.matrix.cell_name(self.matrix.cell_at(i)),
+                entitlement: st.has_entitlement.then_some(Quantity(st.entitlement)),
+                quantity_hours: Quantity(t.quantity_hours),
+                units: Units(t.units),
+                peak: Quantity(t.peak),
+                average: Quantity(average),
+                utilization: if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None },
+                tolerated_hours: t.tolerated,
+                charged_hours: t.charged,
+                charged_quantity_hours: Quantity(t.charged_quantity_hours),
+                drawn_units: self.bucket.is_some().then_some(Units(t.drawn)),
+                overage_units: Units(t.overage),
+            });
+        }
+        let commitment = match (&self.offer.kind, &self.bucket) {
+            (OfferKind::Commitment(c), Some(b)) => {
+                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn"));
+                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.overage_units.get(), "overage"));
+                Some(CommitmentState {
+                    units_purchased: c.units,
+                    commit_price: c.price,
+                    commitment_amount: c.units.at(c.price).map_err(&ov)?.round(scale, mode),
+                    units_consumed: Units(consumed),
+                    units_drawn: Units(drawn.map_err(&ov)?),
+                    overage_units: Units(over.map_err(&ov)?),
+                    units_remaining: Units(b.balance),
+                    exhausted_at: b.exhausted_at,
+                    exhausted_term_hour: b.exhausted_at.map(|h| (h.0 - self.term_start.0 + 1) as u64),
+                    expired_units: Units(b.balance),
+                    expired_value: Units(b.balance).at(c.price).map_err(&ov)?.round(scale, mode),
+                })
+            }
+            _ => None,
+        };
+        let channel = match &self.terms.channel {
+            Channel::Direct => "direct".to_string(),
+            Channel::Marketplace(e) => e.clone(),
+        };
+        Ok(Bill {
+            offer: self.offer.name.clone(),
+            offer_kind: self.offer.kind.as_str().to_string(),
+            matrix: self.matrix.name.clone(),
+            matrix_version: self.matrix.version.clone(),
+            currency: self.matrix.currency.code.clone(),
+            term_start: self.terms.term.start,
+            term_end: self.terms.term.end(),
+            term_months: self.terms.term.months,
+            channel,
+            periods: self.out,
+            total,
+            marketplace_fee_rate: rate,
+            marketplace_fee: fee_sum,
+            net_revenue: total.checked_sub(fee_sum).map_err(&ov)?,
+            units_consumed: Units(consumed),
+            cells,
+            commitment,
+        })
+    }
+
+    /// The exact upfront fee before rounding (fixed capacity, upfront), for audits.
+    pub fn upfront_fee_exact(&self) -> Fraction {
+        self.upfront_fee
+    }
+}
+
+impl From<Overflow> for Error {
+    fn from(source: Overflow) -> Self {
+        Error::Overflow { context: "pricing".to_string(), source }
+    }
+}

@@ -1,0 +1,29 @@
+//! # unitcalc-core
+//!
+//! The exact-decimal engine behind the unitcalc pricing and units calculator.
+//! It implements `pricing-model.md`: a [`matrix::Matrix`] price book, hourly
+//! [`usage`], three kinds of [`offer`], and [`bill::Bill`]s priced by the
+//! [`engine`]. No binary floating point, no I/O: callers hand in text or
+//! readers, the core hands back plain serde data or an [`error::Error`] that
+//! names the file, line and offending value.
+#![deny(clippy::float_arithmetic)]
+#![warn(missing_docs)]
+
+pub mod bill;
+pub mod compare;
+pub mod deal;
+pub mod deal_toml;
+pub mod engine;
+pub mod error;
+pub mod matrix;
+pub mod matrix_toml;
+pub mod num;
+pub mod offer;
+pub mod profile;
+pub mod report;
+mod report_types;
+pub mod time;
+pub mod usage;
+pub mod usage_csv;
+
+pub use error::{Error, Result};

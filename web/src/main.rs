@@ -1,0 +1,2 @@
+//! Browser tool (placeholder until the browser issue).
+fn main() {}
