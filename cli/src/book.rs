@@ -78,13 +78,21 @@ pub struct Book {
 }
 
 fn toml_error(file: &str, src: &str, e: &toml::de::Error) -> CliError {
-    let line = e.span().map(|s| Origin::from_offset(file, src, s.start)).and_then(|o| o.line);
-    CliError::Book { file: file.to_string(), line, message: e.message().to_string() }
+    let line = e
+        .span()
+        .map(|s| Origin::from_offset(file, src, s.start))
+        .and_then(|o| o.line);
+    CliError::Book {
+        file: file.to_string(),
+        line,
+        message: e.message().to_string(),
+    }
 }
 
 /// Line of the first occurrence of `needle` in `src`, for error messages.
 fn line_of(src: &str, needle: &str) -> Option<u32> {
-    src.find(needle).and_then(|off| Origin::from_offset("", src, off).line)
+    src.find(needle)
+        .and_then(|off| Origin::from_offset("", src, off).line)
 }
 
 struct DealCache {
@@ -92,30 +100,51 @@ struct DealCache {
 }
 
 impl DealCache {
-    fn get(&mut self, path: &Path, m: &Matrix, cand: Option<&Matrix>) -> Result<&(Deal, Option<Deal>)> {
+    fn get(
+        &mut self,
+        path: &Path,
+        m: &Matrix,
+        cand: Option<&Matrix>,
+    ) -> Result<&(Deal, Option<Deal>)> {
         if !self.parsed.contains_key(path) {
             let src = load::read_text(path)?;
             let cur = load::deal_against(path, &src, m)?;
-            let c = cand.map(|c| load::deal_against(path, &src, c)).transpose()?;
+            let c = cand
+                .map(|c| load::deal_against(path, &src, c))
+                .transpose()?;
             self.parsed.insert(path.to_path_buf(), (cur, c));
         }
-        self.parsed.get(path).ok_or_else(|| CliError::Args(format!("deal {} not loaded", path.display())))
+        self.parsed
+            .get(path)
+            .ok_or_else(|| CliError::Args(format!("deal {} not loaded", path.display())))
     }
 }
 
 fn pick(book: &str, line: Option<u32>, deal: &Path, d: &Deal, name: Option<&str>) -> Result<usize> {
     match name {
         None if !d.offers.is_empty() => Ok(0),
-        None => Err(CliError::Book { file: book.into(), line, message: format!("deal {} has no offer", deal.display()) }),
-        Some(n) => d.offers.iter().position(|o| o.name == n).ok_or_else(|| CliError::Book {
+        None => Err(CliError::Book {
             file: book.into(),
             line,
-            message: format!(
-                "deal {} has no offer `{n}` (offers: {})",
-                deal.display(),
-                d.offers.iter().map(|o| format!("`{}`", o.name)).collect::<Vec<_>>().join(", ")
-            ),
+            message: format!("deal {} has no offer", deal.display()),
         }),
+        Some(n) => d
+            .offers
+            .iter()
+            .position(|o| o.name == n)
+            .ok_or_else(|| CliError::Book {
+                file: book.into(),
+                line,
+                message: format!(
+                    "deal {} has no offer `{n}` (offers: {})",
+                    deal.display(),
+                    d.offers
+                        .iter()
+                        .map(|o| format!("`{}`", o.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
     }
 }
 
@@ -139,16 +168,26 @@ pub fn load(path: &Path, candidate: Option<&Path>) -> Result<Book> {
         None => bf.candidate.as_deref().map(|c| load::relative_to(path, c)),
     };
     let cand = cand_path.as_deref().map(load::matrix).transpose()?;
-    let mut cache = DealCache { parsed: HashMap::new() };
+    let mut cache = DealCache {
+        parsed: HashMap::new(),
+    };
     let mut customers: Vec<(String, Slot)> = Vec::with_capacity(bf.customers.len());
     let mut seen = HashMap::new();
     for c in &bf.customers {
         let line = line_of(&src, &format!("\"{}\"", c.name));
         if c.name.is_empty() {
-            return Err(CliError::Book { file, line, message: "customer name is empty".into() });
+            return Err(CliError::Book {
+                file,
+                line,
+                message: "customer name is empty".into(),
+            });
         }
         if seen.insert(c.name.clone(), ()).is_some() {
-            return Err(CliError::Book { file, line, message: format!("customer `{}` is listed twice", c.name) });
+            return Err(CliError::Book {
+                file,
+                line,
+                message: format!("customer `{}` is listed twice", c.name),
+            });
         }
         let deal_path = load::relative_to(path, &c.deal);
         let pair = cache.get(&deal_path, &matrix, cand.as_ref())?;
@@ -160,7 +199,13 @@ pub fn load(path: &Path, candidate: Option<&Path>) -> Result<Book> {
         Some(d) => {
             let deal_path = load::relative_to(path, d);
             let pair = cache.get(&deal_path, &matrix, cand.as_ref())?;
-            let i = pick(&file, line_of(&src, "default_offer"), &deal_path, &pair.0, bf.default_offer.as_deref())?;
+            let i = pick(
+                &file,
+                line_of(&src, "default_offer"),
+                &deal_path,
+                &pair.0,
+                bf.default_offer.as_deref(),
+            )?;
             Some(slot(pair, i))
         }
     };

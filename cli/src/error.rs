@@ -52,7 +52,10 @@ pub enum CliError {
 impl CliError {
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> CliError {
-        CliError::Io { path: path.into(), source }
+        CliError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

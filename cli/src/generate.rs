@@ -44,11 +44,15 @@ fn one(plan: &Plan<'_>, stamps: &[String], cells: &[String], i: u32) -> Result<V
     let mut out = Vec::with_capacity(series.hours() * series.cells().len() * 64);
     let map = |e: std::io::Error| CliError::io("<buffer>", e);
     // Time order; within an hour, matrix order.
-    let index: Vec<usize> = series.cells().iter().map(|c| plan.matrix.cell_index(c.cell)).collect();
-    for h in 0..series.hours() {
+    let index: Vec<usize> = series
+        .cells()
+        .iter()
+        .map(|c| plan.matrix.cell_index(c.cell))
+        .collect();
+    for (h, stamp) in stamps.iter().enumerate().take(series.hours()) {
         for (c, &ci) in series.cells().iter().zip(&index) {
             let q = c.quantities[h];
-            write!(out, "{name},{},{},{q}\n", stamps[h], cells[ci]).map_err(map)?;
+            writeln!(out, "{name},{stamp},{},{q}", cells[ci]).map_err(map)?;
         }
     }
     Ok(out)
@@ -61,7 +65,9 @@ pub fn write(plan: &Plan<'_>, out: Option<&Path>) -> Result<u64> {
         return Err(CliError::Args("--customers must be at least 1".into()));
     }
     let start = plan.term.start_hour().0;
-    let stamps: Vec<String> = (0..plan.term.hours()).map(|h| Hour(start + h as i64).to_string()).collect();
+    let stamps: Vec<String> = (0..plan.term.hours())
+        .map(|h| Hour(start + h as i64).to_string())
+        .collect();
     let cells: Vec<String> = plan
         .matrix
         .cells()
@@ -75,15 +81,18 @@ pub fn write(plan: &Plan<'_>, out: Option<&Path>) -> Result<u64> {
     sink.write_all(b"\n")?;
     let threads = rayon::current_num_threads().max(1) as u32;
     let chunk = threads * 2;
-    let bar = progress(u64::MAX).map(|b| {
+    let bar = progress(u64::MAX);
+    if let Some(b) = &bar {
         b.set_length(u64::from(plan.customers));
-        b
-    });
+    }
     let mut rows = 0u64;
     let mut next = 0u32;
     while next < plan.customers {
         let end = next.saturating_add(chunk).min(plan.customers);
-        let bufs: Vec<Result<Vec<u8>>> = (next..end).into_par_iter().map(|i| one(plan, &stamps, &cells, i)).collect();
+        let bufs: Vec<Result<Vec<u8>>> = (next..end)
+            .into_par_iter()
+            .map(|i| one(plan, &stamps, &cells, i))
+            .collect();
         for b in bufs {
             let b = b?;
             rows += memchr::memchr_iter(b'\n', &b).count() as u64;

@@ -63,7 +63,11 @@ pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
     };
     let matrix = matrix(&matrix_path)?;
     let deal = deal_toml::parse_deal(&src, &file, &matrix)?;
-    Ok(LoadedDeal { path: path.to_path_buf(), matrix, deal })
+    Ok(LoadedDeal {
+        path: path.to_path_buf(),
+        matrix,
+        deal,
+    })
 }
 
 /// Parses a deal file's text against an already loaded matrix.
@@ -81,5 +85,10 @@ pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSerie
         (None, UsageSource::Profile(p)) => return Ok(profile::generate(p, &term)?),
     };
     let bytes = read_bytes(&csv_path)?;
-    Ok(usage_csv::read_usage(&bytes, &name(&csv_path), &d.matrix, &term)?)
+    Ok(usage_csv::read_usage(
+        &bytes,
+        &name(&csv_path),
+        &d.matrix,
+        &term,
+    )?)
 }

@@ -221,12 +221,19 @@ fn quote(a: QuoteArgs) -> Result<()> {
     let d = load::deal(&a.deal, a.matrix.as_deref())?;
     let usage = load::usage(&d, a.usage.as_deref())?;
     let offer = match &a.offer {
-        None => d.deal.offers.first().ok_or_else(|| CliError::Args(format!("{}: the deal has no offer", a.deal.display())))?,
+        None => d.deal.offers.first().ok_or_else(|| {
+            CliError::Args(format!("{}: the deal has no offer", a.deal.display()))
+        })?,
         Some(n) => d.deal.offers.iter().find(|o| &o.name == n).ok_or_else(|| {
             CliError::Args(format!(
                 "{}: no offer `{n}` (offers: {})",
                 a.deal.display(),
-                d.deal.offers.iter().map(|o| format!("`{}`", o.name)).collect::<Vec<_>>().join(", ")
+                d.deal
+                    .offers
+                    .iter()
+                    .map(|o| format!("`{}`", o.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?,
     };
@@ -276,7 +283,11 @@ fn matrix_grid(m: &Matrix) -> String {
     out.push('\n');
     let mut t = render::Table::new(&["meter", "unit", "base rate"], &[false, false, true]);
     for me in &m.meters {
-        t.row(vec![me.id.clone(), me.unit.clone(), me.base_rate.to_string()]);
+        t.row(vec![
+            me.id.clone(),
+            me.unit.clone(),
+            me.base_rate.to_string(),
+        ]);
     }
     out.push_str(&t.render());
     out.push('\n');
@@ -296,7 +307,11 @@ fn matrix_grid(m: &Matrix) -> String {
             row.push(v.map_or_else(|| "not offered".to_string(), |r| r.to_string()));
         }
         row.push(e.marketplace.as_ref().map_or_else(String::new, |s| {
-            s.tiers.iter().map(|t| format!("{} from {}", t.rate, t.from)).collect::<Vec<_>>().join("; ")
+            s.tiers
+                .iter()
+                .map(|t| format!("{} from {}", t.rate, t.from))
+                .collect::<Vec<_>>()
+                .join("; ")
         }));
         g.row(row);
     }
@@ -305,36 +320,53 @@ fn matrix_grid(m: &Matrix) -> String {
 }
 
 fn ratio(flag: &str, v: &str) -> Result<Ratio> {
-    v.parse().map_err(|_| CliError::Args(format!("--{flag}: `{v}` is not a decimal")))
+    v.parse()
+        .map_err(|_| CliError::Args(format!("--{flag}: `{v}` is not a decimal")))
 }
 
 fn generate_cmd(a: GenerateArgs) -> Result<()> {
     let (matrix, profile, term) = if let Some(deal) = &a.deal {
         let d = load::deal(deal, a.matrix.as_deref())?;
         let UsageSource::Profile(p) = d.deal.usage.clone() else {
-            return Err(CliError::Args(format!("{}: the deal's usage is a CSV file, not a profile", deal.display())));
+            return Err(CliError::Args(format!(
+                "{}: the deal's usage is a CSV file, not a profile",
+                deal.display()
+            )));
         };
         (d.matrix, p, d.deal.terms.term)
     } else {
-        let mpath = a.matrix.as_deref().ok_or_else(|| CliError::Args("give --deal, or --matrix with --cell and --start".into()))?;
+        let mpath = a.matrix.as_deref().ok_or_else(|| {
+            CliError::Args("give --deal, or --matrix with --cell and --start".into())
+        })?;
         let matrix = load::matrix(mpath)?;
-        let start = a.start.as_deref().ok_or_else(|| CliError::Args("--start YYYY-MM-DD is required without --deal".into()))?;
+        let start = a.start.as_deref().ok_or_else(|| {
+            CliError::Args("--start YYYY-MM-DD is required without --deal".into())
+        })?;
         let start = Date::parse(start).map_err(|e| CliError::Args(format!("--start: {e}")))?;
-        let term = Term::new(start, a.months).map_err(|e| CliError::Args(format!("--months: {e}")))?;
+        let term =
+            Term::new(start, a.months).map_err(|e| CliError::Args(format!("--months: {e}")))?;
         if a.cells.is_empty() {
-            return Err(CliError::Args("give at least one --cell meter/environment/use_case".into()));
+            return Err(CliError::Args(
+                "give at least one --cell meter/environment/use_case".into(),
+            ));
         }
-        let baseline: Quantity =
-            a.baseline.parse().map_err(|_| CliError::Args(format!("--baseline: `{}` is not a decimal", a.baseline)))?;
+        let baseline: Quantity = a.baseline.parse().map_err(|_| {
+            CliError::Args(format!("--baseline: `{}` is not a decimal", a.baseline))
+        })?;
         let mut cells = Vec::new();
         for c in &a.cells {
             let parts: Vec<&str> = c.split('/').collect();
             let [m, e, u] = parts[..] else {
-                return Err(CliError::Args(format!("--cell `{c}`: expected meter/environment/use_case")));
+                return Err(CliError::Args(format!(
+                    "--cell `{c}`: expected meter/environment/use_case"
+                )));
             };
-            let cell = matrix
-                .cell(m, e, u)
-                .map_err(|(what, v)| CliError::Args(format!("--cell `{c}`: unknown {what} `{v}` in {}", mpath.display())))?;
+            let cell = matrix.cell(m, e, u).map_err(|(what, v)| {
+                CliError::Args(format!(
+                    "--cell `{c}`: unknown {what} `{v}` in {}",
+                    mpath.display()
+                ))
+            })?;
             cells.push(CellProfile {
                 cell,
                 baseline,
@@ -345,9 +377,22 @@ fn generate_cmd(a: GenerateArgs) -> Result<()> {
                 bursts: Vec::new(),
             });
         }
-        (matrix, Profile { seed: a.seed, cells }, term)
+        (
+            matrix,
+            Profile {
+                seed: a.seed,
+                cells,
+            },
+            term,
+        )
     };
-    let plan = generate::Plan { matrix: &matrix, profile: &profile, term, customers: a.customers, prefix: &a.prefix };
+    let plan = generate::Plan {
+        matrix: &matrix,
+        profile: &profile,
+        term,
+        customers: a.customers,
+        prefix: &a.prefix,
+    };
     generate::write(&plan, a.output.as_deref())?;
     Ok(())
 }

@@ -24,19 +24,33 @@ impl Sink {
     /// Stdout when `path` is `None` or `-`, else a temporary file beside `path`.
     pub fn open(path: Option<&Path>) -> Result<Sink> {
         match path {
-            None => Ok(Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock()))),
-            Some(p) if p.as_os_str() == "-" => Ok(Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout().lock()))),
+            None => Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout().lock(),
+            ))),
+            Some(p) if p.as_os_str() == "-" => Ok(Sink::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout().lock(),
+            ))),
             Some(p) => {
                 let dir = match p.parent() {
                     Some(d) if !d.as_os_str().is_empty() => d,
                     _ => Path::new("."),
                 };
-                let tmp = tempfile::Builder::new()
-                    .prefix(".unitcalc-")
-                    .suffix(".tmp")
-                    .tempfile_in(dir)
-                    .map_err(|e| CliError::io(dir, e))?;
-                Ok(Sink::File { path: p.to_path_buf(), tmp: BufWriter::with_capacity(1 << 20, tmp) })
+                let mut b = tempfile::Builder::new();
+                b.prefix(".unitcalc-").suffix(".tmp");
+                // A finished output is an ordinary file (0644 on Unix), not the
+                // temporary file's private 0600.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    b.permissions(std::fs::Permissions::from_mode(0o644));
+                }
+                let tmp = b.tempfile_in(dir).map_err(|e| CliError::io(dir, e))?;
+                Ok(Sink::File {
+                    path: p.to_path_buf(),
+                    tmp: BufWriter::with_capacity(1 << 20, tmp),
+                })
             }
         }
     }
@@ -63,9 +77,14 @@ impl Sink {
         match self {
             Sink::Stdout(mut w) => w.flush().map_err(|e| CliError::io("<stdout>", e)),
             Sink::File { path, tmp } => {
-                let tmp = tmp.into_inner().map_err(|e| CliError::io(&path, e.into_error()))?;
-                tmp.as_file().sync_all().map_err(|e| CliError::io(&path, e))?;
-                tmp.persist(&path).map_err(|e| CliError::io(&path, e.error))?;
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| CliError::io(&path, e.into_error()))?;
+                tmp.as_file()
+                    .sync_all()
+                    .map_err(|e| CliError::io(&path, e))?;
+                tmp.persist(&path)
+                    .map_err(|e| CliError::io(&path, e.error))?;
                 Ok(())
             }
         }

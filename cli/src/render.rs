@@ -30,7 +30,10 @@ pub struct Table {
 impl Table {
     /// A table with headers; `right[i]` right-aligns column `i`.
     pub fn new(headers: &[&str], right: &[bool]) -> Table {
-        Table { rows: vec![headers.iter().map(|h| (*h).to_string()).collect()], right: right.to_vec() }
+        Table {
+            rows: vec![headers.iter().map(|h| (*h).to_string()).collect()],
+            right: right.to_vec(),
+        }
     }
     /// Adds a row.
     pub fn row(&mut self, cells: Vec<String>) {
@@ -90,7 +93,10 @@ pub fn kind_name(k: LineKind) -> &'static str {
 
 /// JSON text of any serializable value, pretty-printed, with a final newline.
 pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::Output { what: "JSON", message: e.to_string() })?;
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::Output {
+        what: "JSON",
+        message: e.to_string(),
+    })?;
     s.push('\n');
     Ok(s)
 }
@@ -100,11 +106,27 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "deal:     {deal}");
     let _ = writeln!(out, "offer:    {} ({})", b.offer, b.offer_kind);
-    let _ = writeln!(out, "matrix:   {} version {} ({})", b.matrix, b.matrix_version, b.currency);
-    let _ = writeln!(out, "term:     {} to {} ({} months), channel {}", b.term_start, b.term_end, b.term_months, b.channel);
+    let _ = writeln!(
+        out,
+        "matrix:   {} version {} ({})",
+        b.matrix, b.matrix_version, b.currency
+    );
+    let _ = writeln!(
+        out,
+        "term:     {} to {} ({} months), channel {}",
+        b.term_start, b.term_end, b.term_months, b.channel
+    );
     out.push('\n');
     let mut t = Table::new(
-        &["period", "line", "cell", "quantity-hours", "units", "unit price", "amount"],
+        &[
+            "period",
+            "line",
+            "cell",
+            "quantity-hours",
+            "units",
+            "unit price",
+            "amount",
+        ],
         &[false, false, false, true, true, true, true],
     );
     for p in &b.periods {
@@ -121,14 +143,30 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
         }
         let mut total = format!("{} total", p.label);
         if !p.marketplace_fee.is_zero() {
-            let _ = write!(total, " (marketplace fee {}, net {})", p.marketplace_fee, p.net_revenue);
+            let _ = write!(
+                total,
+                " (marketplace fee {}, net {})",
+                p.marketplace_fee, p.net_revenue
+            );
         }
-        t.row(vec![String::new(), total, String::new(), String::new(), String::new(), String::new(), p.total.to_string()]);
+        t.row(vec![
+            String::new(),
+            total,
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            p.total.to_string(),
+        ]);
     }
     out.push_str(&t.render());
     out.push('\n');
     let _ = writeln!(out, "total contract value: {} {}", b.total, b.currency);
-    let _ = writeln!(out, "marketplace fee:      {} (rate {})", b.marketplace_fee, b.marketplace_fee_rate);
+    let _ = writeln!(
+        out,
+        "marketplace fee:      {} (rate {})",
+        b.marketplace_fee, b.marketplace_fee_rate
+    );
     let _ = writeln!(out, "net revenue:          {}", b.net_revenue);
     let _ = writeln!(out, "units consumed:       {}", b.units_consumed);
     if let Some(c) = &b.commitment {
@@ -171,13 +209,23 @@ pub const LINE_CSV_HEADER: &[&str] = &[
 ];
 
 /// Appends one row per period × line of `b` to a CSV writer.
-pub fn bill_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, customer: &str, b: &Bill) -> csv::Result<()> {
+pub fn bill_csv_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    customer: &str,
+    b: &Bill,
+) -> csv::Result<()> {
     for p in &b.periods {
         for l in &p.lines {
             let (m, e, u) = l
                 .cell
                 .as_ref()
-                .map(|c| (c.meter.as_str(), c.environment.as_str(), c.use_case.as_str()))
+                .map(|c| {
+                    (
+                        c.meter.as_str(),
+                        c.environment.as_str(),
+                        c.use_case.as_str(),
+                    )
+                })
                 .unwrap_or(("", "", ""));
             w.write_record([
                 customer,
@@ -203,7 +251,10 @@ pub fn bill_csv_rows<W: std::io::Write>(w: &mut csv::Writer<W>, customer: &str, 
 }
 
 fn csv_err(e: impl ToString) -> CliError {
-    CliError::Output { what: "CSV", message: e.to_string() }
+    CliError::Output {
+        what: "CSV",
+        message: e.to_string(),
+    }
 }
 
 /// Tidy CSV of one or more bills of a deal.
@@ -226,11 +277,25 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
             "matrix {} version {} ({}), term {} to {}, channel {}",
             b.matrix, b.matrix_version, b.currency, b.term_start, b.term_end, b.channel
         );
-        let _ = writeln!(out, "differences are against the first offer, `{}`", b.offer);
+        let _ = writeln!(
+            out,
+            "differences are against the first offer, `{}`",
+            b.offer
+        );
     }
     out.push('\n');
     let mut t = Table::new(
-        &["offer", "kind", "total", "Δ total", "marketplace fee", "net revenue", "Δ net", "overage", "per unit"],
+        &[
+            "offer",
+            "kind",
+            "total",
+            "Δ total",
+            "marketplace fee",
+            "net revenue",
+            "Δ net",
+            "overage",
+            "per unit",
+        ],
         &[false, false, true, true, true, true, true, true, true],
     );
     for r in &c.rows {
@@ -243,7 +308,9 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
             r.net_revenue.to_string(),
             r.delta_net_revenue.to_string(),
             r.overage.to_string(),
-            r.effective_price_per_unit.map(|p| p.get().round_dp(6).normalize().to_string()).unwrap_or_default(),
+            r.effective_price_per_unit
+                .map(|p| p.get().round_dp(6).normalize().to_string())
+                .unwrap_or_default(),
         ]);
     }
     out.push_str(&t.render());
@@ -258,7 +325,11 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
         let mut row = vec![c.rows[0].periods[k].label.clone()];
         for (i, r) in c.rows.iter().enumerate() {
             let pd = &r.periods[k];
-            row.push(if i == 0 { pd.total.to_string() } else { format!("{} ({:+})", pd.total, pd.delta.get()) });
+            row.push(if i == 0 {
+                pd.total.to_string()
+            } else {
+                format!("{} ({:+})", pd.total, pd.delta.get())
+            });
         }
         p.row(row);
     }

@@ -101,16 +101,28 @@ pub struct Report {
 }
 
 fn add(a: Money, b: Money) -> Result<Money> {
-    a.checked_add(b).map_err(|source| CliError::Core(unitcalc_core::Error::Overflow { context: "book totals".into(), source }))
+    a.checked_add(b).map_err(|source| {
+        CliError::Core(unitcalc_core::Error::Overflow {
+            context: "book totals".into(),
+            source,
+        })
+    })
 }
 
 /// Runs `reprice`.
 pub fn run(o: &Options) -> Result<()> {
     let t0 = Instant::now();
     let book = book::load(&o.book, o.candidate.as_deref())?;
-    let usage = o.usage.clone().or_else(|| book.usage.clone()).ok_or_else(|| {
-        CliError::Args(format!("{}: no usage CSV: give --usage or set `usage` in the book", o.book.display()))
-    })?;
+    let usage = o
+        .usage
+        .clone()
+        .or_else(|| book.usage.clone())
+        .ok_or_else(|| {
+            CliError::Args(format!(
+                "{}: no usage CSV: give --usage or set `usage` in the book",
+                o.book.display()
+            ))
+        })?;
     let setup = Setup {
         matrix: &book.matrix,
         candidate: book.candidate.as_ref(),
@@ -122,11 +134,23 @@ pub fn run(o: &Options) -> Result<()> {
     if o.stats {
         let ms = elapsed.as_millis().max(1);
         let per_s = u128::from(priced.rows) * 1000 / ms;
-        eprintln!("rows {} customers {} elapsed_ms {} rows_per_s {}", priced.rows, priced.customers.len(), ms, per_s);
+        eprintln!(
+            "rows {} customers {} elapsed_ms {} rows_per_s {}",
+            priced.rows,
+            priced.customers.len(),
+            ms,
+            per_s
+        );
     }
     let mut rep = Report {
-        current_matrix: MatrixId { name: book.matrix.name.clone(), version: book.matrix.version.clone() },
-        candidate_matrix: book.candidate.as_ref().map(|m| MatrixId { name: m.name.clone(), version: m.version.clone() }),
+        current_matrix: MatrixId {
+            name: book.matrix.name.clone(),
+            version: book.matrix.version.clone(),
+        },
+        candidate_matrix: book.candidate.as_ref().map(|m| MatrixId {
+            name: m.name.clone(),
+            version: m.version.clone(),
+        }),
         currency: book.matrix.currency.code.clone(),
         rows: priced.rows,
         total_current: Money::ZERO,
@@ -140,9 +164,16 @@ pub fn run(o: &Options) -> Result<()> {
     };
     let mut csv_bills = Vec::new();
     for (name, cur, cand) in priced.customers {
-        let delta = cand.as_ref().map(|c| c.total.checked_sub(cur.total)).transpose().map_err(|source| {
-            CliError::Core(unitcalc_core::Error::Overflow { context: "delta".into(), source })
-        })?;
+        let delta = cand
+            .as_ref()
+            .map(|c| c.total.checked_sub(cur.total))
+            .transpose()
+            .map_err(|source| {
+                CliError::Core(unitcalc_core::Error::Overflow {
+                    context: "delta".into(),
+                    source,
+                })
+            })?;
         rep.total_current = add(rep.total_current, cur.total)?;
         rep.net_revenue_current = add(rep.net_revenue_current, cur.net_revenue)?;
         if let (Some(t), Some(c)) = (rep.total_candidate.as_mut(), cand.as_ref()) {
@@ -171,11 +202,18 @@ pub fn run(o: &Options) -> Result<()> {
             csv_bills.push((name, cur, cand));
         }
     }
-    let mut movers: Vec<(&str, Money)> =
-        rep.customers.iter().filter_map(|c| c.delta.map(|d| (c.customer.as_str(), d))).collect();
+    let mut movers: Vec<(&str, Money)> = rep
+        .customers
+        .iter()
+        .filter_map(|c| c.delta.map(|d| (c.customer.as_str(), d)))
+        .collect();
     movers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    rep.largest_increases =
-        movers.iter().filter(|m| m.1.get().is_sign_positive() && !m.1.is_zero()).take(o.top).map(|m| m.0.to_string()).collect();
+    rep.largest_increases = movers
+        .iter()
+        .filter(|m| m.1.get().is_sign_positive() && !m.1.is_zero())
+        .take(o.top)
+        .map(|m| m.0.to_string())
+        .collect();
     rep.largest_decreases = movers
         .iter()
         .rev()
@@ -197,7 +235,10 @@ pub fn run(o: &Options) -> Result<()> {
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut sink);
-            let err = |e: csv::Error| CliError::Output { what: "CSV", message: e.to_string() };
+            let err = |e: csv::Error| CliError::Output {
+                what: "CSV",
+                message: e.to_string(),
+            };
             w.write_record(render::LINE_CSV_HEADER).map_err(err)?;
             for (name, cur, cand) in &csv_bills {
                 render::bill_csv_rows(&mut w, name, cur).map_err(err)?;
@@ -205,7 +246,8 @@ pub fn run(o: &Options) -> Result<()> {
                     render::bill_csv_rows(&mut w, name, c).map_err(err)?;
                 }
             }
-            w.flush().map_err(|e| CliError::io(o.output.clone().unwrap_or_default(), e))?;
+            w.flush()
+                .map_err(|e| CliError::io(o.output.clone().unwrap_or_default(), e))?;
         }
     }
     sink.finish()
@@ -213,23 +255,48 @@ pub fn run(o: &Options) -> Result<()> {
 
 fn table(r: &Report) -> String {
     let mut out = String::new();
-    let _ = write!(out, "current matrix {} version {}", r.current_matrix.name, r.current_matrix.version);
+    let _ = write!(
+        out,
+        "current matrix {} version {}",
+        r.current_matrix.name, r.current_matrix.version
+    );
     if let Some(c) = &r.candidate_matrix {
         let _ = write!(out, "; candidate {} version {}", c.name, c.version);
     }
-    let _ = writeln!(out, "; {} usage rows, {} customers, {}", r.rows, r.customers.len(), r.currency);
+    let _ = writeln!(
+        out,
+        "; {} usage rows, {} customers, {}",
+        r.rows,
+        r.customers.len(),
+        r.currency
+    );
     out.push('\n');
     let cand = r.candidate_matrix.is_some();
     let mut t = if cand {
-        Table::new(&["customer", "offer", "kind", "current", "candidate", "delta"], &[false, false, false, true, true, true])
+        Table::new(
+            &["customer", "offer", "kind", "current", "candidate", "delta"],
+            &[false, false, false, true, true, true],
+        )
     } else {
-        Table::new(&["customer", "offer", "kind", "total", "net revenue"], &[false, false, false, true, true])
+        Table::new(
+            &["customer", "offer", "kind", "total", "net revenue"],
+            &[false, false, false, true, true],
+        )
     };
     for c in &r.customers {
-        let mut row = vec![c.customer.clone(), c.offer.clone(), c.offer_kind.clone(), c.current.to_string()];
+        let mut row = vec![
+            c.customer.clone(),
+            c.offer.clone(),
+            c.offer_kind.clone(),
+            c.current.to_string(),
+        ];
         if cand {
             row.push(c.candidate.map(|m| m.to_string()).unwrap_or_default());
-            row.push(c.delta.map(|m| format!("{:+}", m.get())).unwrap_or_default());
+            row.push(
+                c.delta
+                    .map(|m| format!("{:+}", m.get()))
+                    .unwrap_or_default(),
+            );
         } else {
             row.push(c.current_net_revenue.to_string());
         }
@@ -237,16 +304,34 @@ fn table(r: &Report) -> String {
     }
     out.push_str(&t.render());
     out.push('\n');
-    let _ = writeln!(out, "total revenue, current:   {} (net {})", r.total_current, r.net_revenue_current);
+    let _ = writeln!(
+        out,
+        "total revenue, current:   {} (net {})",
+        r.total_current, r.net_revenue_current
+    );
     if let (Some(tc), Some(d)) = (r.total_candidate, r.total_delta) {
-        let _ = writeln!(out, "total revenue, candidate: {} (net {})", tc, r.net_revenue_candidate.unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "total revenue, candidate: {} (net {})",
+            tc,
+            r.net_revenue_candidate.unwrap_or_default()
+        );
         let _ = writeln!(out, "delta:                    {:+}", d.get());
-        let find = |n: &str| r.customers.iter().find(|c| c.customer == n).and_then(|c| c.delta).unwrap_or_default();
+        let find = |n: &str| {
+            r.customers
+                .iter()
+                .find(|c| c.customer == n)
+                .and_then(|c| c.delta)
+                .unwrap_or_default()
+        };
         let list = |v: &[String]| -> String {
             if v.is_empty() {
                 "none".to_string()
             } else {
-                v.iter().map(|n| format!("{n} ({:+})", find(n).get())).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|n| format!("{n} ({:+})", find(n).get()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         let _ = writeln!(out, "largest increases: {}", list(&r.largest_increases));

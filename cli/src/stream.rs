@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read};
+
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -23,7 +24,8 @@ use unitcalc_core::engine::Pricer;
 use unitcalc_core::error::{Error, Origin};
 use unitcalc_core::matrix::{CellId, Matrix};
 use unitcalc_core::num::Quantity;
-use unitcalc_core::time::{Date, Hour};
+use unitcalc_core::time::Hour;
+use unitcalc_core::usage_csv::{CsvRecord, UsageReader, HEADER_WITH_CUSTOMER};
 
 use crate::book::Slot;
 use crate::error::{CliError, Result};
@@ -32,7 +34,8 @@ use crate::error::{CliError, Result};
 const BLOCK: usize = 1 << 20;
 
 /// The usage CSV header a book's usage must have.
-pub const HEADER: &str = "customer,timestamp,meter,environment,use_case,quantity";
+pub const HEADER: &str = HEADER_WITH_CUSTOMER;
+const HEADER_LINE: &str = "customer,timestamp,meter,environment,use_case,quantity\n";
 
 struct Block {
     data: Vec<u8>,
@@ -93,11 +96,18 @@ fn at(file: &str, line: u64) -> Origin {
 }
 
 fn csv_error(file: &str, line: u64, message: String) -> CliError {
-    CliError::Core(Error::Csv { at: at(file, line), message })
+    CliError::Core(Error::Csv {
+        at: at(file, line),
+        message,
+    })
 }
 
 /// Reads blocks cut at line ends and sends them down `tx`.
-fn read_blocks(mut r: impl Read, mut first_line: u64, tx: mpsc::SyncSender<std::io::Result<Block>>) {
+fn read_blocks(
+    mut r: impl Read,
+    mut first_line: u64,
+    tx: mpsc::SyncSender<std::io::Result<Block>>,
+) {
     let mut carry: Vec<u8> = Vec::new();
     loop {
         let mut buf = std::mem::take(&mut carry);
@@ -127,7 +137,14 @@ fn read_blocks(mut r: impl Read, mut first_line: u64, tx: mpsc::SyncSender<std::
             }
         }
         let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
-        if !buf.is_empty() && tx.send(Ok(Block { data: buf, first_line })).is_err() {
+        if !buf.is_empty()
+            && tx
+                .send(Ok(Block {
+                    data: buf,
+                    first_line,
+                }))
+                .is_err()
+        {
             return;
         }
         first_line += lines;
@@ -142,58 +159,121 @@ fn continue_without_newline(buf: &mut Vec<u8>, carry: &mut Vec<u8>) {
     *carry = std::mem::take(buf);
 }
 
-/// Caches the last date prefix → its first hour; the hour of `2026-03-01T05:00:00Z`.
-struct Clock {
-    date: [u8; 10],
-    day_hour: i64,
-}
-
-impl Clock {
-    fn hour(&mut self, s: &[u8], file: &str, line: u64) -> Result<Hour> {
-        if s.len() == 20 && &s[13..] == b":00:00Z" && s[10] == b'T' && s[11].is_ascii_digit() && s[12].is_ascii_digit() {
-            let hh = i64::from((s[11] - b'0') * 10 + (s[12] - b'0'));
-            if hh < 24 {
-                if s[..10] != self.date {
-                    let ds = std::str::from_utf8(&s[..10]).map_err(|_| bad_ts(file, line, s))?;
-                    let d = Date::parse(ds).map_err(|source| Error::Time { at: at(file, line), source })?;
-                    self.date.copy_from_slice(&s[..10]);
-                    self.day_hour = d.start_hour().0;
-                }
-                return Ok(Hour(self.day_hour + hh));
-            }
+/// Moves an error's line from a block's own numbering (its header is line 1,
+/// its first data line is line 2) to the file's.
+fn shift(e: Error, first_line: u64) -> Error {
+    let fix = |mut at: Origin| {
+        if let Some(l) = at.line {
+            let g = (first_line + u64::from(l)).saturating_sub(2);
+            at.line = Some(u32::try_from(g).unwrap_or(u32::MAX));
         }
-        let text = std::str::from_utf8(s).map_err(|_| bad_ts(file, line, s))?;
-        Hour::parse_rfc3339(text).map_err(|source| CliError::Core(Error::Time { at: at(file, line), source }))
+        at
+    };
+    match e {
+        Error::Toml { at, message } => Error::Toml {
+            at: fix(at),
+            message,
+        },
+        Error::Invalid { at, message } => Error::Invalid {
+            at: fix(at),
+            message,
+        },
+        Error::Unknown { at, what, value } => Error::Unknown {
+            at: fix(at),
+            what,
+            value,
+        },
+        Error::Csv { at, message } => Error::Csv {
+            at: fix(at),
+            message,
+        },
+        Error::Time { at, source } => Error::Time {
+            at: fix(at),
+            source,
+        },
+        Error::Usage { at, source } => Error::Usage {
+            at: fix(at),
+            source,
+        },
+        other => other,
     }
 }
 
-fn bad_ts(file: &str, line: u64, s: &[u8]) -> CliError {
-    csv_error(file, line, format!("bad timestamp `{}`", String::from_utf8_lossy(s)))
+/// Per dense cell index of the current matrix: the same cell by name in the
+/// candidate matrix (`Err` names what the candidate lacks).
+pub type CandidateCells = Vec<Result<CellId, (&'static str, String)>>;
+
+/// Maps the current matrix's cells to the candidate's by name.
+pub fn candidate_cells(current: &Matrix, candidate: Option<&Matrix>) -> CandidateCells {
+    current
+        .cells()
+        .map(|c| match candidate {
+            None => Ok(c),
+            Some(m) => {
+                let n = current.cell_name(c);
+                m.cell(&n.meter, &n.environment, &n.use_case)
+            }
+        })
+        .collect()
 }
 
-/// Exact decimal from ASCII: a fast path for plain `123.456`, else `from_str_exact`.
-fn quantity(s: &[u8], file: &str, line: u64) -> Result<Decimal> {
-    if !s.is_empty() && s.len() <= 18 {
-        let mut mant: i64 = 0;
-        let mut scale: Option<u32> = None;
-        let mut ok = true;
-        for (i, &c) in s.iter().enumerate() {
-            match c {
-                b'0'..=b'9' => mant = mant * 10 + i64::from(c - b'0'),
-                b'.' if scale.is_none() && i > 0 && i + 1 < s.len() => scale = Some((s.len() - i - 1) as u32),
-                _ => {
-                    ok = false;
-                    break;
-                }
+/// Parses one block with the core's streaming reader (the block is read as
+/// a file of its own behind the header; lines are shifted back).
+fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) -> Result<Parsed> {
+    let input = HEADER_LINE.as_bytes().chain(&b.data[..]);
+    let mut reader =
+        UsageReader::new(input, file, setup.matrix).map_err(|e| shift(e, b.first_line))?;
+    let mut names: Vec<Box<str>> = Vec::new();
+    let mut recs = Vec::with_capacity(b.data.len() / 48);
+    let mut rec = CsvRecord::default();
+    let mut last: Option<u32> = None;
+    loop {
+        match reader.next_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(CliError::Core(shift(e, b.first_line))),
+        }
+        let line = (b.first_line + rec.line).saturating_sub(2);
+        let cust = match last {
+            Some(i) if *names[i as usize] == *rec.customer => i,
+            _ => {
+                let i = match names.iter().position(|n| **n == *rec.customer) {
+                    Some(i) => i as u32,
+                    None => {
+                        names.push(rec.customer.as_str().into());
+                        (names.len() - 1) as u32
+                    }
+                };
+                last = Some(i);
+                i
             }
-        }
-        if ok {
-            return Ok(Decimal::new(mant, scale.unwrap_or(0)));
-        }
+        };
+        let candidate = match cand.get(setup.matrix.cell_index(rec.cell)) {
+            Some(Ok(c)) => *c,
+            Some(Err((what, value))) => {
+                return Err(CliError::Core(Error::Unknown {
+                    at: at(file, line),
+                    what: unknown_candidate(what),
+                    value: value.clone(),
+                }))
+            }
+            None => rec.cell,
+        };
+        let local = u32::try_from(line - b.first_line).unwrap_or(u32::MAX);
+        recs.push(Rec {
+            cust,
+            line: local,
+            hour: rec.hour,
+            current: rec.cell,
+            candidate,
+            qty: rec.quantity.get(),
+        });
     }
-    let text = std::str::from_utf8(s).unwrap_or("");
-    Decimal::from_str_exact(text.trim())
-        .map_err(|_| csv_error(file, line, format!("bad quantity `{}`", String::from_utf8_lossy(s))))
+    Ok(Parsed {
+        first_line: b.first_line,
+        names,
+        recs,
+    })
 }
 
 fn unknown_candidate(what: &'static str) -> &'static str {
@@ -204,150 +284,15 @@ fn unknown_candidate(what: &'static str) -> &'static str {
     }
 }
 
-struct Cells<'a> {
-    setup: &'a Setup<'a>,
-    cache: Vec<(Vec<u8>, CellId, CellId)>,
-    last: usize,
-}
-
-impl Cells<'_> {
-    fn get(&mut self, key: &[u8], m: &str, e: &str, u: &str, file: &str, line: u64) -> Result<(CellId, CellId)> {
-        if let Some((k, a, b)) = self.cache.get(self.last) {
-            if k == key {
-                return Ok((*a, *b));
-            }
-        }
-        if let Some(i) = self.cache.iter().position(|(k, _, _)| k == key) {
-            self.last = i;
-            return Ok((self.cache[i].1, self.cache[i].2));
-        }
-        let cur = self.setup.matrix.cell(m, e, u).map_err(|(what, value)| Error::Unknown { at: at(file, line), what, value })?;
-        let cand = match self.setup.candidate {
-            None => cur,
-            Some(c) => c.cell(m, e, u).map_err(|(what, value)| Error::Unknown {
-                at: at(file, line),
-                what: unknown_candidate(what),
-                value,
-            })?,
-        };
-        self.cache.push((key.to_vec(), cur, cand));
-        self.last = self.cache.len() - 1;
-        Ok((cur, cand))
-    }
-}
-
-fn fields_slow(line: &[u8], file: &str, n: u64) -> Result<Vec<Vec<u8>>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(line);
-    let mut rec = csv::ByteRecord::new();
-    match r.read_byte_record(&mut rec) {
-        Ok(true) => Ok(rec.iter().map(<[u8]>::to_vec).collect()),
-        Ok(false) => Ok(Vec::new()),
-        Err(e) => Err(csv_error(file, n, format!("malformed row: {e}"))),
-    }
-}
-
-fn parse_block(b: &Block, setup: &Setup<'_>, file: &str) -> Result<Parsed> {
-    let mut names: Vec<Box<str>> = Vec::new();
-    let mut recs = Vec::with_capacity(b.data.len() / 48);
-    let mut clock = Clock { date: [0; 10], day_hour: 0 };
-    let mut cells = Cells { setup, cache: Vec::new(), last: 0 };
-    let mut last_cust: Option<(usize, usize, u32)> = None; // (start, end) in data, index
-    let mut pos = 0usize;
-    let data = &b.data[..];
-    let mut local = 0u32;
-    while pos < data.len() {
-        let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-        let mut line = &data[pos..end];
-        let (lstart, lno) = (pos, b.first_line + u64::from(local));
-        pos = end + 1;
-        local += 1;
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        let mut f: [&[u8]; 6] = [&[]; 6];
-        let owned;
-        let mut count = 0usize;
-        let mut cust_span = (lstart, lstart);
-        if memchr::memchr(b'"', line).is_some() {
-            owned = fields_slow(line, file, lno)?;
-            count = owned.len();
-            for (i, v) in owned.iter().take(6).enumerate() {
-                f[i] = v;
-            }
-            cust_span = (usize::MAX, usize::MAX);
-        } else {
-            let mut start = 0;
-            for i in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
-                if count < 6 {
-                    f[count] = &line[start..i];
-                }
-                if count == 0 {
-                    cust_span = (lstart, lstart + i);
-                }
-                count += 1;
-                start = i + 1;
-            }
-        }
-        if count != 6 {
-            return Err(csv_error(
-                file,
-                lno,
-                format!("expected 6 fields ({HEADER}), found {count}: `{}`", String::from_utf8_lossy(line)),
-            ));
-        }
-        let cust = match last_cust {
-            Some((s, e, idx)) if cust_span.0 != usize::MAX && data[s..e] == *f[0] => idx,
-            _ => {
-                let name = std::str::from_utf8(f[0]).map_err(|_| csv_error(file, lno, "customer is not UTF-8".into()))?;
-                if name.is_empty() {
-                    return Err(csv_error(file, lno, "empty customer".into()));
-                }
-                let idx = match names.iter().position(|n| &**n == name) {
-                    Some(i) => i as u32,
-                    None => {
-                        names.push(name.into());
-                        (names.len() - 1) as u32
-                    }
-                };
-                if cust_span.0 != usize::MAX {
-                    last_cust = Some((cust_span.0, cust_span.1, idx));
-                }
-                idx
-            }
-        };
-        let hour = clock.hour(f[1], file, lno)?;
-        let key: &[u8] = if cust_span.0 == usize::MAX {
-            &[]
-        } else {
-            // meter,environment,use_case as one contiguous slice of the line.
-            let s = f[2].as_ptr() as usize - data.as_ptr() as usize;
-            let e = f[4].as_ptr() as usize + f[4].len() - data.as_ptr() as usize;
-            &data[s..e]
-        };
-        let (current, candidate) = if key.is_empty() {
-            let (m, e, u) = (utf8(f[2]), utf8(f[3]), utf8(f[4]));
-            let mut tmp = Cells { setup, cache: Vec::new(), last: 0 };
-            tmp.get(b"", m, e, u, file, lno)?
-        } else {
-            cells.get(key, utf8(f[2]), utf8(f[3]), utf8(f[4]), file, lno)?
-        };
-        let qty = quantity(f[5], file, lno)?;
-        recs.push(Rec { cust, line: local - 1, hour, current, candidate, qty });
-    }
-    Ok(Parsed { first_line: b.first_line, names, recs })
-}
-
-fn utf8(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or("\u{fffd}")
-}
-
 /// First error of a batch by line, with its line for ordering.
 type LineError = (u64, CliError);
 
-fn price_batch(shards: &mut [Shard<'_>], batch: &[(Parsed, Vec<u32>)], names: &[String], file: &str) -> Option<LineError> {
+fn price_batch(
+    shards: &mut [Shard<'_>],
+    batch: &[(Parsed, Vec<u32>)],
+    names: &[String],
+    file: &str,
+) -> Option<LineError> {
     let n = shards.len() as u32;
     shards
         .par_iter_mut()
@@ -359,14 +304,20 @@ fn price_batch(shards: &mut [Shard<'_>], batch: &[(Parsed, Vec<u32>)], names: &[
                     if g % n != s as u32 {
                         continue;
                     }
-                    let Some(st) = shard.states.get_mut((g / n) as usize).and_then(Option::as_mut) else {
+                    let Some(st) = shard
+                        .states
+                        .get_mut((g / n) as usize)
+                        .and_then(Option::as_mut)
+                    else {
                         continue;
                     };
                     let line = p.first_line + u64::from(r.line);
                     let q = Quantity(r.qty);
-                    let res = st.current.push(r.hour, r.current, q).and_then(|()| match st.candidate.as_mut() {
-                        Some(c) => c.push(r.hour, r.candidate, q),
-                        None => Ok(()),
+                    let res = st.current.push(r.hour, r.current, q).and_then(|()| {
+                        match st.candidate.as_mut() {
+                            Some(c) => c.push(r.hour, r.candidate, q),
+                            None => Ok(()),
+                        }
                     });
                     if let Err(issue) = res {
                         return Some((
@@ -404,7 +355,10 @@ impl<'a> Registry<'a> {
     fn add(&mut self, shards: &mut [Shard<'a>], name: &str, slot: &'a Slot) -> Result<u32> {
         let g = self.names.len() as u32;
         let st = self.state(slot).map_err(|e| match e {
-            CliError::Core(c) => CliError::Customer { customer: name.to_string(), source: Box::new(c) },
+            CliError::Core(c) => CliError::Customer {
+                customer: name.to_string(),
+                source: Box::new(c),
+            },
             e => e,
         })?;
         let n = shards.len() as u32;
@@ -428,8 +382,16 @@ impl<'a> Registry<'a> {
                 continue;
             }
             let Some(slot) = self.setup.default else {
-                let line = p.recs.iter().find(|r| r.cust as usize == i).map_or(p.first_line, |r| p.first_line + u64::from(r.line));
-                return Err(CliError::Core(Error::Unknown { at: at(file, line), what: "customer", value: name.to_string() }));
+                let line = p
+                    .recs
+                    .iter()
+                    .find(|r| r.cust as usize == i)
+                    .map_or(p.first_line, |r| p.first_line + u64::from(r.line));
+                return Err(CliError::Core(Error::Unknown {
+                    at: at(file, line),
+                    what: "customer",
+                    value: name.to_string(),
+                }));
             };
             out.push(self.add(shards, name, slot)?);
         }
@@ -446,17 +408,30 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
     let mut header = Vec::new();
     {
         use std::io::BufRead;
-        reader.read_until(b'\n', &mut header).map_err(|e| CliError::io(path, e))?;
+        reader
+            .read_until(b'\n', &mut header)
+            .map_err(|e| CliError::io(path, e))?;
     }
     let h = String::from_utf8_lossy(&header);
-    let h = h.trim_end_matches(['\n', '\r']).trim_start_matches('\u{feff}');
+    let h = h
+        .trim_end_matches(['\n', '\r'])
+        .trim_start_matches('\u{feff}');
     if h != HEADER {
-        return Err(csv_error(&file, 1, format!("header must be `{HEADER}`, found `{h}`")));
+        return Err(csv_error(
+            &file,
+            1,
+            format!("header must be `{HEADER}`, found `{h}`"),
+        ));
     }
+    let cand = candidate_cells(setup.matrix, setup.candidate);
     let threads = rayon::current_num_threads().max(1);
     let nshards = threads;
     let mut shards: Vec<Shard<'_>> = (0..nshards).map(|_| Shard { states: Vec::new() }).collect();
-    let mut reg = Registry { setup, names: Vec::new(), ids: HashMap::new() };
+    let mut reg = Registry {
+        setup,
+        names: Vec::new(),
+        ids: HashMap::new(),
+    };
     for (name, slot) in setup.customers {
         reg.add(&mut shards, name, slot)?;
     }
@@ -475,7 +450,12 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
             let done = blocks.is_empty();
             let bytes: usize = blocks.iter().map(|b| b.data.len()).sum();
             let (parsed, priced) = rayon::join(
-                || blocks.par_iter().map(|b| parse_block(b, setup, &file)).collect::<Vec<_>>(),
+                || {
+                    blocks
+                        .par_iter()
+                        .map(|b| parse_block(b, setup, &cand, &file))
+                        .collect::<Vec<_>>()
+                },
                 || price_batch(&mut shards, &pending, &reg.names, &file),
             );
             if let Some((_, e)) = priced {
@@ -509,19 +489,27 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
         .into_par_iter()
         .enumerate()
         .flat_map_iter(|(s, shard)| {
-            shard.states.into_iter().enumerate().filter_map(move |(i, st)| {
-                st.map(|st| (i as u32 * n + s as u32, st))
-            })
+            shard
+                .states
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(i, st)| st.map(|st| (i as u32 * n + s as u32, st)))
         })
         .map(|(g, st)| {
-            let wrap = |e: Error| CliError::Customer { customer: names[g as usize].clone(), source: Box::new(e) };
+            let wrap = |e: Error| CliError::Customer {
+                customer: names[g as usize].clone(),
+                source: Box::new(e),
+            };
             let cur = st.current.finish().map_err(wrap)?;
             let cand = st.candidate.map(|c| c.finish().map_err(wrap)).transpose()?;
             Ok((g, cur, cand))
         })
         .collect::<Result<Vec<_>>>()?;
     finished.sort_by_key(|(g, _, _)| *g);
-    let customers = finished.into_iter().map(|(g, a, b)| (names[g as usize].clone(), a, b)).collect();
+    let customers = finished
+        .into_iter()
+        .map(|(g, a, b)| (names[g as usize].clone(), a, b))
+        .collect();
     Ok(Priced { customers, rows })
 }
 
