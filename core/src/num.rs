@@ -298,6 +298,14 @@ impl Fraction {
         Decimal::try_from_i128_with_scale(q, scale).map(Money).map_err(|_| o)
     }
 
+    /// True when both fractions denote the same rational number
+    /// (cross-multiplication; `None` on overflow).
+    pub fn same_value(self, other: Fraction) -> Option<bool> {
+        let a = self.num.checked_mul(Decimal::from(other.den))?;
+        let b = other.num.checked_mul(Decimal::from(self.den))?;
+        Some(a == b)
+    }
+
     /// The value as a decimal, to rust_decimal's 28 significant digits: for
     /// display only, never for money.
     pub fn approx(self) -> Decimal {
