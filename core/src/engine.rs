@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use crate::bill::{Bill, CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, FeeSchedule, Matrix};
-use crate::num::{self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units};
+use crate::num::{
+    self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units,
+};
 use crate::offer::{Channel, DealTerms, Offer, OfferKind, Payment};
 use crate::time::{Hour, Period};
 use crate::usage::{HourRecord, UsageSeries};
@@ -31,7 +33,12 @@ use crate::usage::{HourRecord, UsageSeries};
 /// let bill = engine::price(&m, &terms, &offer, &usage).unwrap();
 /// assert_eq!(bill.total.to_string(), "223.20"); // worked example A
 /// ```
-pub fn price(matrix: &Matrix, terms: &DealTerms, offer: &Offer, usage: &UsageSeries) -> Result<Bill> {
+pub fn price(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<Bill> {
     price_records(matrix, terms, offer, usage.records(), "usage")
 }
 
@@ -45,7 +52,8 @@ pub fn price_records(
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
     for r in records {
-        p.push(r.hour, r.cell, r.quantity).map_err(|e| Error::usage(Origin::file(source), e))?;
+        p.push(r.hour, r.cell, r.quantity)
+            .map_err(|e| Error::usage(Origin::file(source), e))?;
     }
     p.finish()
 }
@@ -141,11 +149,17 @@ pub struct Pricer<'a> {
 }
 
 fn offer_err(offer: &Offer, message: impl Into<String>) -> Error {
-    Error::Offer { offer: offer.name.clone(), message: message.into() }
+    Error::Offer {
+        offer: offer.name.clone(),
+        message: message.into(),
+    }
 }
 
 fn overflow(offer: &Offer) -> impl Fn(Overflow) -> Error + '_ {
-    move |source| Error::Overflow { context: format!("pricing offer `{}`", offer.name), source }
+    move |source| Error::Overflow {
+        context: format!("pricing offer `{}`", offer.name),
+        source,
+    }
 }
 
 impl<'a> Pricer<'a> {
@@ -180,7 +194,10 @@ impl<'a> Pricer<'a> {
             OfferKind::PayAsYouGo(p) => {
                 nonneg(p.discount.get(), "discount")?;
                 if p.discount.get() > Decimal::ONE {
-                    return Err(offer_err(offer, format!("discount {} is above 1", p.discount)));
+                    return Err(offer_err(
+                        offer,
+                        format!("discount {} is above 1", p.discount),
+                    ));
                 }
                 unit_price = matrix.list_price.discounted(p.discount).map_err(&ov)?;
             }
@@ -192,22 +209,35 @@ impl<'a> Pricer<'a> {
                     unit_price = p;
                 }
                 grace = f.overage.grace_hours;
-                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band").map_err(&ov)?;
+                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band")
+                    .map_err(&ov)?;
                 for e in &f.entitlements {
                     let i = matrix.cell_index(e.cell);
                     let name = matrix.cell_name(e.cell);
                     let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
                     let Some(st) = st else {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not in the matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not in the matrix"),
+                        ));
                     };
                     if st.rate.is_none() {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not offered in this matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not offered in this matrix"),
+                        ));
                     }
                     if st.has_entitlement {
-                        return Err(offer_err(offer, format!("cell {name} has two entitlements")));
+                        return Err(offer_err(
+                            offer,
+                            format!("cell {name} has two entitlements"),
+                        ));
                     }
                     if e.quantity.get() <= Decimal::ZERO {
-                        return Err(offer_err(offer, format!("entitlement {} in {name} must be above zero", e.quantity)));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement {} in {name} must be above zero", e.quantity),
+                        ));
                     }
                     st.has_entitlement = true;
                     st.entitlement = e.quantity.get();
@@ -217,19 +247,31 @@ impl<'a> Pricer<'a> {
             }
             OfferKind::Commitment(c) => {
                 if c.units.get() <= Decimal::ZERO {
-                    return Err(offer_err(offer, format!("committed units {} must be above zero", c.units)));
+                    return Err(offer_err(
+                        offer,
+                        format!("committed units {} must be above zero", c.units),
+                    ));
                 }
                 nonneg(c.price.get(), "commit price")?;
                 let overage_price = c.overage_price.unwrap_or(matrix.list_price);
                 nonneg(overage_price.get(), "overage price")?;
                 unit_price = overage_price;
-                bucket = Some(Bucket { balance: c.units.get(), exhausted_at: None });
+                bucket = Some(Bucket {
+                    balance: c.units.get(),
+                    exhausted_at: None,
+                });
             }
         }
         let fee_schedule = match &terms.channel {
             Channel::Direct => None,
             Channel::Marketplace(env) => Some(matrix.marketplace(env).ok_or_else(|| {
-                offer_err(offer, format!("channel `{env}` is not a marketplace environment of matrix {}", matrix.name))
+                offer_err(
+                    offer,
+                    format!(
+                        "channel `{env}` is not a marketplace environment of matrix {}",
+                        matrix.name
+                    ),
+                )
             })?),
         };
         let term = terms.term;
@@ -262,15 +304,28 @@ impl<'a> Pricer<'a> {
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         if hour < self.term_start || hour >= self.term_end {
-            return Err(UsageIssue::OutsideTerm { hour, start: self.term_start, end: self.term_end });
+            return Err(UsageIssue::OutsideTerm {
+                hour,
+                start: self.term_start,
+                end: self.term_end,
+            });
         }
         match self.latest {
-            Some(prev) if hour < prev => return Err(UsageIssue::NotInTimeOrder { hour, previous: prev }),
+            Some(prev) if hour < prev => {
+                return Err(UsageIssue::NotInTimeOrder {
+                    hour,
+                    previous: prev,
+                })
+            }
             Some(prev) if hour == prev => {}
             _ => {
                 self.flush_hour()?;
                 self.latest = Some(hour);
-                while self.periods.get(self.current).is_some_and(|p| hour >= p.end) {
+                while self
+                    .periods
+                    .get(self.current)
+                    .is_some_and(|p| hour >= p.end)
+                {
                     self.close_period()?;
                 }
             }
@@ -283,11 +338,20 @@ impl<'a> Pricer<'a> {
         let grace = self.grace;
         let commitment = self.bucket.is_some();
         let in_range = self.matrix.contains(cell);
-        let Some(st) = self.cells.get_mut(i).filter(|s| in_range && s.rate.is_some()) else {
-            return Err(UsageIssue::NotOffered(self.matrix.cell_name(cell).to_string()));
+        let Some(st) = self
+            .cells
+            .get_mut(i)
+            .filter(|s| in_range && s.rate.is_some())
+        else {
+            return Err(UsageIssue::NotOffered(
+                self.matrix.cell_name(cell).to_string(),
+            ));
         };
         if st.last_hour == hour.0 {
-            return Err(UsageIssue::Duplicate { hour, cell: self.matrix.cell_name(cell).to_string() });
+            return Err(UsageIssue::Duplicate {
+                hour,
+                cell: self.matrix.cell_name(cell).to_string(),
+            });
         }
         if st.last_hour != hour.0 - 1 {
             // The previous hour was absent: usage 0, the streak resets.
@@ -324,7 +388,9 @@ impl<'a> Pricer<'a> {
 
     /// Commitment: draws this hour's records from the bucket in matrix order.
     fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        let Some(bucket) = self.bucket.as_mut() else { return Ok(()) };
+        let Some(bucket) = self.bucket.as_mut() else {
+            return Ok(());
+        };
         if self.hour_buf.is_empty() {
             return Ok(());
         }
@@ -356,7 +422,9 @@ impl<'a> Pricer<'a> {
 
     /// Writes the current period's lines and per-cell figures.
     fn close_period(&mut self) -> Result<(), UsageIssue> {
-        let Some(&period) = self.periods.get(self.current) else { return Ok(()) };
+        let Some(&period) = self.periods.get(self.current) else {
+            return Ok(());
+        };
         let k = self.current;
         let last = k + 1 == self.periods.len();
         let hours = Decimal::from(period.hours());
@@ -377,7 +445,11 @@ impl<'a> Pricer<'a> {
                     Payment::Monthly => lines.push(Line {
                         kind: LineKind::Fee,
                         description: if period.is_partial() {
-                            format!("Monthly fee, {} of {} hours", period.hours(), period.month_hours)
+                            format!(
+                                "Monthly fee, {} of {} hours",
+                                period.hours(),
+                                period.month_hours
+                            )
                         } else {
                             "Monthly fee".to_string()
                         },
@@ -390,8 +462,15 @@ impl<'a> Pricer<'a> {
                     Payment::Upfront if k == 0 => {
                         let mut total = Fraction::ZERO;
                         for p in &self.periods {
-                            let amt = num::mul(f.monthly_fee.get(), Decimal::from(p.hours()), "upfront fee")?;
-                            total = total.checked_add(Fraction::new(amt, u64::from(p.month_hours)).unwrap_or(Fraction::ZERO))?;
+                            let amt = num::mul(
+                                f.monthly_fee.get(),
+                                Decimal::from(p.hours()),
+                                "upfront fee",
+                            )?;
+                            total = total.checked_add(
+                                Fraction::new(amt, u64::from(p.month_hours))
+                                    .unwrap_or(Fraction::ZERO),
+                            )?;
                         }
                         self.upfront_fee = total;
                         lines.push(Line {
@@ -422,7 +501,11 @@ impl<'a> Pricer<'a> {
                     Payment::Upfront => {}
                     Payment::Monthly => {
                         let amount = if last {
-                            let earlier = self.out.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Installment);
+                            let earlier = self
+                                .out
+                                .iter()
+                                .flat_map(|p| &p.lines)
+                                .filter(|l| l.kind == LineKind::Installment);
                             let mut paid = Money::ZERO;
                             for l in earlier {
                                 paid = paid.checked_add(l.amount)?;
@@ -459,7 +542,11 @@ impl<'a> Pricer<'a> {
             let name = matrix.cell_name(cell);
             let charged_qh = num::sub(
                 acc.charged_usage,
-                num::mul(st.entitlement, Decimal::from(acc.charged), "charged quantity-hours")?,
+                num::mul(
+                    st.entitlement,
+                    Decimal::from(acc.charged),
+                    "charged quantity-hours",
+                )?,
                 "charged quantity-hours",
             )?;
             let (overage_units, drawn) = match &offer.kind {
@@ -509,14 +596,22 @@ impl<'a> Pricer<'a> {
                 }
             };
             let average = acc.quantity_hours.checked_div(hours).unwrap_or_default();
-            let utilization = if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None };
+            let utilization = if st.has_entitlement {
+                average.checked_div(st.entitlement).map(Ratio)
+            } else {
+                None
+            };
             let t = &mut st.term;
             t.quantity_hours = num::add(t.quantity_hours, acc.quantity_hours, "quantity-hours")?;
             t.units = num::add(t.units, units.get(), "units")?;
             t.peak = t.peak.max(acc.peak);
             t.tolerated += acc.tolerated;
             t.charged += acc.charged;
-            t.charged_quantity_hours = num::add(t.charged_quantity_hours, charged_qh, "charged quantity-hours")?;
+            t.charged_quantity_hours = num::add(
+                t.charged_quantity_hours,
+                charged_qh,
+                "charged quantity-hours",
+            )?;
             t.drawn = num::add(t.drawn, acc.drawn, "drawn units")?;
             t.overage = num::add(t.overage, overage_units.get(), "overage units")?;
             stats.push(CellStats {
@@ -558,9 +653,10 @@ impl<'a> Pricer<'a> {
     /// Closes every remaining period and returns the bill.
     pub fn finish(mut self) -> Result<Bill> {
         let ctx = |e: UsageIssue| match e {
-            UsageIssue::Overflow(source) => {
-                Error::Overflow { context: format!("pricing offer `{}`", self.offer.name), source }
-            }
+            UsageIssue::Overflow(source) => Error::Overflow {
+                context: format!("pricing offer `{}`", self.offer.name),
+                source,
+            },
             other => Error::usage(Origin::file("usage"), other),
         };
         self.flush_hour().map_err(ctx)?;
@@ -596,7 +692,11 @@ impl<'a> Pricer<'a> {
                 units: Units(t.units),
                 peak: Quantity(t.peak),
                 average: Quantity(average),
-                utilization: if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None },
+                utilization: if st.has_entitlement {
+                    average.checked_div(st.entitlement).map(Ratio)
+                } else {
+                    None
+                },
                 tolerated_hours: t.tolerated,
                 charged_hours: t.charged,
                 charged_quantity_hours: Quantity(t.charged_quantity_hours),
@@ -606,8 +706,12 @@ impl<'a> Pricer<'a> {
         }
         let commitment = match (&self.offer.kind, &self.bucket) {
             (OfferKind::Commitment(c), Some(b)) => {
-                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn"));
-                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.overage_units.get(), "overage"));
+                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn")
+                });
+                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.overage_units.get(), "overage")
+                });
                 Some(CommitmentState {
                     units_purchased: c.units,
                     commit_price: c.price,
@@ -617,9 +721,14 @@ impl<'a> Pricer<'a> {
                     overage_units: Units(over.map_err(&ov)?),
                     units_remaining: Units(b.balance),
                     exhausted_at: b.exhausted_at,
-                    exhausted_term_hour: b.exhausted_at.map(|h| (h.0 - self.term_start.0 + 1) as u64),
+                    exhausted_term_hour: b
+                        .exhausted_at
+                        .map(|h| (h.0 - self.term_start.0 + 1) as u64),
                     expired_units: Units(b.balance),
-                    expired_value: Units(b.balance).at(c.price).map_err(&ov)?.round(scale, mode),
+                    expired_value: Units(b.balance)
+                        .at(c.price)
+                        .map_err(&ov)?
+                        .round(scale, mode),
                 })
             }
             _ => None,
@@ -657,6 +766,9 @@ impl<'a> Pricer<'a> {
 
 impl From<Overflow> for Error {
     fn from(source: Overflow) -> Self {
-        Error::Overflow { context: "pricing".to_string(), source }
+        Error::Overflow {
+            context: "pricing".to_string(),
+            source,
+        }
     }
 }
