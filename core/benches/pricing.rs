@@ -17,7 +17,10 @@ use unitcalc_core::usage::HourRecord;
 fn bench(c: &mut Criterion) {
     let m = parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
     let term = Term::new(Date::parse("2026-01-01").unwrap(), 12).unwrap();
-    let terms = DealTerms { term, channel: Channel::Marketplace("azure".into()) };
+    let terms = DealTerms {
+        term,
+        channel: Channel::Marketplace("azure".into()),
+    };
     let cells = [
         m.cell("capacity", "on-prem", "hot").unwrap(),
         m.cell("capacity", "azure", "hot").unwrap(),
@@ -44,7 +47,13 @@ fn bench(c: &mut Criterion) {
     let fixed = Offer {
         name: "fixed".into(),
         kind: OfferKind::FixedCapacity(FixedCapacity {
-            entitlements: cells.iter().map(|&cell| Entitlement { cell, quantity: Quantity(Decimal::new(500, 0)) }).collect(),
+            entitlements: cells
+                .iter()
+                .map(|&cell| Entitlement {
+                    cell,
+                    quantity: Quantity(Decimal::new(500, 0)),
+                })
+                .collect(),
             monthly_fee: Money(Decimal::new(4_000_000, 2)),
             payment: Payment::Monthly,
             overage: OveragePolicy::default(),
@@ -59,7 +68,10 @@ fn bench(c: &mut Criterion) {
             overage_price: None,
         }),
     };
-    let payg = Offer { name: "payg".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+    let payg = Offer {
+        name: "payg".into(),
+        kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+    };
     let mut g = c.benchmark_group("customer-year");
     g.throughput(Throughput::Elements(records.len() as u64));
     for offer in [&fixed, &commitment, &payg] {

@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use crate::bill::{Bill, CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, FeeSchedule, Matrix};
-use crate::num::{self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units};
+use crate::num::{
+    self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units,
+};
 use crate::offer::{Channel, DealTerms, Offer, OfferKind, Payment};
 use crate::time::{Hour, Period};
 use crate::usage::{HourRecord, UsageSeries};
@@ -31,7 +33,12 @@ use crate::usage::{HourRecord, UsageSeries};
 /// let bill = engine::price(&m, &terms, &offer, &usage).unwrap();
 /// assert_eq!(bill.total.to_string(), "223.20"); // worked example A
 /// ```
-pub fn price(matrix: &Matrix, terms: &DealTerms, offer: &Offer, usage: &UsageSeries) -> Result<Bill> {
+pub fn price(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<Bill> {
     price_records(matrix, terms, offer, usage.records(), "usage")
 }
 
@@ -45,7 +52,8 @@ pub fn price_records(
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
     for r in records {
-        p.push(r.hour, r.cell, r.quantity).map_err(|e| Error::usage(Origin::file(source), e))?;
+        p.push(r.hour, r.cell, r.quantity)
+            .map_err(|e| Error::usage(Origin::file(source), e))?;
     }
     p.finish()
 }
@@ -162,11 +170,17 @@ pub fn prorated_fees(fee: Money, term: &crate::time::Term) -> Result<Vec<Fractio
 }
 
 fn offer_err(offer: &Offer, message: impl Into<String>) -> Error {
-    Error::Offer { offer: offer.name.clone(), message: message.into() }
+    Error::Offer {
+        offer: offer.name.clone(),
+        message: message.into(),
+    }
 }
 
 fn overflow(offer: &Offer) -> impl Fn(Overflow) -> Error + '_ {
-    move |source| Error::Overflow { context: format!("pricing offer `{}`", offer.name), source }
+    move |source| Error::Overflow {
+        context: format!("pricing offer `{}`", offer.name),
+        source,
+    }
 }
 
 impl<'a> Pricer<'a> {
@@ -201,7 +215,10 @@ impl<'a> Pricer<'a> {
             OfferKind::PayAsYouGo(p) => {
                 nonneg(p.discount.get(), "discount")?;
                 if p.discount.get() > Decimal::ONE {
-                    return Err(offer_err(offer, format!("discount {} is above 1", p.discount)));
+                    return Err(offer_err(
+                        offer,
+                        format!("discount {} is above 1", p.discount),
+                    ));
                 }
                 unit_price = matrix.list_price.discounted(p.discount).map_err(&ov)?;
             }
@@ -213,22 +230,35 @@ impl<'a> Pricer<'a> {
                     unit_price = p;
                 }
                 grace = f.overage.grace_hours;
-                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band").map_err(&ov)?;
+                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band")
+                    .map_err(&ov)?;
                 for e in &f.entitlements {
                     let i = matrix.cell_index(e.cell);
                     let name = matrix.cell_name(e.cell);
                     let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
                     let Some(st) = st else {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not in the matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not in the matrix"),
+                        ));
                     };
                     if st.rate.is_none() {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not offered in this matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not offered in this matrix"),
+                        ));
                     }
                     if st.has_entitlement {
-                        return Err(offer_err(offer, format!("cell {name} has two entitlements")));
+                        return Err(offer_err(
+                            offer,
+                            format!("cell {name} has two entitlements"),
+                        ));
                     }
                     if e.quantity.get() <= Decimal::ZERO {
-                        return Err(offer_err(offer, format!("entitlement {} in {name} must be above zero", e.quantity)));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement {} in {name} must be above zero", e.quantity),
+                        ));
                     }
                     st.has_entitlement = true;
                     st.entitlement = e.quantity.get();
@@ -238,19 +268,31 @@ impl<'a> Pricer<'a> {
             }
             OfferKind::Commitment(c) => {
                 if c.units.get() <= Decimal::ZERO {
-                    return Err(offer_err(offer, format!("committed units {} must be above zero", c.units)));
+                    return Err(offer_err(
+                        offer,
+                        format!("committed units {} must be above zero", c.units),
+                    ));
                 }
                 nonneg(c.price.get(), "commit price")?;
                 let overage_price = c.overage_price.unwrap_or(matrix.list_price);
                 nonneg(overage_price.get(), "overage price")?;
                 unit_price = overage_price;
-                bucket = Some(Bucket { balance: c.units.get(), exhausted_at: None });
+                bucket = Some(Bucket {
+                    balance: c.units.get(),
+                    exhausted_at: None,
+                });
             }
         }
         let fee_schedule = match &terms.channel {
             Channel::Direct => None,
             Channel::Marketplace(env) => Some(matrix.marketplace(env).ok_or_else(|| {
-                offer_err(offer, format!("channel `{env}` is not a marketplace environment of matrix {}", matrix.name))
+                offer_err(
+                    offer,
+                    format!(
+                        "channel `{env}` is not a marketplace environment of matrix {}",
+                        matrix.name
+                    ),
+                )
             })?),
         };
         let term = terms.term;
@@ -287,15 +329,28 @@ impl<'a> Pricer<'a> {
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         if hour < self.term_start || hour >= self.term_end {
-            return Err(UsageIssue::OutsideTerm { hour, start: self.term_start, end: self.term_end });
+            return Err(UsageIssue::OutsideTerm {
+                hour,
+                start: self.term_start,
+                end: self.term_end,
+            });
         }
         match self.latest {
-            Some(prev) if hour < prev => return Err(UsageIssue::NotInTimeOrder { hour, previous: prev }),
+            Some(prev) if hour < prev => {
+                return Err(UsageIssue::NotInTimeOrder {
+                    hour,
+                    previous: prev,
+                })
+            }
             Some(prev) if hour == prev => {}
             _ => {
                 self.flush_hour()?;
                 self.latest = Some(hour);
-                while self.periods.get(self.current).is_some_and(|p| hour >= p.end) {
+                while self
+                    .periods
+                    .get(self.current)
+                    .is_some_and(|p| hour >= p.end)
+                {
                     self.close_period()?;
                 }
             }
@@ -308,11 +363,20 @@ impl<'a> Pricer<'a> {
         let grace = self.grace;
         let commitment = self.bucket.is_some();
         let in_range = self.matrix.contains(cell);
-        let Some(st) = self.cells.get_mut(i).filter(|s| in_range && s.rate.is_some()) else {
-            return Err(UsageIssue::NotOffered(self.matrix.cell_name(cell).to_string()));
+        let Some(st) = self
+            .cells
+            .get_mut(i)
+            .filter(|s| in_range && s.rate.is_some())
+        else {
+            return Err(UsageIssue::NotOffered(
+                self.matrix.cell_name(cell).to_string(),
+            ));
         };
         if st.last_hour == hour.0 {
-            return Err(UsageIssue::Duplicate { hour, cell: self.matrix.cell_name(cell).to_string() });
+            return Err(UsageIssue::Duplicate {
+                hour,
+                cell: self.matrix.cell_name(cell).to_string(),
+            });
         }
         if st.last_hour != hour.0 - 1 {
             // The previous hour was absent: usage 0, the streak resets.
@@ -349,7 +413,9 @@ impl<'a> Pricer<'a> {
 
     /// Commitment: draws this hour's records from the bucket in matrix order.
     fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        let Some(bucket) = self.bucket.as_mut() else { return Ok(()) };
+        let Some(bucket) = self.bucket.as_mut() else {
+            return Ok(());
+        };
         if self.hour_buf.is_empty() {
             return Ok(());
         }
@@ -381,7 +447,9 @@ impl<'a> Pricer<'a> {
 
     /// Writes the current period's lines and per-cell figures.
     fn close_period(&mut self) -> Result<(), UsageIssue> {
-        let Some(&period) = self.periods.get(self.current) else { return Ok(()) };
+        let Some(&period) = self.periods.get(self.current) else {
+            return Ok(());
+        };
         let k = self.current;
         let last = k + 1 == self.periods.len();
         let hours = Decimal::from(period.hours());
@@ -398,7 +466,11 @@ impl<'a> Pricer<'a> {
                     Payment::Monthly => lines.push(Line {
                         kind: LineKind::Fee,
                         description: if period.is_partial() {
-                            format!("Monthly fee, {} of {} hours", period.hours(), period.month_hours)
+                            format!(
+                                "Monthly fee, {} of {} hours",
+                                period.hours(),
+                                period.month_hours
+                            )
                         } else {
                             "Monthly fee".to_string()
                         },
@@ -409,7 +481,10 @@ impl<'a> Pricer<'a> {
                         amount: share.round(scale, mode)?,
                     }),
                     Payment::Upfront if k == 0 => {
-                        let total = self.fee_shares.iter().try_fold(Fraction::ZERO, |a, s| a.checked_add(*s))?;
+                        let total = self
+                            .fee_shares
+                            .iter()
+                            .try_fold(Fraction::ZERO, |a, s| a.checked_add(*s))?;
                         lines.push(Line {
                             kind: LineKind::Fee,
                             description: format!("Upfront fee, {} months", self.terms.term.months),
@@ -438,7 +513,11 @@ impl<'a> Pricer<'a> {
                     Payment::Upfront => {}
                     Payment::Monthly => {
                         let amount = if last {
-                            let earlier = self.out.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Installment);
+                            let earlier = self
+                                .out
+                                .iter()
+                                .flat_map(|p| &p.lines)
+                                .filter(|l| l.kind == LineKind::Installment);
                             let mut paid = Money::ZERO;
                             for l in earlier {
                                 paid = paid.checked_add(l.amount)?;
@@ -475,7 +554,11 @@ impl<'a> Pricer<'a> {
             let name = matrix.cell_name(cell);
             let charged_qh = num::sub(
                 acc.charged_usage,
-                num::mul(st.entitlement, Decimal::from(acc.charged), "charged quantity-hours")?,
+                num::mul(
+                    st.entitlement,
+                    Decimal::from(acc.charged),
+                    "charged quantity-hours",
+                )?,
                 "charged quantity-hours",
             )?;
             let (overage_units, drawn) = match &offer.kind {
@@ -525,14 +608,22 @@ impl<'a> Pricer<'a> {
                 }
             };
             let average = acc.quantity_hours.checked_div(hours).unwrap_or_default();
-            let utilization = if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None };
+            let utilization = if st.has_entitlement {
+                average.checked_div(st.entitlement).map(Ratio)
+            } else {
+                None
+            };
             let t = &mut st.term;
             t.quantity_hours = num::add(t.quantity_hours, acc.quantity_hours, "quantity-hours")?;
             t.units = num::add(t.units, units.get(), "units")?;
             t.peak = t.peak.max(acc.peak);
             t.tolerated += acc.tolerated;
             t.charged += acc.charged;
-            t.charged_quantity_hours = num::add(t.charged_quantity_hours, charged_qh, "charged quantity-hours")?;
+            t.charged_quantity_hours = num::add(
+                t.charged_quantity_hours,
+                charged_qh,
+                "charged quantity-hours",
+            )?;
             t.drawn = num::add(t.drawn, acc.drawn, "drawn units")?;
             t.overage = num::add(t.overage, overage_units.get(), "overage units")?;
             stats.push(CellStats {
@@ -574,9 +665,10 @@ impl<'a> Pricer<'a> {
     /// Closes every remaining period and returns the bill.
     pub fn finish(mut self) -> Result<Bill> {
         let ctx = |e: UsageIssue| match e {
-            UsageIssue::Overflow(source) => {
-                Error::Overflow { context: format!("pricing offer `{}`", self.offer.name), source }
-            }
+            UsageIssue::Overflow(source) => Error::Overflow {
+                context: format!("pricing offer `{}`", self.offer.name),
+                source,
+            },
             other => Error::usage(Origin::file("usage"), other),
         };
         self.flush_hour().map_err(ctx)?;
@@ -612,7 +704,11 @@ impl<'a> Pricer<'a> {
                 units: Units(t.units),
                 peak: Quantity(t.peak),
                 average: Quantity(average),
-                utilization: if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None },
+                utilization: if st.has_entitlement {
+                    average.checked_div(st.entitlement).map(Ratio)
+                } else {
+                    None
+                },
                 tolerated_hours: t.tolerated,
                 charged_hours: t.charged,
                 charged_quantity_hours: Quantity(t.charged_quantity_hours),
@@ -622,8 +718,12 @@ impl<'a> Pricer<'a> {
         }
         let commitment = match (&self.offer.kind, &self.bucket) {
             (OfferKind::Commitment(c), Some(b)) => {
-                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn"));
-                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.overage_units.get(), "overage"));
+                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn")
+                });
+                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.overage_units.get(), "overage")
+                });
                 Some(CommitmentState {
                     units_purchased: c.units,
                     commit_price: c.price,
@@ -633,9 +733,14 @@ impl<'a> Pricer<'a> {
                     overage_units: Units(over.map_err(&ov)?),
                     units_remaining: Units(b.balance),
                     exhausted_at: b.exhausted_at,
-                    exhausted_term_hour: b.exhausted_at.map(|h| (h.0 - self.term_start.0 + 1) as u64),
+                    exhausted_term_hour: b
+                        .exhausted_at
+                        .map(|h| (h.0 - self.term_start.0 + 1) as u64),
                     expired_units: Units(b.balance),
-                    expired_value: Units(b.balance).at(c.price).map_err(&ov)?.round(scale, mode),
+                    expired_value: Units(b.balance)
+                        .at(c.price)
+                        .map_err(&ov)?
+                        .round(scale, mode),
                 })
             }
             _ => None,
@@ -664,12 +769,14 @@ impl<'a> Pricer<'a> {
             commitment,
         })
     }
-
 }
 
 impl From<Overflow> for Error {
     fn from(source: Overflow) -> Self {
-        Error::Overflow { context: "pricing".to_string(), source }
+        Error::Overflow {
+            context: "pricing".to_string(),
+            source,
+        }
     }
 }
 
@@ -689,9 +796,18 @@ mod tests {
     fn spec_m() -> Matrix {
         let fees = FeeSchedule {
             tiers: vec![
-                FeeTier { from: Money(d("0")), rate: Ratio(d("0.03")) },
-                FeeTier { from: Money(d("1000000")), rate: Ratio(d("0.02")) },
-                FeeTier { from: Money(d("10000000")), rate: Ratio(d("0.015")) },
+                FeeTier {
+                    from: Money(d("0")),
+                    rate: Ratio(d("0.03")),
+                },
+                FeeTier {
+                    from: Money(d("1000000")),
+                    rate: Ratio(d("0.02")),
+                },
+                FeeTier {
+                    from: Money(d("10000000")),
+                    rate: Ratio(d("0.015")),
+                },
             ],
         };
         let r = |s: &str| Some(Ratio(d(s)));
@@ -704,28 +820,67 @@ mod tests {
             rounding: RoundingMode::HalfUp,
             list_price: Price(d("1.00")),
             meters: vec![
-                Meter { id: "capacity".into(), unit: "TB".into(), base_rate: Rate(d("0.0015")) },
-                Meter { id: "compute".into(), unit: "vCPU".into(), base_rate: Rate(d("0.02")) },
+                Meter {
+                    id: "capacity".into(),
+                    unit: "TB".into(),
+                    base_rate: Rate(d("0.0015")),
+                },
+                Meter {
+                    id: "compute".into(),
+                    unit: "vCPU".into(),
+                    base_rate: Rate(d("0.02")),
+                },
             ],
             environments: vec![
-                Environment { id: "on-prem".into(), marketplace: None },
-                Environment { id: "aws".into(), marketplace: Some(fees.clone()) },
-                Environment { id: "azure".into(), marketplace: Some(fees) },
+                Environment {
+                    id: "on-prem".into(),
+                    marketplace: None,
+                },
+                Environment {
+                    id: "aws".into(),
+                    marketplace: Some(fees.clone()),
+                },
+                Environment {
+                    id: "azure".into(),
+                    marketplace: Some(fees),
+                },
             ],
-            use_cases: vec![UseCase { id: "hot".into() }, UseCase { id: "archive".into() }],
+            use_cases: vec![
+                UseCase { id: "hot".into() },
+                UseCase {
+                    id: "archive".into(),
+                },
+            ],
             multipliers: vec![r("1.00"), None, r("1.20"), None, r("1.25"), r("0.40")],
         }
     }
 
     fn term(start: &str, months: u32) -> DealTerms {
-        DealTerms { term: Term::new(Date::parse(start).unwrap(), months).unwrap(), channel: Channel::Direct }
+        DealTerms {
+            term: Term::new(Date::parse(start).unwrap(), months).unwrap(),
+            channel: Channel::Direct,
+        }
     }
 
     /// Usage at `base` every hour, with `burst_hours` hours at `burst` from hour `at` of the term.
-    fn usage(m: &Matrix, t: &DealTerms, cell: CellId, base: &str, burst: &str, at: usize, burst_hours: usize) -> UsageSeries {
+    fn usage(
+        m: &Matrix,
+        t: &DealTerms,
+        cell: CellId,
+        base: &str,
+        burst: &str,
+        at: usize,
+        burst_hours: usize,
+    ) -> UsageSeries {
         let mut u = UsageSeries::new(&t.term);
         let q: Vec<Quantity> = (0..t.term.hours())
-            .map(|h| Quantity(d(if (at..at + burst_hours).contains(&h) { burst } else { base })))
+            .map(|h| {
+                Quantity(d(if (at..at + burst_hours).contains(&h) {
+                    burst
+                } else {
+                    base
+                }))
+            })
             .collect();
         let _ = m;
         u.set_series(cell, q);
@@ -736,7 +891,10 @@ mod tests {
         Offer {
             name: "fixed".into(),
             kind: OfferKind::FixedCapacity(FixedCapacity {
-                entitlements: vec![Entitlement { cell, quantity: Quantity(d(e)) }],
+                entitlements: vec![Entitlement {
+                    cell,
+                    quantity: Quantity(d(e)),
+                }],
                 monthly_fee: Money(d(monthly_fee)),
                 payment,
                 overage: OveragePolicy::default(),
@@ -750,7 +908,12 @@ mod tests {
         let t = term("2026-03-01", 1);
         let cell = m.cell("capacity", "azure", "hot").unwrap();
         let u = usage(&m, &t, cell, "200", "200", 0, 0);
-        let offer = Offer { name: "payg".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: Ratio(d("0.20")) }) };
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo {
+                discount: Ratio(d("0.20")),
+            }),
+        };
         let bill = price(&m, &t, &offer, &u).unwrap();
         let line = &bill.periods[0].lines[0];
         assert_eq!(line.units.unwrap().get(), d("279"));
@@ -772,14 +935,26 @@ mod tests {
         let cell = m.cell("capacity", "azure", "hot").unwrap();
         for (level, hours, total, tolerated, charged, units) in table {
             let u = usage(&m, &t, cell, "500", level, 100, hours);
-            let bill = price(&m, &t, &fixed("40000.00", Payment::Monthly, cell, "500"), &u).unwrap();
+            let bill = price(
+                &m,
+                &t,
+                &fixed("40000.00", Payment::Monthly, cell, "500"),
+                &u,
+            )
+            .unwrap();
             let march = &bill.periods[0];
             assert_eq!(march.total.to_string(), total, "{level} × {hours}");
             let c = &march.cells[0];
-            assert_eq!((c.tolerated_hours, c.charged_hours), (tolerated, charged), "{level} × {hours}");
+            assert_eq!(
+                (c.tolerated_hours, c.charged_hours),
+                (tolerated, charged),
+                "{level} × {hours}"
+            );
             assert_eq!(c.overage_units.get(), d(units), "{level} × {hours}");
             assert_eq!(bill.periods.len(), 12);
-            assert!(bill.periods[1..].iter().all(|p| p.total.to_string() == "40000.00"));
+            assert!(bill.periods[1..]
+                .iter()
+                .all(|p| p.total.to_string() == "40000.00"));
         }
     }
 
@@ -790,9 +965,21 @@ mod tests {
         let cell = m.cell("capacity", "azure", "hot").unwrap();
         // 80 hours at 540 straddling March/April: 72 tolerated, the last 8 (in April) charged.
         let u = usage(&m, &t, cell, "500", "540", 744 - 40, 80);
-        let bill = price(&m, &t, &fixed("40000.00", Payment::Monthly, cell, "500"), &u).unwrap();
+        let bill = price(
+            &m,
+            &t,
+            &fixed("40000.00", Payment::Monthly, cell, "500"),
+            &u,
+        )
+        .unwrap();
         assert_eq!(bill.periods[0].cells[0].tolerated_hours, 40);
-        assert_eq!((bill.periods[1].cells[0].tolerated_hours, bill.periods[1].cells[0].charged_hours), (32, 8));
+        assert_eq!(
+            (
+                bill.periods[1].cells[0].tolerated_hours,
+                bill.periods[1].cells[0].charged_hours
+            ),
+            (32, 8)
+        );
         // An absent hour in the middle of a burst resets the streak: 2 × 50 hours, all tolerated.
         let offer = fixed("40000.00", Payment::Monthly, cell, "500");
         let mut p = Pricer::new(&m, &t, &offer).unwrap();
@@ -801,7 +988,13 @@ mod tests {
             p.push(Hour(start + h), cell, Quantity(d("540"))).unwrap();
         }
         let bill = p.finish().unwrap();
-        assert_eq!((bill.periods[0].cells[0].tolerated_hours, bill.periods[0].cells[0].charged_hours), (100, 0));
+        assert_eq!(
+            (
+                bill.periods[0].cells[0].tolerated_hours,
+                bill.periods[0].cells[0].charged_hours
+            ),
+            (100, 0)
+        );
     }
 
     #[test]
@@ -837,9 +1030,19 @@ mod tests {
         let cell = m.cell("capacity", "azure", "hot").unwrap();
         for (start, months, payment, first, periods) in table {
             let t = term(start, months);
-            let bill = price(&m, &t, &fixed("40000.00", payment, cell, "500"), &UsageSeries::new(&t.term)).unwrap();
+            let bill = price(
+                &m,
+                &t,
+                &fixed("40000.00", payment, cell, "500"),
+                &UsageSeries::new(&t.term),
+            )
+            .unwrap();
             assert_eq!(bill.periods.len(), periods, "{start}");
-            assert_eq!(bill.periods[0].total.to_string(), first, "{start} {payment:?}");
+            assert_eq!(
+                bill.periods[0].total.to_string(),
+                first,
+                "{start} {payment:?}"
+            );
             assert_eq!(bill.periods[0].partial, start != "2026-03-01", "{start}");
         }
     }
@@ -932,28 +1135,51 @@ mod tests {
         let m = spec_m();
         let cell = m.cell("capacity", "azure", "hot").unwrap();
         // (monthly fee, months, rate, fee total)
-        let table = [("40000.00", 12, "0.03", "14400.00"), ("100000.00", 12, "0.02", "24000.00"), ("1000000.00", 12, "0.015", "180000.00")];
+        let table = [
+            ("40000.00", 12, "0.03", "14400.00"),
+            ("100000.00", 12, "0.02", "24000.00"),
+            ("1000000.00", 12, "0.015", "180000.00"),
+        ];
         for (fee, months, rate, total_fee) in table {
             let mut t = term("2026-03-01", months);
             t.channel = Channel::Marketplace("azure".into());
-            let bill = price(&m, &t, &fixed(fee, Payment::Monthly, cell, "500"), &UsageSeries::new(&t.term)).unwrap();
+            let bill = price(
+                &m,
+                &t,
+                &fixed(fee, Payment::Monthly, cell, "500"),
+                &UsageSeries::new(&t.term),
+            )
+            .unwrap();
             assert_eq!(bill.marketplace_fee_rate.get(), d(rate), "{fee}");
             assert_eq!(bill.marketplace_fee.to_string(), total_fee, "{fee}");
-            assert_eq!(bill.net_revenue, bill.total.checked_sub(bill.marketplace_fee).unwrap());
+            assert_eq!(
+                bill.net_revenue,
+                bill.total.checked_sub(bill.marketplace_fee).unwrap()
+            );
         }
         let mut t = term("2026-03-01", 1);
         t.channel = Channel::Marketplace("on-prem".into());
         let err = Pricer::new(&m, &t, &fixed("1", Payment::Monthly, cell, "1")).unwrap_err();
-        assert_eq!(err.to_string(), "offer `fixed`: channel `on-prem` is not a marketplace environment of matrix spec-m");
+        assert_eq!(
+            err.to_string(),
+            "offer `fixed`: channel `on-prem` is not a marketplace environment of matrix spec-m"
+        );
     }
 
     #[test]
     fn bad_usage_is_refused() {
         let m = spec_m();
         let t = term("2026-03-01", 1);
-        let offer = Offer { name: "payg".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
         let hot = m.cell("capacity", "azure", "hot").unwrap();
-        let archive_onprem = CellId { meter: 0, environment: 0, use_case: 1 };
+        let archive_onprem = CellId {
+            meter: 0,
+            environment: 0,
+            use_case: 1,
+        };
         let h = |s: &str| Hour::parse_rfc3339(s).unwrap();
         let q = |s: &str| Quantity(d(s));
         let table: Vec<(Vec<(Hour, CellId, Quantity)>, &str)> = vec![
@@ -966,7 +1192,11 @@ mod tests {
         ];
         for (records, want) in table {
             let mut p = Pricer::new(&m, &t, &offer).unwrap();
-            let err = records.into_iter().map(|(h, c, q)| p.push(h, c, q)).find_map(Result::err).unwrap();
+            let err = records
+                .into_iter()
+                .map(|(h, c, q)| p.push(h, c, q))
+                .find_map(Result::err)
+                .unwrap();
             assert_eq!(err.to_string(), want);
         }
     }
@@ -975,12 +1205,18 @@ mod tests {
     fn overflow_is_an_error_not_a_panic() {
         let m = spec_m();
         let t = term("2026-03-01", 1);
-        let offer = Offer { name: "payg".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
         let hot = m.cell("capacity", "azure", "hot").unwrap();
         let mut p = Pricer::new(&m, &t, &offer).unwrap();
         let start = t.term.start_hour().0;
         let huge = Quantity(Decimal::MAX);
         p.push(Hour(start), hot, huge).unwrap();
-        assert!(matches!(p.push(Hour(start + 1), hot, huge), Err(UsageIssue::Overflow(_))));
+        assert!(matches!(
+            p.push(Hour(start + 1), hot, huge),
+            Err(UsageIssue::Overflow(_))
+        ));
     }
 }

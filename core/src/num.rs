@@ -235,7 +235,10 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 
 impl Fraction {
     /// Zero.
-    pub const ZERO: Fraction = Fraction { num: Decimal::ZERO, den: 1 };
+    pub const ZERO: Fraction = Fraction {
+        num: Decimal::ZERO,
+        den: 1,
+    };
 
     /// `num / den`; `None` when `den` is zero.
     pub fn new(num: Decimal, den: u64) -> Option<Fraction> {
@@ -264,7 +267,9 @@ impl Fraction {
     /// Exact rounding of `num / den` to `scale` places: integer division with
     /// the remainder deciding the midpoint, so no intermediate rounding.
     pub fn round(self, scale: u32, mode: RoundingMode) -> Result<Money, Overflow> {
-        let o = Overflow { what: "rounded fraction" };
+        let o = Overflow {
+            what: "rounded fraction",
+        };
         // num = m × 10^-s; value × 10^scale = m × 10^(scale - s) / den.
         let s = self.num.scale();
         let m: i128 = self.num.mantissa();
@@ -295,7 +300,9 @@ impl Fraction {
         } else {
             q
         };
-        Decimal::try_from_i128_with_scale(q, scale).map(Money).map_err(|_| o)
+        Decimal::try_from_i128_with_scale(q, scale)
+            .map(Money)
+            .map_err(|_| o)
     }
 
     /// True when both fractions denote the same rational number
@@ -309,7 +316,9 @@ impl Fraction {
     /// The value as a decimal, to rust_decimal's 28 significant digits: for
     /// display only, never for money.
     pub fn approx(self) -> Decimal {
-        self.num.checked_div(Decimal::from(self.den)).unwrap_or(Decimal::MAX)
+        self.num
+            .checked_div(Decimal::from(self.den))
+            .unwrap_or(Decimal::MAX)
     }
 }
 
@@ -337,8 +346,16 @@ mod tests {
             ("0.0005", 3, "0.001", "0.000"),
         ];
         for (v, scale, up, even) in table {
-            assert_eq!(Money(d(v)).round(scale, RoundingMode::HalfUp).to_string(), up, "{v} half-up");
-            assert_eq!(Money(d(v)).round(scale, RoundingMode::HalfEven).to_string(), even, "{v} half-even");
+            assert_eq!(
+                Money(d(v)).round(scale, RoundingMode::HalfUp).to_string(),
+                up,
+                "{v} half-up"
+            );
+            assert_eq!(
+                Money(d(v)).round(scale, RoundingMode::HalfEven).to_string(),
+                even,
+                "{v} half-even"
+            );
         }
     }
 
@@ -358,15 +375,32 @@ mod tests {
         ];
         for (n, den, scale, up, even) in table {
             let f = Fraction::new(d(n), den).unwrap();
-            assert_eq!(f.round(scale, RoundingMode::HalfUp).unwrap().to_string(), up, "{n}/{den}");
-            assert_eq!(f.round(scale, RoundingMode::HalfEven).unwrap().to_string(), even, "{n}/{den}");
+            assert_eq!(
+                f.round(scale, RoundingMode::HalfUp).unwrap().to_string(),
+                up,
+                "{n}/{den}"
+            );
+            assert_eq!(
+                f.round(scale, RoundingMode::HalfEven).unwrap().to_string(),
+                even,
+                "{n}/{den}"
+            );
         }
     }
 
     #[test]
     fn fraction_sum_is_exact() {
-        let thirds = (0..3).try_fold(Fraction::ZERO, |acc, _| acc.checked_add(Fraction::new(d("1"), 3).unwrap()));
-        assert_eq!(thirds.unwrap().round(2, RoundingMode::HalfUp).unwrap().to_string(), "1.00");
+        let thirds = (0..3).try_fold(Fraction::ZERO, |acc, _| {
+            acc.checked_add(Fraction::new(d("1"), 3).unwrap())
+        });
+        assert_eq!(
+            thirds
+                .unwrap()
+                .round(2, RoundingMode::HalfUp)
+                .unwrap()
+                .to_string(),
+            "1.00"
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ fn payment() -> impl Strategy<Value = Payment> {
 
 fn offer_kind(cells: usize) -> impl Strategy<Value = OfferKind> {
     prop_oneof![
-        (0i64..=50).prop_map(|d| OfferKind::PayAsYouGo(PayAsYouGo { discount: Ratio(dec(d, 2)) })),
+        (0i64..=50).prop_map(|d| OfferKind::PayAsYouGo(PayAsYouGo {
+            discount: Ratio(dec(d, 2))
+        })),
         (
             proptest::collection::btree_map(0..cells, 1i64..=2_000, 1..=3),
             0i64..=10_000_000,
@@ -54,7 +56,10 @@ fn offer_kind(cells: usize) -> impl Strategy<Value = OfferKind> {
                 OfferKind::FixedCapacity(FixedCapacity {
                     entitlements: ents
                         .into_iter()
-                        .map(|(c, e)| Entitlement { cell: CELLS.with(|v| v[c]), quantity: Quantity(dec(e, 0)) })
+                        .map(|(c, e)| Entitlement {
+                            cell: CELLS.with(|v| v[c]),
+                            quantity: Quantity(dec(e, 0)),
+                        })
                         .collect(),
                     monthly_fee: Money(dec(fee, 2)),
                     payment,
@@ -65,14 +70,20 @@ fn offer_kind(cells: usize) -> impl Strategy<Value = OfferKind> {
                     },
                 })
             }),
-        (1i64..=5_000, 1i64..=150, payment(), proptest::option::of(0i64..=300)).prop_map(|(n, p, payment, o)| {
-            OfferKind::Commitment(Commitment {
-                units: Units(dec(n, 1)),
-                price: Price(dec(p, 2)),
-                payment,
-                overage_price: o.map(|o| Price(dec(o, 2))),
-            })
-        }),
+        (
+            1i64..=5_000,
+            1i64..=150,
+            payment(),
+            proptest::option::of(0i64..=300)
+        )
+            .prop_map(|(n, p, payment, o)| {
+                OfferKind::Commitment(Commitment {
+                    units: Units(dec(n, 1)),
+                    price: Price(dec(p, 2)),
+                    payment,
+                    overage_price: o.map(|o| Price(dec(o, 2))),
+                })
+            }),
     ]
 }
 
@@ -84,7 +95,10 @@ fn case() -> impl Strategy<Value = Case> {
     let cells = CELLS.with(Vec::len);
     (
         (2025i32..=2027, 1u8..=12, 1u8..=31, 1u32..=3),
-        prop_oneof![Just(Channel::Direct), Just(Channel::Marketplace("azure".into()))],
+        prop_oneof![
+            Just(Channel::Direct),
+            Just(Channel::Marketplace("azure".into()))
+        ],
         offer_kind(cells),
         proptest::collection::btree_map((0usize..2_200, 0..cells), 0i64..=1_500_000, 0..300),
     )
@@ -92,8 +106,17 @@ fn case() -> impl Strategy<Value = Case> {
             let day = d.min(unitcalc_core::time::days_in_month(y, mo));
             let term = Term::new(Date::new(y, mo, day).unwrap(), months).unwrap();
             let hours = term.hours();
-            let usage = usage.into_iter().filter(|((h, _), _)| *h < hours).map(|((h, c), q)| (h, c, q)).collect();
-            Case { term, channel, offer, usage }
+            let usage = usage
+                .into_iter()
+                .filter(|((h, _), _)| *h < hours)
+                .map(|((h, c), q)| (h, c, q))
+                .collect();
+            Case {
+                term,
+                channel,
+                offer,
+                usage,
+            }
         })
 }
 
@@ -103,13 +126,23 @@ fn records(case: &Case) -> Vec<HourRecord> {
     // BTreeMap order is (hour, cell): time order.
     case.usage
         .iter()
-        .map(|&(h, c, q)| HourRecord { hour: Hour(start + h as i64), cell: cells[c], quantity: Quantity(dec(q, 3)) })
+        .map(|&(h, c, q)| HourRecord {
+            hour: Hour(start + h as i64),
+            cell: cells[c],
+            quantity: Quantity(dec(q, 3)),
+        })
         .collect()
 }
 
 fn price(m: &Matrix, case: &Case, recs: &[HourRecord]) -> Bill {
-    let terms = DealTerms { term: case.term, channel: case.channel.clone() };
-    let offer = Offer { name: "o".into(), kind: case.offer.clone() };
+    let terms = DealTerms {
+        term: case.term,
+        channel: case.channel.clone(),
+    };
+    let offer = Offer {
+        name: "o".into(),
+        kind: case.offer.clone(),
+    };
     price_records(m, &terms, &offer, recs.iter().copied(), "proptest").unwrap()
 }
 
