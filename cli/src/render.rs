@@ -80,6 +80,12 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// Quantities and units without trailing zeros, as in JSON: the same exact value.
+fn norm<T: Into<rust_decimal::Decimal>>(v: Option<T>) -> String {
+    v.map(|x| x.into().normalize().to_string())
+        .unwrap_or_default()
+}
+
 /// Kebab-case name of a line kind.
 pub fn kind_name(k: LineKind) -> &'static str {
     match k {
@@ -135,8 +141,8 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
                 p.label.clone(),
                 l.description.clone(),
                 opt(l.cell.as_ref()),
-                opt(l.quantity_hours),
-                opt(l.units),
+                norm(l.quantity_hours.map(|q| q.get())),
+                norm(l.units.map(|u| u.get())),
                 opt(l.unit_price),
                 l.amount.to_string(),
             ]);
@@ -168,7 +174,11 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
         b.marketplace_fee, b.marketplace_fee_rate
     );
     let _ = writeln!(out, "net revenue:          {}", b.net_revenue);
-    let _ = writeln!(out, "units consumed:       {}", b.units_consumed);
+    let _ = writeln!(
+        out,
+        "units consumed:       {}",
+        b.units_consumed.get().normalize()
+    );
     if let Some(c) = &b.commitment {
         let _ = writeln!(
             out,
@@ -176,9 +186,9 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
             c.units_purchased,
             c.commit_price,
             c.commitment_amount,
-            c.units_drawn,
-            c.overage_units,
-            c.units_remaining,
+            c.units_drawn.get().normalize(),
+            c.overage_units.get().normalize(),
+            c.units_remaining.get().normalize(),
             c.expired_value,
             c.exhausted_at
                 .map(|h| format!(", exhausted at {h} (hour {} of the term)", opt(c.exhausted_term_hour)))
@@ -239,8 +249,8 @@ pub fn bill_csv_rows<W: std::io::Write>(
                 m,
                 e,
                 u,
-                &opt(l.quantity_hours),
-                &opt(l.units),
+                &norm(l.quantity_hours.map(|q| q.get())),
+                &norm(l.units.map(|u| u.get())),
                 &opt(l.unit_price),
                 &l.amount.to_string(),
                 &b.currency,
