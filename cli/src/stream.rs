@@ -224,6 +224,7 @@ fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) 
     let mut reader =
         UsageReader::new(input, file, setup.matrix).map_err(|e| shift(e, b.first_line))?;
     let mut names: Vec<Box<str>> = Vec::new();
+    let mut index: HashMap<String, u32> = HashMap::new();
     let mut recs = Vec::with_capacity(b.data.len() / 48);
     let mut rec = CsvRecord::default();
     let mut last: Option<u32> = None;
@@ -237,11 +238,13 @@ fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) 
         let cust = match last {
             Some(i) if *names[i as usize] == *rec.customer => i,
             _ => {
-                let i = match names.iter().position(|n| **n == *rec.customer) {
-                    Some(i) => i as u32,
+                let i = match index.get(rec.customer.as_str()) {
+                    Some(&i) => i,
                     None => {
+                        let i = names.len() as u32;
                         names.push(rec.customer.as_str().into());
-                        (names.len() - 1) as u32
+                        index.insert(rec.customer.clone(), i);
+                        i
                     }
                 };
                 last = Some(i);

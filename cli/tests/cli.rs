@@ -434,3 +434,32 @@ fn every_subcommand_has_help() {
         assert!(out.contains("Usage: unitcalc"), "{args:?}");
     }
 }
+
+#[test]
+fn reprice_gives_the_same_bills_for_hour_major_and_customer_major_files() {
+    let src = std::fs::read_to_string(root().join("examples/book/usage.csv")).unwrap();
+    let mut lines: Vec<&str> = src.lines().collect();
+    let header = lines.remove(0);
+    // Stable sort by timestamp: every customer's rows stay in time order.
+    lines.sort_by_key(|l| l.split(',').nth(1).unwrap_or_default().to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let sorted = dir.path().join("hour-major.csv");
+    std::fs::write(&sorted, format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    let a = json(&[
+        "reprice",
+        "examples/book/book.toml",
+        "-f",
+        "json",
+        "--bills",
+    ]);
+    let b = json(&[
+        "reprice",
+        "examples/book/book.toml",
+        "-f",
+        "json",
+        "--bills",
+        "--usage",
+        sorted.to_str().unwrap(),
+    ]);
+    assert_eq!(a, b);
+}
