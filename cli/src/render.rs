@@ -332,13 +332,16 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
     let mut p = Table::new(&hdr, &right);
     let n = c.rows.first().map_or(0, |r| r.periods.len());
     for k in 0..n {
-        let mut row = vec![c.rows[0].periods[k].label.clone()];
+        let mut row = vec![c.rows[0]
+            .periods
+            .get(k)
+            .map(|p| p.label.clone())
+            .unwrap_or_default()];
         for (i, r) in c.rows.iter().enumerate() {
-            let pd = &r.periods[k];
-            row.push(if i == 0 {
-                pd.total.to_string()
-            } else {
-                format!("{} ({:+})", pd.total, pd.delta.get())
+            row.push(match r.periods.get(k) {
+                None => String::new(),
+                Some(pd) if i == 0 => pd.total.to_string(),
+                Some(pd) => format!("{} ({:+})", pd.total, pd.delta.get()),
             });
         }
         p.row(row);
