@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Origin, Result};
-use crate::num::Overflow;
+use crate::num::{add, mul, Overflow};
 use crate::time::Term;
 use crate::usage::UsageSeries;
 
@@ -71,6 +71,85 @@ pub const DAILY_SHAPE: [&str; 24] = [
     "-0.5000", // 16–23
 ];
 
+/// Decimal places carried by the growth terms `A_k` and `B_k`.
+pub const GROWTH_SCALE: u32 = 9;
+/// Decimal places carried by the per-hour factor (daily × weekly × noise).
+pub const FACTOR_SCALE: u32 = 8;
+
+fn round_to(v: Decimal, scale: u32) -> Decimal {
+    if v.scale() <= scale {
+        v
+    } else {
+        v.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
+    }
+}
+
+/// `10^(GROWTH_SCALE + FACTOR_SCALE − OUTPUT_SCALE)`.
+const LEVEL_TO_OUTPUT: i128 = 100_000_000_000_000;
+
+/// A decimal as an integer count of `10^-scale`, if it has at most `scale`
+/// places and the count is below 10^24 (so growth × factor fits an i128).
+fn to_int(v: Decimal, scale: u32) -> Option<i128> {
+    if v.scale() > scale {
+        return None;
+    }
+    let m = v
+        .mantissa()
+        .checked_mul(10i128.checked_pow(scale - v.scale())?)?;
+    (m.abs() < 10i128.pow(24)).then_some(m)
+}
+
+/// `x / d` rounded half-even (`d` > 0).
+fn div_half_even(x: i128, d: i128) -> i128 {
+    let (q, r) = (x.div_euclid(d), x.rem_euclid(d));
+    match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Less => q,
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+    }
+}
+
+/// A quantity at [`OUTPUT_SCALE`] from its integer count, without trailing zeros.
+fn quantity_from_int(q: i128) -> Quantity {
+    let (mut m, mut scale) = (q, OUTPUT_SCALE);
+    if let Ok(mut small) = u64::try_from(m) {
+        while scale > 0 && small % 10 == 0 {
+            small /= 10;
+            scale -= 1;
+        }
+        m = i128::from(small);
+    }
+    Quantity(Decimal::from_i128_with_scale(m, scale))
+}
+
+/// Integer form of the per-hour factor inputs, when they are small enough.
+struct FastPath {
+    /// The daily × weekly table at [`FACTOR_SCALE`].
+    factor: [[i128; 24]; 2],
+    /// `noise` as an integer over `den` = `10^(noise scale + 4)`.
+    noise: i128,
+    den: i128,
+}
+
+impl FastPath {
+    fn new(factor: &[[Decimal; 24]; 2], noise: Decimal) -> Option<FastPath> {
+        if noise.scale() > 8 {
+            return None;
+        }
+        let mut out = FastPath {
+            factor: [[0; 24]; 2],
+            noise: noise.mantissa(),
+            den: 10i128.pow(noise.scale() + 4),
+        };
+        for w in 0..2 {
+            for h in 0..24 {
+                out.factor[w][h] = to_int(factor[w][h], FACTOR_SCALE)?;
+            }
+        }
+        Some(out)
+    }
+}
+
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// The splitmix64 output function.
@@ -93,10 +172,13 @@ impl SplitMix64 {
         self.0 = self.0.wrapping_add(GOLDEN);
         mix64(self.0)
     }
-    /// Uniform in [−1, 1] in steps of 0.0001: `(x mod 20001 − 10000) / 10000`.
+    /// `k` uniform in −10000..=10000: `x mod 20001 − 10000`.
+    fn next_k(&mut self) -> i64 {
+        (self.next_u64() % 20_001) as i64 - 10_000
+    }
+    /// Uniform in [−1, 1] in steps of 0.0001: `k / 10000`.
     fn next_unit(&mut self) -> Decimal {
-        let k = (self.next_u64() % 20_001) as i64 - 10_000;
-        Decimal::new(k, 4)
+        Decimal::new(self.next_k(), 4)
     }
 }
 
@@ -204,19 +286,24 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
 /// length in hours:
 ///
 /// ```text
-/// growth(h) = A_k + B_k × t    where A_k = baseline × (1+g)^k  (compounded month by month)
-///                                    B_k = A_k × g / L          (so growth = A_k × (1 + g × t/L))
-/// level(h)  = growth(h) × (1 + daily_amplitude × S[hour of day])
-///                       × (1 − weekend_dip, on Saturday and Sunday UTC; else 1)
-///                       × (1 + noise × u_h)
-/// q(h)      = max(0, round_half_even(level(h), 3))    or, inside a burst, exactly the burst's level
+/// A_0       = r9(baseline);  A_k = r9(A_{k-1} × (1+g))      (compounded month by month)
+/// B_k       = r9(A_k × g / L)                               (so growth ≈ A_k × (1 + g × t/L))
+/// growth(h) = A_k + B_k × t
+/// F(h)      = r8(r8((1 + daily_amplitude × S[hour of day]) × (1 − weekend_dip on Sat/Sun UTC, else 1))
+///                × (1 + noise × u_h))
+/// q(h)      = max(0, r3(growth(h) × F(h)))    or, inside a burst, exactly the burst's level
 /// ```
+///
+/// `rN` rounds half-even to N decimal places ([`GROWTH_SCALE`] = 9,
+/// [`FACTOR_SCALE`] = 8, [`OUTPUT_SCALE`] = 3): the intermediates are carried
+/// at a fixed precision far below the output scale so that every product
+/// fits rust_decimal's fast 96-bit path.
 ///
 /// `S` is [`DAILY_SHAPE`]; `u_h` is uniform in [−1, 1] in steps of 0.0001
 /// from splitmix64 seeded by `profile.seed` mixed with the cell's index in the
 /// profile (one draw per hour, bursts included, so streams never shift).
-/// All arithmetic is checked decimal; `g × t / L` is the one division, carried
-/// to rust_decimal's 28 significant digits before the final rounding.
+/// All arithmetic is checked decimal; the one division (`/ L`) is rounded by
+/// `r9`. No floating point anywhere.
 ///
 /// ```
 /// use unitcalc_core::matrix::CellId;
@@ -244,6 +331,11 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
 /// assert_eq!(q.iter().filter(|q| q.to_string() == "500").count(), 644);
 /// ```
 pub fn generate(profile: &Profile, term: &Term) -> Result<UsageSeries> {
+    generate_impl(profile, term, true)
+}
+
+/// [`generate`], optionally without the integer fast path (tests compare both).
+fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<UsageSeries> {
     validate(profile, term)?;
     let shape: Vec<Decimal> = DAILY_SHAPE
         .iter()
@@ -269,18 +361,25 @@ pub fn generate(profile: &Profile, term: &Term) -> Result<UsageSeries> {
         let dip = Decimal::ONE - c.weekend_dip.get();
         for h in 0..24 {
             let daily = Decimal::ONE + c.daily_amplitude.get() * shape[h];
-            factor[0][h] = daily;
-            factor[1][h] =
-                crate::num::mul(daily, dip, "daily and weekly factor").map_err(overflow)?;
+            factor[0][h] = round_to(daily, FACTOR_SCALE);
+            factor[1][h] = round_to(
+                mul(daily, dip, "daily and weekly factor").map_err(overflow)?,
+                FACTOR_SCALE,
+            );
         }
         let noise = c.noise.get();
+        let fast = if allow_fast {
+            FastPath::new(&factor, noise)
+        } else {
+            None
+        };
         let mut rng = SplitMix64::for_cell(profile.seed, index);
         let mut out = Vec::with_capacity(hours);
-        let mut a_k = c.baseline.get();
+        let mut a_k = round_to(c.baseline.get(), GROWTH_SCALE);
         for k in 0..term.months as usize {
             let (m0, m1) = (bounds[k], bounds[k + 1]);
             let len = Decimal::from((m1 - m0) as u64);
-            let b_k = crate::num::mul(a_k, g, "monthly growth")
+            let b_k = mul(a_k, g, "monthly growth")
                 .map_err(overflow)?
                 .checked_div(len)
                 .ok_or_else(|| {
@@ -288,35 +387,64 @@ pub fn generate(profile: &Profile, term: &Term) -> Result<UsageSeries> {
                         what: "monthly growth",
                     })
                 })?;
-            for off in m0..m1 {
-                let hour = Hour(start.0 + off as i64);
-                let t = Decimal::from((off - m0) as u64);
-                let growth = crate::num::add(
-                    a_k,
-                    crate::num::mul(b_k, t, "growth").map_err(overflow)?,
-                    "growth",
-                )
-                .map_err(overflow)?;
-                let weekend = usize::from(hour.weekday() >= 5);
-                let mut level = crate::num::mul(
-                    growth,
-                    factor[weekend][usize::from(hour.hour_of_day())],
-                    "level",
-                )
-                .map_err(overflow)?;
-                let u = rng.next_unit();
-                if !noise.is_zero() {
-                    let f = Decimal::ONE + noise * u;
-                    level = crate::num::mul(level, f, "noise").map_err(overflow)?;
+            let b_k = round_to(b_k, GROWTH_SCALE);
+            let mut hour = Hour(start.0 + m0 as i64);
+            match (to_int(a_k, GROWTH_SCALE), to_int(b_k, GROWTH_SCALE), &fast) {
+                (Some(a), Some(b), Some(fast)) => {
+                    // Integer fast path: the same exact products and half-even
+                    // roundings as the decimal path below.
+                    for t in 0..(m1 - m0) {
+                        let growth = b
+                            .checked_mul(t as i128)
+                            .and_then(|bt| bt.checked_add(a))
+                            .ok_or_else(|| overflow(Overflow { what: "growth" }))?;
+                        let weekend = usize::from(hour.weekday() >= 5);
+                        let mut f = fast.factor[weekend][usize::from(hour.hour_of_day())];
+                        let k = rng.next_k();
+                        if fast.noise != 0 {
+                            // f × (1 + noise × k/10^4) = f × (D + n·k) / D
+                            let num = fast.den + fast.noise * i128::from(k);
+                            f = div_half_even(f * num, fast.den);
+                        }
+                        let level = growth
+                            .checked_mul(f)
+                            .ok_or_else(|| overflow(Overflow { what: "level" }))?;
+                        let q = div_half_even(level, LEVEL_TO_OUTPUT).max(0);
+                        out.push(quantity_from_int(q));
+                        hour.0 += 1;
+                    }
                 }
-                let mut q = level
-                    .round_dp_with_strategy(OUTPUT_SCALE, RoundingStrategy::MidpointNearestEven);
-                if q.is_sign_negative() {
-                    q = Decimal::ZERO;
+                _ => {
+                    for t in 0..(m1 - m0) {
+                        let growth = add(
+                            a_k,
+                            mul(b_k, Decimal::from(t as u64), "growth").map_err(overflow)?,
+                            "growth",
+                        )
+                        .map_err(overflow)?;
+                        let weekend = usize::from(hour.weekday() >= 5);
+                        let mut f = factor[weekend][usize::from(hour.hour_of_day())];
+                        let u = rng.next_unit();
+                        if !noise.is_zero() {
+                            f = round_to(
+                                mul(f, Decimal::ONE + noise * u, "noise").map_err(overflow)?,
+                                FACTOR_SCALE,
+                            );
+                        }
+                        let level = mul(growth, f, "level").map_err(overflow)?;
+                        let mut q = round_to(level, OUTPUT_SCALE);
+                        if q.is_sign_negative() {
+                            q = Decimal::ZERO;
+                        }
+                        out.push(Quantity(q.normalize()));
+                        hour.0 += 1;
+                    }
                 }
-                out.push(Quantity(q.normalize()));
             }
-            a_k = crate::num::mul(a_k, one_plus_g, "monthly growth").map_err(overflow)?;
+            a_k = round_to(
+                mul(a_k, one_plus_g, "monthly growth").map_err(overflow)?,
+                GROWTH_SCALE,
+            );
         }
         for b in &c.bursts {
             let from = (b.start.0 - start.0) as usize;
@@ -605,6 +733,14 @@ mod tests {
             let u1 = generate(&p, &t).unwrap();
             let u2 = generate(&p, &t).unwrap();
             prop_assert_eq!(&u1, &u2);
+            // The integer fast path and the decimal path agree exactly.
+            let slow = generate_impl(&p, &t, false).unwrap();
+            prop_assert_eq!(&u1, &slow);
+            for (a, b) in u1.cells().iter().zip(slow.cells()) {
+                let a: Vec<String> = a.quantities.iter().map(|q| q.to_string()).collect();
+                let b: Vec<String> = b.quantities.iter().map(|q| q.to_string()).collect();
+                prop_assert_eq!(a, b);
+            }
             for (cp, series) in p.cells.iter().zip(u1.cells()) {
                 prop_assert_eq!(series.quantities.len(), t.hours());
                 prop_assert!(series.quantities.iter().all(|q| !q.get().is_sign_negative() || q.is_zero()));
