@@ -298,10 +298,12 @@ impl<'m, R: Read> UsageReader<'m, R> {
                 i += 1;
                 loop {
                     match line.get(i) {
-                        None => return Err(self.csv_err(format!(
+                        None => {
+                            return Err(self.csv_err(format!(
                             "unterminated quoted field in `{}` (quoted fields cannot span lines)",
                             excerpt(&self.line)
-                        ))),
+                        )))
+                        }
                         Some(b'"') if line.get(i + 1) == Some(&b'"') => {
                             self.scratch.push(b'"');
                             i += 2;
