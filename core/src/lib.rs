@@ -23,6 +23,7 @@ pub mod profile;
 pub mod report;
 mod report_types;
 pub mod time;
+mod toml_util;
 pub mod usage;
 pub mod usage_csv;
 
