@@ -141,9 +141,9 @@ impl FastPath {
             noise: noise.mantissa(),
             den: 10i128.pow(noise.scale() + 4),
         };
-        for w in 0..2 {
-            for h in 0..24 {
-                out.factor[w][h] = to_int(factor[w][h], FACTOR_SCALE)?;
+        for (row, src) in out.factor.iter_mut().zip(factor) {
+            for (slot, f) in row.iter_mut().zip(src) {
+                *slot = to_int(*f, FACTOR_SCALE)?;
             }
         }
         Some(out)

@@ -699,10 +699,13 @@ mod tests {
             .collect()
     }
 
+    /// (customer, hour, cell, quantity)
+    type Row<'a> = (&'a str, &'a str, &'a str, &'a str);
+
     #[test]
     fn good_rows() {
         let h = HEADER;
-        let cases: &[(&str, &[(&str, &str, &str, &str)])] = &[
+        let cases: &[(&str, &[Row])] = &[
             (&format!("{h}\n2026-03-01T00:00:00Z,capacity,aws,hot,500"), &[("", "2026-03-01T00:00:00Z", "capacity/aws/hot", "500")]),
             (
                 &format!("\u{feff}{h}\r\n2026-03-01T00:00:00Z,capacity,azure,archive,0.25\r\n\r\n2026-03-01T02:00:00+02:00,compute,on-prem,hot,.5\r\n"),
@@ -822,6 +825,37 @@ mod tests {
     fn single_customer_file_reads_and_two_are_refused() {
         let src = format!("customer,{HEADER}\nacme,2026-03-01T00:00:00Z,capacity,aws,hot,500\nacme,2026-03-01T01:00:00Z,capacity,aws,hot,500\n");
         assert_eq!(read(&src).unwrap().records().count(), 2);
+    }
+
+    #[test]
+    fn golden_bad_inputs_against_parsed_spec_m() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let src = std::fs::read_to_string(root.join("matrices/spec-m.toml")).unwrap();
+        let spec_m = crate::matrix_toml::parse_matrix(&src, "spec-m.toml").unwrap();
+        let ours = example_matrix();
+        assert_eq!(
+            (&spec_m.meters, &spec_m.use_cases, &spec_m.multipliers),
+            (&ours.meters, &ours.use_cases, &ours.multipliers)
+        );
+        let envs = |m: &Matrix| {
+            m.environments
+                .iter()
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(envs(&spec_m), envs(&ours));
+        let dir = root.join("tests/fixtures/bad/usage");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "csv") {
+                let name = path.file_name().unwrap().to_str().unwrap();
+                let want = std::fs::read_to_string(path.with_extension("err")).unwrap();
+                let got = read_usage(&std::fs::read(&path).unwrap(), name, &spec_m, &term())
+                    .unwrap_err()
+                    .to_string();
+                assert_eq!(got.trim(), want.trim(), "{name}");
+            }
+        }
     }
 
     #[test]
