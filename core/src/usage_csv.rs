@@ -40,6 +40,17 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Longest excerpt of a line quoted in an error message.
 const EXCERPT: usize = 80;
 
+/// How many distinct (meter, environment, use case) texts the reader caches.
+const CELL_CACHE: usize = 16;
+
+#[derive(Debug)]
+struct CachedCell {
+    meter: Vec<u8>,
+    environment: Vec<u8>,
+    use_case: Vec<u8>,
+    cell: CellId,
+}
+
 /// One usage row as read from a CSV file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvRecord {
@@ -108,9 +119,11 @@ pub struct UsageReader<'m, R: Read> {
     /// Last timestamp text and its hour.
     last_ts: Vec<u8>,
     last_hour: Hour,
-    /// Last `meter,environment,use_case` text and its cell.
-    last_cell_key: Vec<u8>,
-    last_cell: Option<CellId>,
+    /// Recently seen (meter, environment, use case) texts and their cells,
+    /// at most [`CELL_CACHE`] of them.
+    cell_cache: Vec<CachedCell>,
+    /// The cache slot to replace next when it is full.
+    cell_cache_next: usize,
     done: bool,
 }
 
@@ -133,8 +146,8 @@ impl<'m, R: Read> UsageReader<'m, R> {
             fields: [(0, 0); 6],
             last_ts: Vec::with_capacity(32),
             last_hour: Hour(0),
-            last_cell_key: Vec::with_capacity(64),
-            last_cell: None,
+            cell_cache: Vec::new(),
+            cell_cache_next: 0,
             done: false,
         };
         if !r.read_line()? {
@@ -410,17 +423,31 @@ impl<'m, R: Read> UsageReader<'m, R> {
         }
         out.hour = self.last_hour;
 
-        // Cell, cached on the `meter,environment,use_case` text.
-        let (a, _) = self.fields[base + 1];
-        let (_, b) = self.fields[base + 3];
-        let key_hit = self.last_cell.is_some() && self.last_cell_key.as_slice() == &self.line[a..b];
-        if key_hit {
-            out.cell = self.last_cell.unwrap_or(out.cell);
+        // Cell, cached on the three names' text.
+        let key = |i: usize| self.fields[base + i];
+        let (m, e, u) = (key(1), key(2), key(3));
+        let line = &self.line;
+        let hit = self.cell_cache.iter().find(|c| {
+            c.meter == line[m.0..m.1]
+                && c.environment == line[e.0..e.1]
+                && c.use_case == line[u.0..u.1]
+        });
+        if let Some(c) = hit {
+            out.cell = c.cell;
         } else {
             let cell = self.lookup_cell(base)?;
-            self.last_cell_key.clear();
-            self.last_cell_key.extend_from_slice(&self.line[a..b]);
-            self.last_cell = Some(cell);
+            let entry = CachedCell {
+                meter: self.line[m.0..m.1].to_vec(),
+                environment: self.line[e.0..e.1].to_vec(),
+                use_case: self.line[u.0..u.1].to_vec(),
+                cell,
+            };
+            if self.cell_cache.len() < CELL_CACHE {
+                self.cell_cache.push(entry);
+            } else {
+                self.cell_cache[self.cell_cache_next] = entry;
+                self.cell_cache_next = (self.cell_cache_next + 1) % CELL_CACHE;
+            }
             out.cell = cell;
         }
 
@@ -768,6 +795,46 @@ mod tests {
             let got = read(src).map(|_| ()).unwrap_err().to_string();
             assert_eq!(&got, want, "{src:?}");
         }
+    }
+
+    #[test]
+    fn cell_cache_with_more_cells_than_slots() {
+        use crate::matrix::{Environment, Meter};
+        let mut m = example_matrix();
+        m.meters = (0..5)
+            .map(|i| Meter {
+                id: format!("m{i}"),
+                unit: "TB".into(),
+                base_rate: m.meters[0].base_rate,
+            })
+            .collect();
+        m.environments = (0..5)
+            .map(|i| Environment {
+                id: format!("e{i}"),
+                marketplace: None,
+            })
+            .collect();
+        m.use_cases.truncate(1);
+        m.multipliers = vec![m.multipliers[0]; 5];
+        let mut src = format!("{HEADER}\n");
+        let mut want = Vec::new();
+        for round in 0..3 {
+            for i in 0..5 {
+                for j in 0..5 {
+                    // Quoted names in the last round must hit the same cache entries.
+                    let q = if round == 2 { "\"" } else { "" };
+                    src.push_str(&format!(
+                        "2026-03-01T00:00:00Z,{q}m{i}{q},{q}e{j}{q},hot,1\n"
+                    ));
+                    want.push(format!("m{i}/e{j}/hot"));
+                }
+            }
+        }
+        let got: Vec<String> = UsageReader::new(src.as_bytes(), "u.csv", &m)
+            .unwrap()
+            .map(|r| m.cell_name(r.unwrap().cell).to_string())
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]
