@@ -6,8 +6,10 @@ use std::io::Write;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
+use unitcalc_core::engine::Pricer;
 use unitcalc_core::matrix::CellId;
 use unitcalc_core::num::{Quantity, Ratio};
+use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
 use unitcalc_core::profile::{generate, CellProfile, Profile};
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage_csv::{
@@ -24,6 +26,22 @@ const CELLS: [(&str, &str, &str); 4] = [
 /// `rows` records: hours in order, the four cells within each hour, varied
 /// quantities with 0–3 decimal places.
 fn book(rows: usize, customer: bool) -> Vec<u8> {
+    book_of(rows, customer, &CELLS)
+}
+
+/// Every offered cell of spec-m (8), for a book that fits a 10-year term.
+const ALL_CELLS: [(&str, &str, &str); 8] = [
+    ("capacity", "on-prem", "hot"),
+    ("capacity", "aws", "hot"),
+    ("capacity", "azure", "hot"),
+    ("capacity", "azure", "archive"),
+    ("compute", "on-prem", "hot"),
+    ("compute", "aws", "hot"),
+    ("compute", "azure", "hot"),
+    ("compute", "azure", "archive"),
+];
+
+fn book_of(rows: usize, customer: bool, cells: &[(&str, &str, &str)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(rows * 64);
     writeln!(
         out,
@@ -37,8 +55,8 @@ fn book(rows: usize, customer: bool) -> Vec<u8> {
     .unwrap();
     let start = Date::parse("2026-03-01").unwrap().start_hour();
     for i in 0..rows {
-        let hour = Hour(start.0 + (i / CELLS.len()) as i64);
-        let (m, e, u) = CELLS[i % CELLS.len()];
+        let hour = Hour(start.0 + (i / cells.len()) as i64);
+        let (m, e, u) = cells[i % cells.len()];
         if customer {
             write!(out, "acme-{},", i % 3).unwrap();
         }
@@ -79,6 +97,32 @@ fn reader(c: &mut Criterion) {
             })
         });
     }
+    // End to end: stream and price a 700,800-row book (8 cells × 87,600
+    // hours, a 10-year term; PAYG), as the CLI does.
+    let priced_rows = 8 * 87_600;
+    let data = book_of(priced_rows, false, &ALL_CELLS);
+    g.throughput(Throughput::Elements(priced_rows as u64));
+    let offer = Offer {
+        name: "PAYG".into(),
+        kind: OfferKind::PayAsYouGo(PayAsYouGo {
+            discount: "0.20".parse().unwrap(),
+        }),
+    };
+    let terms = DealTerms {
+        term: Term::new(Date::parse("2026-03-01").unwrap(), 120).unwrap(),
+        channel: Channel::Direct,
+    };
+    g.bench_function("stream_and_price_700k_rows", |b| {
+        b.iter(|| {
+            let mut r = UsageReader::new(black_box(&data[..]), "bench.csv", &matrix).unwrap();
+            let mut p = Pricer::new(&matrix, &terms, &offer).unwrap();
+            let mut rec = CsvRecord::default();
+            while r.next_record(&mut rec).unwrap() {
+                p.push(rec.hour, rec.cell, rec.quantity).unwrap();
+            }
+            black_box(p.finish().unwrap().total)
+        })
+    });
     g.finish();
 }
 

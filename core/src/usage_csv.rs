@@ -838,6 +838,48 @@ mod tests {
     }
 
     #[test]
+    fn streamed_records_price_like_the_dense_series() {
+        use crate::engine::{price, Pricer};
+        use crate::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
+        let m = example_matrix();
+        let t = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+        // Worked example A: 200 TB azure/hot all March, PAYG 20 % off.
+        let mut src = format!("{HEADER}\n");
+        for h in 0..t.hours() {
+            src.push_str(&format!(
+                "{},capacity,azure,hot,200\n",
+                Hour(t.start_hour().0 + h as i64)
+            ));
+        }
+        let offer = Offer {
+            name: "PAYG".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo {
+                discount: "0.20".parse().unwrap(),
+            }),
+        };
+        let terms = DealTerms {
+            term: t,
+            channel: Channel::Direct,
+        };
+        let mut pricer = Pricer::new(&m, &terms, &offer).unwrap();
+        let mut reader = UsageReader::new(src.as_bytes(), "a.csv", &m).unwrap();
+        let mut rec = CsvRecord::default();
+        while reader.next_record(&mut rec).unwrap() {
+            pricer.push(rec.hour, rec.cell, rec.quantity).unwrap();
+        }
+        let streamed = pricer.finish().unwrap();
+        let dense = price(
+            &m,
+            &terms,
+            &offer,
+            &read_usage(src.as_bytes(), "a.csv", &m, &t).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(streamed.total.to_string(), "223.20");
+        assert_eq!(streamed, dense);
+    }
+
+    #[test]
     fn line_at_the_limit_is_read() {
         let m = example_matrix();
         let q = format!(
