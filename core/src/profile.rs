@@ -211,10 +211,12 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
     for (i, c) in profile.cells.iter().enumerate() {
         if let Some(j) = profile.cells[..i].iter().position(|o| o.cell == c.cell) {
             return Err(invalid(format!(
-                "cell #{} repeats the cell of cell #{} ({:?})",
+                "cell #{} repeats the cell of cell #{} (meter {}, environment {}, use case {})",
                 i + 1,
                 j + 1,
-                c.cell
+                c.cell.meter,
+                c.cell.environment,
+                c.cell.use_case
             )));
         }
         if c.baseline.get().is_sign_negative() && !c.baseline.is_zero() {
@@ -665,7 +667,7 @@ mod tests {
             ),
             (
                 Profile { seed: 0, cells: vec![flat(cell(1), "1"), flat(cell(1), "2")] },
-                "usage profile: cell #2 repeats the cell of cell #1 (CellId { meter: 0, environment: 1, use_case: 0 })",
+                "usage profile: cell #2 repeats the cell of cell #1 (meter 0, environment 1, use case 0)",
             ),
         ];
         for (p, want) in cases {
