@@ -129,20 +129,21 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
             format!("unknown currency `{code}` (expected an ISO 4217 code such as \"USD\")"),
         )
     })?;
-    let rounding =
-        match &raw.rounding {
-            None => RoundingMode::HalfUp,
-            Some(r) => match r.get_ref().as_str() {
-                "half-up" => RoundingMode::HalfUp,
-                "half-even" => RoundingMode::HalfEven,
-                other => return Err(loc.invalid(
+    let rounding = match &raw.rounding {
+        None => RoundingMode::HalfUp,
+        Some(r) => match r.get_ref().as_str() {
+            "half-up" => RoundingMode::HalfUp,
+            "half-even" => RoundingMode::HalfEven,
+            other => {
+                return Err(loc.invalid(
                     r.span(),
                     format!(
                         "unknown rounding mode `{other}` (expected \"half-up\" or \"half-even\")"
                     ),
-                )),
-            },
-        };
+                ))
+            }
+        },
+    };
 
     let meters: Vec<Meter> = raw
         .meters
