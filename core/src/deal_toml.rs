@@ -16,7 +16,7 @@ use crate::offer::{
 };
 use crate::profile::{Burst, CellProfile, Profile};
 use crate::time::{Date, Hour, Term};
-use crate::toml_util::{check_size, quote, toml_error, Dec, Locator, Spanned};
+use crate::toml_util::{check_size, quote, toml_error, DateStr, Dec, Locator, Spanned};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,7 +32,7 @@ struct RawDeal {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTerm {
-    start: Spanned<String>,
+    start: Spanned<DateStr>,
     months: Spanned<u32>,
 }
 
@@ -253,7 +253,7 @@ pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
     }
 
     // Term.
-    let start = Date::parse(raw.term.start.get_ref()).map_err(|source| Error::Time {
+    let start = Date::parse(&raw.term.start.get_ref().0).map_err(|source| Error::Time {
         at: loc.at(raw.term.start.span()),
         source,
     })?;
@@ -297,7 +297,7 @@ pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
             ))
         }
         (None, None) => {
-            let at = src.find("[usage]").unwrap_or(0);
+            let at = src.find("\n[usage]").map_or(0, |i| i + 1);
             return Err(loc.invalid(
                 at..at,
                 "[usage] needs either `csv = \"file.csv\"` or a [usage.profile]",
@@ -367,6 +367,8 @@ fn profile(loc: &Locator<'_>, m: &Matrix, term: &Term, p: &RawProfile) -> Result
                 ),
             ));
         }
+        let name = m.cell_name(cell);
+        let ctx = |what: &str| format!("usage profile {name}: {what}");
         let mut bursts = Vec::with_capacity(r.bursts.len());
         for b in &r.bursts {
             let rb = b.get_ref();
@@ -377,18 +379,21 @@ fn profile(loc: &Locator<'_>, m: &Matrix, term: &Term, p: &RawProfile) -> Result
             if !term.contains(start) {
                 return Err(loc.invalid(
                     rb.start.span(),
-                    format!(
+                    ctx(&format!(
                         "burst start {} is outside the term {} to {}",
                         rb.start.get_ref(),
                         term.start_hour(),
                         term.end_hour()
-                    ),
+                    )),
                 ));
             }
             if *rb.hours.get_ref() == 0 {
-                return Err(loc.invalid(rb.hours.span(), "burst hours must be at least 1, got `0`"));
+                return Err(loc.invalid(
+                    rb.hours.span(),
+                    ctx("burst hours must be at least 1, got `0`"),
+                ));
             }
-            let level = bounded(loc, "burst level", &rb.level, Bound::NonNegative)?;
+            let level = bounded(loc, &ctx("burst level"), &rb.level, Bound::NonNegative)?;
             bursts.push(Burst {
                 start,
                 hours: *rb.hours.get_ref(),
@@ -397,12 +402,17 @@ fn profile(loc: &Locator<'_>, m: &Matrix, term: &Term, p: &RawProfile) -> Result
         }
         let ratio = |what: &str, v: &Option<Spanned<Dec>>, b: Bound| -> Result<Ratio> {
             Ok(Ratio(
-                opt_bounded(loc, what, v, b)?.unwrap_or(Decimal::ZERO),
+                opt_bounded(loc, &ctx(what), v, b)?.unwrap_or(Decimal::ZERO),
             ))
         };
         cells.push(CellProfile {
             cell,
-            baseline: Quantity(bounded(loc, "baseline", &r.baseline, Bound::NonNegative)?),
+            baseline: Quantity(bounded(
+                loc,
+                &ctx("baseline"),
+                &r.baseline,
+                Bound::NonNegative,
+            )?),
             monthly_growth: ratio("monthly_growth", &r.monthly_growth, Bound::AboveMinusOne)?,
             daily_amplitude: ratio("daily_amplitude", &r.daily_amplitude, Bound::UnitClosed)?,
             weekend_dip: ratio("weekend_dip", &r.weekend_dip, Bound::UnitClosed)?,
