@@ -37,6 +37,24 @@ macro_rules! decimal_newtype {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub Decimal);
+        decimal_newtype!(@impl $name);
+    };
+    ($(#[$doc:meta])* normalized $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// Serializes without trailing zeros (`2.100000` → `"2.1"`): the same
+        /// exact value, never rounded.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Decimal);
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                Serialize::serialize(&self.0.normalize(), s)
+            }
+        }
+        decimal_newtype!(@impl $name);
+    };
+    (@impl $name:ident) => {
 
         impl $name {
             /// Zero.
@@ -92,11 +110,11 @@ decimal_newtype!(
 decimal_newtype!(
     /// An amount of a meter's resource held (TB, vCPU) on average during an hour,
     /// or a sum of such amounts over hours (quantity-hours).
-    Quantity
+    normalized Quantity
 );
 decimal_newtype!(
     /// Vendor consumption units (VU).
-    Units
+    normalized Units
 );
 decimal_newtype!(
     /// Units burned per quantity-hour: a meter's base rate, or base rate × multiplier.
@@ -303,6 +321,14 @@ impl Fraction {
         Decimal::try_from_i128_with_scale(q, scale)
             .map(Money)
             .map_err(|_| o)
+    }
+
+    /// True when both fractions denote the same rational number
+    /// (cross-multiplication; `None` on overflow).
+    pub fn same_value(self, other: Fraction) -> Option<bool> {
+        let a = self.num.checked_mul(Decimal::from(other.den))?;
+        let b = other.num.checked_mul(Decimal::from(self.den))?;
+        Some(a == b)
     }
 
     /// The value as a decimal, to rust_decimal's 28 significant digits: for
