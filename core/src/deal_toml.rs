@@ -780,7 +780,19 @@ mod tests {
     #[test]
     fn round_trips() {
         let m = spec_m();
+        let strict = format!(
+            "{HEAD}channel = \"aws\"\n[[offers]]\nname = \"strict \\\"quoted\\\"\"\nkind = \"fixed-capacity\"\n\
+             monthly_fee = \"0\"\npayment = \"upfront\"\ntolerance = \"0\"\ngrace_hours = 0\noverage_price = \"1.25\"\n\
+             entitlements = [{{ meter = \"compute\", environment = \"on-prem\", use_case = \"hot\", quantity = \"0.5\" }}]\n\
+             [[offers]]\nname = \"c\"\nkind = \"commitment\"\nunits = \"1\"\ncommit_price = \"0\"\n"
+        )
+        .replacen("[usage]\ncsv = \"u.csv\"\nchannel = \"aws\"", "[usage]\ncsv = \"u.csv\"", 1)
+        .replacen("name = \"Acme\"\n", "name = \"Acme\"\nchannel = \"aws\"\n", 1);
+        let d = parse_deal(&strict, "strict.toml", &m).unwrap();
+        assert_eq!(d.terms.channel, Channel::Marketplace("aws".into()));
+        assert_eq!(d.usage, UsageSource::Csv("u.csv".into()));
         for src in [
+            strict.as_str(),
             include_str!("../../examples/deals/spec-example-c.toml"),
             include_str!("../../examples/deals/acme-compare.toml"),
         ] {

@@ -581,6 +581,25 @@ mod tests {
     }
 
     #[test]
+    fn multiplier_sub_tables_and_limits() {
+        let sub = SPEC_M.replace(
+            "azure = { hot = \"1.25\", archive = \"0.40\" }",
+            "\n[multipliers.azure]\nhot = \"1.25\"\narchive = \"0.40\"",
+        );
+        assert_ne!(sub, SPEC_M);
+        assert_eq!(
+            parse_matrix(&sub, "sub.toml").unwrap(),
+            parse_matrix(SPEC_M, "spec-m.toml").unwrap()
+        );
+
+        let big = format!("{SPEC_M}{}", "#".repeat(crate::toml_util::MAX_TOML_BYTES));
+        assert!(matches!(
+            parse_matrix(&big, "big.toml"),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    #[test]
     fn round_trips() {
         let mut variants = vec![parse_matrix(SPEC_M, "spec-m.toml").unwrap()];
         let mut m = variants[0].clone();

@@ -97,6 +97,11 @@ impl<'de> Deserialize<'de> for Mult {
                 if v == NOT_OFFERED {
                     return Ok(Mult(None));
                 }
+                if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    return Err(E::custom(format!(
+                        "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
+                    )));
+                }
                 parse_decimal(v).map(|d| Mult(Some(d))).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, _: i64) -> Result<Mult, E> {

@@ -8,7 +8,7 @@
 //!
 //! With `UPDATE_SNAPSHOTS=1` the `.err` files are (re)written instead; review
 //! them by eye before committing. Also checks that every matrix in `matrices/`
-//! and every deal in `examples/deals/` parses.
+//! and every deal in `examples/deals/` parses and round-trips through `to_toml`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -160,9 +160,14 @@ fn every_shipped_matrix_and_deal_parses() {
     );
     for path in &matrices {
         let src = fs::read_to_string(path).expect("read matrix");
-        if let Err(e) = parse_matrix(&src, &path.display().to_string()) {
-            panic!("{e}");
-        }
+        let m = parse_matrix(&src, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
+        let written = unitcalc_core::matrix_toml::to_toml(&m);
+        assert_eq!(
+            parse_matrix(&written, "written").expect("written matrix parses"),
+            m,
+            "{}",
+            path.display()
+        );
     }
     let deals_dir = root().join("examples/deals");
     let deals = files(&deals_dir, "toml");
@@ -175,6 +180,12 @@ fn every_shipped_matrix_and_deal_parses() {
         let msrc = fs::read_to_string(&mpath)
             .unwrap_or_else(|e| panic!("{name}: matrix {}: {e}", mpath.display()));
         let m = parse_matrix(&msrc, &mpath.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
-        parse_deal(&src, &name, &m).unwrap_or_else(|e| panic!("{e}"));
+        let deal = parse_deal(&src, &name, &m).unwrap_or_else(|e| panic!("{e}"));
+        let written = unitcalc_core::deal_toml::to_toml(&deal, &m);
+        assert_eq!(
+            parse_deal(&written, "written", &m).expect("written deal parses"),
+            deal,
+            "{name}"
+        );
     }
 }
