@@ -1267,7 +1267,8 @@ mod tests {
         };
         let h = |s: &str| Hour::parse_rfc3339(s).unwrap();
         let q = |s: &str| Quantity(d(s));
-        let table: Vec<(Vec<(Hour, CellId, Quantity)>, &str)> = vec![
+        type Records = Vec<(Hour, CellId, Quantity)>;
+        let table: Vec<(Records, &str)> = vec![
             (vec![(h("2026-04-01T00:00:00Z"), hot, q("1"))], "hour 2026-04-01T00:00:00Z is outside the term 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z"),
             (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T05:00:00Z"), hot, q("2"))], "duplicate record for hour 2026-03-01T05:00:00Z and cell capacity/azure/hot"),
             (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T04:00:00Z"), hot, q("2"))], "hour 2026-03-01T04:00:00Z comes after hour 2026-03-01T05:00:00Z: usage must be in time order"),
@@ -1304,6 +1305,9 @@ mod tests {
         p.push(Hour(start + 1), hot, huge).unwrap();
         let err = p.finish().unwrap_err();
         assert!(matches!(err, Error::Overflow { .. }), "{err}");
-        assert_eq!(err.to_string(), "pricing offer `payg`: arithmetic overflow while computing exact accumulator");
+        assert_eq!(
+            err.to_string(),
+            "pricing offer `payg`: arithmetic overflow while computing exact accumulator"
+        );
     }
 }
