@@ -16,8 +16,6 @@ use crate::toml_util::{
     check_size, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned, NOT_OFFERED,
 };
 
-/// One environment's row of the multiplier grid, by use case.
-type MultRow = Spanned<BTreeMap<String, Spanned<Mult>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
