@@ -317,7 +317,12 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
             r.marketplace_fee.to_string(),
             r.net_revenue.to_string(),
             r.delta_net_revenue.to_string(),
-            r.overage.to_string(),
+            {
+                // Σ of no overage lines is a bare 0: show it at the money scale.
+                let mut o = r.overage.get();
+                o.rescale(r.total.get().scale());
+                o.to_string()
+            },
             r.effective_price_per_unit
                 .map(|p| p.get().round_dp(6).normalize().to_string())
                 .unwrap_or_default(),
