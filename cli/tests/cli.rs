@@ -283,6 +283,47 @@ const ERRORS: &[(&[&str], &[&str])] = &[
         &["book-typo.toml:6", "unknown field `ofer`"],
     ),
     (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/duplicate.csv",
+        ],
+        &[
+            "customer `acme`",
+            "duplicate.csv:4",
+            "duplicate",
+            "2026-03-01T00:00:00Z",
+            "capacity/azure/hot",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/outside-term.csv",
+        ],
+        &[
+            "customer `acme`",
+            "outside-term.csv:3",
+            "2026-05-01T00:00:00Z",
+            "outside the term",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book-no-compute.toml",
+            "--usage",
+            "cli/tests/fixtures/candidate-unknown.csv",
+        ],
+        &[
+            "candidate-unknown.csv:3",
+            "unknown meter (candidate matrix) `compute`",
+        ],
+    ),
+    (
         &["quote", "cli/tests/fixtures/no-such-deal.toml"],
         &["no-such-deal.toml"],
     ),
