@@ -52,7 +52,8 @@ fn one(plan: &Plan<'_>, stamps: &[String], cells: &[String], i: u32) -> Result<V
     for (h, stamp) in stamps.iter().enumerate().take(series.hours()) {
         for (c, &ci) in series.cells().iter().zip(&index) {
             let q = c.quantities[h];
-            writeln!(out, "{name},{stamp},{},{q}", cells[ci]).map_err(map)?;
+            let cell = cells.get(ci).map_or("?,?,?", String::as_str);
+            writeln!(out, "{name},{stamp},{cell},{q}").map_err(map)?;
         }
     }
     Ok(out)
