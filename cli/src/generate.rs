@@ -52,7 +52,12 @@ fn one(plan: &Plan<'_>, stamps: &[String], cells: &[String], i: u32) -> Result<V
     for (h, stamp) in stamps.iter().enumerate().take(series.hours()) {
         for (c, &ci) in series.cells().iter().zip(&index) {
             let q = c.quantities[h];
-            let cell = cells.get(ci).map_or("?,?,?", String::as_str);
+            let cell = cells.get(ci).ok_or_else(|| {
+                CliError::Args(format!(
+                    "profile cell {:?} is not in matrix {}",
+                    c.cell, plan.matrix.name
+                ))
+            })?;
             writeln!(out, "{name},{stamp},{cell},{q}").map_err(map)?;
         }
     }
