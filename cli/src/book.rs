@@ -110,7 +110,12 @@ impl DealCache {
             let src = load::read_text(path)?;
             let cur = load::deal_against(path, &src, m)?;
             let c = cand
-                .map(|c| load::deal_against(path, &src, c))
+                .map(|c| {
+                    load::deal_against(path, &src, c).map_err(|e| CliError::Candidate {
+                        matrix: c.name.clone(),
+                        source: Box::new(e),
+                    })
+                })
                 .transpose()?;
             self.parsed.insert(path.to_path_buf(), (cur, c));
         }

@@ -18,6 +18,15 @@ pub enum CliError {
         /// What went wrong.
         source: Box<unitcalc_core::Error>,
     },
+    /// An error that arose only under the candidate matrix of a book (a deal
+    /// whose cells the candidate lacks or does not offer).
+    #[error("{source} (under candidate matrix `{matrix}`)")]
+    Candidate {
+        /// The candidate matrix's name.
+        matrix: String,
+        /// What went wrong.
+        source: Box<CliError>,
+    },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -349,7 +349,14 @@ impl<'a> Registry<'a> {
         Ok(State {
             current: Pricer::new(self.setup.matrix, &slot.terms, &slot.current)?,
             candidate: match (self.setup.candidate, &slot.candidate) {
-                (Some(m), Some(o)) => Some(Pricer::new(m, &slot.terms, o)?),
+                (Some(m), Some(o)) => {
+                    Some(
+                        Pricer::new(m, &slot.terms, o).map_err(|e| CliError::Candidate {
+                            matrix: m.name.clone(),
+                            source: Box::new(CliError::Core(e)),
+                        })?,
+                    )
+                }
                 _ => None,
             },
         })
@@ -357,10 +364,21 @@ impl<'a> Registry<'a> {
 
     fn add(&mut self, shards: &mut [Shard<'a>], name: &str, slot: &'a Slot) -> Result<u32> {
         let g = self.names.len() as u32;
+        let customer = |c| CliError::Customer {
+            customer: name.to_string(),
+            source: Box::new(c),
+        };
         let st = self.state(slot).map_err(|e| match e {
-            CliError::Core(c) => CliError::Customer {
-                customer: name.to_string(),
-                source: Box::new(c),
+            CliError::Core(c) => customer(c),
+            CliError::Candidate { matrix, source } => match *source {
+                CliError::Core(c) => CliError::Candidate {
+                    matrix,
+                    source: Box::new(customer(c)),
+                },
+                other => CliError::Candidate {
+                    matrix,
+                    source: Box::new(other),
+                },
             },
             e => e,
         })?;

@@ -324,6 +324,20 @@ const ERRORS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        &[
+            "reprice",
+            "examples/book/book.toml",
+            "--candidate",
+            "cli/tests/fixtures/candidate-archive-not-offered.toml",
+        ],
+        &[
+            "examples/book/deals/hooli.toml:",
+            "capacity/azure/archive",
+            "not offered",
+            "under candidate matrix `no-archive`",
+        ],
+    ),
+    (
         &["quote", "cli/tests/fixtures/no-such-deal.toml"],
         &["no-such-deal.toml"],
     ),
