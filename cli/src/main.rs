@@ -142,8 +142,8 @@ enum UsageCommand {
 
 #[derive(Debug, Args)]
 struct GenerateArgs {
-    /// Take the profile, term and matrix from this deal file.
-    #[arg(long)]
+    /// Take the profile (with its seed), term and matrix from this deal file.
+    #[arg(long, conflicts_with_all = ["cells", "start", "months", "baseline", "growth", "daily", "weekend", "noise", "seed"])]
     deal: Option<PathBuf>,
     /// Matrix file (required without --deal).
     #[arg(long)]
@@ -166,7 +166,7 @@ struct GenerateArgs {
     /// Uniform noise as a fraction (0.05 = ±5 %).
     #[arg(long, default_value = "0")]
     noise: String,
-    /// Noise seed; customer i uses seed + i.
+    /// Noise seed; customer i (counting from 0) uses seed + i.
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Term start date (without --deal).
@@ -190,6 +190,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our standard output went away (`unitcalc … | head`):
+        // stop quietly, as command-line filters do.
+        Err(CliError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let msg = e.to_string().replace('\n', " ");
             eprintln!("error: {msg}");
