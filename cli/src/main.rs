@@ -192,7 +192,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of our standard output went away (`unitcalc … | head`):
         // stop quietly, as command-line filters do.
-        Err(CliError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+        Err(CliError::Io { path, source })
+            if source.kind() == std::io::ErrorKind::BrokenPipe
+                && path.as_os_str() == "<stdout>" =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {
