@@ -16,7 +16,6 @@ use crate::toml_util::{
     check_size, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned, NOT_OFFERED,
 };
 
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMatrix {

@@ -148,7 +148,7 @@ fn bad_usage_files_are_refused_with_golden_errors() {
             .map(|_| ())
             .map_err(|e| e.to_string())
     });
-    check("usage", 0, r);
+    check("usage", 12, r);
 }
 
 #[test]
