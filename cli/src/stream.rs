@@ -131,9 +131,11 @@ fn read_blocks(
         }
         buf.truncate(filled);
         if !eof {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => carry = buf.split_off(i + 1),
-                None => continue_without_newline(&mut buf, &mut carry),
+            // Cut after the last line end. A block without any is one line
+            // longer than a block, far over the reader's line limit: pass it
+            // on whole, so the parser reports it (memory stays bounded).
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                carry = buf.split_off(i + 1);
             }
         }
         let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
@@ -152,11 +154,6 @@ fn read_blocks(
             return;
         }
     }
-}
-
-/// A block with no line end at all (a line longer than a block): keep reading.
-fn continue_without_newline(buf: &mut Vec<u8>, carry: &mut Vec<u8>) {
-    *carry = std::mem::take(buf);
 }
 
 /// Moves an error's line from a block's own numbering (its header is line 1,

@@ -518,3 +518,27 @@ fn reprice_gives_the_same_bills_for_hour_major_and_customer_major_files() {
     ]);
     assert_eq!(a, b);
 }
+
+#[test]
+fn reprice_reads_crlf_line_ends_and_a_last_line_without_newline() {
+    let src = std::fs::read_to_string(root().join("examples/book/usage.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = dir.path().join("crlf.csv");
+    std::fs::write(&crlf, src.replace('\n', "\r\n")).unwrap();
+    let nonl = dir.path().join("nonl.csv");
+    std::fs::write(&nonl, src.trim_end()).unwrap();
+    let want = json(&["reprice", "examples/book/book.toml", "-f", "json"]);
+    for f in [&crlf, &nonl] {
+        assert_eq!(
+            json(&[
+                "reprice",
+                "examples/book/book.toml",
+                "-f",
+                "json",
+                "--usage",
+                f.to_str().unwrap()
+            ]),
+            want
+        );
+    }
+}
