@@ -232,6 +232,9 @@ fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) 
             Err(e) => return Err(CliError::Core(shift(e, b.first_line))),
         }
         let line = (b.first_line + rec.line).saturating_sub(2);
+        if rec.customer.trim().is_empty() {
+            return Err(csv_error(file, line, "empty customer".into()));
+        }
         let cust = match last {
             Some(i) if *names[i as usize] == *rec.customer => i,
             _ => {

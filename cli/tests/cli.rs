@@ -338,6 +338,15 @@ const ERRORS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/empty-customer.csv",
+        ],
+        &["empty-customer.csv:3", "empty customer"],
+    ),
+    (
         &["quote", "cli/tests/fixtures/no-such-deal.toml"],
         &["no-such-deal.toml"],
     ),
