@@ -429,7 +429,9 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
     let mut header = Vec::new();
     {
         use std::io::BufRead;
-        reader
+        // A header is short; never read a whole file without line ends.
+        (&mut reader)
+            .take(4096)
             .read_until(b'\n', &mut header)
             .map_err(|e| CliError::io(path, e))?;
     }
