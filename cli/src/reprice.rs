@@ -62,6 +62,15 @@ pub struct CustomerRow {
     pub candidate_bill: Option<Bill>,
 }
 
+/// A customer whose total moves under the candidate matrix.
+#[derive(Debug, Serialize)]
+pub struct Mover {
+    /// Customer name.
+    pub customer: String,
+    /// candidate − current.
+    pub delta: Money,
+}
+
 /// A matrix's name and version.
 #[derive(Debug, Serialize)]
 pub struct MatrixId {
@@ -93,9 +102,9 @@ pub struct Report {
     /// Σ candidate net revenue.
     pub net_revenue_candidate: Option<Money>,
     /// Largest increases (customer pays more under the candidate), biggest first.
-    pub largest_increases: Vec<String>,
+    pub largest_increases: Vec<Mover>,
     /// Largest decreases (customer pays less), biggest first.
-    pub largest_decreases: Vec<String>,
+    pub largest_decreases: Vec<Mover>,
     /// Every customer, book order then first appearance in the usage.
     pub customers: Vec<CustomerRow>,
 }
@@ -212,14 +221,20 @@ pub fn run(o: &Options) -> Result<()> {
         .iter()
         .filter(|m| m.1.get().is_sign_positive() && !m.1.is_zero())
         .take(o.top)
-        .map(|m| m.0.to_string())
+        .map(|m| Mover {
+            customer: m.0.to_string(),
+            delta: m.1,
+        })
         .collect();
     rep.largest_decreases = movers
         .iter()
         .rev()
         .filter(|m| m.1.get().is_sign_negative() && !m.1.is_zero())
         .take(o.top)
-        .map(|m| m.0.to_string())
+        .map(|m| Mover {
+            customer: m.0.to_string(),
+            delta: m.1,
+        })
         .collect();
     let mut sink = Sink::open(o.output.as_deref())?;
     match o.format {
@@ -317,19 +332,12 @@ fn table(r: &Report) -> String {
             r.net_revenue_candidate.unwrap_or_default()
         );
         let _ = writeln!(out, "delta:                    {:+}", d.get());
-        let find = |n: &str| {
-            r.customers
-                .iter()
-                .find(|c| c.customer == n)
-                .and_then(|c| c.delta)
-                .unwrap_or_default()
-        };
-        let list = |v: &[String]| -> String {
+        let list = |v: &[Mover]| -> String {
             if v.is_empty() {
                 "none".to_string()
             } else {
                 v.iter()
-                    .map(|n| format!("{n} ({:+})", find(n).get()))
+                    .map(|m| format!("{} ({:+})", m.customer, m.delta.get()))
                     .collect::<Vec<_>>()
                     .join(", ")
             }
