@@ -111,25 +111,15 @@ fn read_blocks(
     let mut carry: Vec<u8> = Vec::new();
     loop {
         let mut buf = std::mem::take(&mut carry);
-        let start = buf.len();
-        buf.resize(start + BLOCK, 0);
-        let mut filled = start;
-        let mut eof = false;
-        while filled < buf.len() {
-            match r.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
+        buf.reserve(BLOCK);
+        // Append up to one block (no zero-filling); fewer bytes only at the end.
+        let eof = match (&mut r).take(BLOCK as u64).read_to_end(&mut buf) {
+            Ok(n) => n < BLOCK,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
             }
-        }
-        buf.truncate(filled);
+        };
         if !eof {
             // Cut after the last line end. A block without any is one line
             // longer than a block, far over the reader's line limit: pass it
