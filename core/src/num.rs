@@ -244,7 +244,7 @@ pub struct Fraction {
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
-        let t = a % b;
+        let t = a.checked_rem(b).unwrap_or(0);
         a = b;
         b = t;
     }
@@ -272,7 +272,10 @@ impl Fraction {
     pub fn checked_add(self, other: Fraction) -> Result<Fraction, Overflow> {
         let o = Overflow { what: "fraction" };
         let g = gcd(self.den, other.den);
-        let (a, b) = (self.den / g, other.den / g);
+        let (a, b) = (
+            self.den.checked_div(g).ok_or(o)?,
+            other.den.checked_div(g).ok_or(o)?,
+        );
         let den = self.den.checked_mul(b).ok_or(o)?;
         let num = add(
             mul(self.num, Decimal::from(b), "fraction")?,
@@ -292,10 +295,14 @@ impl Fraction {
         let s = self.num.scale();
         let m: i128 = self.num.mantissa();
         let (n, d): (i128, i128) = if scale >= s {
-            let k = 10i128.checked_pow(scale - s).ok_or(o)?;
+            let k = 10i128
+                .checked_pow(scale.checked_sub(s).ok_or(o)?)
+                .ok_or(o)?;
             (m.checked_mul(k).ok_or(o)?, i128::from(self.den))
         } else {
-            let k = 10i128.checked_pow(s - scale).ok_or(o)?;
+            let k = 10i128
+                .checked_pow(s.checked_sub(scale).ok_or(o)?)
+                .ok_or(o)?;
             (m, i128::from(self.den).checked_mul(k).ok_or(o)?)
         };
         let q = n.checked_div(d).ok_or(o)?;
