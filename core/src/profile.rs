@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Origin, Result};
-use crate::num::{add, mul, sub, Overflow};
+use crate::num::{add, mul_rounded as mul, sub, Overflow};
 use crate::time::Term;
 use crate::usage::UsageSeries;
 
