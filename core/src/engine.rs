@@ -885,8 +885,6 @@ impl From<Overflow> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Meter, UseCase};
-    use crate::num::RoundingMode;
     use crate::offer::{Commitment, Entitlement, FixedCapacity, OveragePolicy, PayAsYouGo};
     use crate::time::{Date, Term};
 
@@ -894,67 +892,9 @@ mod tests {
         Decimal::from_str_exact(s).unwrap()
     }
 
-    /// Matrix M of pricing-model.md §11, built in code.
+    /// Matrix M of pricing-model.md §11.
     fn spec_m() -> Matrix {
-        let fees = FeeSchedule {
-            tiers: vec![
-                FeeTier {
-                    from: Money(d("0")),
-                    rate: Ratio(d("0.03")),
-                },
-                FeeTier {
-                    from: Money(d("1000000")),
-                    rate: Ratio(d("0.02")),
-                },
-                FeeTier {
-                    from: Money(d("10000000")),
-                    rate: Ratio(d("0.015")),
-                },
-            ],
-        };
-        let r = |s: &str| Some(Ratio(d(s)));
-        Matrix {
-            name: "spec-m".into(),
-            version: "1".into(),
-            effective: Date::parse("2026-01-01").unwrap(),
-            description: String::new(),
-            currency: Currency::from_code("USD").unwrap(),
-            rounding: RoundingMode::HalfUp,
-            list_price: Price(d("1.00")),
-            meters: vec![
-                Meter {
-                    id: "capacity".into(),
-                    unit: "TB".into(),
-                    base_rate: Rate(d("0.0015")),
-                },
-                Meter {
-                    id: "compute".into(),
-                    unit: "vCPU".into(),
-                    base_rate: Rate(d("0.02")),
-                },
-            ],
-            environments: vec![
-                Environment {
-                    id: "on-prem".into(),
-                    marketplace: None,
-                },
-                Environment {
-                    id: "aws".into(),
-                    marketplace: Some(fees.clone()),
-                },
-                Environment {
-                    id: "azure".into(),
-                    marketplace: Some(fees),
-                },
-            ],
-            use_cases: vec![
-                UseCase { id: "hot".into() },
-                UseCase {
-                    id: "archive".into(),
-                },
-            ],
-            multipliers: vec![r("1.00"), None, r("1.20"), None, r("1.25"), r("0.40")],
-        }
+        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
     }
 
     fn term(start: &str, months: u32) -> DealTerms {
