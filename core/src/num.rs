@@ -31,7 +31,9 @@ pub fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overfl
     let exact = at_scale(a, s)
         .zip(at_scale(b, s))
         .and_then(|(x, y)| x.checked_add(y));
-    (exact.is_some() && exact == at_scale(r, s)).then_some(r).ok_or(o)
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
 }
 /// Checked, exact subtraction that names what it computes (see [`add`]).
 pub fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overflow> {
@@ -44,7 +46,9 @@ pub fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overfl
     let exact = at_scale(a, s)
         .zip(at_scale(b, s))
         .and_then(|(x, y)| x.checked_sub(y));
-    (exact.is_some() && exact == at_scale(r, s)).then_some(r).ok_or(o)
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
 }
 /// Checked, exact multiplication that names what it computes: a product with
 /// more digits than a 96-bit decimal holds (which `Decimal` would silently
@@ -57,7 +61,9 @@ pub fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overfl
         return Ok(r); // nothing was rounded away
     }
     let exact = a.mantissa().checked_mul(b.mantissa());
-    (exact.is_some() && exact == at_scale(r, s)).then_some(r).ok_or(o)
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
 }
 /// Checked multiplication that rounds to 28 significant digits when the exact
 /// product does not fit (rust_decimal's own rule), for derived figures that
