@@ -12,7 +12,10 @@ use unitcalc_core::matrix_toml::parse_matrix;
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m parses"))
+    M.get_or_init(|| {
+        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .expect("spec-m parses")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {

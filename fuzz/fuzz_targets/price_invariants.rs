@@ -21,7 +21,10 @@ use unitcalc_core::usage::HourRecord;
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m parses"))
+    M.get_or_init(|| {
+        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .expect("spec-m parses")
+    })
 }
 
 fn cells() -> &'static [CellId] {
@@ -47,9 +50,23 @@ impl Dec {
 
 #[derive(Debug, Arbitrary)]
 enum Kind {
-    Payg { discount_pct: u8 },
-    Fixed { ents: Vec<(u8, Dec)>, fee: Dec, upfront: bool, band_pct: u8, grace: u16, price: Option<Dec> },
-    Commit { units: Dec, price: Dec, upfront: bool, overage: Option<Dec> },
+    Payg {
+        discount_pct: u8,
+    },
+    Fixed {
+        ents: Vec<(u8, Dec)>,
+        fee: Dec,
+        upfront: bool,
+        band_pct: u8,
+        grace: u16,
+        price: Option<Dec>,
+    },
+    Commit {
+        units: Dec,
+        price: Dec,
+        upfront: bool,
+        overage: Option<Dec>,
+    },
 }
 
 #[derive(Debug, Arbitrary)]
@@ -79,27 +96,50 @@ fn exact_sum_eq(a: Decimal, b: Decimal, c: Decimal) -> Option<bool> {
 
 fn check(bill: &Bill, offer: &OfferKind) {
     for p in &bill.periods {
-        assert_eq!(p.total.get(), sum(p.lines.iter().map(|l| l.amount)), "period {} total = Σ lines", p.label);
+        assert_eq!(
+            p.total.get(),
+            sum(p.lines.iter().map(|l| l.amount)),
+            "period {} total = Σ lines",
+            p.label
+        );
         assert_eq!(p.net_revenue.get(), p.total.get() - p.marketplace_fee.get());
     }
-    assert_eq!(bill.total.get(), sum(bill.periods.iter().map(|p| p.total)), "term total = Σ periods");
-    assert_eq!(bill.marketplace_fee.get(), sum(bill.periods.iter().map(|p| p.marketplace_fee)));
+    assert_eq!(
+        bill.total.get(),
+        sum(bill.periods.iter().map(|p| p.total)),
+        "term total = Σ periods"
+    );
+    assert_eq!(
+        bill.marketplace_fee.get(),
+        sum(bill.periods.iter().map(|p| p.marketplace_fee))
+    );
     if let (OfferKind::Commitment(c), Some(state)) = (offer, &bill.commitment) {
-        let paid = sum(
-            bill.periods
-                .iter()
-                .flat_map(|p| &p.lines)
-                .filter(|l| matches!(l.kind, LineKind::Installment | LineKind::Commitment))
-                .map(|l| l.amount),
+        let paid = sum(bill
+            .periods
+            .iter()
+            .flat_map(|p| &p.lines)
+            .filter(|l| matches!(l.kind, LineKind::Installment | LineKind::Commitment))
+            .map(|l| l.amount));
+        assert_eq!(
+            paid,
+            state.commitment_amount.get(),
+            "installments = commitment"
         );
-        assert_eq!(paid, state.commitment_amount.get(), "installments = commitment");
-        let (consumed, drawn, over) = (state.units_consumed.get(), state.units_drawn.get(), state.overage_units.get());
+        let (consumed, drawn, over) = (
+            state.units_consumed.get(),
+            state.units_drawn.get(),
+            state.overage_units.get(),
+        );
         assert_ne!(
             exact_sum_eq(drawn, over, consumed),
             Some(false),
             "consumed {consumed} = drawn {drawn} + overage {over}"
         );
-        assert_ne!(exact_sum_eq(drawn, state.units_remaining.get(), c.units.get()), Some(false), "drawn + remaining = N");
+        assert_ne!(
+            exact_sum_eq(drawn, state.units_remaining.get(), c.units.get()),
+            Some(false),
+            "drawn + remaining = N"
+        );
         assert!(state.units_remaining.get() >= Decimal::ZERO);
     }
     let json = serde_json::to_string(bill).expect("bill serializes");
@@ -114,18 +154,39 @@ fuzz_target!(|case: Case| {
     let month = 1 + case.month % 12;
     let day = (1 + case.day % 31).min(days_in_month(year, month));
     let months = 1 + u32::from(case.months % 3);
-    let Some(start) = Date::new(year, month, day) else { return };
-    let Ok(term) = Term::new(start, months) else { return };
+    let Some(start) = Date::new(year, month, day) else {
+        return;
+    };
+    let Ok(term) = Term::new(start, months) else {
+        return;
+    };
     let terms = DealTerms {
         term,
-        channel: if case.marketplace { Channel::Marketplace("azure".into()) } else { Channel::Direct },
+        channel: if case.marketplace {
+            Channel::Marketplace("azure".into())
+        } else {
+            Channel::Direct
+        },
     };
-    let payment = |upfront: bool| if upfront { Payment::Upfront } else { Payment::Monthly };
-    let kind = match case.kind {
-        Kind::Payg { discount_pct } => {
-            OfferKind::PayAsYouGo(PayAsYouGo { discount: Ratio(Decimal::new(i64::from(discount_pct % 100), 2)) })
+    let payment = |upfront: bool| {
+        if upfront {
+            Payment::Upfront
+        } else {
+            Payment::Monthly
         }
-        Kind::Fixed { ents, fee, upfront, band_pct, grace, price } => {
+    };
+    let kind = match case.kind {
+        Kind::Payg { discount_pct } => OfferKind::PayAsYouGo(PayAsYouGo {
+            discount: Ratio(Decimal::new(i64::from(discount_pct % 100), 2)),
+        }),
+        Kind::Fixed {
+            ents,
+            fee,
+            upfront,
+            band_pct,
+            grace,
+            price,
+        } => {
             let mut entitlements: Vec<Entitlement> = Vec::new();
             for (c, q) in ents.into_iter().take(4) {
                 let cell = cells[usize::from(c) % cells.len()];
@@ -136,7 +197,10 @@ fuzz_target!(|case: Case| {
                 if q.is_zero() {
                     continue;
                 }
-                entitlements.push(Entitlement { cell, quantity: Quantity(q) });
+                entitlements.push(Entitlement {
+                    cell,
+                    quantity: Quantity(q),
+                });
             }
             if entitlements.is_empty() {
                 return;
@@ -152,7 +216,12 @@ fuzz_target!(|case: Case| {
                 },
             })
         }
-        Kind::Commit { units, price, upfront, overage } => {
+        Kind::Commit {
+            units,
+            price,
+            upfront,
+            overage,
+        } => {
             let units = units.non_negative();
             if units.is_zero() {
                 return;
@@ -165,7 +234,10 @@ fuzz_target!(|case: Case| {
             })
         }
     };
-    let offer = Offer { name: "fuzz".into(), kind };
+    let offer = Offer {
+        name: "fuzz".into(),
+        kind,
+    };
     // Records in time order, unique per (hour, cell), inside the term.
     let mut hour = term.start_hour().0;
     let mut records: Vec<HourRecord> = Vec::new();
@@ -175,10 +247,15 @@ fuzz_target!(|case: Case| {
             break;
         }
         let cell = cells[usize::from(c) % cells.len()];
-        if m.cell_rate(cell).is_none() || records.iter().any(|r| r.hour.0 == hour && r.cell == cell) {
+        if m.cell_rate(cell).is_none() || records.iter().any(|r| r.hour.0 == hour && r.cell == cell)
+        {
             continue;
         }
-        records.push(HourRecord { hour: Hour(hour), cell, quantity: Quantity(q.non_negative()) });
+        records.push(HourRecord {
+            hour: Hour(hour),
+            cell,
+            quantity: Quantity(q.non_negative()),
+        });
     }
     if let Ok(bill) = price_records(m, &terms, &offer, records, "fuzz") {
         check(&bill, &offer.kind);

@@ -13,7 +13,10 @@ use unitcalc_core::usage_csv::{read_usage, CsvRecord, UsageReader};
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m parses"))
+    M.get_or_init(|| {
+        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .expect("spec-m parses")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -30,8 +33,14 @@ fuzz_target!(|data: &[u8]| {
                 match r.next_record(&mut rec) {
                     Ok(true) => {
                         // Accepted records are real: offered cell, quantity ≥ 0.
-                        assert!(m.cell_rate(rec.cell).is_some(), "record for a cell that is not offered");
-                        assert!(rec.quantity.get() >= rust_decimal::Decimal::ZERO, "negative quantity accepted");
+                        assert!(
+                            m.cell_rate(rec.cell).is_some(),
+                            "record for a cell that is not offered"
+                        );
+                        assert!(
+                            rec.quantity.get() >= rust_decimal::Decimal::ZERO,
+                            "negative quantity accepted"
+                        );
                     }
                     Ok(false) => break,
                     Err(_) => {
@@ -47,6 +56,9 @@ fuzz_target!(|data: &[u8]| {
     // The whole-file reader adds term, duplicate and customer checks on top of
     // the streaming reader, so it never accepts what the stream refuses.
     if whole.is_ok() {
-        assert!(streamed_ok, "read_usage accepted a file the streaming reader refused");
+        assert!(
+            streamed_ok,
+            "read_usage accepted a file the streaming reader refused"
+        );
     }
 });
