@@ -127,3 +127,47 @@ fn ten_to_the_25_tb_is_an_overflow_error_not_a_panic() {
     let want = "usage: arithmetic overflow while computing quantity-hours";
     assert_eq!(got, vec![want.to_string(), want.to_string()]);
 }
+
+/// A term that ends in December 9999: the monthly report's last bucket has no
+/// next month. Before the hardening pass the report loop never advanced there
+/// (an endless loop); now the bucket runs to the end of the usage.
+#[test]
+fn a_report_in_december_9999_terminates() {
+    use unitcalc_core::report::{usage_report, Granularity};
+    let m = spec_m();
+    let term = Term::new(Date::new(9999, 11, 15).expect("date"), 1).expect("term ends 9999-12-15");
+    let cell = m.cell("capacity", "azure", "hot").expect("cell");
+    let mut usage = unitcalc_core::usage::UsageSeries::new(&term);
+    usage.set_series(
+        cell,
+        vec![Quantity("1".parse().expect("decimal")); term.hours()],
+    );
+    let rows = usage_report(&m, &usage, Granularity::Month).expect("report");
+    let got: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.label.clone(),
+                r.end.to_string(),
+                r.quantity_hours.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "9999-11".to_string(),
+                "9999-12-01T00:00:00Z".to_string(),
+                "384".to_string()
+            ),
+            (
+                "9999-12".to_string(),
+                "9999-12-15T00:00:00Z".to_string(),
+                "336".to_string()
+            ),
+        ]
+    );
+    let weeks = usage_report(&m, &usage, Granularity::IsoWeek).expect("weekly report");
+    assert_eq!(weeks.last().map(|r| r.end), Some(term.end_hour()));
+}
