@@ -894,7 +894,8 @@ mod tests {
 
     /// Matrix M of pricing-model.md §11.
     fn spec_m() -> Matrix {
-        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
+        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .unwrap()
     }
 
     fn term(start: &str, months: u32) -> DealTerms {
