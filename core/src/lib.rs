@@ -22,6 +22,7 @@ pub mod offer;
 pub mod profile;
 pub mod report;
 mod report_types;
+pub mod scenario;
 pub mod time;
 pub mod usage;
 pub mod usage_csv;
