@@ -70,7 +70,12 @@ pub struct Comparison {
 /// let c = compare(&m, &DealTerms { term, channel: Channel::Direct }, &[list, disc], &usage).unwrap();
 /// assert_eq!(c.rows[1].delta_total.to_string(), "-55.80"); // 223.20 − 279.00
 /// ```
-pub fn compare(matrix: &Matrix, terms: &DealTerms, offers: &[Offer], usage: &UsageSeries) -> Result<Comparison> {
+pub fn compare(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offers: &[Offer],
+    usage: &UsageSeries,
+) -> Result<Comparison> {
     let bills = offers
         .iter()
         .map(|o| engine::price(matrix, terms, o, usage))
@@ -81,24 +86,41 @@ pub fn compare(matrix: &Matrix, terms: &DealTerms, offers: &[Offer], usage: &Usa
 /// Compares bills already priced over the same usage and term.
 pub fn comparison_of(bills: Vec<Bill>) -> Result<Comparison> {
     let Some(first) = bills.first() else {
-        return Err(Error::Offer { offer: String::new(), message: "nothing to compare: no offers".into() });
+        return Err(Error::Offer {
+            offer: String::new(),
+            message: "nothing to compare: no offers".into(),
+        });
     };
     for (i, b) in bills.iter().enumerate() {
         if bills[..i].iter().any(|o| o.offer == b.offer) {
-            return Err(Error::Offer { offer: b.offer.clone(), message: "two offers have this name".into() });
+            return Err(Error::Offer {
+                offer: b.offer.clone(),
+                message: "two offers have this name".into(),
+            });
         }
     }
     let mut rows = Vec::with_capacity(bills.len());
     for b in &bills {
         let mut overage = Money::ZERO;
-        for l in b.periods.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Overage) {
+        for l in b
+            .periods
+            .iter()
+            .flat_map(|p| &p.lines)
+            .filter(|l| l.kind == LineKind::Overage)
+        {
             overage = overage.checked_add(l.amount)?;
         }
         let periods = b
             .periods
             .iter()
             .zip(&first.periods)
-            .map(|(p, f)| Ok(PeriodDelta { label: p.label.clone(), total: p.total, delta: p.total.checked_sub(f.total)? }))
+            .map(|(p, f)| {
+                Ok(PeriodDelta {
+                    label: p.label.clone(),
+                    total: p.total,
+                    delta: p.total.checked_sub(f.total)?,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let units = b.units_consumed.get();
         rows.push(ComparisonRow {

@@ -12,7 +12,9 @@ use rust_decimal::Decimal;
 use crate::bill::{Bill, CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, FeeSchedule, Matrix};
-use crate::num::{self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units};
+use crate::num::{
+    self, Fraction, Money, Overflow, Price, Quantity, Rate, Ratio, RoundingMode, Units,
+};
 use crate::offer::{Channel, DealTerms, Offer, OfferKind, Payment};
 use crate::time::{Hour, Period};
 use crate::usage::{HourRecord, UsageSeries};
@@ -31,7 +33,12 @@ use crate::usage::{HourRecord, UsageSeries};
 /// let bill = engine::price(&m, &terms, &offer, &usage).unwrap();
 /// assert_eq!(bill.total.to_string(), "223.20"); // worked example A
 /// ```
-pub fn price(matrix: &Matrix, terms: &DealTerms, offer: &Offer, usage: &UsageSeries) -> Result<Bill> {
+pub fn price(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<Bill> {
     price_records(matrix, terms, offer, usage.records(), "usage")
 }
 
@@ -45,7 +52,8 @@ pub fn price_records(
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
     for r in records {
-        p.push(r.hour, r.cell, r.quantity).map_err(|e| Error::usage(Origin::file(source), e))?;
+        p.push(r.hour, r.cell, r.quantity)
+            .map_err(|e| Error::usage(Origin::file(source), e))?;
     }
     p.finish()
 }
@@ -136,16 +144,43 @@ pub struct Pricer<'a> {
     hour_buf: Vec<(usize, Decimal)>,
     fee_schedule: Option<&'a FeeSchedule>,
     out: Vec<PeriodBill>,
-    /// Upfront fixed fee: Σ F × h_k / mh_k, exact.
-    upfront_fee: Fraction,
+    /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
+    fee_shares: Vec<Fraction>,
+}
+
+/// The exact, unrounded fixed fee of each billing period: F × (hours of the
+/// period in the term) ÷ (hours in the whole calendar month). Monthly payment
+/// rounds each share; upfront payment rounds their exact sum once.
+///
+/// ```
+/// use unitcalc_core::{engine::prorated_fees, num::{Fraction, Money, RoundingMode}, time::{Date, Term}};
+/// let term = Term::new(Date::parse("2026-02-15").unwrap(), 1).unwrap();
+/// let shares = prorated_fees(Money("40000.00".parse().unwrap()), &term).unwrap();
+/// let feb = shares[0].round(2, RoundingMode::HalfUp).unwrap();
+/// assert_eq!(feb.to_string(), "20000.00"); // worked example E: 336 of 672 hours
+/// ```
+pub fn prorated_fees(fee: Money, term: &crate::time::Term) -> Result<Vec<Fraction>, Overflow> {
+    term.periods()
+        .iter()
+        .map(|p| {
+            let num = num::mul(fee.get(), Decimal::from(p.hours()), "prorated fee")?;
+            Ok(Fraction::new(num, u64::from(p.month_hours)).unwrap_or(Fraction::ZERO))
+        })
+        .collect()
 }
 
 fn offer_err(offer: &Offer, message: impl Into<String>) -> Error {
-    Error::Offer { offer: offer.name.clone(), message: message.into() }
+    Error::Offer {
+        offer: offer.name.clone(),
+        message: message.into(),
+    }
 }
 
 fn overflow(offer: &Offer) -> impl Fn(Overflow) -> Error + '_ {
-    move |source| Error::Overflow { context: format!("pricing offer `{}`", offer.name), source }
+    move |source| Error::Overflow {
+        context: format!("pricing offer `{}`", offer.name),
+        source,
+    }
 }
 
 impl<'a> Pricer<'a> {
@@ -180,7 +215,10 @@ impl<'a> Pricer<'a> {
             OfferKind::PayAsYouGo(p) => {
                 nonneg(p.discount.get(), "discount")?;
                 if p.discount.get() > Decimal::ONE {
-                    return Err(offer_err(offer, format!("discount {} is above 1", p.discount)));
+                    return Err(offer_err(
+                        offer,
+                        format!("discount {} is above 1", p.discount),
+                    ));
                 }
                 unit_price = matrix.list_price.discounted(p.discount).map_err(&ov)?;
             }
@@ -192,22 +230,35 @@ impl<'a> Pricer<'a> {
                     unit_price = p;
                 }
                 grace = f.overage.grace_hours;
-                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band").map_err(&ov)?;
+                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band")
+                    .map_err(&ov)?;
                 for e in &f.entitlements {
                     let i = matrix.cell_index(e.cell);
                     let name = matrix.cell_name(e.cell);
                     let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
                     let Some(st) = st else {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not in the matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not in the matrix"),
+                        ));
                     };
                     if st.rate.is_none() {
-                        return Err(offer_err(offer, format!("entitlement cell {name} is not offered in this matrix")));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement cell {name} is not offered in this matrix"),
+                        ));
                     }
                     if st.has_entitlement {
-                        return Err(offer_err(offer, format!("cell {name} has two entitlements")));
+                        return Err(offer_err(
+                            offer,
+                            format!("cell {name} has two entitlements"),
+                        ));
                     }
                     if e.quantity.get() <= Decimal::ZERO {
-                        return Err(offer_err(offer, format!("entitlement {} in {name} must be above zero", e.quantity)));
+                        return Err(offer_err(
+                            offer,
+                            format!("entitlement {} in {name} must be above zero", e.quantity),
+                        ));
                     }
                     st.has_entitlement = true;
                     st.entitlement = e.quantity.get();
@@ -217,22 +268,38 @@ impl<'a> Pricer<'a> {
             }
             OfferKind::Commitment(c) => {
                 if c.units.get() <= Decimal::ZERO {
-                    return Err(offer_err(offer, format!("committed units {} must be above zero", c.units)));
+                    return Err(offer_err(
+                        offer,
+                        format!("committed units {} must be above zero", c.units),
+                    ));
                 }
                 nonneg(c.price.get(), "commit price")?;
                 let overage_price = c.overage_price.unwrap_or(matrix.list_price);
                 nonneg(overage_price.get(), "overage price")?;
                 unit_price = overage_price;
-                bucket = Some(Bucket { balance: c.units.get(), exhausted_at: None });
+                bucket = Some(Bucket {
+                    balance: c.units.get(),
+                    exhausted_at: None,
+                });
             }
         }
         let fee_schedule = match &terms.channel {
             Channel::Direct => None,
             Channel::Marketplace(env) => Some(matrix.marketplace(env).ok_or_else(|| {
-                offer_err(offer, format!("channel `{env}` is not a marketplace environment of matrix {}", matrix.name))
+                offer_err(
+                    offer,
+                    format!(
+                        "channel `{env}` is not a marketplace environment of matrix {}",
+                        matrix.name
+                    ),
+                )
             })?),
         };
         let term = terms.term;
+        let fee_shares = match &offer.kind {
+            OfferKind::FixedCapacity(f) => prorated_fees(f.monthly_fee, &term).map_err(&ov)?,
+            _ => Vec::new(),
+        };
         Ok(Pricer {
             matrix,
             terms,
@@ -252,7 +319,7 @@ impl<'a> Pricer<'a> {
             hour_buf: Vec::new(),
             fee_schedule,
             out: Vec::new(),
-            upfront_fee: Fraction::ZERO,
+            fee_shares,
         })
     }
 
@@ -262,15 +329,28 @@ impl<'a> Pricer<'a> {
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         if hour < self.term_start || hour >= self.term_end {
-            return Err(UsageIssue::OutsideTerm { hour, start: self.term_start, end: self.term_end });
+            return Err(UsageIssue::OutsideTerm {
+                hour,
+                start: self.term_start,
+                end: self.term_end,
+            });
         }
         match self.latest {
-            Some(prev) if hour < prev => return Err(UsageIssue::NotInTimeOrder { hour, previous: prev }),
+            Some(prev) if hour < prev => {
+                return Err(UsageIssue::NotInTimeOrder {
+                    hour,
+                    previous: prev,
+                })
+            }
             Some(prev) if hour == prev => {}
             _ => {
                 self.flush_hour()?;
                 self.latest = Some(hour);
-                while self.periods.get(self.current).is_some_and(|p| hour >= p.end) {
+                while self
+                    .periods
+                    .get(self.current)
+                    .is_some_and(|p| hour >= p.end)
+                {
                     self.close_period()?;
                 }
             }
@@ -283,11 +363,20 @@ impl<'a> Pricer<'a> {
         let grace = self.grace;
         let commitment = self.bucket.is_some();
         let in_range = self.matrix.contains(cell);
-        let Some(st) = self.cells.get_mut(i).filter(|s| in_range && s.rate.is_some()) else {
-            return Err(UsageIssue::NotOffered(self.matrix.cell_name(cell).to_string()));
+        let Some(st) = self
+            .cells
+            .get_mut(i)
+            .filter(|s| in_range && s.rate.is_some())
+        else {
+            return Err(UsageIssue::NotOffered(
+                self.matrix.cell_name(cell).to_string(),
+            ));
         };
         if st.last_hour == hour.0 {
-            return Err(UsageIssue::Duplicate { hour, cell: self.matrix.cell_name(cell).to_string() });
+            return Err(UsageIssue::Duplicate {
+                hour,
+                cell: self.matrix.cell_name(cell).to_string(),
+            });
         }
         if st.last_hour != hour.0 - 1 {
             // The previous hour was absent: usage 0, the streak resets.
@@ -324,7 +413,9 @@ impl<'a> Pricer<'a> {
 
     /// Commitment: draws this hour's records from the bucket in matrix order.
     fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        let Some(bucket) = self.bucket.as_mut() else { return Ok(()) };
+        let Some(bucket) = self.bucket.as_mut() else {
+            return Ok(());
+        };
         if self.hour_buf.is_empty() {
             return Ok(());
         }
@@ -356,7 +447,9 @@ impl<'a> Pricer<'a> {
 
     /// Writes the current period's lines and per-cell figures.
     fn close_period(&mut self) -> Result<(), UsageIssue> {
-        let Some(&period) = self.periods.get(self.current) else { return Ok(()) };
+        let Some(&period) = self.periods.get(self.current) else {
+            return Ok(());
+        };
         let k = self.current;
         let last = k + 1 == self.periods.len();
         let hours = Decimal::from(period.hours());
@@ -368,16 +461,16 @@ impl<'a> Pricer<'a> {
         match &offer.kind {
             OfferKind::PayAsYouGo(_) => {}
             OfferKind::FixedCapacity(f) => {
-                let share = Fraction::new(
-                    num::mul(f.monthly_fee.get(), hours, "prorated fee")?,
-                    u64::from(period.month_hours),
-                )
-                .unwrap_or(Fraction::ZERO);
+                let share = self.fee_shares.get(k).copied().unwrap_or(Fraction::ZERO);
                 match f.payment {
                     Payment::Monthly => lines.push(Line {
                         kind: LineKind::Fee,
                         description: if period.is_partial() {
-                            format!("Monthly fee, {} of {} hours", period.hours(), period.month_hours)
+                            format!(
+                                "Monthly fee, {} of {} hours",
+                                period.hours(),
+                                period.month_hours
+                            )
                         } else {
                             "Monthly fee".to_string()
                         },
@@ -388,12 +481,10 @@ impl<'a> Pricer<'a> {
                         amount: share.round(scale, mode)?,
                     }),
                     Payment::Upfront if k == 0 => {
-                        let mut total = Fraction::ZERO;
-                        for p in &self.periods {
-                            let amt = num::mul(f.monthly_fee.get(), Decimal::from(p.hours()), "upfront fee")?;
-                            total = total.checked_add(Fraction::new(amt, u64::from(p.month_hours)).unwrap_or(Fraction::ZERO))?;
-                        }
-                        self.upfront_fee = total;
+                        let total = self
+                            .fee_shares
+                            .iter()
+                            .try_fold(Fraction::ZERO, |a, s| a.checked_add(*s))?;
                         lines.push(Line {
                             kind: LineKind::Fee,
                             description: format!("Upfront fee, {} months", self.terms.term.months),
@@ -422,7 +513,11 @@ impl<'a> Pricer<'a> {
                     Payment::Upfront => {}
                     Payment::Monthly => {
                         let amount = if last {
-                            let earlier = self.out.iter().flat_map(|p| &p.lines).filter(|l| l.kind == LineKind::Installment);
+                            let earlier = self
+                                .out
+                                .iter()
+                                .flat_map(|p| &p.lines)
+                                .filter(|l| l.kind == LineKind::Installment);
                             let mut paid = Money::ZERO;
                             for l in earlier {
                                 paid = paid.checked_add(l.amount)?;
@@ -459,7 +554,11 @@ impl<'a> Pricer<'a> {
             let name = matrix.cell_name(cell);
             let charged_qh = num::sub(
                 acc.charged_usage,
-                num::mul(st.entitlement, Decimal::from(acc.charged), "charged quantity-hours")?,
+                num::mul(
+                    st.entitlement,
+                    Decimal::from(acc.charged),
+                    "charged quantity-hours",
+                )?,
                 "charged quantity-hours",
             )?;
             let (overage_units, drawn) = match &offer.kind {
@@ -509,14 +608,22 @@ impl<'a> Pricer<'a> {
                 }
             };
             let average = acc.quantity_hours.checked_div(hours).unwrap_or_default();
-            let utilization = if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None };
+            let utilization = if st.has_entitlement {
+                average.checked_div(st.entitlement).map(Ratio)
+            } else {
+                None
+            };
             let t = &mut st.term;
             t.quantity_hours = num::add(t.quantity_hours, acc.quantity_hours, "quantity-hours")?;
             t.units = num::add(t.units, units.get(), "units")?;
             t.peak = t.peak.max(acc.peak);
             t.tolerated += acc.tolerated;
             t.charged += acc.charged;
-            t.charged_quantity_hours = num::add(t.charged_quantity_hours, charged_qh, "charged quantity-hours")?;
+            t.charged_quantity_hours = num::add(
+                t.charged_quantity_hours,
+                charged_qh,
+                "charged quantity-hours",
+            )?;
             t.drawn = num::add(t.drawn, acc.drawn, "drawn units")?;
             t.overage = num::add(t.overage, overage_units.get(), "overage units")?;
             stats.push(CellStats {
@@ -558,9 +665,10 @@ impl<'a> Pricer<'a> {
     /// Closes every remaining period and returns the bill.
     pub fn finish(mut self) -> Result<Bill> {
         let ctx = |e: UsageIssue| match e {
-            UsageIssue::Overflow(source) => {
-                Error::Overflow { context: format!("pricing offer `{}`", self.offer.name), source }
-            }
+            UsageIssue::Overflow(source) => Error::Overflow {
+                context: format!("pricing offer `{}`", self.offer.name),
+                source,
+            },
             other => Error::usage(Origin::file("usage"), other),
         };
         self.flush_hour().map_err(ctx)?;
@@ -596,7 +704,11 @@ impl<'a> Pricer<'a> {
                 units: Units(t.units),
                 peak: Quantity(t.peak),
                 average: Quantity(average),
-                utilization: if st.has_entitlement { average.checked_div(st.entitlement).map(Ratio) } else { None },
+                utilization: if st.has_entitlement {
+                    average.checked_div(st.entitlement).map(Ratio)
+                } else {
+                    None
+                },
                 tolerated_hours: t.tolerated,
                 charged_hours: t.charged,
                 charged_quantity_hours: Quantity(t.charged_quantity_hours),
@@ -606,8 +718,12 @@ impl<'a> Pricer<'a> {
         }
         let commitment = match (&self.offer.kind, &self.bucket) {
             (OfferKind::Commitment(c), Some(b)) => {
-                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn"));
-                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| num::add(a, c.overage_units.get(), "overage"));
+                let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn")
+                });
+                let over = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+                    num::add(a, c.overage_units.get(), "overage")
+                });
                 Some(CommitmentState {
                     units_purchased: c.units,
                     commit_price: c.price,
@@ -617,9 +733,14 @@ impl<'a> Pricer<'a> {
                     overage_units: Units(over.map_err(&ov)?),
                     units_remaining: Units(b.balance),
                     exhausted_at: b.exhausted_at,
-                    exhausted_term_hour: b.exhausted_at.map(|h| (h.0 - self.term_start.0 + 1) as u64),
+                    exhausted_term_hour: b
+                        .exhausted_at
+                        .map(|h| (h.0 - self.term_start.0 + 1) as u64),
                     expired_units: Units(b.balance),
-                    expired_value: Units(b.balance).at(c.price).map_err(&ov)?.round(scale, mode),
+                    expired_value: Units(b.balance)
+                        .at(c.price)
+                        .map_err(&ov)?
+                        .round(scale, mode),
                 })
             }
             _ => None,
@@ -648,15 +769,454 @@ impl<'a> Pricer<'a> {
             commitment,
         })
     }
-
-    /// The exact upfront fee before rounding (fixed capacity, upfront), for audits.
-    pub fn upfront_fee_exact(&self) -> Fraction {
-        self.upfront_fee
-    }
 }
 
 impl From<Overflow> for Error {
     fn from(source: Overflow) -> Self {
-        Error::Overflow { context: "pricing".to_string(), source }
+        Error::Overflow {
+            context: "pricing".to_string(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Meter, UseCase};
+    use crate::num::RoundingMode;
+    use crate::offer::{Commitment, Entitlement, FixedCapacity, OveragePolicy, PayAsYouGo};
+    use crate::time::{Date, Term};
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    /// Matrix M of pricing-model.md §11, built in code.
+    fn spec_m() -> Matrix {
+        let fees = FeeSchedule {
+            tiers: vec![
+                FeeTier {
+                    from: Money(d("0")),
+                    rate: Ratio(d("0.03")),
+                },
+                FeeTier {
+                    from: Money(d("1000000")),
+                    rate: Ratio(d("0.02")),
+                },
+                FeeTier {
+                    from: Money(d("10000000")),
+                    rate: Ratio(d("0.015")),
+                },
+            ],
+        };
+        let r = |s: &str| Some(Ratio(d(s)));
+        Matrix {
+            name: "spec-m".into(),
+            version: "1".into(),
+            effective: Date::parse("2026-01-01").unwrap(),
+            description: String::new(),
+            currency: Currency::from_code("USD").unwrap(),
+            rounding: RoundingMode::HalfUp,
+            list_price: Price(d("1.00")),
+            meters: vec![
+                Meter {
+                    id: "capacity".into(),
+                    unit: "TB".into(),
+                    base_rate: Rate(d("0.0015")),
+                },
+                Meter {
+                    id: "compute".into(),
+                    unit: "vCPU".into(),
+                    base_rate: Rate(d("0.02")),
+                },
+            ],
+            environments: vec![
+                Environment {
+                    id: "on-prem".into(),
+                    marketplace: None,
+                },
+                Environment {
+                    id: "aws".into(),
+                    marketplace: Some(fees.clone()),
+                },
+                Environment {
+                    id: "azure".into(),
+                    marketplace: Some(fees),
+                },
+            ],
+            use_cases: vec![
+                UseCase { id: "hot".into() },
+                UseCase {
+                    id: "archive".into(),
+                },
+            ],
+            multipliers: vec![r("1.00"), None, r("1.20"), None, r("1.25"), r("0.40")],
+        }
+    }
+
+    fn term(start: &str, months: u32) -> DealTerms {
+        DealTerms {
+            term: Term::new(Date::parse(start).unwrap(), months).unwrap(),
+            channel: Channel::Direct,
+        }
+    }
+
+    /// Usage at `base` every hour, with `burst_hours` hours at `burst` from hour `at` of the term.
+    fn usage(
+        m: &Matrix,
+        t: &DealTerms,
+        cell: CellId,
+        base: &str,
+        burst: &str,
+        at: usize,
+        burst_hours: usize,
+    ) -> UsageSeries {
+        let mut u = UsageSeries::new(&t.term);
+        let q: Vec<Quantity> = (0..t.term.hours())
+            .map(|h| {
+                Quantity(d(if (at..at + burst_hours).contains(&h) {
+                    burst
+                } else {
+                    base
+                }))
+            })
+            .collect();
+        let _ = m;
+        u.set_series(cell, q);
+        u
+    }
+
+    fn fixed(monthly_fee: &str, payment: Payment, cell: CellId, e: &str) -> Offer {
+        Offer {
+            name: "fixed".into(),
+            kind: OfferKind::FixedCapacity(FixedCapacity {
+                entitlements: vec![Entitlement {
+                    cell,
+                    quantity: Quantity(d(e)),
+                }],
+                monthly_fee: Money(d(monthly_fee)),
+                payment,
+                overage: OveragePolicy::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn example_a_pay_as_you_go() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        let u = usage(&m, &t, cell, "200", "200", 0, 0);
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo {
+                discount: Ratio(d("0.20")),
+            }),
+        };
+        let bill = price(&m, &t, &offer, &u).unwrap();
+        let line = &bill.periods[0].lines[0];
+        assert_eq!(line.units.unwrap().get(), d("279"));
+        assert_eq!(line.unit_price.unwrap().get(), d("0.80"));
+        assert_eq!(line.amount.to_string(), "223.20");
+        assert_eq!(bill.total.to_string(), "223.20");
+    }
+
+    /// Examples B, C, D: (burst level, burst hours, March total, tolerated, charged, overage units).
+    #[test]
+    fn examples_b_c_d_fixed_capacity() {
+        let table = [
+            ("540", 48, "40000.00", 48, 0, "0"),
+            ("540", 100, "40002.10", 72, 28, "2.1"),
+            ("600", 5, "40000.94", 0, 5, "0.9375"),
+        ];
+        let m = spec_m();
+        let t = term("2026-03-01", 12);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        for (level, hours, total, tolerated, charged, units) in table {
+            let u = usage(&m, &t, cell, "500", level, 100, hours);
+            let bill = price(
+                &m,
+                &t,
+                &fixed("40000.00", Payment::Monthly, cell, "500"),
+                &u,
+            )
+            .unwrap();
+            let march = &bill.periods[0];
+            assert_eq!(march.total.to_string(), total, "{level} × {hours}");
+            let c = &march.cells[0];
+            assert_eq!(
+                (c.tolerated_hours, c.charged_hours),
+                (tolerated, charged),
+                "{level} × {hours}"
+            );
+            assert_eq!(c.overage_units.get(), d(units), "{level} × {hours}");
+            assert_eq!(bill.periods.len(), 12);
+            assert!(bill.periods[1..]
+                .iter()
+                .all(|p| p.total.to_string() == "40000.00"));
+        }
+    }
+
+    #[test]
+    fn streak_runs_across_period_boundaries_and_resets_on_absent_hours() {
+        let m = spec_m();
+        let t = term("2026-03-01", 2);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        // 80 hours at 540 straddling March/April: 72 tolerated, the last 8 (in April) charged.
+        let u = usage(&m, &t, cell, "500", "540", 744 - 40, 80);
+        let bill = price(
+            &m,
+            &t,
+            &fixed("40000.00", Payment::Monthly, cell, "500"),
+            &u,
+        )
+        .unwrap();
+        assert_eq!(bill.periods[0].cells[0].tolerated_hours, 40);
+        assert_eq!(
+            (
+                bill.periods[1].cells[0].tolerated_hours,
+                bill.periods[1].cells[0].charged_hours
+            ),
+            (32, 8)
+        );
+        // An absent hour in the middle of a burst resets the streak: 2 × 50 hours, all tolerated.
+        let offer = fixed("40000.00", Payment::Monthly, cell, "500");
+        let mut p = Pricer::new(&m, &t, &offer).unwrap();
+        let start = t.term.start_hour().0;
+        for h in (0..50).chain(51..101) {
+            p.push(Hour(start + h), cell, Quantity(d("540"))).unwrap();
+        }
+        let bill = p.finish().unwrap();
+        assert_eq!(
+            (
+                bill.periods[0].cells[0].tolerated_hours,
+                bill.periods[0].cells[0].charged_hours
+            ),
+            (100, 0)
+        );
+    }
+
+    #[test]
+    fn strict_policy_charges_every_excess_hour() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        let mut offer = fixed("40000.00", Payment::Monthly, cell, "500");
+        if let OfferKind::FixedCapacity(f) = &mut offer.kind {
+            f.overage = OveragePolicy::strict();
+        }
+        let u = usage(&m, &t, cell, "500", "540", 0, 48);
+        let bill = price(&m, &t, &offer, &u).unwrap();
+        // 40 TB × 48 h × 0.0015 × 1.25 = 3.6
+        assert_eq!(bill.periods[0].cells[0].charged_hours, 48);
+        assert_eq!(bill.total.to_string(), "40003.60");
+    }
+
+    /// Example E and upfront: (start, months, payment, first period amount, periods).
+    #[test]
+    fn example_e_proration() {
+        let table = [
+            ("2026-02-15", 12, Payment::Monthly, "20000.00", 13),
+            ("2026-03-01", 12, Payment::Monthly, "40000.00", 12),
+            ("2026-03-01", 12, Payment::Upfront, "480000.00", 12),
+            // Half of Feb 2026 + 11 months + half of Feb 2027: exactly 12 months.
+            ("2026-02-15", 12, Payment::Upfront, "480000.00", 13),
+            // 24/744 of January + 648/672 of February = 39,861.7511… → 39,861.75
+            ("2026-01-31", 1, Payment::Upfront, "39861.75", 2),
+            ("2026-01-31", 1, Payment::Monthly, "1290.32", 2),
+        ];
+        let m = spec_m();
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        for (start, months, payment, first, periods) in table {
+            let t = term(start, months);
+            let bill = price(
+                &m,
+                &t,
+                &fixed("40000.00", payment, cell, "500"),
+                &UsageSeries::new(&t.term),
+            )
+            .unwrap();
+            assert_eq!(bill.periods.len(), periods, "{start}");
+            assert_eq!(
+                bill.periods[0].total.to_string(),
+                first,
+                "{start} {payment:?}"
+            );
+            assert_eq!(bill.periods[0].partial, start != "2026-03-01", "{start}");
+        }
+    }
+
+    #[test]
+    fn example_f_units_commitment() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let cell = m.cell("capacity", "on-prem", "hot").unwrap();
+        let u = usage(&m, &t, cell, "1000", "1000", 0, 0);
+        let offer = Offer {
+            name: "prepaid".into(),
+            kind: OfferKind::Commitment(Commitment {
+                units: Units(d("1000")),
+                price: Price(d("0.85")),
+                payment: Payment::Upfront,
+                overage_price: None,
+            }),
+        };
+        let bill = price(&m, &t, &offer, &u).unwrap();
+        let c = bill.commitment.as_ref().unwrap();
+        assert_eq!(c.commitment_amount.to_string(), "850.00");
+        assert_eq!(c.exhausted_term_hour, Some(667));
+        assert_eq!(c.exhausted_at.unwrap().to_string(), "2026-03-28T18:00:00Z");
+        // 744 h × 1.5 = 1116 units: 1000 drawn, 116 overage (0.5 + 77 × 1.5).
+        assert_eq!(c.units_consumed.get(), d("1116"));
+        assert_eq!(c.units_drawn.get(), d("1000"));
+        assert_eq!(c.overage_units.get(), d("116"));
+        assert!(c.units_remaining.is_zero() && c.expired_value.is_zero());
+        let march = &bill.periods[0];
+        assert_eq!(march.lines.len(), 2);
+        assert_eq!(march.lines[1].amount.to_string(), "116.00");
+        assert_eq!(bill.total.to_string(), "966.00");
+    }
+
+    #[test]
+    fn commitment_draws_cells_in_matrix_order_within_an_hour() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let hot = m.cell("capacity", "azure", "hot").unwrap(); // 0.001875 /TB-h
+        let onprem = m.cell("capacity", "on-prem", "hot").unwrap(); // 0.0015 /TB-h
+        let offer = Offer {
+            name: "prepaid".into(),
+            kind: OfferKind::Commitment(Commitment {
+                units: Units(d("2")),
+                price: Price(d("0.85")),
+                payment: Payment::Monthly,
+                overage_price: Some(Price(d("2.00"))),
+            }),
+        };
+        let mut p = Pricer::new(&m, &t, &offer).unwrap();
+        let h = t.term.start_hour();
+        // Pushed in reverse order: on-prem (earlier in the matrix) must still draw first.
+        p.push(h, hot, Quantity(d("1000"))).unwrap(); // 1.875 units
+        p.push(h, onprem, Quantity(d("1000"))).unwrap(); // 1.5 units
+        let bill = p.finish().unwrap();
+        let cells = &bill.periods[0].cells;
+        assert_eq!(cells[0].cell.environment, "on-prem");
+        assert_eq!(cells[0].drawn_units.unwrap().get(), d("1.5"));
+        assert_eq!(cells[1].drawn_units.unwrap().get(), d("0.5"));
+        assert_eq!(cells[1].overage_units.get(), d("1.375"));
+        assert_eq!(bill.periods[0].lines[1].amount.to_string(), "2.75");
+        // Monthly, one period: the single installment is the whole commitment.
+        assert_eq!(bill.periods[0].lines[0].amount.to_string(), "1.70");
+    }
+
+    #[test]
+    fn installments_add_up_to_the_commitment() {
+        let m = spec_m();
+        let t = term("2026-02-15", 7);
+        let offer = Offer {
+            name: "prepaid".into(),
+            kind: OfferKind::Commitment(Commitment {
+                units: Units(d("1000")),
+                price: Price(d("0.8533")),
+                payment: Payment::Monthly,
+                overage_price: None,
+            }),
+        };
+        let bill = price(&m, &t, &offer, &UsageSeries::new(&t.term)).unwrap();
+        assert_eq!(bill.periods.len(), 8);
+        assert_eq!(bill.total.to_string(), "853.30");
+        let c = bill.commitment.unwrap();
+        assert_eq!(c.expired_units.get(), d("1000"));
+        assert_eq!(c.expired_value.to_string(), "853.30");
+    }
+
+    #[test]
+    fn marketplace_fee_by_contract_value() {
+        let m = spec_m();
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        // (monthly fee, months, rate, fee total)
+        let table = [
+            ("40000.00", 12, "0.03", "14400.00"),
+            ("100000.00", 12, "0.02", "24000.00"),
+            ("1000000.00", 12, "0.015", "180000.00"),
+        ];
+        for (fee, months, rate, total_fee) in table {
+            let mut t = term("2026-03-01", months);
+            t.channel = Channel::Marketplace("azure".into());
+            let bill = price(
+                &m,
+                &t,
+                &fixed(fee, Payment::Monthly, cell, "500"),
+                &UsageSeries::new(&t.term),
+            )
+            .unwrap();
+            assert_eq!(bill.marketplace_fee_rate.get(), d(rate), "{fee}");
+            assert_eq!(bill.marketplace_fee.to_string(), total_fee, "{fee}");
+            assert_eq!(
+                bill.net_revenue,
+                bill.total.checked_sub(bill.marketplace_fee).unwrap()
+            );
+        }
+        let mut t = term("2026-03-01", 1);
+        t.channel = Channel::Marketplace("on-prem".into());
+        let err = Pricer::new(&m, &t, &fixed("1", Payment::Monthly, cell, "1")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "offer `fixed`: channel `on-prem` is not a marketplace environment of matrix spec-m"
+        );
+    }
+
+    #[test]
+    fn bad_usage_is_refused() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
+        let hot = m.cell("capacity", "azure", "hot").unwrap();
+        let archive_onprem = CellId {
+            meter: 0,
+            environment: 0,
+            use_case: 1,
+        };
+        let h = |s: &str| Hour::parse_rfc3339(s).unwrap();
+        let q = |s: &str| Quantity(d(s));
+        let table: Vec<(Vec<(Hour, CellId, Quantity)>, &str)> = vec![
+            (vec![(h("2026-04-01T00:00:00Z"), hot, q("1"))], "hour 2026-04-01T00:00:00Z is outside the term 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z"),
+            (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T05:00:00Z"), hot, q("2"))], "duplicate record for hour 2026-03-01T05:00:00Z and cell capacity/azure/hot"),
+            (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T04:00:00Z"), hot, q("2"))], "hour 2026-03-01T04:00:00Z comes after hour 2026-03-01T05:00:00Z: usage must be in time order"),
+            (vec![(h("2026-03-01T05:00:00Z"), hot, q("-1"))], "negative quantity -1"),
+            (vec![(h("2026-03-01T05:00:00Z"), archive_onprem, q("1"))], "cell capacity/on-prem/archive is not offered in this matrix"),
+            (vec![(h("2026-03-01T05:00:00Z"), CellId { meter: 9, environment: 0, use_case: 0 }, q("1"))], "cell ?/on-prem/hot is not offered in this matrix"),
+        ];
+        for (records, want) in table {
+            let mut p = Pricer::new(&m, &t, &offer).unwrap();
+            let err = records
+                .into_iter()
+                .map(|(h, c, q)| p.push(h, c, q))
+                .find_map(Result::err)
+                .unwrap();
+            assert_eq!(err.to_string(), want);
+        }
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_panic() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let offer = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
+        let hot = m.cell("capacity", "azure", "hot").unwrap();
+        let mut p = Pricer::new(&m, &t, &offer).unwrap();
+        let start = t.term.start_hour().0;
+        let huge = Quantity(Decimal::MAX);
+        p.push(Hour(start), hot, huge).unwrap();
+        assert!(matches!(
+            p.push(Hour(start + 1), hot, huge),
+            Err(UsageIssue::Overflow(_))
+        ));
     }
 }

@@ -24,22 +24,38 @@ pub struct Origin {
 impl Origin {
     /// An origin with only a file name.
     pub fn file(file: impl Into<String>) -> Origin {
-        Origin { file: file.into(), line: None, column: None }
+        Origin {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
     }
     /// An origin with a file name and line.
     pub fn line(file: impl Into<String>, line: u32) -> Origin {
-        Origin { file: file.into(), line: Some(line), column: None }
+        Origin {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+        }
     }
     /// An origin with a file name, line and column.
     pub fn at(file: impl Into<String>, line: u32, column: u32) -> Origin {
-        Origin { file: file.into(), line: Some(line), column: Some(column) }
+        Origin {
+            file: file.into(),
+            line: Some(line),
+            column: Some(column),
+        }
     }
     /// The 1-based line and column of byte `offset` in `src`.
     pub fn from_offset(file: impl Into<String>, src: &str, offset: usize) -> Origin {
         let before = src.get(..offset.min(src.len())).unwrap_or(src);
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Origin::at(file, u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+        Origin::at(
+            file,
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
     }
 }
 

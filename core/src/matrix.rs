@@ -59,7 +59,10 @@ impl Currency {
         CURRENCIES
             .iter()
             .find(|(c, _)| *c == code)
-            .map(|(c, m)| Currency { code: (*c).to_string(), minor_units: *m })
+            .map(|(c, m)| Currency {
+                code: (*c).to_string(),
+                minor_units: *m,
+            })
     }
 }
 
@@ -93,7 +96,11 @@ pub struct FeeSchedule {
 impl FeeSchedule {
     /// The rate for a total contract value: the last tier whose `from` ≤ value.
     pub fn rate_for(&self, tcv: Money) -> Ratio {
-        self.tiers.iter().rev().find(|t| t.from <= tcv).map_or(Ratio::ZERO, |t| t.rate)
+        self.tiers
+            .iter()
+            .rev()
+            .find(|t| t.from <= tcv)
+            .map_or(Ratio::ZERO, |t| t.rate)
     }
 }
 
@@ -185,7 +192,11 @@ impl Matrix {
     /// the cell is not offered or out of range.
     pub fn cell_rate(&self, cell: CellId) -> Option<Rate> {
         let m = self.multiplier(cell.environment, cell.use_case)?;
-        self.meters.get(usize::from(cell.meter))?.base_rate.times(m).ok()
+        self.meters
+            .get(usize::from(cell.meter))?
+            .base_rate
+            .times(m)
+            .ok()
     }
 
     /// True when every index of `cell` is within this matrix.
@@ -202,7 +213,8 @@ impl Matrix {
 
     /// Dense index of a cell in matrix order, `0..cell_count()`.
     pub fn cell_index(&self, cell: CellId) -> usize {
-        (usize::from(cell.meter) * self.environments.len() + usize::from(cell.environment)) * self.use_cases.len()
+        (usize::from(cell.meter) * self.environments.len() + usize::from(cell.environment))
+            * self.use_cases.len()
             + usize::from(cell.use_case)
     }
 
@@ -224,24 +236,44 @@ impl Matrix {
 
     /// Index of a meter by id.
     pub fn meter_index(&self, id: &str) -> Option<u16> {
-        self.meters.iter().position(|m| m.id == id).and_then(|i| u16::try_from(i).ok())
+        self.meters
+            .iter()
+            .position(|m| m.id == id)
+            .and_then(|i| u16::try_from(i).ok())
     }
     /// Index of an environment by id.
     pub fn environment_index(&self, id: &str) -> Option<u16> {
-        self.environments.iter().position(|e| e.id == id).and_then(|i| u16::try_from(i).ok())
+        self.environments
+            .iter()
+            .position(|e| e.id == id)
+            .and_then(|i| u16::try_from(i).ok())
     }
     /// Index of a use case by id.
     pub fn use_case_index(&self, id: &str) -> Option<u16> {
-        self.use_cases.iter().position(|u| u.id == id).and_then(|i| u16::try_from(i).ok())
+        self.use_cases
+            .iter()
+            .position(|u| u.id == id)
+            .and_then(|i| u16::try_from(i).ok())
     }
 
     /// A cell by names, or which name is unknown (`"meter"`, `"environment"`
     /// or `"use case"`) and its value.
-    pub fn cell(&self, meter: &str, environment: &str, use_case: &str) -> Result<CellId, (&'static str, String)> {
+    pub fn cell(
+        &self,
+        meter: &str,
+        environment: &str,
+        use_case: &str,
+    ) -> Result<CellId, (&'static str, String)> {
         Ok(CellId {
-            meter: self.meter_index(meter).ok_or(("meter", meter.to_string()))?,
-            environment: self.environment_index(environment).ok_or(("environment", environment.to_string()))?,
-            use_case: self.use_case_index(use_case).ok_or(("use case", use_case.to_string()))?,
+            meter: self
+                .meter_index(meter)
+                .ok_or(("meter", meter.to_string()))?,
+            environment: self
+                .environment_index(environment)
+                .ok_or(("environment", environment.to_string()))?,
+            use_case: self
+                .use_case_index(use_case)
+                .ok_or(("use case", use_case.to_string()))?,
         })
     }
 
@@ -250,13 +282,23 @@ impl Matrix {
         let get = |v: Option<&String>| v.cloned().unwrap_or_else(|| "?".to_string());
         CellName {
             meter: get(self.meters.get(usize::from(cell.meter)).map(|m| &m.id)),
-            environment: get(self.environments.get(usize::from(cell.environment)).map(|e| &e.id)),
-            use_case: get(self.use_cases.get(usize::from(cell.use_case)).map(|u| &u.id)),
+            environment: get(self
+                .environments
+                .get(usize::from(cell.environment))
+                .map(|e| &e.id)),
+            use_case: get(self
+                .use_cases
+                .get(usize::from(cell.use_case))
+                .map(|u| &u.id)),
         }
     }
 
     /// The environment's marketplace fee schedule, if it has one.
     pub fn marketplace(&self, environment: &str) -> Option<&FeeSchedule> {
-        self.environments.iter().find(|e| e.id == environment)?.marketplace.as_ref()
+        self.environments
+            .iter()
+            .find(|e| e.id == environment)?
+            .marketplace
+            .as_ref()
     }
 }

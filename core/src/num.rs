@@ -37,6 +37,24 @@ macro_rules! decimal_newtype {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub Decimal);
+        decimal_newtype!(@impl $name);
+    };
+    ($(#[$doc:meta])* normalized $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// Serializes without trailing zeros (`2.100000` → `"2.1"`): the same
+        /// exact value, never rounded.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Decimal);
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                Serialize::serialize(&self.0.normalize(), s)
+            }
+        }
+        decimal_newtype!(@impl $name);
+    };
+    (@impl $name:ident) => {
 
         impl $name {
             /// Zero.
@@ -92,11 +110,11 @@ decimal_newtype!(
 decimal_newtype!(
     /// An amount of a meter's resource held (TB, vCPU) on average during an hour,
     /// or a sum of such amounts over hours (quantity-hours).
-    Quantity
+    normalized Quantity
 );
 decimal_newtype!(
     /// Vendor consumption units (VU).
-    Units
+    normalized Units
 );
 decimal_newtype!(
     /// Units burned per quantity-hour: a meter's base rate, or base rate × multiplier.
@@ -235,7 +253,10 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 
 impl Fraction {
     /// Zero.
-    pub const ZERO: Fraction = Fraction { num: Decimal::ZERO, den: 1 };
+    pub const ZERO: Fraction = Fraction {
+        num: Decimal::ZERO,
+        den: 1,
+    };
 
     /// `num / den`; `None` when `den` is zero.
     pub fn new(num: Decimal, den: u64) -> Option<Fraction> {
@@ -264,7 +285,9 @@ impl Fraction {
     /// Exact rounding of `num / den` to `scale` places: integer division with
     /// the remainder deciding the midpoint, so no intermediate rounding.
     pub fn round(self, scale: u32, mode: RoundingMode) -> Result<Money, Overflow> {
-        let o = Overflow { what: "rounded fraction" };
+        let o = Overflow {
+            what: "rounded fraction",
+        };
         // num = m × 10^-s; value × 10^scale = m × 10^(scale - s) / den.
         let s = self.num.scale();
         let m: i128 = self.num.mantissa();
@@ -295,13 +318,25 @@ impl Fraction {
         } else {
             q
         };
-        Decimal::try_from_i128_with_scale(q, scale).map(Money).map_err(|_| o)
+        Decimal::try_from_i128_with_scale(q, scale)
+            .map(Money)
+            .map_err(|_| o)
+    }
+
+    /// True when both fractions denote the same rational number
+    /// (cross-multiplication; `None` on overflow).
+    pub fn same_value(self, other: Fraction) -> Option<bool> {
+        let a = self.num.checked_mul(Decimal::from(other.den))?;
+        let b = other.num.checked_mul(Decimal::from(self.den))?;
+        Some(a == b)
     }
 
     /// The value as a decimal, to rust_decimal's 28 significant digits: for
     /// display only, never for money.
     pub fn approx(self) -> Decimal {
-        self.num.checked_div(Decimal::from(self.den)).unwrap_or(Decimal::MAX)
+        self.num
+            .checked_div(Decimal::from(self.den))
+            .unwrap_or(Decimal::MAX)
     }
 }
 
@@ -329,8 +364,16 @@ mod tests {
             ("0.0005", 3, "0.001", "0.000"),
         ];
         for (v, scale, up, even) in table {
-            assert_eq!(Money(d(v)).round(scale, RoundingMode::HalfUp).to_string(), up, "{v} half-up");
-            assert_eq!(Money(d(v)).round(scale, RoundingMode::HalfEven).to_string(), even, "{v} half-even");
+            assert_eq!(
+                Money(d(v)).round(scale, RoundingMode::HalfUp).to_string(),
+                up,
+                "{v} half-up"
+            );
+            assert_eq!(
+                Money(d(v)).round(scale, RoundingMode::HalfEven).to_string(),
+                even,
+                "{v} half-even"
+            );
         }
     }
 
@@ -350,15 +393,32 @@ mod tests {
         ];
         for (n, den, scale, up, even) in table {
             let f = Fraction::new(d(n), den).unwrap();
-            assert_eq!(f.round(scale, RoundingMode::HalfUp).unwrap().to_string(), up, "{n}/{den}");
-            assert_eq!(f.round(scale, RoundingMode::HalfEven).unwrap().to_string(), even, "{n}/{den}");
+            assert_eq!(
+                f.round(scale, RoundingMode::HalfUp).unwrap().to_string(),
+                up,
+                "{n}/{den}"
+            );
+            assert_eq!(
+                f.round(scale, RoundingMode::HalfEven).unwrap().to_string(),
+                even,
+                "{n}/{den}"
+            );
         }
     }
 
     #[test]
     fn fraction_sum_is_exact() {
-        let thirds = (0..3).try_fold(Fraction::ZERO, |acc, _| acc.checked_add(Fraction::new(d("1"), 3).unwrap()));
-        assert_eq!(thirds.unwrap().round(2, RoundingMode::HalfUp).unwrap().to_string(), "1.00");
+        let thirds = (0..3).try_fold(Fraction::ZERO, |acc, _| {
+            acc.checked_add(Fraction::new(d("1"), 3).unwrap())
+        });
+        assert_eq!(
+            thirds
+                .unwrap()
+                .round(2, RoundingMode::HalfUp)
+                .unwrap()
+                .to_string(),
+            "1.00"
+        );
     }
 
     #[test]

@@ -51,14 +51,22 @@ pub struct OveragePolicy {
 
 impl Default for OveragePolicy {
     fn default() -> Self {
-        OveragePolicy { tolerance: Ratio(rust_decimal::Decimal::new(10, 2)), grace_hours: 72, price: None }
+        OveragePolicy {
+            tolerance: Ratio(rust_decimal::Decimal::new(10, 2)),
+            grace_hours: 72,
+            price: None,
+        }
     }
 }
 
 impl OveragePolicy {
     /// b = 0 and g = 0: every excess hour is charged.
     pub fn strict() -> OveragePolicy {
-        OveragePolicy { tolerance: Ratio::ZERO, grace_hours: 0, price: None }
+        OveragePolicy {
+            tolerance: Ratio::ZERO,
+            grace_hours: 0,
+            price: None,
+        }
     }
 }
 

@@ -56,8 +56,11 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 impl Date {
     /// A date, if it exists and the year is within 1..=9999.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        ((1..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Date { year, month, day })
+        ((1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month))
+        .then_some(Date { year, month, day })
     }
     /// Year.
     pub fn year(self) -> i32 {
@@ -95,7 +98,11 @@ impl Date {
         let d = doy - (153 * mp + 2) / 5 + 1;
         let m = if mp < 10 { mp + 3 } else { mp - 9 };
         let y = yoe + era * 400 + i64::from(m <= 2);
-        Date::new(i32::try_from(y).ok()?, u8::try_from(m).ok()?, u8::try_from(d).ok()?)
+        Date::new(
+            i32::try_from(y).ok()?,
+            u8::try_from(m).ok()?,
+            u8::try_from(d).ok()?,
+        )
     }
 
     /// The first hour of this date (00:00 UTC).
@@ -137,7 +144,9 @@ impl Date {
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    b.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
 impl fmt::Display for Date {
@@ -168,7 +177,11 @@ impl Hour {
     pub fn date(self) -> Date {
         // Hours are only built from valid dates, so this stays within 1..=9999;
         // fall back to the epoch rather than panic.
-        Date::from_days_since_epoch(self.0.div_euclid(24)).unwrap_or(Date { year: 1970, month: 1, day: 1 })
+        Date::from_days_since_epoch(self.0.div_euclid(24)).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
     }
     /// Hour of day 0..=23.
     pub fn hour_of_day(self) -> u8 {
@@ -193,7 +206,12 @@ impl Hour {
         // The Thursday of this ISO week decides the ISO year.
         let thursday = days - wd + 3;
         let th = Date::from_days_since_epoch(thursday).unwrap_or(self.date());
-        let jan1 = Date { year: th.year, month: 1, day: 1 }.days_since_epoch();
+        let jan1 = Date {
+            year: th.year,
+            month: 1,
+            day: 1,
+        }
+        .days_since_epoch();
         let week = (thursday - jan1) / 7 + 1;
         (th.year, week as u8)
     }
@@ -240,7 +258,11 @@ impl Hour {
                 let oh = digits(&[*h1, *h2]).filter(|h| *h < 24).ok_or_else(bad)?;
                 let om = digits(&[*m1, *m2]).filter(|m| *m < 60).ok_or_else(bad)?;
                 let v = i64::from(oh * 60 + om);
-                if *sign == b'-' { -v } else { v }
+                if *sign == b'-' {
+                    -v
+                } else {
+                    v
+                }
             }
             _ => return Err(bad()),
         };
@@ -326,7 +348,9 @@ impl Term {
         if months == 0 || months > MAX_TERM_MONTHS {
             return Err(TimeError::TermLength(months));
         }
-        start.add_months(months).ok_or(TimeError::TermOutOfRange(start))?;
+        start
+            .add_months(months)
+            .ok_or(TimeError::TermOutOfRange(start))?;
         Ok(Term { start, months })
     }
     /// The exclusive end date.
@@ -356,11 +380,22 @@ impl Term {
         let (mut y, mut m) = (self.start.year, self.start.month);
         let mut cursor = start;
         while cursor < end {
-            let month_start = Date { year: y, month: m, day: 1 }.start_hour();
+            let month_start = Date {
+                year: y,
+                month: m,
+                day: 1,
+            }
+            .start_hour();
             let month_hours = u32::from(days_in_month(y, m)) * 24;
             let month_end = Hour(month_start.0 + i64::from(month_hours));
             let pend = month_end.min(end);
-            out.push(Period { year: y, month: m, start: cursor, end: pend, month_hours });
+            out.push(Period {
+                year: y,
+                month: m,
+                start: cursor,
+                end: pend,
+                month_hours,
+            });
             cursor = pend;
             if m == 12 {
                 y += 1;
@@ -423,7 +458,11 @@ mod tests {
             ("2026-11-22", 2026, 47),
         ];
         for (d, y, w) in table {
-            assert_eq!(Date::parse(d).unwrap().start_hour().iso_week(), (y, w), "{d}");
+            assert_eq!(
+                Date::parse(d).unwrap().start_hour().iso_week(),
+                (y, w),
+                "{d}"
+            );
         }
         let h = Hour::parse_rfc3339("2026-11-22T13:00:00Z").unwrap();
         assert_eq!(h.iso_week_start().to_string(), "2026-11-16T00:00:00Z");

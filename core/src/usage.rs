@@ -42,7 +42,12 @@ pub struct UsageSeries {
 impl UsageSeries {
     /// Empty usage over a term.
     pub fn new(term: &Term) -> UsageSeries {
-        UsageSeries { start: term.start_hour(), hours: term.hours(), cells: Vec::new(), seen: Vec::new() }
+        UsageSeries {
+            start: term.start_hour(),
+            hours: term.hours(),
+            cells: Vec::new(),
+            seen: Vec::new(),
+        }
     }
 
     /// First hour covered.
@@ -70,8 +75,15 @@ impl UsageSeries {
     /// u.insert(None, h, cell, "500".parse().unwrap()).unwrap();
     /// assert!(u.insert(None, h, cell, "1".parse().unwrap()).is_err()); // duplicate
     /// ```
-    pub fn insert(&mut self, matrix: Option<&Matrix>, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
-        let cell_name = || matrix.map_or_else(|| format!("{cell:?}"), |m| m.cell_name(cell).to_string());
+    pub fn insert(
+        &mut self,
+        matrix: Option<&Matrix>,
+        hour: Hour,
+        cell: CellId,
+        quantity: Quantity,
+    ) -> Result<(), UsageIssue> {
+        let cell_name =
+            || matrix.map_or_else(|| format!("{cell:?}"), |m| m.cell_name(cell).to_string());
         let offset = hour.0 - self.start.0;
         if offset < 0 || offset as usize >= self.hours {
             return Err(UsageIssue::OutsideTerm {
@@ -91,7 +103,13 @@ impl UsageSeries {
         let i = match self.cells.binary_search_by(|c| c.cell.cmp(&cell)) {
             Ok(i) => i,
             Err(i) => {
-                self.cells.insert(i, CellSeries { cell, quantities: vec![Quantity::ZERO; self.hours] });
+                self.cells.insert(
+                    i,
+                    CellSeries {
+                        cell,
+                        quantities: vec![Quantity::ZERO; self.hours],
+                    },
+                );
                 self.seen.insert(i, vec![0u64; self.hours.div_ceil(64)]);
                 i
             }
@@ -100,7 +118,10 @@ impl UsageSeries {
         let (word, bit) = (off / 64, 1u64 << (off % 64));
         let seen = &mut self.seen[i][word];
         if *seen & bit != 0 {
-            return Err(UsageIssue::Duplicate { hour, cell: cell_name() });
+            return Err(UsageIssue::Duplicate {
+                hour,
+                cell: cell_name(),
+            });
         }
         *seen |= bit;
         self.cells[i].quantities[off] = quantity;
@@ -130,7 +151,11 @@ impl UsageSeries {
             let hour = Hour(self.start.0 + h as i64);
             self.cells.iter().filter_map(move |c| {
                 let q = c.quantities[h];
-                (!q.is_zero()).then_some(HourRecord { hour, cell: c.cell, quantity: q })
+                (!q.is_zero()).then_some(HourRecord {
+                    hour,
+                    cell: c.cell,
+                    quantity: q,
+                })
             })
         })
     }

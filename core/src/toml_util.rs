@@ -1,0 +1,250 @@
+//! Shared helpers for the matrix and deal TOML formats: exact-decimal string
+//! values, located errors and TOML string writing.
+
+use std::fmt;
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+pub(crate) use toml::Spanned;
+
+use crate::error::{Error, Origin};
+
+/// The largest matrix or deal file accepted, in bytes (1 MiB). Larger inputs
+/// are refused with [`Error::TooLarge`] before parsing.
+pub const MAX_TOML_BYTES: usize = 1 << 20;
+
+/// Marks a number literal found where a decimal string belongs; replaced by a
+/// message quoting the literal as written when the error is located.
+const NUMBER_LITERAL: &str = "\u{1}number literal";
+
+/// A decimal written as a TOML string, parsed with `Decimal::from_str_exact`.
+/// A float or integer literal is an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecVisitor)
+    }
+}
+
+struct DecVisitor;
+
+impl Visitor<'_> for DecVisitor {
+    type Value = Dec;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal written as a string, e.g. \"1.10\"")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
+        parse_decimal(v).map(Dec).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Dec, E> {
+        Err(E::custom(NUMBER_LITERAL))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Dec, E> {
+        Err(E::custom(NUMBER_LITERAL))
+    }
+    #[allow(clippy::float_arithmetic)]
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Dec, E> {
+        Err(E::custom(NUMBER_LITERAL))
+    }
+}
+
+/// A multiplier: a decimal string or `"not-offered"` (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mult(pub Option<Decimal>);
+
+/// The multiplier text for a cell that is not offered.
+pub(crate) const NOT_OFFERED: &str = "not-offered";
+
+impl<'de> Deserialize<'de> for Mult {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Mult;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal string such as \"1.25\" or \"not-offered\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Mult, E> {
+                if v == NOT_OFFERED {
+                    return Ok(Mult(None));
+                }
+                parse_decimal(v).map(|d| Mult(Some(d))).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Mult, E> {
+                Err(E::custom(NUMBER_LITERAL))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Mult, E> {
+                Err(E::custom(NUMBER_LITERAL))
+            }
+            #[allow(clippy::float_arithmetic)]
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Mult, E> {
+                Err(E::custom(NUMBER_LITERAL))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses a decimal string exactly; the message names the value.
+pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    // from_str_exact accepts `_` separators and an empty-looking "-"; be strict.
+    let ok_chars = !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
+        && t.bytes().any(|b| b.is_ascii_digit());
+    if !ok_chars || t != s {
+        return Err(format!(
+            "`{s}` is not a decimal number (write e.g. \"1.10\")"
+        ));
+    }
+    Decimal::from_str_exact(t).map_err(|e| match e {
+        rust_decimal::Error::Underflow | rust_decimal::Error::ExceedsMaximumPossibleValue => {
+            format!("decimal `{s}` has more digits than can be held exactly (28 significant digits at most)")
+        }
+        _ => format!("`{s}` is not a decimal number (write e.g. \"1.10\")"),
+    })
+}
+
+/// Turns a toml deserialization error into a located [`Error::Toml`].
+pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
+    let at = match e.span() {
+        Some(span) => Origin::from_offset(file, src, span.start),
+        None => Origin::file(file),
+    };
+    let message = e.message().trim().to_string();
+    let message = if message.contains(NUMBER_LITERAL) {
+        let written = e.span().and_then(|s| src.get(s)).unwrap_or("?").trim();
+        format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\"")
+    } else {
+        message
+    };
+    Error::Toml { at, message }
+}
+
+/// Refuses inputs above [`MAX_TOML_BYTES`].
+pub(crate) fn check_size(src: &str, what: &str) -> Result<(), Error> {
+    if src.len() > MAX_TOML_BYTES {
+        return Err(Error::TooLarge {
+            what: what.to_string(),
+            size: src.len(),
+            limit: MAX_TOML_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Locates spans in one source text.
+#[derive(Clone, Copy)]
+pub(crate) struct Locator<'a> {
+    pub file: &'a str,
+    pub src: &'a str,
+}
+
+impl Locator<'_> {
+    /// The origin of a span's start.
+    pub fn at(&self, span: Range<usize>) -> Origin {
+        Origin::from_offset(self.file, self.src, span.start)
+    }
+    /// An [`Error::Invalid`] at a span.
+    pub fn invalid(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            at: self.at(span),
+            message: message.into(),
+        }
+    }
+    /// An [`Error::Unknown`] at a span.
+    pub fn unknown(&self, span: Range<usize>, what: &'static str, value: &str) -> Error {
+        Error::Unknown {
+            at: self.at(span),
+            what,
+            value: value.to_string(),
+        }
+    }
+}
+
+/// A TOML basic string literal for `s`, quoted and escaped.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML key: bare when it can be, quoted otherwise.
+pub(crate) fn key(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        s.to_string()
+    } else {
+        quote(s)
+    }
+}
+
+/// True when `id` is a valid meter, environment or use-case id: ASCII
+/// letters, digits, `-` and `_`, not empty.
+pub(crate) fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_strings() {
+        // (input, ok)
+        let table = [
+            ("1.10", true),
+            ("0", true),
+            ("-0.5", true),
+            ("40000.00", true),
+            ("1_000", false),
+            ("1e3", false),
+            ("", false),
+            (" 1", false),
+            ("abc", false),
+            ("1.2.3", false),
+            ("0.12345678901234567890123456789", false),
+            ("99999999999999999999999999999999", false),
+        ];
+        for (s, ok) in table {
+            assert_eq!(parse_decimal(s).is_ok(), ok, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn quoting() {
+        let table = [
+            ("a", "\"a\""),
+            ("a\"b", "\"a\\\"b\""),
+            ("a\\b", "\"a\\\\b\""),
+            ("x\ny", "\"x\\ny\""),
+        ];
+        for (s, q) in table {
+            assert_eq!(quote(s), q);
+        }
+        assert_eq!(key("on-prem"), "on-prem");
+        assert_eq!(key("a b"), "\"a b\"");
+    }
+}
