@@ -508,7 +508,7 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
     let bytes = URL_SAFE_NO_PAD.decode(body.trim_end_matches('=')).map_err(|e| {
         invalid(
             "",
-            format!("the link is damaged (not valid base64url: {e}); was it copied completely?"),
+            format!("the link is truncated or damaged (not valid base64url: {e}); was it copied completely?"),
         )
     })?;
     let json = std::str::from_utf8(&bytes)
