@@ -120,6 +120,8 @@ pub struct AppState {
     pub outcome: Rc<Outcome>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
+    /// Milliseconds the last recompute took in the core (exposed for measurements).
+    pub compute_ms: String,
     cache: Rc<RefCell<Cache>>,
 }
 
@@ -142,6 +144,7 @@ impl AppState {
             matrix: None,
             outcome: Rc::new(Err(String::new())),
             generation: 0,
+            compute_ms: String::new(),
             cache: Rc::default(),
         };
         s.recompute();
@@ -162,9 +165,11 @@ impl AppState {
         if self.selected >= self.scenario.offers.len() {
             self.selected = 0;
         }
+        let t0 = now();
         let matrix = self.matrix_cached();
         self.matrix = matrix.as_ref().ok().cloned();
         self.outcome = Rc::new(matrix.and_then(|m| self.compute(m)).map_err(|e| boundary::message(&e)));
+        self.compute_ms = elapsed_ms(t0);
     }
 
     fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
@@ -280,5 +285,18 @@ impl<T> Clone for ByPtr<T> {
 impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+fn now() -> Option<f64> {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
+}
+
+/// Milliseconds since `t0`, for the page's own timing figure (never for money).
+#[allow(clippy::float_arithmetic)]
+fn elapsed_ms(t0: Option<f64>) -> String {
+    match (t0, now()) {
+        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        _ => String::new(),
     }
 }

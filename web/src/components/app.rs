@@ -122,9 +122,14 @@ pub fn App() -> Html {
         });
     }
 
+    // Stable callbacks (created once), so unchanged inputs are not re-rendered.
     let on_edit: Callback<Edit> = {
-        let s = state.clone();
-        Callback::from(move |e: Edit| s.dispatch(Action::Edit(e)))
+        let d = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |e: Edit| d.dispatch(Action::Edit(e))))).clone()
+    };
+    let on_select: Callback<usize> = {
+        let d = state.dispatcher();
+        (*use_memo((), move |_| Callback::from(move |i: usize| d.dispatch(Action::SelectOffer(i))))).clone()
     };
     let view_button = |v: View, label: &str, id: &str| {
         let s = state.clone();
@@ -211,9 +216,8 @@ pub fn App() -> Html {
             <aside class="inputs no-print" aria-label="Inputs">
                 <DealForm scenario={s.clone()} matrix={state.matrix.clone()} on_edit={on_edit.clone()} />
                 { for s.offers.iter().enumerate().map(|(i, o)| {
-                    let st = state.clone();
                     html! { <OfferForm index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
-                        selected={i == state.selected} on_select={Callback::from(move |i| st.dispatch(Action::SelectOffer(i)))}
+                        selected={i == state.selected} on_select={on_select.clone()}
                         on_edit={on_edit.clone()} /> }
                 }) }
                 <UsageForm usage={s.usage.clone()} term_start={s.term_start.clone()} matrix={state.matrix.clone()}
@@ -223,7 +227,7 @@ pub fn App() -> Html {
                 <SharePanel link={link_attr} saved={(*saved).clone()} notice={(*notice).clone()} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} {on_save} {on_load} {on_delete} {on_export} />
             </aside>
-            <main id="main" data-generation={state.generation.to_string()}>{ main }</main>
+            <main id="main" data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
         </div>
         </>
     }

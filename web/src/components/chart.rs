@@ -58,30 +58,48 @@ fn x(i: i64, n: i64) -> i64 {
     }
 }
 
+/// The hourly chart's geometry, computed once per usage and entitlement.
+pub struct Geometry {
+    peak: Decimal,
+    ent: Option<Decimal>,
+    band: Option<Decimal>,
+    top: Decimal,
+    path: String,
+}
+
+fn hourly_geometry(usage: &UsageSeries, focus: Option<CellId>, entitlement: Option<(Quantity, Ratio)>) -> Option<Geometry> {
+    let hours = usage.hours() as i64;
+    let s = focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f))?;
+    let peak = s.quantities.iter().map(|q| q.get()).max().unwrap_or_default();
+    let (ent, band) =
+        entitlement.map_or((None, None), |(e, b)| (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get())));
+    let top = peak.max(band.unwrap_or_default()).max(ent.unwrap_or_default());
+    let top = top + top / Decimal::from(10);
+    let cols = hours.min(W).max(1);
+    let mut path = String::with_capacity(cols as usize * 16);
+    for c in 0..cols {
+        let a = (c * hours / cols) as usize;
+        let b = (((c + 1) * hours / cols) as usize).max(a + 1).min(s.quantities.len());
+        let slice = &s.quantities[a.min(b)..b];
+        let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
+        let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
+        let px = x(c, cols);
+        let (y0, y1) = (y(lo, top), y(hi, top));
+        path.push_str(&format!("M{px} {y0}V{}", if y1 == y0 { y0 - 1 } else { y1 }));
+    }
+    Some(Geometry { peak, ent, band, top, path })
+}
+
 /// The charts.
 #[component]
 pub fn Charts(p: &ChartsProps) -> Html {
     let usage = &p.usage.0;
     let hours = usage.hours() as i64;
-    let series = p.focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f));
-    let hourly = series.map(|s| {
-        let peak = s.quantities.iter().map(|q| q.get()).max().unwrap_or_default();
-        let (ent, band) = p.entitlement.map_or((None, None), |(e, b)| {
-            (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get()))
-        });
-        let top = peak.max(band.unwrap_or_default()).max(ent.unwrap_or_default());
-        let top = top + top / Decimal::from(10);
-        let cols = hours.min(W).max(1);
-        let mut path = String::with_capacity(cols as usize * 16);
-        for c in 0..cols {
-            let (a, b) = ((c * hours / cols) as usize, (((c + 1) * hours / cols) as usize).max((c * hours / cols) as usize + 1));
-            let slice = &s.quantities[a..b.min(s.quantities.len())];
-            let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
-            let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
-            let px = x(c, cols);
-            let (y0, y1) = (y(lo, top), y(hi, top));
-            path.push_str(&format!("M{px} {y0}V{}", if y1 == y0 { y0 - 1 } else { y1 }));
-        }
+    let geometry = use_memo((p.usage.clone(), p.focus, p.entitlement), |(usage, focus, entitlement)| {
+        hourly_geometry(&usage.0, *focus, *entitlement)
+    });
+    let hourly = geometry.as_ref().as_ref().map(|g| {
+        let (peak, ent, band, top, path) = (g.peak, g.ent, g.band, g.top, g.path.clone());
         let charged: Vec<Html> = p
             .bill
             .periods
