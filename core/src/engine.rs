@@ -18,6 +18,7 @@ use crate::num::{
 use crate::offer::{Channel, DealTerms, Offer, OfferKind, Payment};
 use crate::time::{Hour, Period};
 use crate::usage::{HourRecord, UsageSeries};
+use crate::wide;
 
 /// Prices an offer over dense usage.
 ///
@@ -58,31 +59,59 @@ pub fn price_records(
     p.finish()
 }
 
-/// Accumulators for one cell over one period.
-#[derive(Debug, Clone, Default)]
-struct Acc {
+/// One cell's period accumulators as decimals, when the period closes.
+struct Acc2 {
     touched: bool,
     quantity_hours: Decimal,
     peak: Decimal,
     tolerated: u32,
     charged: u32,
-    /// Σ usage over charged hours (excess = this − charged × E).
     charged_usage: Decimal,
-    /// Commitment: units drawn from the bucket.
     drawn: Decimal,
-    /// Commitment: units beyond the bucket.
     overage: Decimal,
+}
+
+/// Accumulators for one cell over one period. Quantities are exact `i128`
+/// mantissas at the cell's working scale `w`; units at the bucket's scale.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    touched: bool,
+    quantity_hours: i128,
+    peak: i128,
+    tolerated: u32,
+    charged: u32,
+    /// Σ usage over charged hours (excess = this − charged × E).
+    charged_usage: i128,
+    /// Commitment: units drawn from the bucket (bucket scale).
+    drawn: i128,
+    /// Commitment: units beyond the bucket (bucket scale).
+    overage: i128,
+}
+
+impl Acc {
+    fn rescale_quantities(&mut self, from: u32, to: u32) -> Result<(), Overflow> {
+        self.quantity_hours = wide::rescale(self.quantity_hours, from, to)?;
+        self.peak = wide::rescale(self.peak, from, to)?;
+        self.charged_usage = wide::rescale(self.charged_usage, from, to)?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
 struct CellState {
     /// Units per quantity-hour; `None` when not offered.
     rate: Option<Rate>,
+    /// The rate's mantissa and scale.
+    rate_m: i128,
+    rate_s: u32,
     /// Entitlement E (0 when none).
     entitlement: Decimal,
     has_entitlement: bool,
-    /// E × (1 + b).
-    band: Decimal,
+    /// Working scale of this cell's quantity mantissas.
+    w: u32,
+    /// E and E × (1 + b) at scale `w`.
+    e_m: i128,
+    band_m: i128,
     streak: u32,
     last_hour: i64,
     period: Acc,
@@ -104,7 +133,9 @@ struct TermAcc {
 
 #[derive(Debug, Clone)]
 struct Bucket {
-    balance: Decimal,
+    /// Balance mantissa at `scale`; drawn/overage accumulators share the scale.
+    balance: i128,
+    scale: u32,
     exhausted_at: Option<Hour>,
 }
 
@@ -140,8 +171,9 @@ pub struct Pricer<'a> {
     unit_price: Price,
     grace: u32,
     bucket: Option<Bucket>,
-    /// Commitment: this hour's records, drawn in matrix order when the hour closes.
-    hour_buf: Vec<(usize, Decimal)>,
+    /// Commitment: this hour's records (cell, quantity mantissa at the
+    /// cell's scale), drawn in matrix order when the hour closes.
+    hour_buf: Vec<(usize, i128)>,
     fee_schedule: Option<&'a FeeSchedule>,
     out: Vec<PeriodBill>,
     /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
@@ -189,15 +221,23 @@ impl<'a> Pricer<'a> {
         let ov = overflow(offer);
         let mut cells: Vec<CellState> = matrix
             .cells()
-            .map(|c| CellState {
-                rate: matrix.cell_rate(c),
-                entitlement: Decimal::ZERO,
-                has_entitlement: false,
-                band: Decimal::ZERO,
-                streak: 0,
-                last_hour: i64::MIN,
-                period: Acc::default(),
-                term: TermAcc::default(),
+            .map(|c| {
+                let rate = matrix.cell_rate(c);
+                let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
+                CellState {
+                    rate,
+                    rate_m,
+                    rate_s,
+                    entitlement: Decimal::ZERO,
+                    has_entitlement: false,
+                    w: 0,
+                    e_m: 0,
+                    band_m: 0,
+                    streak: 0,
+                    last_hour: i64::MIN,
+                    period: Acc::default(),
+                    term: TermAcc::default(),
+                }
             })
             .collect();
         let nonneg = |v: Decimal, what: &str| {
@@ -262,7 +302,12 @@ impl<'a> Pricer<'a> {
                     }
                     st.has_entitlement = true;
                     st.entitlement = e.quantity.get();
-                    st.band = num::mul(e.quantity.get(), widen, "tolerance band").map_err(&ov)?;
+                    let band = num::mul(e.quantity.get(), widen, "tolerance band").map_err(&ov)?;
+                    let (em, es) = wide::split(st.entitlement);
+                    let (bm, bs) = wide::split(band);
+                    st.w = es.max(bs);
+                    st.e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
+                    st.band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
                     active.push(i);
                 }
             }
@@ -277,8 +322,10 @@ impl<'a> Pricer<'a> {
                 let overage_price = c.overage_price.unwrap_or(matrix.list_price);
                 nonneg(overage_price.get(), "overage price")?;
                 unit_price = overage_price;
+                let (balance, scale) = wide::split(c.units.get());
                 bucket = Some(Bucket {
-                    balance: c.units.get(),
+                    balance,
+                    scale,
                     exhausted_at: None,
                 });
             }
@@ -387,26 +434,37 @@ impl<'a> Pricer<'a> {
             self.active.push(i);
         }
         st.term.touched = true;
+        // Exact fixed point at the cell's working scale: raise the scale
+        // (rarely) when a record carries more decimals than seen so far.
+        let (mut qm, qs) = wide::split(q);
+        if qs > st.w {
+            st.e_m = wide::rescale(st.e_m, st.w, qs)?;
+            st.band_m = wide::rescale(st.band_m, st.w, qs)?;
+            st.period.rescale_quantities(st.w, qs)?;
+            st.w = qs;
+        } else if qs < st.w {
+            qm = wide::rescale(qm, qs, st.w)?;
+        }
         let acc = &mut st.period;
         acc.touched = true;
-        acc.quantity_hours = num::add(acc.quantity_hours, q, "quantity-hours")?;
-        if q > acc.peak {
-            acc.peak = q;
+        acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
+        if qm > acc.peak {
+            acc.peak = qm;
         }
         // Section 5, the overage rule. With no entitlement E = 0.
-        if q > st.entitlement {
+        if qm > st.e_m {
             st.streak = st.streak.saturating_add(1);
-            if q <= st.band && st.streak <= grace {
+            if qm <= st.band_m && st.streak <= grace {
                 acc.tolerated += 1;
             } else {
                 acc.charged += 1;
-                acc.charged_usage = num::add(acc.charged_usage, q, "charged usage")?;
+                acc.charged_usage = wide::add(acc.charged_usage, qm)?;
             }
         } else {
             st.streak = 0;
         }
         if commitment {
-            self.hour_buf.push((i, q));
+            self.hour_buf.push((i, qm));
         }
         Ok(())
     }
@@ -420,20 +478,35 @@ impl<'a> Pricer<'a> {
             return Ok(());
         }
         self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
-        for &(i, q) in &self.hour_buf {
-            let st = &mut self.cells[i];
-            let rate = st.rate.map_or(Decimal::ZERO, Rate::get);
-            let units = num::mul(q, rate, "units")?;
+        for &(i, qm) in &self.hour_buf {
+            let st = &self.cells[i];
+            let mut units = qm
+                .checked_mul(st.rate_m)
+                .ok_or(Overflow { what: "units" })?;
+            let us = st.w + st.rate_s;
+            if us > bucket.scale {
+                // Raise the bucket's scale, with every drawn/overage accumulator.
+                bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
+                for &j in &self.active {
+                    let acc = &mut self.cells[j].period;
+                    acc.drawn = wide::rescale(acc.drawn, bucket.scale, us)?;
+                    acc.overage = wide::rescale(acc.overage, bucket.scale, us)?;
+                }
+                bucket.scale = us;
+            } else {
+                units = wide::rescale(units, us, bucket.scale)?;
+            }
+            let acc = &mut self.cells[i].period;
             if units <= bucket.balance {
                 bucket.balance -= units;
-                st.period.drawn = num::add(st.period.drawn, units, "drawn units")?;
+                acc.drawn = wide::add(acc.drawn, units)?;
             } else {
                 let over = units - bucket.balance;
-                st.period.drawn = num::add(st.period.drawn, bucket.balance, "drawn units")?;
-                st.period.overage = num::add(st.period.overage, over, "overage units")?;
-                bucket.balance = Decimal::ZERO;
+                acc.drawn = wide::add(acc.drawn, bucket.balance)?;
+                acc.overage = wide::add(acc.overage, over)?;
+                bucket.balance = 0;
             }
-            if bucket.balance.is_zero() && bucket.exhausted_at.is_none() {
+            if bucket.balance == 0 && bucket.exhausted_at.is_none() {
                 bucket.exhausted_at = self.latest;
             }
         }
@@ -544,11 +617,22 @@ impl<'a> Pricer<'a> {
         }
         // Per-cell consumption and overage lines, matrix order.
         self.active.sort_unstable();
+        let bucket_scale = self.bucket.as_ref().map_or(0, |b| b.scale);
         let mut stats = Vec::with_capacity(self.active.len());
         for &i in &self.active {
             let cell = matrix.cell_at(i);
             let st = &mut self.cells[i];
-            let acc = std::mem::take(&mut st.period);
+            let raw = std::mem::take(&mut st.period);
+            let acc = Acc2 {
+                touched: raw.touched,
+                quantity_hours: wide::to_decimal(raw.quantity_hours, st.w)?,
+                peak: wide::to_decimal(raw.peak, st.w)?,
+                tolerated: raw.tolerated,
+                charged: raw.charged,
+                charged_usage: wide::to_decimal(raw.charged_usage, st.w)?,
+                drawn: wide::to_decimal(raw.drawn, bucket_scale)?,
+                overage: wide::to_decimal(raw.overage, bucket_scale)?,
+            };
             let rate = st.rate.unwrap_or_default();
             let units = Quantity(acc.quantity_hours).units_at(rate)?;
             let name = matrix.cell_name(cell);
@@ -718,6 +802,7 @@ impl<'a> Pricer<'a> {
         }
         let commitment = match (&self.offer.kind, &self.bucket) {
             (OfferKind::Commitment(c), Some(b)) => {
+                let remaining = wide::to_decimal(b.balance, b.scale).map_err(&ov)?;
                 let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| {
                     num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn")
                 });
@@ -731,13 +816,13 @@ impl<'a> Pricer<'a> {
                     units_consumed: Units(consumed),
                     units_drawn: Units(drawn.map_err(&ov)?),
                     overage_units: Units(over.map_err(&ov)?),
-                    units_remaining: Units(b.balance),
+                    units_remaining: Units(remaining),
                     exhausted_at: b.exhausted_at,
                     exhausted_term_hour: b
                         .exhausted_at
                         .map(|h| (h.0 - self.term_start.0 + 1) as u64),
-                    expired_units: Units(b.balance),
-                    expired_value: Units(b.balance)
+                    expired_units: Units(remaining),
+                    expired_value: Units(remaining)
                         .at(c.price)
                         .map_err(&ov)?
                         .round(scale, mode),
@@ -783,8 +868,6 @@ impl From<Overflow> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Meter, UseCase};
-    use crate::num::RoundingMode;
     use crate::offer::{Commitment, Entitlement, FixedCapacity, OveragePolicy, PayAsYouGo};
     use crate::time::{Date, Term};
 
@@ -792,67 +875,9 @@ mod tests {
         Decimal::from_str_exact(s).unwrap()
     }
 
-    /// Matrix M of pricing-model.md §11, built in code.
+    /// Matrix M of pricing-model.md §11.
     fn spec_m() -> Matrix {
-        let fees = FeeSchedule {
-            tiers: vec![
-                FeeTier {
-                    from: Money(d("0")),
-                    rate: Ratio(d("0.03")),
-                },
-                FeeTier {
-                    from: Money(d("1000000")),
-                    rate: Ratio(d("0.02")),
-                },
-                FeeTier {
-                    from: Money(d("10000000")),
-                    rate: Ratio(d("0.015")),
-                },
-            ],
-        };
-        let r = |s: &str| Some(Ratio(d(s)));
-        Matrix {
-            name: "spec-m".into(),
-            version: "1".into(),
-            effective: Date::parse("2026-01-01").unwrap(),
-            description: String::new(),
-            currency: Currency::from_code("USD").unwrap(),
-            rounding: RoundingMode::HalfUp,
-            list_price: Price(d("1.00")),
-            meters: vec![
-                Meter {
-                    id: "capacity".into(),
-                    unit: "TB".into(),
-                    base_rate: Rate(d("0.0015")),
-                },
-                Meter {
-                    id: "compute".into(),
-                    unit: "vCPU".into(),
-                    base_rate: Rate(d("0.02")),
-                },
-            ],
-            environments: vec![
-                Environment {
-                    id: "on-prem".into(),
-                    marketplace: None,
-                },
-                Environment {
-                    id: "aws".into(),
-                    marketplace: Some(fees.clone()),
-                },
-                Environment {
-                    id: "azure".into(),
-                    marketplace: Some(fees),
-                },
-            ],
-            use_cases: vec![
-                UseCase { id: "hot".into() },
-                UseCase {
-                    id: "archive".into(),
-                },
-            ],
-            multipliers: vec![r("1.00"), None, r("1.20"), None, r("1.25"), r("0.40")],
-        }
+        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
     }
 
     fn term(start: &str, months: u32) -> DealTerms {
@@ -1182,7 +1207,8 @@ mod tests {
         };
         let h = |s: &str| Hour::parse_rfc3339(s).unwrap();
         let q = |s: &str| Quantity(d(s));
-        let table: Vec<(Vec<(Hour, CellId, Quantity)>, &str)> = vec![
+        type Records = Vec<(Hour, CellId, Quantity)>;
+        let table: Vec<(Records, &str)> = vec![
             (vec![(h("2026-04-01T00:00:00Z"), hot, q("1"))], "hour 2026-04-01T00:00:00Z is outside the term 2026-03-01T00:00:00Z to 2026-04-01T00:00:00Z"),
             (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T05:00:00Z"), hot, q("2"))], "duplicate record for hour 2026-03-01T05:00:00Z and cell capacity/azure/hot"),
             (vec![(h("2026-03-01T05:00:00Z"), hot, q("1")), (h("2026-03-01T04:00:00Z"), hot, q("2"))], "hour 2026-03-01T04:00:00Z comes after hour 2026-03-01T05:00:00Z: usage must be in time order"),
@@ -1214,9 +1240,14 @@ mod tests {
         let start = t.term.start_hour().0;
         let huge = Quantity(Decimal::MAX);
         p.push(Hour(start), hot, huge).unwrap();
-        assert!(matches!(
-            p.push(Hour(start + 1), hot, huge),
-            Err(UsageIssue::Overflow(_))
-        ));
+        // The exact accumulator holds the sum; it cannot be a Decimal, so the
+        // period's close reports an overflow.
+        p.push(Hour(start + 1), hot, huge).unwrap();
+        let err = p.finish().unwrap_err();
+        assert!(matches!(err, Error::Overflow { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "pricing offer `payg`: arithmetic overflow while computing exact accumulator"
+        );
     }
 }

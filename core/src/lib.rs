@@ -27,5 +27,6 @@ pub mod time;
 mod toml_util;
 pub mod usage;
 pub mod usage_csv;
+mod wide;
 
 pub use error::{Error, Result};

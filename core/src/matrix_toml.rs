@@ -13,7 +13,7 @@ use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Matrix, Meter, 
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;
 use crate::toml_util::{
-    check_size, key, quote, toml_error, valid_id, Dec, Locator, Mult, Spanned, NOT_OFFERED,
+    check_size, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned, NOT_OFFERED,
 };
 
 #[derive(Deserialize)]
@@ -21,7 +21,7 @@ use crate::toml_util::{
 struct RawMatrix {
     name: Spanned<String>,
     version: Spanned<String>,
-    effective: Spanned<String>,
+    effective: Spanned<DateStr>,
     #[serde(default)]
     description: String,
     currency: Spanned<String>,
@@ -30,8 +30,11 @@ struct RawMatrix {
     meters: Spanned<Vec<RawMeter>>,
     environments: Spanned<Vec<RawEnvironment>>,
     use_cases: Spanned<Vec<RawUseCase>>,
-    multipliers: Spanned<BTreeMap<String, Spanned<BTreeMap<String, Spanned<Mult>>>>>,
+    multipliers: Spanned<BTreeMap<String, Spanned<Row>>>,
 }
+
+/// One `[multipliers]` row: use case id → multiplier.
+type Row = BTreeMap<String, Spanned<Mult>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +121,7 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
     let raw: RawMatrix = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     let loc = Locator { file, src };
 
-    let effective = Date::parse(raw.effective.get_ref()).map_err(|source| Error::Time {
+    let effective = Date::parse(&raw.effective.get_ref().0).map_err(|source| Error::Time {
         at: loc.at(raw.effective.span()),
         source,
     })?;
@@ -217,8 +220,7 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
     check_lists(&meters, &environments, &use_cases, &at)?;
 
     // Multipliers: every row an environment, every key a use case, every pair present.
-    let mut rows: Vec<(&String, &Spanned<BTreeMap<String, Spanned<Mult>>>)> =
-        raw.multipliers.get_ref().iter().collect();
+    let mut rows: Vec<(&String, &Spanned<Row>)> = raw.multipliers.get_ref().iter().collect();
     rows.sort_by_key(|(_, r)| r.span().start);
     let mut grid: Vec<Option<Option<Decimal>>> = vec![None; environments.len() * use_cases.len()];
     let mut mult_spans: Vec<Range<usize>> = vec![raw.multipliers.span(); grid.len()];
@@ -579,6 +581,25 @@ mod tests {
     }
 
     #[test]
+    fn multiplier_sub_tables_and_limits() {
+        let sub = SPEC_M.replace(
+            "azure = { hot = \"1.25\", archive = \"0.40\" }",
+            "\n[multipliers.azure]\nhot = \"1.25\"\narchive = \"0.40\"",
+        );
+        assert_ne!(sub, SPEC_M);
+        assert_eq!(
+            parse_matrix(&sub, "sub.toml").unwrap(),
+            parse_matrix(SPEC_M, "spec-m.toml").unwrap()
+        );
+
+        let big = format!("{SPEC_M}{}", "#".repeat(crate::toml_util::MAX_TOML_BYTES));
+        assert!(matches!(
+            parse_matrix(&big, "big.toml"),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    #[test]
     fn round_trips() {
         let mut variants = vec![parse_matrix(SPEC_M, "spec-m.toml").unwrap()];
         let mut m = variants[0].clone();
@@ -613,7 +634,8 @@ mod tests {
     fn validate_rules() {
         let base = parse_matrix(SPEC_M, "spec-m.toml").unwrap();
         // (mutation, expected message)
-        let table: Vec<(fn(&mut Matrix), &str)> = vec![
+        type Mutation = fn(&mut Matrix);
+        let table: Vec<(Mutation, &str)> = vec![
             (|m| m.list_price = Price(Decimal::ZERO), "e: list price must be greater than 0, got `0`"),
             (|m| m.meters[1].id = "capacity".into(), "e: duplicate meter id `capacity`"),
             (|m| m.environments.clear(), "e: at least one environment is required"),

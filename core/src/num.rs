@@ -126,7 +126,7 @@ decimal_newtype!(
 );
 decimal_newtype!(
     /// A dimensionless ratio: discount, tolerance band, fee rate, multiplier, utilization.
-    Ratio
+    normalized Ratio
 );
 
 impl Quantity {

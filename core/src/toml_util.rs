@@ -18,6 +18,8 @@ pub const MAX_TOML_BYTES: usize = 1 << 20;
 /// Marks a number literal found where a decimal string belongs; replaced by a
 /// message quoting the literal as written when the error is located.
 const NUMBER_LITERAL: &str = "\u{1}number literal";
+/// Marks a TOML date or time literal found where a date string belongs.
+const DATE_LITERAL: &str = "\u{1}date literal";
 
 /// A decimal written as a TOML string, parsed with `Decimal::from_str_exact`.
 /// A float or integer literal is an error.
@@ -52,6 +54,30 @@ impl Visitor<'_> for DecVisitor {
     }
 }
 
+/// A date written as a TOML string (`"2026-01-01"`); a TOML date literal is
+/// refused with a message saying to quote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DateStr(pub String);
+
+impl<'de> Deserialize<'de> for DateStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date written as a string, e.g. \"2026-01-01\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateStr, E> {
+                Ok(DateStr(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<DateStr, A::Error> {
+                Err(de::Error::custom(DATE_LITERAL))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A multiplier: a decimal string or `"not-offered"` (`None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Mult(pub Option<Decimal>);
@@ -70,6 +96,11 @@ impl<'de> Deserialize<'de> for Mult {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Mult, E> {
                 if v == NOT_OFFERED {
                     return Ok(Mult(None));
+                }
+                if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    return Err(E::custom(format!(
+                        "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
+                    )));
                 }
                 parse_decimal(v).map(|d| Mult(Some(d))).map_err(E::custom)
             }
@@ -90,23 +121,22 @@ impl<'de> Deserialize<'de> for Mult {
 
 /// Parses a decimal string exactly; the message names the value.
 pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, String> {
-    let t = s.trim();
-    // from_str_exact accepts `_` separators and an empty-looking "-"; be strict.
-    let ok_chars = !t.is_empty()
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+'))
-        && t.bytes().any(|b| b.is_ascii_digit());
-    if !ok_chars || t != s {
+    let b = s.as_bytes();
+    let digits = b
+        .iter()
+        .skip(usize::from(matches!(b.first(), Some(b'+' | b'-'))))
+        .copied()
+        .collect::<Vec<u8>>();
+    let well_formed = digits.iter().any(u8::is_ascii_digit)
+        && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && digits.iter().filter(|c| **c == b'.').count() <= 1;
+    if !well_formed {
         return Err(format!(
             "`{s}` is not a decimal number (write e.g. \"1.10\")"
         ));
     }
-    Decimal::from_str_exact(t).map_err(|e| match e {
-        rust_decimal::Error::Underflow | rust_decimal::Error::ExceedsMaximumPossibleValue => {
-            format!("decimal `{s}` has more digits than can be held exactly (28 significant digits at most)")
-        }
-        _ => format!("`{s}` is not a decimal number (write e.g. \"1.10\")"),
-    })
+    Decimal::from_str_exact(s)
+        .map_err(|_| format!("decimal `{s}` has more digits than can be held exactly (28 significant digits at most)"))
 }
 
 /// Turns a toml deserialization error into a located [`Error::Toml`].
@@ -119,6 +149,9 @@ pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
     let message = if message.contains(NUMBER_LITERAL) {
         let written = e.span().and_then(|s| src.get(s)).unwrap_or("?").trim();
         format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\"")
+    } else if message.contains(DATE_LITERAL) {
+        let written = e.span().and_then(|s| src.get(s)).unwrap_or("?").trim();
+        format!("date literal `{written}` where a date string belongs: write dates as strings, e.g. \"2026-01-01\"")
     } else {
         message
     };
@@ -227,6 +260,10 @@ mod tests {
             ("1.2.3", false),
             ("0.12345678901234567890123456789", false),
             ("99999999999999999999999999999999", false),
+            ("+1.5", true),
+            (".5", true),
+            ("--1", false),
+            ("1-", false),
         ];
         for (s, ok) in table {
             assert_eq!(parse_decimal(s).is_ok(), ok, "{s:?}");

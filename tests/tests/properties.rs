@@ -234,3 +234,52 @@ proptest! {
         prop_assert!(diff <= Decimal::new(5, 3) * Decimal::from(monthly.periods.len() as u64), "{}", diff);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn raising_a_multiplier_never_lowers_a_bill(case in case(), pick in any::<prop::sample::Index>(), bump in 1i64..=100) {
+        let m = spec_m();
+        let recs = records(&case);
+        let before = price(&m, &case, &recs);
+        let mut higher = m.clone();
+        let offered: Vec<usize> = (0..higher.multipliers.len()).filter(|i| higher.multipliers[*i].is_some()).collect();
+        let i = offered[pick.index(offered.len())];
+        let old = higher.multipliers[i].unwrap().get();
+        higher.multipliers[i] = Some(Ratio(old + dec(bump, 2)));
+        let after = price(&higher, &case, &recs);
+        prop_assert!(after.total >= before.total, "{} < {}", after.total, before.total);
+    }
+
+    #[test]
+    fn record_order_within_an_hour_does_not_matter(case in case(), seed in any::<u64>()) {
+        let m = spec_m();
+        let recs = records(&case);
+        let mut shuffled = recs.clone();
+        // Reverse-and-rotate each hour's records by a seed-dependent amount.
+        let mut start = 0;
+        while start < shuffled.len() {
+            let end = start + shuffled[start..].iter().take_while(|r| r.hour == shuffled[start].hour).count();
+            let run = &mut shuffled[start..end];
+            run.reverse();
+            let k = (seed as usize) % run.len();
+            run.rotate_left(k);
+            start = end;
+        }
+        prop_assert_eq!(price(&m, &case, &recs), price(&m, &case, &shuffled));
+    }
+
+    #[test]
+    fn json_bills_round_trip_exactly(case in case()) {
+        let m = spec_m();
+        let bill = price(&m, &case, &records(&case));
+        let json = serde_json::to_string(&bill).unwrap();
+        let back: Bill = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&back, &bill);
+        // Decimals travel as strings, never JSON numbers.
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        prop_assert!(v["total"].is_string());
+        prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    }
+}
