@@ -32,7 +32,8 @@ use crate::error::{Error, Origin, Result};
 use crate::matrix::{CellId, Matrix};
 use crate::num::{Money, Price, Quantity, Ratio, Units};
 use crate::offer::{
-    Channel, Commitment, DealTerms, Entitlement, FixedCapacity, Offer, OfferKind, OveragePolicy, PayAsYouGo, Payment,
+    Channel, Commitment, DealTerms, Entitlement, FixedCapacity, Offer, OfferKind, OveragePolicy,
+    PayAsYouGo, Payment,
 };
 use crate::profile::{Burst, CellProfile, Profile};
 use crate::time::{Date, Hour, Term};
@@ -90,9 +91,13 @@ impl KindSpec {
     }
     /// The kind for its name.
     pub fn from_name(s: &str) -> Option<KindSpec> {
-        [KindSpec::PayAsYouGo, KindSpec::FixedCapacity, KindSpec::Commitment]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            KindSpec::PayAsYouGo,
+            KindSpec::FixedCapacity,
+            KindSpec::Commitment,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -419,7 +424,11 @@ impl UsageSpec {
             if matrix.cell_rate(id).is_none() {
                 return Err(invalid(
                     &at("cell"),
-                    format!("cell `{}` is not offered in matrix {}", c.cell.trim(), matrix.name),
+                    format!(
+                        "cell `{}` is not offered in matrix {}",
+                        c.cell.trim(),
+                        matrix.name
+                    ),
                 ));
             }
             if cells.iter().any(|p| p.cell == id) {
@@ -495,13 +504,18 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
         Some(Ok(v)) => {
             return Err(invalid(
                 "",
-                format!("link version {v} is not supported: this tool reads version {VERSION} links"),
+                format!(
+                    "link version {v} is not supported: this tool reads version {VERSION} links"
+                ),
             ))
         }
         _ => {
             return Err(invalid(
                 "",
-                format!("this is not a scenario link: unknown prefix `{}`", clip(version)),
+                format!(
+                    "this is not a scenario link: unknown prefix `{}`",
+                    clip(version)
+                ),
             ))
         }
     }
@@ -511,8 +525,12 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
             format!("the link is truncated or damaged (not valid base64url: {e}); was it copied completely?"),
         )
     })?;
-    let json = std::str::from_utf8(&bytes)
-        .map_err(|_| invalid("", "the link is damaged (its content is not UTF-8 text)".into()))?;
+    let json = std::str::from_utf8(&bytes).map_err(|_| {
+        invalid(
+            "",
+            "the link is damaged (its content is not UTF-8 text)".into(),
+        )
+    })?;
     let s: Scenario = serde_json::from_str(json).map_err(|e| {
         let what = if e.is_eof() {
             "the link is truncated or damaged"
@@ -531,7 +549,10 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
     if s.version != VERSION {
         return Err(invalid(
             "",
-            format!("scenario version {} is not supported (expected {VERSION})", s.version),
+            format!(
+                "scenario version {} is not supported (expected {VERSION})",
+                s.version
+            ),
         ));
     }
     Ok(s)
@@ -558,13 +579,18 @@ fn invalid(name: &str, message: String) -> Error {
 
 fn dec(s: &str, name: &str) -> Result<Decimal> {
     let t = s.trim();
-    Decimal::from_str_exact(t).map_err(|_| invalid(name, format!("`{}` is not a decimal number", clip(t))))
+    Decimal::from_str_exact(t)
+        .map_err(|_| invalid(name, format!("`{}` is not a decimal number", clip(t))))
 }
 
 fn parse_int<T: FromStr>(s: &str, name: &str) -> Result<T> {
     let t = s.trim();
-    t.parse()
-        .map_err(|_| invalid(name, format!("`{}` is not a whole number in range", clip(t))))
+    t.parse().map_err(|_| {
+        invalid(
+            name,
+            format!("`{}` is not a whole number in range", clip(t)),
+        )
+    })
 }
 
 fn cell(matrix: &Matrix, s: &str, name: &str) -> Result<CellId> {
@@ -572,14 +598,19 @@ fn cell(matrix: &Matrix, s: &str, name: &str) -> Result<CellId> {
     let [m, e, u] = parts[..] else {
         return Err(invalid(
             name,
-            format!("cell `{}` is not meter/environment/use_case", clip(s.trim())),
+            format!(
+                "cell `{}` is not meter/environment/use_case",
+                clip(s.trim())
+            ),
         ));
     };
-    matrix.cell(m, e, u).map_err(|(what, value)| Error::Unknown {
-        at: field(name),
-        what,
-        value,
-    })
+    matrix
+        .cell(m, e, u)
+        .map_err(|(what, value)| Error::Unknown {
+            at: field(name),
+            what,
+            value,
+        })
 }
 
 #[cfg(test)]
@@ -634,7 +665,12 @@ mod tests {
                     marketplace: Some(fees),
                 },
             ],
-            use_cases: vec![UseCase { id: "hot".into() }, UseCase { id: "archive".into() }],
+            use_cases: vec![
+                UseCase { id: "hot".into() },
+                UseCase {
+                    id: "archive".into(),
+                },
+            ],
             multipliers: vec![
                 Some(Ratio(d("1.00"))),
                 None,
@@ -688,12 +724,20 @@ mod tests {
             (link_of_json("{\"version\":1,\"name\":\"x"), "truncated"),
             (link_of_json(&float_json), "does not hold a valid scenario"),
             (link_of_json(&extra_json), "unknown field `admin`"),
-            (link_of_json(&v2_json), "scenario version 2 is not supported"),
-            (format!("#v1.{}", URL_SAFE_NO_PAD.encode([0xff, 0xfe])), "not UTF-8"),
+            (
+                link_of_json(&v2_json),
+                "scenario version 2 is not supported",
+            ),
+            (
+                format!("#v1.{}", URL_SAFE_NO_PAD.encode([0xff, 0xfe])),
+                "not UTF-8",
+            ),
             (huge, "the limit is 65536 bytes"),
         ];
         for (link, want) in table {
-            let err = decode(&link).expect_err(&link[..link.len().min(40)]).to_string();
+            let err = decode(&link)
+                .expect_err(&link[..link.len().min(40)])
+                .to_string();
             assert!(
                 err.contains(want),
                 "{}: got `{err}`, want `{want}`",
@@ -727,9 +771,18 @@ mod tests {
                 |s| s.offers[0].grace_hours = "-1".into(),
                 "offer 1 grace hours: `-1` is not a whole number",
             ),
-            (|s| s.term_start = "2026-02-30".into(), "invalid date `2026-02-30`"),
-            (|s| s.term_months = "0".into(), "term of 0 months is out of range"),
-            (|s| s.term_months = "121".into(), "term of 121 months is out of range"),
+            (
+                |s| s.term_start = "2026-02-30".into(),
+                "invalid date `2026-02-30`",
+            ),
+            (
+                |s| s.term_months = "0".into(),
+                "term of 0 months is out of range",
+            ),
+            (
+                |s| s.term_months = "121".into(),
+                "term of 121 months is out of range",
+            ),
             (
                 |s| s.channel = "on-prem".into(),
                 "`on-prem` has no marketplace fee schedule",
@@ -783,7 +836,9 @@ mod tests {
         });
         let r = s.resolve(&m).unwrap();
         assert_eq!(r.terms.channel, Channel::Marketplace("azure".into()));
-        assert!(matches!(&r.offers[0].kind, OfferKind::PayAsYouGo(p) if p.discount.to_string() == "0.20"));
+        assert!(
+            matches!(&r.offers[0].kind, OfferKind::PayAsYouGo(p) if p.discount.to_string() == "0.20")
+        );
         let OfferKind::Commitment(c) = &r.offers[1].kind else {
             panic!("kind")
         };

@@ -13,6 +13,10 @@ pub fn message(e: &Error) -> String {
 /// A message for a share link that could not be opened.
 pub fn link_message(e: &Error) -> String {
     let m = message(e);
-    let stop = if m.ends_with(['.', '?', '!']) { "" } else { "." };
+    let stop = if m.ends_with(['.', '?', '!']) {
+        ""
+    } else {
+        "."
+    };
     format!("This share link could not be opened: {m}{stop} The page shows the previous or default scenario instead.")
 }

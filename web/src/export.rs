@@ -21,7 +21,8 @@ fn csv_field(s: &str) -> String {
 ///
 /// Columns: `period,kind,description,cell,quantity_hours,units,unit_price,amount`.
 pub fn bill_csv(b: &Bill) -> String {
-    let mut out = String::from("period,kind,description,cell,quantity_hours,units,unit_price,amount\n");
+    let mut out =
+        String::from("period,kind,description,cell,quantity_hours,units,unit_price,amount\n");
     let opt = |v: Option<String>| v.unwrap_or_default();
     for p in &b.periods {
         for l in &p.lines {
@@ -61,10 +62,17 @@ pub fn deal_toml(s: &Scenario, r: &Resolved, m: &Matrix, csv: Option<&str>) -> S
         MatrixChoice::Custom(_) => "matrix.toml".into(),
     };
     let deal = Deal {
-        name: if s.name.trim().is_empty() { "deal".into() } else { s.name.clone() },
+        name: if s.name.trim().is_empty() {
+            "deal".into()
+        } else {
+            s.name.clone()
+        },
         matrix,
         terms: r.terms.clone(),
-        usage: csv.map_or_else(|| UsageSource::Profile(r.profile.clone()), |c| UsageSource::Csv(c.to_string())),
+        usage: csv.map_or_else(
+            || UsageSource::Profile(r.profile.clone()),
+            |c| UsageSource::Csv(c.to_string()),
+        ),
         offers: r.offers.clone(),
     };
     deal_toml::to_toml(&deal, m)
@@ -72,13 +80,22 @@ pub fn deal_toml(s: &Scenario, r: &Resolved, m: &Matrix, csv: Option<&str>) -> S
 
 /// Offers `text` as a file download.
 pub fn download(file_name: &str, mime: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Ok(a) = doc.create_element("a").map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>()) {
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc
+        .create_element("a")
+        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
         a.set_href(&url);
         a.set_download(file_name);
         a.click();

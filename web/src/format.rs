@@ -11,7 +11,9 @@ use std::fmt::Display;
 pub fn grouped(v: &impl Display) -> String {
     let s = v.to_string();
     let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {

@@ -154,7 +154,9 @@ impl AppState {
     /// The matrix's TOML text for the current choice.
     pub fn matrix_text(&self) -> Option<&str> {
         match &self.scenario.matrix {
-            MatrixChoice::Bundled(n) => crate::BUNDLED.iter().find(|(b, _)| b == n).map(|(_, t)| *t),
+            MatrixChoice::Bundled(n) => {
+                crate::BUNDLED.iter().find(|(b, _)| b == n).map(|(_, t)| *t)
+            }
             MatrixChoice::Custom(t) => Some(t.as_str()),
         }
     }
@@ -168,7 +170,11 @@ impl AppState {
         let t0 = now();
         let matrix = self.matrix_cached();
         self.matrix = matrix.as_ref().ok().cloned();
-        self.outcome = Rc::new(matrix.and_then(|m| self.compute(m)).map_err(|e| boundary::message(&e)));
+        self.outcome = Rc::new(
+            matrix
+                .and_then(|m| self.compute(m))
+                .map_err(|e| boundary::message(&e)),
+        );
         self.compute_ms = elapsed_ms(t0);
     }
 
@@ -210,7 +216,14 @@ impl AppState {
             .collect::<Result<Vec<_>, Error>>()?;
         let comparison = comparison_of(bills.clone())?;
         let report = Rc::new(usage_report(&matrix, &usage, self.granularity)?);
-        Ok(Computed { matrix, resolved, usage, bills, comparison, report })
+        Ok(Computed {
+            matrix,
+            resolved,
+            usage,
+            bills,
+            comparison,
+            report,
+        })
     }
 }
 
@@ -289,7 +302,9 @@ impl<T> PartialEq for ByPtr<T> {
 }
 
 fn now() -> Option<f64> {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
 }
 
 /// Milliseconds since `t0`, for the page's own timing figure (never for money).

@@ -16,7 +16,8 @@ pub fn load_all() -> BTreeMap<String, Scenario> {
 pub fn save(name: &str, s: &Scenario) -> Result<(), String> {
     let mut all = load_all();
     all.insert(name.to_string(), s.clone());
-    LocalStorage::set(KEY, &all).map_err(|e| format!("could not save in this browser's storage: {e}"))
+    LocalStorage::set(KEY, &all)
+        .map_err(|e| format!("could not save in this browser's storage: {e}"))
 }
 
 /// Deletes a saved scenario.

@@ -16,15 +16,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     JsFuture::from(p).await.unwrap();
 }
 
 fn set_hash(h: &str) {
     let w = web_sys::window().unwrap();
-    let url = format!("{}{h}", w.location().href().unwrap().split('#').next().unwrap());
-    w.history().unwrap().replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).unwrap();
+    let url = format!(
+        "{}{h}",
+        w.location().href().unwrap().split('#').next().unwrap()
+    );
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
 }
 
 /// Mounts the app in a fresh element and waits for it to render.
@@ -38,12 +47,20 @@ async fn mount() -> Element {
 }
 
 fn text(root: &Element, sel: &str) -> Option<String> {
-    root.query_selector(sel).unwrap().and_then(|e| e.text_content()).map(|t| t.trim().to_string())
+    root.query_selector(sel)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .map(|t| t.trim().to_string())
 }
 
 #[wasm_bindgen_test]
 fn grouping_table() {
-    for (v, want) in [("40002.10", "40,002.10"), ("-1234567", "-1,234,567"), ("0.94", "0.94"), ("100", "100")] {
+    for (v, want) in [
+        ("40002.10", "40,002.10"),
+        ("-1234567", "-1,234,567"),
+        ("0.94", "0.94"),
+        ("100", "100"),
+    ] {
         assert_eq!(grouped(&v), want);
     }
     assert_eq!(short(&"2.1000", 4), "2.1");
@@ -61,7 +78,10 @@ fn open_link_table() {
         ("#nonsense", "not a scenario link"),
     ] {
         let msg = open_link(link).unwrap_err();
-        assert!(msg.starts_with("This share link could not be opened") && msg.contains(want), "{link}: {msg}");
+        assert!(
+            msg.starts_with("This share link could not be opened") && msg.contains(want),
+            "{link}: {msg}"
+        );
     }
 }
 
@@ -69,23 +89,41 @@ fn open_link_table() {
 async fn example_c_link_renders_march_total() {
     set_hash(&encode(&Scenario::example()).unwrap());
     let root = mount().await;
-    assert_eq!(text(&root, "td[data-total=\"2026-03\"]").as_deref(), Some("40,002.10"));
-    assert_eq!(text(&root, "td[data-total=\"2026-04\"]").as_deref(), Some("40,000.00"));
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-03\"]").as_deref(),
+        Some("40,002.10")
+    );
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-04\"]").as_deref(),
+        Some("40,000.00")
+    );
     assert!(text(&root, "#kpi-hours").unwrap().contains("72 / 28"));
 
     // An input change re-prices: a 40,000.50 fee makes March 40,002.60.
-    let fee: HtmlInputElement = root.query_selector("#offer-0-fee").unwrap().unwrap().unchecked_into();
+    let fee: HtmlInputElement = root
+        .query_selector("#offer-0-fee")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     fee.set_value("40000.50");
-    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
     sleep(50).await;
-    assert_eq!(text(&root, "td[data-total=\"2026-03\"]").as_deref(), Some("40,002.60"));
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-03\"]").as_deref(),
+        Some("40,002.60")
+    );
 
     // A bad value shows the core's message naming the field and value, not a blank page.
     fee.set_value("40,000");
-    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
     sleep(50).await;
     let err = text(&root, "#error").unwrap();
-    assert!(err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"), "{err}");
+    assert!(
+        err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
+        "{err}"
+    );
     root.remove();
 }
 
@@ -94,8 +132,14 @@ async fn broken_link_shows_message() {
     set_hash("#v1.eyJ2ZXJzaW9uIjox");
     let root = mount().await;
     let msg = text(&root, "#link-error").expect("link error shown");
-    assert!(msg.contains("could not be opened") && msg.contains("truncated"), "{msg}");
-    assert!(root.query_selector("#term-start").unwrap().is_some(), "the page still renders its inputs");
+    assert!(
+        msg.contains("could not be opened") && msg.contains("truncated"),
+        "{msg}"
+    );
+    assert!(
+        root.query_selector("#term-start").unwrap().is_some(),
+        "the page still renders its inputs"
+    );
     root.remove();
     set_hash("");
 }

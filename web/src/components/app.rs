@@ -4,7 +4,9 @@ use std::rc::Rc;
 
 use unitcalc_core::offer::OfferKind;
 use unitcalc_core::report::Granularity;
-use unitcalc_core::scenario::{self, CellUsageSpec, KindSpec, MatrixChoice, OfferSpec, Scenario, UsageSpec, VERSION};
+use unitcalc_core::scenario::{
+    self, CellUsageSpec, KindSpec, MatrixChoice, OfferSpec, Scenario, UsageSpec, VERSION,
+};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -29,7 +31,11 @@ pub fn default_scenario() -> Scenario {
         term_start: "2026-01-01".into(),
         term_months: "12".into(),
         channel: "direct".into(),
-        offers: vec![OfferSpec { name: "Pay-as-you-go".into(), kind: KindSpec::PayAsYouGo, ..OfferSpec::default() }],
+        offers: vec![OfferSpec {
+            name: "Pay-as-you-go".into(),
+            kind: KindSpec::PayAsYouGo,
+            ..OfferSpec::default()
+        }],
         usage: UsageSpec {
             seed: "7".into(),
             cells: vec![CellUsageSpec {
@@ -51,7 +57,9 @@ pub fn open_link(fragment: &str) -> Result<Scenario, String> {
 }
 
 fn location_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 fn initial_state() -> AppState {
@@ -112,11 +120,15 @@ pub fn App() -> Html {
             });
             let w = web_sys::window();
             if let Some(w) = &w {
-                let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = w {
-                    let _ = w.remove_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        cb.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });
@@ -125,16 +137,22 @@ pub fn App() -> Html {
     // Stable callbacks (created once), so unchanged inputs are not re-rendered.
     let on_edit: Callback<Edit> = {
         let d = state.dispatcher();
-        (*use_memo((), move |_| Callback::from(move |e: Edit| d.dispatch(Action::Edit(e))))).clone()
+        (*use_memo((), move |_| {
+            Callback::from(move |e: Edit| d.dispatch(Action::Edit(e)))
+        }))
+        .clone()
     };
     let on_select: Callback<usize> = {
         let d = state.dispatcher();
-        (*use_memo((), move |_| Callback::from(move |i: usize| d.dispatch(Action::SelectOffer(i))))).clone()
+        (*use_memo((), move |_| {
+            Callback::from(move |i: usize| d.dispatch(Action::SelectOffer(i)))
+        }))
+        .clone()
     };
     let view_button = |v: View, label: &str, id: &str| {
         let s = state.clone();
         html! { <button type="button" role="tab" id={id.to_string()} aria-selected={(state.view == v).to_string()}
-            onclick={Callback::from(move |_| s.dispatch(Action::SetView(v)))}>{ label.to_string() }</button> }
+        onclick={Callback::from(move |_| s.dispatch(Action::SetView(v)))}>{ label.to_string() }</button> }
     };
     let on_save = {
         let (scenario, saved, notice) = (state.scenario.clone(), saved.clone(), notice.clone());
@@ -148,13 +166,15 @@ pub fn App() -> Html {
     };
     let on_load = {
         let (s, notice) = (state.clone(), notice.clone());
-        Callback::from(move |name: String| match storage::load_all().remove(&name) {
-            Some(sc) => {
-                s.dispatch(Action::Load(sc));
-                notice.set(Some(format!("Loaded “{name}”.").into()));
-            }
-            None => notice.set(Some(format!("“{name}” is no longer saved.").into())),
-        })
+        Callback::from(
+            move |name: String| match storage::load_all().remove(&name) {
+                Some(sc) => {
+                    s.dispatch(Action::Load(sc));
+                    notice.set(Some(format!("Loaded “{name}”.").into()));
+                }
+                None => notice.set(Some(format!("“{name}” is no longer saved.").into())),
+            },
+        )
     };
     let on_delete = {
         let (saved, notice) = (saved.clone(), notice.clone());
@@ -168,19 +188,40 @@ pub fn App() -> Html {
         let s = state.clone();
         Callback::from(move |k: ExportKind| {
             let Ok(c) = s.outcome.as_ref() else { return };
-            let Some(bill) = c.bills.get(s.selected) else { return };
-            let stem = if s.scenario.name.trim().is_empty() { "deal".to_string() } else { s.scenario.name.trim().replace(' ', "-") };
+            let Some(bill) = c.bills.get(s.selected) else {
+                return;
+            };
+            let stem = if s.scenario.name.trim().is_empty() {
+                "deal".to_string()
+            } else {
+                s.scenario.name.trim().replace(' ', "-")
+            };
             match k {
-                ExportKind::BillCsv => export::download(&format!("{stem}-bill.csv"), "text/csv", &export::bill_csv(bill)),
-                ExportKind::BillJson => export::download(&format!("{stem}-bill.json"), "application/json", &export::bill_json(bill)),
+                ExportKind::BillCsv => export::download(
+                    &format!("{stem}-bill.csv"),
+                    "text/csv",
+                    &export::bill_csv(bill),
+                ),
+                ExportKind::BillJson => export::download(
+                    &format!("{stem}-bill.json"),
+                    "application/json",
+                    &export::bill_json(bill),
+                ),
                 ExportKind::DealToml => export::download(
                     &format!("{stem}.toml"),
                     "application/toml",
-                    &export::deal_toml(&s.scenario, &c.resolved, &c.matrix, s.csv.as_ref().map(|c| c.name.as_str())),
+                    &export::deal_toml(
+                        &s.scenario,
+                        &c.resolved,
+                        &c.matrix,
+                        s.csv.as_ref().map(|c| c.name.as_str()),
+                    ),
                 ),
-                ExportKind::MatrixToml => {
-                    export::download("matrix.toml", "application/toml", s.matrix_text().unwrap_or_default())
-                }
+                ExportKind::MatrixToml => export::download(
+                    "matrix.toml",
+                    "application/toml",
+                    s.matrix_text().unwrap_or_default(),
+                ),
             }
         })
     };
@@ -235,17 +276,26 @@ pub fn App() -> Html {
 
 fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
     let sel = state.selected.min(c.bills.len().saturating_sub(1));
-    let Some(bill) = c.bills.get(sel) else { return html! {} };
+    let Some(bill) = c.bills.get(sel) else {
+        return html! {};
+    };
     let row = c.comparison.rows.get(sel).cloned();
     match state.view {
         View::Bill => {
             let offer = &c.resolved.offers[sel];
             let ent = match &offer.kind {
-                OfferKind::FixedCapacity(f) => f.entitlements.first().map(|e| (e.cell, e.quantity, f.overage.tolerance)),
+                OfferKind::FixedCapacity(f) => f
+                    .entitlements
+                    .first()
+                    .map(|e| (e.cell, e.quantity, f.overage.tolerance)),
                 _ => None,
             };
-            let focus = ent.map(|e| e.0).or_else(|| c.usage.cells().first().map(|s| s.cell));
-            let focus_name = focus.map(|f| c.matrix.cell_name(f).to_string()).unwrap_or_default();
+            let focus = ent
+                .map(|e| e.0)
+                .or_else(|| c.usage.cells().first().map(|s| s.cell));
+            let focus_name = focus
+                .map(|f| c.matrix.cell_name(f).to_string())
+                .unwrap_or_default();
             let st = state.clone();
             html! {
                 <>
@@ -256,11 +306,13 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
                 </>
             }
         }
-        View::Compare => html! { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> },
+        View::Compare => {
+            html! { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
+        }
         View::Matrix => {
             let st = state.clone();
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
-                on_edit={Callback::from(move |e: Edit| st.dispatch(Action::Edit(e)))} /> }
+            on_edit={Callback::from(move |e: Edit| st.dispatch(Action::Edit(e)))} /> }
         }
         View::Quote => html! {
             <section class="quote-view">

@@ -31,12 +31,18 @@ pub fn Kpis(p: &BillViewProps) -> Html {
     let b = &p.bill;
     let cur = &b.currency;
     let (tolerated, charged) = b.cells.iter().fold((0u64, 0u64), |(t, c), s| {
-        (t + u64::from(s.tolerated_hours), c + u64::from(s.charged_hours))
+        (
+            t + u64::from(s.tolerated_hours),
+            c + u64::from(s.charged_hours),
+        )
     });
     let util: Vec<String> = b
         .cells
         .iter()
-        .filter_map(|c| c.utilization.map(|u| format!("{}: {}", c.cell, percent(&u.get()))))
+        .filter_map(|c| {
+            c.utilization
+                .map(|u| format!("{}: {}", c.cell, percent(&u.get())))
+        })
         .collect();
     let kpi = |label: &str, value: String, id: &str| {
         html! { <div class="kpi" id={id.to_string()}><dt>{ label.to_string() }</dt><dd>{ value }</dd></div> }

@@ -46,7 +46,9 @@ fn y(v: Decimal, max: Decimal) -> i64 {
     if max <= Decimal::ZERO {
         return H;
     }
-    let px = (v * Decimal::from(H)).checked_div(max).unwrap_or(Decimal::ZERO);
+    let px = (v * Decimal::from(H))
+        .checked_div(max)
+        .unwrap_or(Decimal::ZERO);
     H - px.round().to_i64().unwrap_or(0).clamp(0, H)
 }
 
@@ -67,27 +69,50 @@ pub struct Geometry {
     path: String,
 }
 
-fn hourly_geometry(usage: &UsageSeries, focus: Option<CellId>, entitlement: Option<(Quantity, Ratio)>) -> Option<Geometry> {
+fn hourly_geometry(
+    usage: &UsageSeries,
+    focus: Option<CellId>,
+    entitlement: Option<(Quantity, Ratio)>,
+) -> Option<Geometry> {
     let hours = usage.hours() as i64;
     let s = focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f))?;
-    let peak = s.quantities.iter().map(|q| q.get()).max().unwrap_or_default();
-    let (ent, band) =
-        entitlement.map_or((None, None), |(e, b)| (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get())));
-    let top = peak.max(band.unwrap_or_default()).max(ent.unwrap_or_default());
+    let peak = s
+        .quantities
+        .iter()
+        .map(|q| q.get())
+        .max()
+        .unwrap_or_default();
+    let (ent, band) = entitlement.map_or((None, None), |(e, b)| {
+        (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get()))
+    });
+    let top = peak
+        .max(band.unwrap_or_default())
+        .max(ent.unwrap_or_default());
     let top = top + top / Decimal::from(10);
-    let cols = hours.min(W).max(1);
+    let cols = hours.clamp(1, W);
     let mut path = String::with_capacity(cols as usize * 16);
     for c in 0..cols {
         let a = (c * hours / cols) as usize;
-        let b = (((c + 1) * hours / cols) as usize).max(a + 1).min(s.quantities.len());
+        let b = (((c + 1) * hours / cols) as usize)
+            .max(a + 1)
+            .min(s.quantities.len());
         let slice = &s.quantities[a.min(b)..b];
         let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
         let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
         let px = x(c, cols);
         let (y0, y1) = (y(lo, top), y(hi, top));
-        path.push_str(&format!("M{px} {y0}V{}", if y1 == y0 { y0 - 1 } else { y1 }));
+        path.push_str(&format!(
+            "M{px} {y0}V{}",
+            if y1 == y0 { y0 - 1 } else { y1 }
+        ));
     }
-    Some(Geometry { peak, ent, band, top, path })
+    Some(Geometry {
+        peak,
+        ent,
+        band,
+        top,
+        path,
+    })
 }
 
 /// The charts.
@@ -95,9 +120,10 @@ fn hourly_geometry(usage: &UsageSeries, focus: Option<CellId>, entitlement: Opti
 pub fn Charts(p: &ChartsProps) -> Html {
     let usage = &p.usage.0;
     let hours = usage.hours() as i64;
-    let geometry = use_memo((p.usage.clone(), p.focus, p.entitlement), |(usage, focus, entitlement)| {
-        hourly_geometry(&usage.0, *focus, *entitlement)
-    });
+    let geometry = use_memo(
+        (p.usage.clone(), p.focus, p.entitlement),
+        |(usage, focus, entitlement)| hourly_geometry(&usage.0, *focus, *entitlement),
+    );
     let hourly = geometry.as_ref().as_ref().map(|g| {
         let (peak, ent, band, top, path) = (g.peak, g.ent, g.band, g.top, g.path.clone());
         let charged: Vec<Html> = p
@@ -135,14 +161,23 @@ pub fn Charts(p: &ChartsProps) -> Html {
         }
     });
     let bars: Vec<(String, Decimal, String)> = match p.granularity {
-        Granularity::Month => {
-            p.bill.periods.iter().map(|per| (per.label.clone(), per.total.get(), grouped(&per.total))).collect()
-        }
+        Granularity::Month => p
+            .bill
+            .periods
+            .iter()
+            .map(|per| (per.label.clone(), per.total.get(), grouped(&per.total)))
+            .collect(),
         Granularity::IsoWeek => p
             .report
             .iter()
             .filter(|r| r.cell.to_string() == p.focus_name.as_str())
-            .map(|r| (r.label.clone(), r.units.get(), format!("{} units", short(&r.units, 2))))
+            .map(|r| {
+                (
+                    r.label.clone(),
+                    r.units.get(),
+                    format!("{} units", short(&r.units, 2)),
+                )
+            })
             .collect(),
     };
     let bmax = bars.iter().map(|b| b.1).max().unwrap_or_default();
@@ -150,7 +185,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
     let toggle = |g: Granularity, label: &str, id: &str| {
         let cb = p.on_granularity.clone();
         html! { <button type="button" id={id.to_string()} aria-pressed={(p.granularity == g).to_string()}
-            onclick={Callback::from(move |_| cb.emit(g))}>{ label.to_string() }</button> }
+        onclick={Callback::from(move |_| cb.emit(g))}>{ label.to_string() }</button> }
     };
     html! {
         <section class="charts" aria-label="Charts">

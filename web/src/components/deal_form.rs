@@ -24,8 +24,10 @@ pub struct DealFormProps {
 #[component]
 pub fn DealForm(p: &DealFormProps) -> Html {
     let s = &p.scenario;
-    let mut matrices: Vec<(String, String)> =
-        crate::BUNDLED.iter().map(|(n, _)| ((*n).to_string(), format!("{n} (bundled)"))).collect();
+    let mut matrices: Vec<(String, String)> = crate::BUNDLED
+        .iter()
+        .map(|(n, _)| ((*n).to_string(), format!("{n} (bundled)")))
+        .collect();
     matrices.push(("custom".into(), "custom (paste or load TOML)".into()));
     let matrix_value = match &s.matrix {
         MatrixChoice::Bundled(n) => n.clone(),
@@ -35,7 +37,10 @@ pub fn DealForm(p: &DealFormProps) -> Html {
         s.matrix = if v == "custom" {
             // start the custom matrix from the current one's text
             let text = match &s.matrix {
-                MatrixChoice::Bundled(n) => crate::BUNDLED.iter().find(|(b, _)| b == n).map_or("", |(_, t)| *t),
+                MatrixChoice::Bundled(n) => crate::BUNDLED
+                    .iter()
+                    .find(|(b, _)| b == n)
+                    .map_or("", |(_, t)| *t),
                 MatrixChoice::Custom(t) => t,
             };
             MatrixChoice::Custom(text.to_string())
@@ -43,7 +48,10 @@ pub fn DealForm(p: &DealFormProps) -> Html {
             MatrixChoice::Bundled(v)
         }
     });
-    let mut channels = vec![("direct".to_string(), "direct (no marketplace fee)".to_string())];
+    let mut channels = vec![(
+        "direct".to_string(),
+        "direct (no marketplace fee)".to_string(),
+    )];
     if let Some(m) = &p.matrix {
         channels.extend(
             m.environments

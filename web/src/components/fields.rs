@@ -10,7 +10,10 @@ use yew::prelude::*;
 use crate::state::Edit;
 
 /// A callback taking the new text of an input and applying `f` to the scenario.
-pub fn setter(on_edit: &Callback<Edit>, f: impl Fn(&mut Scenario, String) + 'static) -> Callback<String> {
+pub fn setter(
+    on_edit: &Callback<Edit>,
+    f: impl Fn(&mut Scenario, String) + 'static,
+) -> Callback<String> {
     let on_edit = on_edit.clone();
     let f = Rc::new(f);
     Callback::from(move |v: String| {
@@ -20,7 +23,10 @@ pub fn setter(on_edit: &Callback<Edit>, f: impl Fn(&mut Scenario, String) + 'sta
 }
 
 /// A callback applying `f` to the scenario on a click.
-pub fn action(on_edit: &Callback<Edit>, f: impl Fn(&mut Scenario) + 'static) -> Callback<MouseEvent> {
+pub fn action(
+    on_edit: &Callback<Edit>,
+    f: impl Fn(&mut Scenario) + 'static,
+) -> Callback<MouseEvent> {
     let on_edit = on_edit.clone();
     let f: Edit = Rc::new(f);
     Callback::from(move |_| on_edit.emit(f.clone()))
@@ -49,7 +55,9 @@ pub struct FieldProps {
 #[component]
 pub fn Field(p: &FieldProps) -> Html {
     let cb = p.oninput.clone();
-    let oninput = Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let oninput = Callback::from(move |e: InputEvent| {
+        cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -77,7 +85,9 @@ pub struct SelectProps {
 #[component]
 pub fn Select(p: &SelectProps) -> Html {
     let cb = p.onchange.clone();
-    let onchange = Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let onchange = Callback::from(move |e: Event| {
+        cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
     let missing = !p.options.iter().any(|(v, _)| *v == p.value.as_str());
     html! {
         <div class="field">

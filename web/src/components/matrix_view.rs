@@ -26,23 +26,29 @@ pub struct MatrixViewProps {
     pub on_edit: Callback<Edit>,
 }
 
+/// Applies one grid edit to a matrix copy, or says why the value is refused.
+type Apply = Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>>;
+
 fn set_custom(on_edit: &Callback<Edit>, text: String) {
-    on_edit.emit(Rc::new(move |s| s.matrix = MatrixChoice::Custom(text.clone())));
+    on_edit.emit(Rc::new(move |s| {
+        s.matrix = MatrixChoice::Custom(text.clone())
+    }));
 }
 
 /// Matrix grid and TOML editor.
 #[component]
 pub fn MatrixView(p: &MatrixViewProps) -> Html {
     let errors = use_state(BTreeMap::<String, String>::new);
-    let edit_cell = |key: String, apply: Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>>| {
+    let edit_cell = |key: String, apply: Apply| {
         let (errors, on_edit, m) = (errors.clone(), p.on_edit.clone(), p.matrix.clone());
         Callback::from(move |e: InputEvent| {
             let v = e.target_unchecked_into::<HtmlInputElement>().value();
             let Some(m) = &m else { return };
             let mut next = (**m).clone();
             let mut errs = (*errors).clone();
-            let result = apply(&mut next, v.trim())
-                .and_then(|()| matrix_toml::validate(&next, "matrix grid").map_err(|e| boundary::message(&e)));
+            let result = apply(&mut next, v.trim()).and_then(|()| {
+                matrix_toml::validate(&next, "matrix grid").map_err(|e| boundary::message(&e))
+            });
             match result {
                 Ok(()) => {
                     errs.remove(&key);
@@ -57,15 +63,23 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
     };
     let on_text = {
         let on_edit = p.on_edit.clone();
-        Callback::from(move |e: InputEvent| set_custom(&on_edit, e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            set_custom(
+                &on_edit,
+                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+            )
+        })
     };
     let on_file = {
         let on_edit = p.on_edit.clone();
         Callback::from(move |e: Event| {
             let on_edit = on_edit.clone();
-            read_file(&e, Callback::from(move |(_, bytes): (String, Vec<u8>)| {
-                set_custom(&on_edit, String::from_utf8_lossy(&bytes).into_owned())
-            }));
+            read_file(
+                &e,
+                Callback::from(move |(_, bytes): (String, Vec<u8>)| {
+                    set_custom(&on_edit, String::from_utf8_lossy(&bytes).into_owned())
+                }),
+            );
         })
     };
     let grid = p.matrix.as_ref().map(|m| {
@@ -85,7 +99,7 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
                         let value = m.multipliers.get(ei * ucs + ui).copied().flatten().map_or("not-offered".to_string(), |r| r.to_string());
                         let err = errors.get(&key).cloned();
                         let idx = ei * ucs + ui;
-                        let apply: Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>> = Rc::new(move |m, v| {
+                        let apply: Apply = Rc::new(move |m, v| {
                             m.multipliers[idx] = if v.is_empty() || v == "not-offered" { None } else {
                                 Some(v.parse::<Ratio>().map_err(|_| format!("`{v}` is not a decimal multiplier"))?)
                             };
@@ -107,7 +121,7 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
                 { for m.meters.iter().enumerate().map(|(mi, meter)| {
                     let key = format!("rate-{}", meter.id);
                     let err = errors.get(&key).cloned();
-                    let apply: Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>> = Rc::new(move |m, v| {
+                    let apply: Apply = Rc::new(move |m, v| {
                         m.meters[mi].base_rate = v.parse::<Rate>().map_err(|_| format!("`{v}` is not a decimal rate"))?;
                         Ok(())
                     });

@@ -30,7 +30,10 @@ pub struct OfferFormProps {
 }
 
 fn payment_options() -> Vec<(String, String)> {
-    vec![("monthly".into(), "monthly".into()), ("upfront".into(), "upfront".into())]
+    vec![
+        ("monthly".into(), "monthly".into()),
+        ("upfront".into(), "upfront".into()),
+    ]
 }
 
 fn payment_value(p: Payment) -> &'static str {
@@ -61,10 +64,14 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
             }
         })
     };
-    let kinds: Vec<(String, String)> = [KindSpec::PayAsYouGo, KindSpec::FixedCapacity, KindSpec::Commitment]
-        .iter()
-        .map(|k| (k.as_str().to_string(), k.as_str().replace('-', " ")))
-        .collect();
+    let kinds: Vec<(String, String)> = [
+        KindSpec::PayAsYouGo,
+        KindSpec::FixedCapacity,
+        KindSpec::Commitment,
+    ]
+    .iter()
+    .map(|k| (k.as_str().to_string(), k.as_str().replace('-', " ")))
+    .collect();
     let cells = cell_options(p.matrix.as_deref());
     let select = {
         let cb = p.on_select.clone();

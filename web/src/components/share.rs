@@ -45,7 +45,9 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
     let name = use_state(String::new);
     let on_name = {
         let name = name.clone();
-        Callback::from(move |e: InputEvent| name.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
     };
     let on_submit = {
         let (name, cb) = (name.clone(), p.on_save.clone());

@@ -33,7 +33,9 @@ pub struct UsageFormProps {
 /// Reads the first file of a file input as bytes, then emits it.
 pub fn read_file(e: &Event, done: Callback<(String, Vec<u8>)>) {
     let input: HtmlInputElement = e.target_unchecked_into();
-    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
     let name = file.name();
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(buf) = JsFuture::from(file.array_buffer()).await {
@@ -50,7 +52,10 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
         let cb = p.on_csv.clone();
         Callback::from(move |e: Event| {
             let cb = cb.clone();
-            read_file(&e, Callback::from(move |(name, bytes)| cb.emit(Rc::new(CsvUsage { name, bytes }))));
+            read_file(
+                &e,
+                Callback::from(move |(name, bytes)| cb.emit(Rc::new(CsvUsage { name, bytes }))),
+            );
         })
     };
     let clear = {
