@@ -69,12 +69,24 @@ pub type Outcome = Result<Computed, String>;
 struct Cache {
     matrix: Option<(MatrixChoice, Rc<Matrix>)>,
     usage: Option<(UsageKey, Rc<UsageSeries>)>,
+    /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
+    report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
 }
 
-#[derive(PartialEq)]
 enum UsageKey {
     Profile(Profile, Term),
-    Csv(*const CsvUsage, Term),
+    /// Holds the upload, so pointer identity is never a reused address.
+    Csv(Rc<CsvUsage>, Term),
+}
+
+impl PartialEq for UsageKey {
+    fn eq(&self, o: &Self) -> bool {
+        match (self, o) {
+            (UsageKey::Profile(p, t), UsageKey::Profile(q, u)) => p == q && t == u,
+            (UsageKey::Csv(a, t), UsageKey::Csv(b, u)) => Rc::ptr_eq(a, b) && t == u,
+            _ => false,
+        }
+    }
 }
 
 /// Things the user can do.
@@ -195,7 +207,7 @@ impl AppState {
         let resolved = self.scenario.resolve(&matrix)?;
         let term = resolved.terms.term;
         let key = match &self.csv {
-            Some(c) => UsageKey::Csv(Rc::as_ptr(c), term),
+            Some(c) => UsageKey::Csv(c.clone(), term),
             None => UsageKey::Profile(resolved.profile.clone(), term),
         };
         let usage = match &cache.usage {
@@ -215,7 +227,14 @@ impl AppState {
             .map(|o| engine::price(&matrix, &resolved.terms, o, &usage))
             .collect::<Result<Vec<_>, Error>>()?;
         let comparison = comparison_of(bills.clone())?;
-        let report = Rc::new(usage_report(&matrix, &usage, self.granularity)?);
+        let report = match &cache.report {
+            Some((u, g, r)) if Rc::ptr_eq(u, &usage) && *g == self.granularity => r.clone(),
+            _ => {
+                let r = Rc::new(usage_report(&matrix, &usage, self.granularity)?);
+                cache.report = Some((usage.clone(), self.granularity, r.clone()));
+                r
+            }
+        };
         Ok(Computed {
             matrix,
             resolved,
