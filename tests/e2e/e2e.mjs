@@ -109,6 +109,7 @@ try {
   check(april === '40,000.00', `example C: April total is ${april} (want 40,000.00)`);
   await mkdir(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, 'bill.png'), fullPage: false });
+  await page.screenshot({ path: join(outDir, 'bill-full.png'), fullPage: true });
   console.log(`screenshot: ${join(outDir, 'bill.png')}`);
   const goodLink = await page.inputValue('#share-link');
   check(/#v1\.[A-Za-z0-9_-]+$/.test(goodLink), 'share link is #v1.<base64url>');

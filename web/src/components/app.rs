@@ -92,15 +92,38 @@ pub fn App() -> Html {
     let notice = use_state(|| None::<AttrValue>);
     let link = scenario::encode(&state.scenario);
 
-    // Keep the URL fragment in step with the scenario (replaceState: no request, no history spam).
+    // Keep the URL fragment in step with the scenario (replaceState: no request, no history
+    // spam), 300 ms after the last change, so typing is not slowed by history updates.
     {
         let frag = link.as_ref().ok().cloned();
         use_effect_with(frag, |frag| {
-            if let (Some(f), Some(w)) = (frag, web_sys::window()) {
-                if location_hash() != *f {
-                    if let Ok(h) = w.history() {
-                        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(f));
-                    }
+            let w = web_sys::window();
+            let pending = match (frag.clone(), &w) {
+                (Some(f), Some(w)) => {
+                    let write = Closure::once(move || {
+                        if location_hash() != f {
+                            if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                                let _ = h.replace_state_with_url(
+                                    &wasm_bindgen::JsValue::NULL,
+                                    "",
+                                    Some(&f),
+                                );
+                            }
+                        }
+                    });
+                    let id = w
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(
+                            write.as_ref().unchecked_ref(),
+                            300,
+                        )
+                        .ok();
+                    Some((id, write))
+                }
+                _ => None,
+            };
+            move || {
+                if let (Some((Some(id), _write)), Some(w)) = (pending, w) {
+                    w.clear_timeout_with_handle(id);
                 }
             }
         });
