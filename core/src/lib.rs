@@ -32,6 +32,7 @@ pub mod offer;
 pub mod profile;
 pub mod report;
 mod report_types;
+pub mod scenario;
 pub mod time;
 mod toml_util;
 pub mod usage;

@@ -1,2 +1,4 @@
-//! Browser tool (placeholder until the browser issue).
-fn main() {}
+//! Browser entry point: mounts the app on `<body>`.
+fn main() {
+    unitcalc_web::start();
+}

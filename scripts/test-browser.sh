@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Browser tests of the bill simulator, in headless Debian Chromium:
+#   1. release build (trunk) and the gzipped size of the .wasm + .js (goal <= 300 KB);
+#   2. wasm-bindgen-test component tests (web/tests/*.rs) via chromedriver;
+#   3. the end-to-end test (tests/e2e/e2e.mjs): worked example C on screen, saved scenario
+#      after reload, broken share links, no network requests, recompute+render time.
+# Installs what it needs (scripts/install-tools.sh --browser). Exits non-zero on any failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+"$ROOT/scripts/install-tools.sh" --browser
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+echo "== release build (web/dist)"
+(cd "$ROOT/web" && trunk build --release)
+wasm="$(ls "$ROOT"/web/dist/*.wasm)"
+js="$(ls "$ROOT"/web/dist/*.js)"
+wz=$(gzip -9 -c "$wasm" | wc -c)
+jz=$(gzip -9 -c "$js" | wc -c)
+total=$((wz + jz))
+echo "SIZE release wasm $(stat -c %s "$wasm") B raw, $wz B gzipped; js $(stat -c %s "$js") B raw, $jz B gzipped;" \
+  "wasm+js gzipped: $total B = $((total / 1024)) KiB (goal <= 300 KB = 307200 B)"
+if [ "$total" -gt 307200 ]; then echo "SIZE note: over the 300 KB goal"; fi
+
+echo "== component tests (wasm-bindgen-test, headless Chromium)"
+# web/webdriver.json passes --no-sandbox etc. to Chromium; the runner adds --headless.
+(cd "$ROOT/web" && CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p unitcalc-web --target wasm32-unknown-unknown)
+
+echo "== end-to-end test (playwright-core + /usr/bin/chromium)"
+(cd "$ROOT/tests/e2e" && node e2e.mjs)

@@ -1,0 +1,252 @@
+// End-to-end test of the browser bill simulator in headless Debian Chromium.
+//
+//   node e2e.mjs            (after `trunk build --release` in web/; scripts/test-browser.sh does both)
+//
+// Serves web/dist on 127.0.0.1 with a tiny static server, drives /usr/bin/chromium through
+// playwright-core, and checks, through the page's own inputs:
+//   1. worked example C of the pricing model → the March total 40,002.10 is on screen;
+//   2. a saved scenario survives a reload;
+//   3. a broken or tampered share link shows a clear message (never a blank page);
+//   4. no network request at all while the page is used (only the page's own files on load);
+//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario.
+// Writes target/e2e/bill.png. Exits non-zero on any failure.
+import { createServer } from 'node:http';
+import { readFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, extname, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const dist = process.env.DIST_DIR || join(root, 'web/dist');
+const outDir = join(root, 'target/e2e');
+const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const RUNS = Number(process.env.PERF_RUNS || 20);
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const server = createServer(async (req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const file = join(dist, path === '/' ? 'index.html' : path);
+  if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(body);
+  } catch { res.writeHead(404).end('not found'); }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const failures = [];
+const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
+
+const profile = await mkdtemp(join(tmpdir(), 'unitcalc-e2e-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: chromePath,
+  headless: true,
+  viewport: { width: 1280, height: 1000 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || (await context.newPage());
+page.setDefaultTimeout(30000);
+
+// Network log: while `using` is set (after a load finished), any request is a failure.
+let using = false;
+const leaks = [];
+const foreign = [];
+page.on('request', (r) => {
+  if (using) leaks.push(`${r.method()} ${r.url()}`);
+  if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());
+});
+const pageErrors = [];
+page.on('pageerror', (e) => pageErrors.push(String(e)));
+page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+
+async function load(url) {
+  using = false;
+  await page.goto(url);
+  await page.waitForSelector('#term-start');
+  await page.waitForLoadState('networkidle');
+  using = true;
+}
+async function mainText() { return page.locator('main').innerText(); }
+
+try {
+  // 1. Worked example C through the page's own inputs.
+  await load(base);
+  await page.fill('#deal-name', 'Example C');
+  await page.selectOption('#matrix', 'spec-m');
+  await page.fill('#term-start', '2026-03-01');
+  await page.fill('#term-months', '12');
+  await page.selectOption('#channel', 'direct');
+  await page.selectOption('#offer-0-kind', 'fixed-capacity');
+  await page.fill('#offer-0-name', 'Fixed 500 TB');
+  await page.click('#offer-0-add-ent');
+  await page.selectOption('#offer-0-ent-0-cell', 'capacity/azure/hot');
+  await page.fill('#offer-0-ent-0-qty', '500');
+  await page.fill('#offer-0-fee', '40000.00');
+  await page.selectOption('#offer-0-payment', 'monthly');
+  await page.fill('#offer-0-tolerance', '0.10');
+  await page.fill('#offer-0-grace', '72');
+  await page.fill('#offer-0-overage', '');
+  await page.selectOption('#usage-0-cell', 'capacity/azure/hot');
+  await page.fill('#usage-0-baseline', '500');
+  for (const f of ['growth', 'daily', 'weekend', 'noise']) await page.fill(`#usage-0-${f}`, '0');
+  await page.click('#usage-0-add-burst');
+  await page.fill('#usage-0-burst-0-start', '2026-03-10T00:00:00Z');
+  await page.fill('#usage-0-burst-0-hours', '100');
+  await page.fill('#usage-0-burst-0-level', '540');
+  const march = page.locator('td[data-total="2026-03"]');
+  await march.waitFor();
+  const marchText = (await march.innerText()).trim();
+  check(marchText === '40,002.10', `example C: March total on screen is ${marchText} (want 40,002.10)`);
+  const text = await mainText();
+  check(text.includes('40,002.10'), 'example C: 40,002.10 is in the bill view');
+  check(/Tolerated \/ charged hours\s*72 \/ 28/.test(text), 'example C: 72 tolerated and 28 charged hours in the KPIs');
+  const april = (await page.locator('td[data-total="2026-04"]').innerText()).trim();
+  check(april === '40,000.00', `example C: April total is ${april} (want 40,000.00)`);
+  await mkdir(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'bill.png'), fullPage: false });
+  await page.screenshot({ path: join(outDir, 'bill-full.png'), fullPage: true });
+  console.log(`screenshot: ${join(outDir, 'bill.png')}`);
+  const goodLink = await page.inputValue('#share-link');
+  check(/#v1\.[A-Za-z0-9_-]+$/.test(goodLink), 'share link is #v1.<base64url>');
+
+  // Compare: a second offer (pay-as-you-go at list) on the same usage.
+  await page.click('#add-offer');
+  await page.selectOption('#offer-1-kind', 'pay-as-you-go');
+  await page.fill('#offer-1-name', 'List PAYG');
+  await page.fill('#offer-1-discount', '0');
+  await page.click('#tab-compare');
+  const cmp = await mainText();
+  check(cmp.includes('List PAYG') && cmp.includes('Fixed 500 TB') && cmp.includes('Δ total'), 'compare view shows both offers and deltas');
+  await page.click('#offer-1-remove');
+  await page.click('#tab-bill');
+
+  // 2. A saved scenario survives a reload.
+  await page.fill('#save-name', 'Example C e2e');
+  await page.click('#save-scenario');
+  await page.locator('.saved-name', { hasText: 'Example C e2e' }).waitFor();
+  await load(base); // fresh page, no fragment: default scenario
+  const savedNames = await page.locator('.saved-name').allInnerTexts();
+  check(savedNames.includes('Example C e2e'), `saved scenario listed after reload (${JSON.stringify(savedNames)})`);
+  await page.click('button[aria-label="Load Example C e2e"]');
+  await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
+  check(true, 'loading the saved scenario shows March 40,002.10 again');
+
+  // The share link reproduces the bill in a fresh page.
+  await load(goodLink);
+  check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'share link reopens example C');
+
+  // 3. Broken and tampered links give a clear message, not a blank page.
+  const tampered = (() => {
+    const json = Buffer.from(goodLink.split('#v1.')[1], 'base64url').toString();
+    return '#v1.' + Buffer.from(json.replaceAll('capacity/azure/hot', 'capacity/azure/cold')).toString('base64url');
+  })();
+  const broken = [
+    ['truncated', goodLink.slice(0, goodLink.length - 40), /could not be opened: .*truncated/],
+    ['bad base64', `${base}#v1.@@@`, /could not be opened: .*base64url/],
+    ['future version', `${base}#v9.e30`, /link version 9 is not supported/],
+    ['tampered cell', base + tampered, /unknown use case `cold`/],
+  ];
+  for (const [what, url, want] of broken) {
+    await load('about:blank').catch(() => {});
+    using = false;
+    await page.goto(url);
+    const err = page.locator('#link-error');
+    await err.waitFor();
+    const msg = await err.innerText();
+    check(want.test(msg), `${what} link: message "${msg.split('\n')[0].slice(0, 110)}"`);
+    check((await page.locator('#term-start').count()) === 1, `${what} link: the page still works`);
+  }
+  // A broken link pasted into an open page (hashchange).
+  await load(base);
+  using = false;
+  await page.evaluate(() => { location.hash = '#v1.AAAA'; });
+  await page.locator('#link-error').waitFor();
+  check(/could not be opened/.test(await page.locator('#link-error').innerText()), 'broken link pasted into an open page shows the message');
+  using = true;
+
+  // 5. Recompute + re-render: 36 months, 4 cells, hourly.
+  await page.fill('#term-start', '2026-01-01');
+  await page.fill('#term-months', '36');
+  await page.selectOption('#offer-0-kind', 'fixed-capacity');
+  if ((await page.locator('#offer-0-ent-0-cell').count()) === 0) await page.click('#offer-0-add-ent');
+  await page.selectOption('#offer-0-ent-0-cell', 'capacity/azure/hot');
+  await page.fill('#offer-0-ent-0-qty', '500');
+  await page.fill('#offer-0-fee', '40000.00');
+  const cells = ['capacity/azure/hot', 'capacity/aws/hot', 'capacity/on-prem/hot', 'capacity/azure/archive'];
+  while ((await page.locator('[id^="usage-"][id$="-cell"]').count()) < 4) await page.click('#add-usage-cell');
+  for (let k = 0; k < 4; k++) {
+    await page.selectOption(`#usage-${k}-cell`, cells[k]);
+    await page.fill(`#usage-${k}-baseline`, String(300 + 50 * k));
+    await page.fill(`#usage-${k}-growth`, '0.01');
+    await page.fill(`#usage-${k}-daily`, '0.05');
+    await page.fill(`#usage-${k}-noise`, '0.02');
+  }
+  await page.locator('td[data-total="2028-12"]').waitFor();
+  check((await page.locator('tbody.period').count()) === 36, '36-month scenario has 36 billing periods');
+  const perf = await page.evaluate(async ({ runs, field }) => {
+    const el = document.getElementById(field);
+    const main = document.getElementById('main');
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const task = () => new Promise((r) => setTimeout(r, 0));
+    const dom = [], raf = [], core = [];
+    for (let i = 0; i < runs; i++) {
+      await frame(); await task();
+      const gen = main.dataset.generation;
+      const t0 = performance.now();
+      el.value = i % 2 ? '40000.00' : '40000.50';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      await task();
+      const t1 = performance.now();
+      await frame();
+      const t2 = performance.now();
+      if (main.dataset.generation === gen) throw new Error('the page did not recompute');
+      dom.push(t1 - t0); raf.push(t2 - t0); core.push(Number(main.dataset.computeMs));
+    }
+    const median = (a) => { const s = [...a].sort((x, y) => x - y); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
+    return { dom: median(dom), raf: median(raf), core: median(core), max: Math.max(...dom), runs };
+  }, { runs: RUNS, field: 'offer-0-fee' });
+  console.log(`PERF recompute+re-render (36 months, 4 cells, hourly; fee edit; median of ${perf.runs}): ` +
+    `${perf.dom.toFixed(1)} ms to DOM updated (of which ${perf.core.toFixed(1)} ms pricing in the core), ` +
+    `${perf.raf.toFixed(1)} ms to next animation frame (max to DOM ${perf.max.toFixed(1)} ms; goal <= 16 ms)`);
+  const perfUsage = await page.evaluate(async ({ runs, field }) => {
+    const el = document.getElementById(field);
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const task = () => new Promise((r) => setTimeout(r, 0));
+    const dom = [];
+    for (let i = 0; i < runs; i++) {
+      await frame(); await task();
+      const t0 = performance.now();
+      el.value = i % 2 ? '300' : '301';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      await task();
+      dom.push(performance.now() - t0);
+    }
+    const s = [...dom].sort((x, y) => x - y);
+    return { dom: (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2, runs };
+  }, { runs: Math.max(5, RUNS >> 2), field: 'usage-0-baseline' });
+  console.log(`PERF regenerate usage + re-price + re-render (baseline edit; median of ${perfUsage.runs}): ${perfUsage.dom.toFixed(1)} ms`);
+
+  // 4. Nothing left the browser while it was used.
+  check(leaks.length === 0, `no network request while using the page (${leaks.length}${leaks.length ? ': ' + leaks.slice(0, 5).join(', ') : ''})`);
+  check(foreign.length === 0, `no request to any other host (${foreign.length}${foreign.length ? ': ' + foreign.slice(0, 5).join(', ') : ''})`);
+  check(pageErrors.length === 0, `no page errors or panics (${pageErrors.slice(0, 3).join(' | ')})`);
+} catch (e) {
+  failures.push(String(e && e.stack || e));
+  console.log(`FAIL ${e && e.stack || e}`);
+  await mkdir(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+} finally {
+  await context.close();
+  server.close();
+  await rm(profile, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.log(`e2e: ${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log('e2e: all checks passed');

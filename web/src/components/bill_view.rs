@@ -1,0 +1,112 @@
+//! One offer's bill: KPIs and the monthly invoice table.
+
+use unitcalc_core::bill::{Bill, LineKind};
+use unitcalc_core::compare::ComparisonRow;
+use yew::prelude::*;
+
+use crate::format::{grouped, percent, short};
+
+/// Props of [`BillView`].
+#[derive(Properties, PartialEq)]
+pub struct BillViewProps {
+    /// The bill.
+    pub bill: Bill,
+    /// Its comparison row (effective price per unit).
+    pub row: Option<ComparisonRow>,
+}
+
+fn kind_label(k: LineKind) -> &'static str {
+    match k {
+        LineKind::Fee => "fee",
+        LineKind::Installment => "installment",
+        LineKind::Commitment => "commitment",
+        LineKind::PayAsYouGo => "consumption",
+        LineKind::Overage => "overage",
+    }
+}
+
+/// KPIs of a bill.
+#[component]
+pub fn Kpis(p: &BillViewProps) -> Html {
+    let b = &p.bill;
+    let cur = &b.currency;
+    let (tolerated, charged) = b.cells.iter().fold((0u64, 0u64), |(t, c), s| {
+        (
+            t + u64::from(s.tolerated_hours),
+            c + u64::from(s.charged_hours),
+        )
+    });
+    let util: Vec<String> = b
+        .cells
+        .iter()
+        .filter_map(|c| {
+            c.utilization
+                .map(|u| format!("{}: {}", c.cell, percent(&u.get())))
+        })
+        .collect();
+    let kpi = |label: &str, value: String, id: &str| {
+        html! { <div class="kpi" id={id.to_string()}><dt>{ label.to_string() }</dt><dd>{ value }</dd></div> }
+    };
+    html! {
+        <dl class="kpis">
+            { kpi("Total contract value", format!("{cur} {}", grouped(&b.total)), "kpi-total") }
+            { kpi("Marketplace fee", format!("{cur} {} ({})", grouped(&b.marketplace_fee), percent(&b.marketplace_fee_rate.get())), "kpi-fee") }
+            { kpi("Net revenue", format!("{cur} {}", grouped(&b.net_revenue)), "kpi-net") }
+            { kpi("Units consumed", short(&b.units_consumed, 4), "kpi-units") }
+            { kpi("Effective price per unit", p.row.as_ref().and_then(|r| r.effective_price_per_unit).map_or("–".into(), |v| format!("{cur} {}", short(&v, 4))), "kpi-ppu") }
+            { kpi("Utilization", if util.is_empty() { "–".into() } else { util.join(", ") }, "kpi-util") }
+            { kpi("Tolerated / charged hours", format!("{tolerated} / {charged}"), "kpi-hours") }
+            if let Some(c) = &b.commitment {
+                { kpi("Commitment exhausted", c.exhausted_at.map_or("not exhausted".into(), |h| format!("{h} (hour {})", c.exhausted_term_hour.unwrap_or(0))), "kpi-exhausted") }
+                { kpi("Units remaining / expiring value", format!("{} / {cur} {}", short(&c.units_remaining, 4), grouped(&c.expired_value)), "kpi-remaining") }
+            }
+        </dl>
+    }
+}
+
+/// The monthly invoice table.
+#[component]
+pub fn BillView(p: &BillViewProps) -> Html {
+    let b = &p.bill;
+    html! {
+        <section class="bill" aria-label="Bill">
+            <h2>{ format!("Bill: {} ({})", b.offer, b.offer_kind) }</h2>
+            <p class="hint">{ format!("Matrix {} v{} · term {} to {} ({} months) · channel {}", b.matrix, b.matrix_version, b.term_start, b.term_end, b.term_months, b.channel) }</p>
+            <Kpis bill={b.clone()} row={p.row.clone()} />
+            <table class="invoice">
+                <caption>{ "Monthly invoices" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Period" }</th><th scope="col">{ "Line" }</th><th scope="col">{ "Cell" }</th>
+                    <th scope="col" class="num">{ "Qty-hours" }</th><th scope="col" class="num">{ "Units" }</th>
+                    <th scope="col" class="num">{ "Unit price" }</th><th scope="col" class="num">{ "Amount" }</th>
+                </tr></thead>
+                { for b.periods.iter().map(|per| html! {
+                    <tbody class="period" data-period={per.label.clone()}>
+                        { for per.lines.iter().enumerate().map(|(k, l)| html! {
+                            <tr>
+                                if k == 0 {
+                                    <th scope="row" rowspan={(per.lines.len() + 1).to_string()}>
+                                        { per.label.clone() }
+                                        if per.partial { <span class="hint">{ format!(" ({} of {} h)", per.hours, per.month_hours) }</span> }
+                                    </th>
+                                }
+                                <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
+                                <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
+                                <td class="num">{ l.quantity_hours.map(|q| short(&q, 4)).unwrap_or_default() }</td>
+                                <td class="num">{ l.units.map(|u| short(&u, 4)).unwrap_or_default() }</td>
+                                <td class="num">{ l.unit_price.map(|u| short(&u, 4)).unwrap_or_default() }</td>
+                                <td class="num">{ grouped(&l.amount) }</td>
+                            </tr>
+                        }) }
+                        <tr class="total">
+                            if per.lines.is_empty() { <th scope="row">{ per.label.clone() }</th> }
+                            <td colspan="5">{ if per.marketplace_fee.is_zero() { "Total".to_string() } else { format!("Total (marketplace fee {}, net {})", grouped(&per.marketplace_fee), grouped(&per.net_revenue)) } }</td>
+                            <td class="num period-total" data-total={per.label.clone()}>{ grouped(&per.total) }</td>
+                        </tr>
+                    </tbody>
+                }) }
+                <tfoot><tr class="grand"><th scope="row" colspan="6">{ format!("Term total ({})", b.currency) }</th><td class="num">{ grouped(&b.total) }</td></tr></tfoot>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,212 @@
+//! Inline SVG charts (no chart library): hourly usage of one cell against its
+//! entitlement and tolerance band, with months that had charged hours marked;
+//! and bars of monthly totals or ISO-week units. Pixel coordinates are
+//! computed with exact decimals and rounded to whole pixels: no floats.
+
+use std::rc::Rc;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use unitcalc_core::bill::Bill;
+use unitcalc_core::matrix::CellId;
+use unitcalc_core::num::{Quantity, Ratio};
+use unitcalc_core::report::{Granularity, ReportRow};
+use unitcalc_core::usage::UsageSeries;
+use yew::prelude::*;
+
+use crate::format::{grouped, short};
+use crate::state::ByPtr;
+
+const W: i64 = 720;
+const H: i64 = 160;
+
+/// Props of [`Charts`].
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// The shown bill.
+    pub bill: Bill,
+    /// The usage priced.
+    pub usage: ByPtr<UsageSeries>,
+    /// The cell drawn hourly.
+    pub focus: Option<CellId>,
+    /// Its name.
+    pub focus_name: AttrValue,
+    /// Its entitlement and tolerance band, for fixed-capacity offers.
+    pub entitlement: Option<(Quantity, Ratio)>,
+    /// Usage report rows (month or ISO week).
+    pub report: Rc<Vec<ReportRow>>,
+    /// Current bucket size.
+    pub granularity: Granularity,
+    /// Change bucket size.
+    pub on_granularity: Callback<Granularity>,
+}
+
+/// `v × H ÷ max` as whole pixels from the bottom.
+fn y(v: Decimal, max: Decimal) -> i64 {
+    if max <= Decimal::ZERO {
+        return H;
+    }
+    let px = (v * Decimal::from(H))
+        .checked_div(max)
+        .unwrap_or(Decimal::ZERO);
+    H - px.round().to_i64().unwrap_or(0).clamp(0, H)
+}
+
+fn x(i: i64, n: i64) -> i64 {
+    if n == 0 {
+        0
+    } else {
+        i * W / n
+    }
+}
+
+/// The hourly chart's geometry, computed once per usage and entitlement.
+pub struct Geometry {
+    peak: Decimal,
+    ent: Option<Decimal>,
+    band: Option<Decimal>,
+    top: Decimal,
+    path: String,
+}
+
+fn hourly_geometry(
+    usage: &UsageSeries,
+    focus: Option<CellId>,
+    entitlement: Option<(Quantity, Ratio)>,
+) -> Option<Geometry> {
+    let hours = usage.hours() as i64;
+    let s = focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f))?;
+    let peak = s
+        .quantities
+        .iter()
+        .map(|q| q.get())
+        .max()
+        .unwrap_or_default();
+    let (ent, band) = entitlement.map_or((None, None), |(e, b)| {
+        (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get()))
+    });
+    let top = peak
+        .max(band.unwrap_or_default())
+        .max(ent.unwrap_or_default());
+    let top = top + top / Decimal::from(10);
+    let cols = hours.clamp(1, W);
+    let mut path = String::with_capacity(cols as usize * 16);
+    for c in 0..cols {
+        let a = (c * hours / cols) as usize;
+        let b = (((c + 1) * hours / cols) as usize)
+            .max(a + 1)
+            .min(s.quantities.len());
+        let slice = &s.quantities[a.min(b)..b];
+        let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
+        let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
+        let px = x(c, cols);
+        let (y0, y1) = (y(lo, top), y(hi, top));
+        path.push_str(&format!(
+            "M{px} {y0}V{}",
+            if y1 == y0 { y0 - 1 } else { y1 }
+        ));
+    }
+    Some(Geometry {
+        peak,
+        ent,
+        band,
+        top,
+        path,
+    })
+}
+
+/// The charts.
+#[component]
+pub fn Charts(p: &ChartsProps) -> Html {
+    let usage = &p.usage.0;
+    let hours = usage.hours() as i64;
+    let geometry = use_memo(
+        (p.usage.clone(), p.focus, p.entitlement),
+        |(usage, focus, entitlement)| hourly_geometry(&usage.0, *focus, *entitlement),
+    );
+    let hourly = geometry.as_ref().as_ref().map(|g| {
+        let (peak, ent, band, top, path) = (g.peak, g.ent, g.band, g.top, g.path.clone());
+        let charged: Vec<Html> = p
+            .bill
+            .periods
+            .iter()
+            .filter_map(|per| {
+                let cs = per.cells.iter().find(|c| c.cell.to_string() == p.focus_name.as_str())?;
+                (cs.charged_hours > 0).then(|| {
+                    let x0 = x(per.start.0 - usage.start().0, hours);
+                    let x1 = x(per.end.0 - usage.start().0, hours);
+                    html! { <rect class="charged" x={x0.to_string()} y="0" width={(x1 - x0).max(2).to_string()} height="6">
+                        <title>{ format!("{}: {} charged hours, {} tolerated", per.label, cs.charged_hours, cs.tolerated_hours) }</title>
+                    </rect> }
+                })
+            })
+            .collect();
+        html! {
+            <figure>
+                <figcaption>{ format!("Hourly usage of {} (peak {}); red marks: months with charged hours", p.focus_name, short(&peak, 2)) }</figcaption>
+                <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
+                    if let Some(b) = band {
+                        <rect class="band" x="0" y={y(b, top).to_string()} width={W.to_string()} height={(y(ent.unwrap_or_default(), top) - y(b, top)).to_string()} />
+                    }
+                    <path class="usage" d={path} />
+                    if let Some(e) = ent {
+                        <line class="entitlement" x1="0" x2={W.to_string()} y1={y(e, top).to_string()} y2={y(e, top).to_string()} />
+                    }
+                    { for charged }
+                </svg>
+                <p class="legend"><span class="sw usage"></span>{ "usage" }
+                    if ent.is_some() { <span class="sw entitlement"></span>{ "entitlement" }<span class="sw band"></span>{ "tolerance band" } }
+                    <span class="sw charged"></span>{ "charged hours" }</p>
+            </figure>
+        }
+    });
+    let bars: Vec<(String, Decimal, String)> = match p.granularity {
+        Granularity::Month => p
+            .bill
+            .periods
+            .iter()
+            .map(|per| (per.label.clone(), per.total.get(), grouped(&per.total)))
+            .collect(),
+        Granularity::IsoWeek => p
+            .report
+            .iter()
+            .filter(|r| r.cell.to_string() == p.focus_name.as_str())
+            .map(|r| {
+                (
+                    r.label.clone(),
+                    r.units.get(),
+                    format!("{} units", short(&r.units, 2)),
+                )
+            })
+            .collect(),
+    };
+    let bmax = bars.iter().map(|b| b.1).max().unwrap_or_default();
+    let n = bars.len() as i64;
+    let toggle = |g: Granularity, label: &str, id: &str| {
+        let cb = p.on_granularity.clone();
+        html! { <button type="button" id={id.to_string()} aria-pressed={(p.granularity == g).to_string()}
+        onclick={Callback::from(move |_| cb.emit(g))}>{ label.to_string() }</button> }
+    };
+    html! {
+        <section class="charts" aria-label="Charts">
+            { hourly.unwrap_or_default() }
+            <figure>
+                <figcaption>
+                    { match p.granularity { Granularity::Month => format!("Monthly totals ({})", p.bill.currency),
+                        Granularity::IsoWeek => format!("Units of {} by ISO week", p.focus_name) } }
+                    <span class="toggle" role="group" aria-label="Bucket">
+                        { toggle(Granularity::Month, "Month", "gran-month") }{ toggle(Granularity::IsoWeek, "ISO week", "gran-week") }
+                    </span>
+                </figcaption>
+                <svg viewBox={format!("0 0 {W} {H}")} class="chart bars" role="img" aria-label="Bars">
+                    { for bars.iter().enumerate().map(|(i, (label, v, text))| {
+                        let (x0, x1) = (x(i as i64, n), x(i as i64 + 1, n));
+                        let top = y(*v, bmax);
+                        html! { <rect class="bar" x={x0.to_string()} y={top.to_string()} width={(x1 - x0 - 1).max(1).to_string()} height={(H - top).to_string()}>
+                            <title>{ format!("{label}: {text}") }</title></rect> }
+                    }) }
+                </svg>
+            </figure>
+        </section>
+    }
+}

@@ -1,0 +1,82 @@
+//! Deal-wide inputs: name, matrix, term, channel.
+
+use std::rc::Rc;
+
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::scenario::{MatrixChoice, Scenario};
+use yew::prelude::*;
+
+use super::fields::{setter, Field, Select};
+use crate::state::Edit;
+
+/// Props of [`DealForm`].
+#[derive(Properties, PartialEq)]
+pub struct DealFormProps {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The parsed matrix, when it parses.
+    pub matrix: Option<Rc<Matrix>>,
+    /// Scenario edits.
+    pub on_edit: Callback<Edit>,
+}
+
+/// Deal-wide inputs.
+#[component]
+pub fn DealForm(p: &DealFormProps) -> Html {
+    let s = &p.scenario;
+    let mut matrices: Vec<(String, String)> = crate::BUNDLED
+        .iter()
+        .map(|(n, _)| ((*n).to_string(), format!("{n} (bundled)")))
+        .collect();
+    matrices.push(("custom".into(), "custom (paste or load TOML)".into()));
+    let matrix_value = match &s.matrix {
+        MatrixChoice::Bundled(n) => n.clone(),
+        MatrixChoice::Custom(_) => "custom".into(),
+    };
+    let on_matrix = setter(&p.on_edit, |s, v| {
+        s.matrix = if v == "custom" {
+            // start the custom matrix from the current one's text
+            let text = match &s.matrix {
+                MatrixChoice::Bundled(n) => crate::BUNDLED
+                    .iter()
+                    .find(|(b, _)| b == n)
+                    .map_or("", |(_, t)| *t),
+                MatrixChoice::Custom(t) => t,
+            };
+            MatrixChoice::Custom(text.to_string())
+        } else {
+            MatrixChoice::Bundled(v)
+        }
+    });
+    let mut channels = vec![(
+        "direct".to_string(),
+        "direct (no marketplace fee)".to_string(),
+    )];
+    if let Some(m) = &p.matrix {
+        channels.extend(
+            m.environments
+                .iter()
+                .filter(|e| e.marketplace.is_some())
+                .map(|e| (e.id.clone(), format!("{} marketplace", e.id))),
+        );
+    }
+    html! {
+        <fieldset class="deal">
+            <legend>{ "Deal" }</legend>
+            <Field id="deal-name" label="Customer / deal name" value={s.name.clone()}
+                oninput={setter(&p.on_edit, |s, v| s.name = v)} />
+            <Select id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
+            if let Some(m) = &p.matrix {
+                <p class="hint">{ format!("{} v{} · {} · list price {} · {}", m.name, m.version, m.currency.code, m.list_price, m.rounding.as_str()) }</p>
+            }
+            <div class="row">
+                <Field id="term-start" kind="date" label="Term start" value={s.term_start.clone()}
+                    oninput={setter(&p.on_edit, |s, v| s.term_start = v)} />
+                <Field id="term-months" kind="number" label="Term months" value={s.term_months.clone()}
+                    oninput={setter(&p.on_edit, |s, v| s.term_months = v)} />
+            </div>
+            <Select id="channel" label="Channel" value={if s.channel.is_empty() { "direct".to_string() } else { s.channel.clone() }}
+                options={channels} onchange={setter(&p.on_edit, |s, v| s.channel = v)} />
+        </fieldset>
+    }
+}

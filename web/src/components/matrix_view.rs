@@ -1,0 +1,152 @@
+//! The matrix as an environment × use-case grid, editable with live
+//! validation, and its TOML text (paste or load a file).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::matrix_toml;
+use unitcalc_core::num::{Rate, Ratio};
+use unitcalc_core::scenario::MatrixChoice;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::usage_form::read_file;
+use crate::boundary;
+use crate::state::Edit;
+
+/// Props of [`MatrixView`].
+#[derive(Properties, PartialEq)]
+pub struct MatrixViewProps {
+    /// The parsed matrix, when it parses.
+    pub matrix: Option<Rc<Matrix>>,
+    /// The matrix TOML text.
+    pub text: AttrValue,
+    /// Scenario edits.
+    pub on_edit: Callback<Edit>,
+}
+
+/// Applies one grid edit to a matrix copy, or says why the value is refused.
+type Apply = Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>>;
+
+fn set_custom(on_edit: &Callback<Edit>, text: String) {
+    on_edit.emit(Rc::new(move |s| {
+        s.matrix = MatrixChoice::Custom(text.clone())
+    }));
+}
+
+/// Matrix grid and TOML editor.
+#[component]
+pub fn MatrixView(p: &MatrixViewProps) -> Html {
+    let errors = use_state(BTreeMap::<String, String>::new);
+    let edit_cell = |key: String, apply: Apply| {
+        let (errors, on_edit, m) = (errors.clone(), p.on_edit.clone(), p.matrix.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let Some(m) = &m else { return };
+            let mut next = (**m).clone();
+            let mut errs = (*errors).clone();
+            let result = apply(&mut next, v.trim()).and_then(|()| {
+                matrix_toml::validate(&next, "matrix grid").map_err(|e| boundary::message(&e))
+            });
+            match result {
+                Ok(()) => {
+                    errs.remove(&key);
+                    set_custom(&on_edit, matrix_toml::to_toml(&next));
+                }
+                Err(msg) => {
+                    errs.insert(key.clone(), msg);
+                }
+            }
+            errors.set(errs);
+        })
+    };
+    let on_text = {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            set_custom(
+                &on_edit,
+                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
+            )
+        })
+    };
+    let on_file = {
+        let on_edit = p.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let on_edit = on_edit.clone();
+            read_file(
+                &e,
+                Callback::from(move |(_, bytes): (String, Vec<u8>)| {
+                    set_custom(&on_edit, String::from_utf8_lossy(&bytes).into_owned())
+                }),
+            );
+        })
+    };
+    let grid = p.matrix.as_ref().map(|m| {
+        let ucs = m.use_cases.len();
+        html! {
+            <>
+            <table class="grid">
+                <caption>{ format!("Multipliers of {} v{} (empty or \"not-offered\" = not offered)", m.name, m.version) }</caption>
+                <thead><tr><th scope="col">{ "environment \\ use case" }</th>
+                    { for m.use_cases.iter().map(|u| html! { <th scope="col">{ u.id.clone() }</th> }) }
+                </tr></thead>
+                <tbody>
+                { for m.environments.iter().enumerate().map(|(ei, env)| html! {
+                    <tr><th scope="row">{ env.id.clone() }{ if env.marketplace.is_some() { " (marketplace)" } else { "" } }</th>
+                    { for m.use_cases.iter().enumerate().map(|(ui, uc)| {
+                        let key = format!("mul-{}-{}", env.id, uc.id);
+                        let value = m.multipliers.get(ei * ucs + ui).copied().flatten().map_or("not-offered".to_string(), |r| r.to_string());
+                        let err = errors.get(&key).cloned();
+                        let idx = ei * ucs + ui;
+                        let apply: Apply = Rc::new(move |m, v| {
+                            m.multipliers[idx] = if v.is_empty() || v == "not-offered" { None } else {
+                                Some(v.parse::<Ratio>().map_err(|_| format!("`{v}` is not a decimal multiplier"))?)
+                            };
+                            Ok(())
+                        });
+                        html! { <td class={classes!(err.is_some().then_some("invalid"))}>
+                            <input id={key.clone()} aria-label={format!("Multiplier {} / {}", env.id, uc.id)} value={value}
+                                aria-invalid={err.is_some().to_string()} oninput={edit_cell(key.clone(), apply)} />
+                            if let Some(e) = err { <div class="error" role="alert">{ e }</div> }
+                        </td> }
+                    }) }
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            <table class="grid">
+                <caption>{ "Meters and base rates (units per quantity-hour)" }</caption>
+                <tbody>
+                { for m.meters.iter().enumerate().map(|(mi, meter)| {
+                    let key = format!("rate-{}", meter.id);
+                    let err = errors.get(&key).cloned();
+                    let apply: Apply = Rc::new(move |m, v| {
+                        m.meters[mi].base_rate = v.parse::<Rate>().map_err(|_| format!("`{v}` is not a decimal rate"))?;
+                        Ok(())
+                    });
+                    html! { <tr><th scope="row">{ format!("{} ({})", meter.id, meter.unit) }</th>
+                        <td><input id={key.clone()} aria-label={format!("Base rate of {}", meter.id)} value={meter.base_rate.to_string()}
+                            oninput={edit_cell(key.clone(), apply)} />
+                        if let Some(e) = err { <div class="error" role="alert">{ e }</div> }</td></tr> }
+                }) }
+                </tbody>
+            </table>
+            </>
+        }
+    });
+    html! {
+        <section class="matrix" aria-label="Matrix">
+            <h2>{ "Price matrix" }</h2>
+            { grid.unwrap_or_else(|| html! { <p class="note">{ "The matrix does not parse; fix the TOML below (the error names the line and column)." }</p> }) }
+            <div class="field">
+                <label for="matrix-file">{ "Load a matrix TOML file" }</label>
+                <input id="matrix-file" type="file" accept=".toml,text/plain" onchange={on_file} />
+            </div>
+            <div class="field">
+                <label for="matrix-toml">{ "Matrix TOML (editing makes it a custom matrix)" }</label>
+                <textarea id="matrix-toml" rows="18" spellcheck="false" value={p.text.clone()} oninput={on_text} />
+            </div>
+        </section>
+    }
+}

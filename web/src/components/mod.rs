@@ -1,0 +1,13 @@
+//! Small function components. Data comes in through `Props`; changes go out
+//! through `Callback`s (scenario edits are [`crate::state::Edit`] closures).
+
+pub mod app;
+pub mod bill_view;
+pub mod chart;
+pub mod compare_view;
+pub mod deal_form;
+pub mod fields;
+pub mod matrix_view;
+pub mod offer_form;
+pub mod share;
+pub mod usage_form;

@@ -1,0 +1,111 @@
+//! Share link, named scenarios (localStorage), exports and print.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The shown bill as CSV.
+    BillCsv,
+    /// The shown bill as JSON.
+    BillJson,
+    /// The deal as TOML.
+    DealToml,
+    /// The matrix as TOML.
+    MatrixToml,
+}
+
+/// Props of [`SharePanel`].
+#[derive(Properties, PartialEq)]
+pub struct SharePanelProps {
+    /// The share link (absolute URL), or why there is none.
+    pub link: Result<AttrValue, AttrValue>,
+    /// Names of saved scenarios.
+    pub saved: Vec<String>,
+    /// A status message (saved, deleted, storage error).
+    pub notice: Option<AttrValue>,
+    /// True when usage comes from an uploaded CSV.
+    pub csv: bool,
+    /// True when there is a bill to export.
+    pub can_export: bool,
+    /// Save under a name.
+    pub on_save: Callback<String>,
+    /// Load a saved scenario.
+    pub on_load: Callback<String>,
+    /// Delete a saved scenario.
+    pub on_delete: Callback<String>,
+    /// Export.
+    pub on_export: Callback<ExportKind>,
+}
+
+/// The share, keep and export panel.
+#[component]
+pub fn SharePanel(p: &SharePanelProps) -> Html {
+    let name = use_state(String::new);
+    let on_name = {
+        let name = name.clone();
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_submit = {
+        let (name, cb) = (name.clone(), p.on_save.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let n = name.trim().to_string();
+            if !n.is_empty() {
+                cb.emit(n);
+            }
+        })
+    };
+    let export = |k: ExportKind, label: &str, id: &str| {
+        let cb = p.on_export.clone();
+        html! { <button type="button" id={id.to_string()} disabled={!p.can_export} onclick={Callback::from(move |_| cb.emit(k))}>{ label.to_string() }</button> }
+    };
+    let print = Callback::from(|_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    html! {
+        <fieldset class="share no-print">
+            <legend>{ "Share and keep" }</legend>
+            <div class="field">
+                <label for="share-link">{ "Share link (the whole scenario is in the part after #)" }</label>
+                { match &p.link {
+                    Ok(l) => html! { <input id="share-link" readonly=true value={l.clone()} onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} /> },
+                    Err(m) => html! { <p class="error" id="share-link">{ m.clone() }</p> },
+                } }
+                if p.csv { <p class="note">{ "Uploaded CSV usage is not put in share links; the link carries the usage profile." }</p> }
+            </div>
+            <form class="row" onsubmit={on_submit}>
+                <div class="field">
+                    <label for="save-name">{ "Scenario name" }</label>
+                    <input id="save-name" value={(*name).clone()} oninput={on_name} autocomplete="off" />
+                </div>
+                <button type="submit" id="save-scenario">{ "Save in this browser" }</button>
+            </form>
+            if let Some(n) = &p.notice { <p class="note" role="status">{ n.clone() }</p> }
+            if !p.saved.is_empty() {
+                <ul class="saved" aria-label="Saved scenarios">
+                { for p.saved.iter().map(|n| {
+                    let (l, d) = (p.on_load.clone(), p.on_delete.clone());
+                    let (n1, n2) = (n.clone(), n.clone());
+                    html! { <li><span class="saved-name">{ n.clone() }</span>
+                        <button type="button" class="small" aria-label={format!("Load {n}")} onclick={Callback::from(move |_| l.emit(n1.clone()))}>{ "Load" }</button>
+                        <button type="button" class="small" aria-label={format!("Delete {n}")} onclick={Callback::from(move |_| d.emit(n2.clone()))}>{ "Delete" }</button>
+                    </li> }
+                }) }
+                </ul>
+            }
+            <div class="row buttons">
+                { export(ExportKind::BillCsv, "Bill CSV", "export-csv") }
+                { export(ExportKind::BillJson, "Bill JSON", "export-json") }
+                { export(ExportKind::DealToml, "Deal TOML", "export-deal") }
+                { export(ExportKind::MatrixToml, "Matrix TOML", "export-matrix") }
+                <button type="button" id="print" onclick={print}>{ "Print quote" }</button>
+            </div>
+        </fieldset>
+    }
+}

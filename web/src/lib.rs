@@ -1,0 +1,32 @@
+//! # unitcalc-web
+//!
+//! The browser bill simulator: a yew app compiled to WebAssembly. Every figure
+//! comes from `unitcalc-core`; this crate holds the UI state ([`state`]), the
+//! one place where core errors become messages ([`boundary`]), display
+//! formatting ([`format`]), exports ([`export`]), browser storage
+//! ([`storage`]) and small components.
+
+pub mod boundary;
+pub mod components;
+pub mod export;
+pub mod format;
+pub mod state;
+pub mod storage;
+
+/// Matrices bundled with the tool: (name, TOML text), embedded at build time.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("spec-m", include_str!("../../matrices/spec-m.toml")),
+    (
+        "illustrative",
+        include_str!("../../matrices/illustrative.toml"),
+    ),
+    (
+        "illustrative-candidate",
+        include_str!("../../matrices/illustrative-candidate.toml"),
+    ),
+];
+
+/// Mounts the app on the document body.
+pub fn start() {
+    yew::Renderer::<components::app::App>::new().render();
+}

@@ -1,0 +1,145 @@
+//! Component tests in a real browser (headless Chromium through chromedriver):
+//! `scripts/test-browser.sh`, or
+//! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//!  cargo test -p unitcalc-web --target wasm32-unknown-unknown` from `web/`.
+#![cfg(target_arch = "wasm32")]
+
+use unitcalc_core::scenario::{encode, Scenario};
+use unitcalc_web::components::app::{open_link, App};
+use unitcalc_web::format::{grouped, short};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
+
+fn set_hash(h: &str) {
+    let w = web_sys::window().unwrap();
+    let url = format!(
+        "{}{h}",
+        w.location().href().unwrap().split('#').next().unwrap()
+    );
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// Mounts the app in a fresh element and waits for it to render.
+async fn mount() -> Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    sleep(50).await;
+    root
+}
+
+fn text(root: &Element, sel: &str) -> Option<String> {
+    root.query_selector(sel)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .map(|t| t.trim().to_string())
+}
+
+#[wasm_bindgen_test]
+fn grouping_table() {
+    for (v, want) in [
+        ("40002.10", "40,002.10"),
+        ("-1234567", "-1,234,567"),
+        ("0.94", "0.94"),
+        ("100", "100"),
+    ] {
+        assert_eq!(grouped(&v), want);
+    }
+    assert_eq!(short(&"2.1000", 4), "2.1");
+    assert_eq!(short(&"1120.00", 2), "1,120");
+}
+
+#[wasm_bindgen_test]
+fn open_link_table() {
+    let good = encode(&Scenario::example()).unwrap();
+    assert_eq!(open_link(&good).unwrap(), Scenario::example());
+    for (link, want) in [
+        (&good[..good.len() - 30], "truncated"),
+        ("#v1.%%%", "base64url"),
+        ("#v7.e30", "version 7"),
+        ("#nonsense", "not a scenario link"),
+    ] {
+        let msg = open_link(link).unwrap_err();
+        assert!(
+            msg.starts_with("This share link could not be opened") && msg.contains(want),
+            "{link}: {msg}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn example_c_link_renders_march_total() {
+    set_hash(&encode(&Scenario::example()).unwrap());
+    let root = mount().await;
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-03\"]").as_deref(),
+        Some("40,002.10")
+    );
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-04\"]").as_deref(),
+        Some("40,000.00")
+    );
+    assert!(text(&root, "#kpi-hours").unwrap().contains("72 / 28"));
+
+    // An input change re-prices: a 40,000.50 fee makes March 40,002.60.
+    let fee: HtmlInputElement = root
+        .query_selector("#offer-0-fee")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    fee.set_value("40000.50");
+    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    sleep(50).await;
+    assert_eq!(
+        text(&root, "td[data-total=\"2026-03\"]").as_deref(),
+        Some("40,002.60")
+    );
+
+    // A bad value shows the core's message naming the field and value, not a blank page.
+    fee.set_value("40,000");
+    fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    sleep(50).await;
+    let err = text(&root, "#error").unwrap();
+    assert!(
+        err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
+        "{err}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn broken_link_shows_message() {
+    set_hash("#v1.eyJ2ZXJzaW9uIjox");
+    let root = mount().await;
+    let msg = text(&root, "#link-error").expect("link error shown");
+    assert!(
+        msg.contains("could not be opened") && msg.contains("truncated"),
+        "{msg}"
+    );
+    assert!(
+        root.query_selector("#term-start").unwrap().is_some(),
+        "the page still renders its inputs"
+    );
+    root.remove();
+    set_hash("");
+}
