@@ -3,7 +3,7 @@
 # runs the native tests (unit, doc, integration, golden, property), clippy on
 # the core (where `deny(clippy::float_arithmetic)` is enforced), and the
 # real-browser tests (wasm-bindgen-test and the end-to-end test in headless
-# Chromium).
+# Chromium), and a short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,12 @@ cargo test --workspace --exclude unitcalc-web --locked
 
 step "clippy: no floats, no warnings in the core"
 cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
+
+step "fuzz smoke run (each target ~12 s from the seed corpora)"
+if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+fi
+bash scripts/fuzz-smoke.sh
 
 step "browser tests"
 bash scripts/test-browser.sh

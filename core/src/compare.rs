@@ -92,7 +92,7 @@ pub fn comparison_of(bills: Vec<Bill>) -> Result<Comparison> {
         });
     };
     for (i, b) in bills.iter().enumerate() {
-        if bills[..i].iter().any(|o| o.offer == b.offer) {
+        if bills.iter().take(i).any(|o| o.offer == b.offer) {
             return Err(Error::Offer {
                 offer: b.offer.clone(),
                 message: "two offers have this name".into(),

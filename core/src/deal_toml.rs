@@ -297,7 +297,7 @@ pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
             ))
         }
         (None, None) => {
-            let at = src.find("\n[usage]").map_or(0, |i| i + 1);
+            let at = src.find("\n[usage]").map_or(0, |i| i.saturating_add(1));
             return Err(loc.invalid(
                 at..at,
                 "[usage] needs either `csv = \"file.csv\"` or a [usage.profile]",

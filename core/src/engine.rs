@@ -425,7 +425,7 @@ impl<'a> Pricer<'a> {
                 cell: self.matrix.cell_name(cell).to_string(),
             });
         }
-        if st.last_hour != hour.0 - 1 {
+        if hour.0.checked_sub(1) != Some(st.last_hour) {
             // The previous hour was absent: usage 0, the streak resets.
             st.streak = 0;
         }
@@ -455,9 +455,9 @@ impl<'a> Pricer<'a> {
         if qm > st.e_m {
             st.streak = st.streak.saturating_add(1);
             if qm <= st.band_m && st.streak <= grace {
-                acc.tolerated += 1;
+                acc.tolerated = acc.tolerated.saturating_add(1);
             } else {
-                acc.charged += 1;
+                acc.charged = acc.charged.saturating_add(1);
                 acc.charged_usage = wide::add(acc.charged_usage, qm)?;
             }
         } else {
@@ -478,17 +478,22 @@ impl<'a> Pricer<'a> {
             return Ok(());
         }
         self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
+        // Indices in `hour_buf` were checked by `push`; a miss is refused
+        // rather than indexed.
+        let missing = Overflow {
+            what: "a cell index",
+        };
         for &(i, qm) in &self.hour_buf {
-            let st = &self.cells[i];
+            let st = self.cells.get(i).ok_or(missing)?;
             let mut units = qm
                 .checked_mul(st.rate_m)
                 .ok_or(Overflow { what: "units" })?;
-            let us = st.w + st.rate_s;
+            let us = st.w.saturating_add(st.rate_s);
             if us > bucket.scale {
                 // Raise the bucket's scale, with every drawn/overage accumulator.
                 bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
                 for &j in &self.active {
-                    let acc = &mut self.cells[j].period;
+                    let acc = &mut self.cells.get_mut(j).ok_or(missing)?.period;
                     acc.drawn = wide::rescale(acc.drawn, bucket.scale, us)?;
                     acc.overage = wide::rescale(acc.overage, bucket.scale, us)?;
                 }
@@ -496,12 +501,12 @@ impl<'a> Pricer<'a> {
             } else {
                 units = wide::rescale(units, us, bucket.scale)?;
             }
-            let acc = &mut self.cells[i].period;
+            let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
             if units <= bucket.balance {
-                bucket.balance -= units;
+                bucket.balance = wide::sub(bucket.balance, units)?;
                 acc.drawn = wide::add(acc.drawn, units)?;
             } else {
-                let over = units - bucket.balance;
+                let over = wide::sub(units, bucket.balance)?;
                 acc.drawn = wide::add(acc.drawn, bucket.balance)?;
                 acc.overage = wide::add(acc.overage, over)?;
                 bucket.balance = 0;
@@ -524,7 +529,7 @@ impl<'a> Pricer<'a> {
             return Ok(());
         };
         let k = self.current;
-        let last = k + 1 == self.periods.len();
+        let last = k.saturating_add(1) == self.periods.len();
         let hours = Decimal::from(period.hours());
         let mut lines = Vec::new();
         let offer = self.offer;
@@ -604,7 +609,11 @@ impl<'a> Pricer<'a> {
                         };
                         lines.push(Line {
                             kind: LineKind::Installment,
-                            description: format!("Installment {} of {}", k + 1, self.periods.len()),
+                            description: format!(
+                                "Installment {} of {}",
+                                k.saturating_add(1),
+                                self.periods.len()
+                            ),
                             cell: None,
                             quantity_hours: None,
                             units: None,
@@ -621,7 +630,9 @@ impl<'a> Pricer<'a> {
         let mut stats = Vec::with_capacity(self.active.len());
         for &i in &self.active {
             let cell = matrix.cell_at(i);
-            let st = &mut self.cells[i];
+            let st = self.cells.get_mut(i).ok_or(Overflow {
+                what: "a cell index",
+            })?;
             let raw = std::mem::take(&mut st.period);
             let acc = Acc2 {
                 touched: raw.touched,
@@ -701,8 +712,8 @@ impl<'a> Pricer<'a> {
             t.quantity_hours = num::add(t.quantity_hours, acc.quantity_hours, "quantity-hours")?;
             t.units = num::add(t.units, units.get(), "units")?;
             t.peak = t.peak.max(acc.peak);
-            t.tolerated += acc.tolerated;
-            t.charged += acc.charged;
+            t.tolerated = t.tolerated.saturating_add(acc.tolerated);
+            t.charged = t.charged.saturating_add(acc.charged);
             t.charged_quantity_hours = num::add(
                 t.charged_quantity_hours,
                 charged_qh,
@@ -742,7 +753,7 @@ impl<'a> Pricer<'a> {
             net_revenue: total,
             cells: stats,
         });
-        self.current += 1;
+        self.current = self.current.saturating_add(1);
         Ok(())
     }
 
@@ -777,7 +788,13 @@ impl<'a> Pricer<'a> {
         let mut cells = Vec::new();
         let mut consumed = Decimal::ZERO;
         for &i in &self.active {
-            let st = &self.cells[i];
+            let st = self
+                .cells
+                .get(i)
+                .ok_or(Overflow {
+                    what: "a cell index",
+                })
+                .map_err(&ov)?;
             let t = &st.term;
             consumed = num::add(consumed, t.units, "units consumed").map_err(&ov)?;
             let average = t.quantity_hours.checked_div(term_hours).unwrap_or_default();
@@ -818,9 +835,9 @@ impl<'a> Pricer<'a> {
                     overage_units: Units(over.map_err(&ov)?),
                     units_remaining: Units(remaining),
                     exhausted_at: b.exhausted_at,
-                    exhausted_term_hour: b
-                        .exhausted_at
-                        .map(|h| (h.0 - self.term_start.0 + 1) as u64),
+                    exhausted_term_hour: b.exhausted_at.and_then(|h| {
+                        u64::try_from(h.0.checked_sub(self.term_start.0)?.checked_add(1)?).ok()
+                    }),
                     expired_units: Units(remaining),
                     expired_value: Units(remaining)
                         .at(c.price)
@@ -877,7 +894,8 @@ mod tests {
 
     /// Matrix M of pricing-model.md §11.
     fn spec_m() -> Matrix {
-        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
+        crate::matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .unwrap()
     }
 
     fn term(start: &str, months: u32) -> DealTerms {

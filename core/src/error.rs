@@ -49,8 +49,12 @@ impl Origin {
     /// The 1-based line and column of byte `offset` in `src`.
     pub fn from_offset(file: impl Into<String>, src: &str, offset: usize) -> Origin {
         let before = src.get(..offset.min(src.len())).unwrap_or(src);
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let line = before.matches('\n').count().saturating_add(1);
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            .saturating_add(1);
         Origin::at(
             file,
             u32::try_from(line).unwrap_or(u32::MAX),

@@ -7,6 +7,16 @@
 //! readers, the core hands back plain serde data or an [`error::Error`] that
 //! names the file, line and offending value.
 #![deny(clippy::float_arithmetic)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 #![warn(missing_docs)]
 
 pub mod bill;

@@ -208,24 +208,38 @@ impl Matrix {
 
     /// Number of cells (meters × environments × use cases).
     pub fn cell_count(&self) -> usize {
-        self.meters.len() * self.environments.len() * self.use_cases.len()
+        self.meters
+            .len()
+            .saturating_mul(self.environments.len())
+            .saturating_mul(self.use_cases.len())
     }
 
     /// Dense index of a cell in matrix order, `0..cell_count()`.
     pub fn cell_index(&self, cell: CellId) -> usize {
-        (usize::from(cell.meter) * self.environments.len() + usize::from(cell.environment))
-            * self.use_cases.len()
-            + usize::from(cell.use_case)
+        // Saturating: an index past the end is simply not a cell (`get` misses).
+        usize::from(cell.meter)
+            .saturating_mul(self.environments.len())
+            .saturating_add(usize::from(cell.environment))
+            .saturating_mul(self.use_cases.len())
+            .saturating_add(usize::from(cell.use_case))
     }
 
     /// The cell at a dense index (inverse of [`Matrix::cell_index`]).
     pub fn cell_at(&self, index: usize) -> CellId {
         let uc = self.use_cases.len().max(1);
         let env = self.environments.len().max(1);
+        let (rest, use_case) = (
+            index.checked_div(uc).unwrap_or(0),
+            index.checked_rem(uc).unwrap_or(0),
+        );
+        let (meter, environment) = (
+            rest.checked_div(env).unwrap_or(0),
+            rest.checked_rem(env).unwrap_or(0),
+        );
         CellId {
-            use_case: (index % uc) as u16,
-            environment: ((index / uc) % env) as u16,
-            meter: (index / uc / env) as u16,
+            use_case: use_case as u16,
+            environment: environment as u16,
+            meter: meter as u16,
         }
     }
 

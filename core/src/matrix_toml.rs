@@ -194,23 +194,39 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
             Loc::Meters => raw.meters.span(),
             Loc::Environments => raw.environments.span(),
             Loc::UseCases => raw.use_cases.span(),
-            Loc::MeterId(i) => raw.meters.get_ref()[i].id.span(),
-            Loc::MeterUnit(i) => raw.meters.get_ref()[i].unit.span(),
-            Loc::BaseRate(i) => raw.meters.get_ref()[i].base_rate.span(),
-            Loc::EnvId(i) => raw.environments.get_ref()[i].id.span(),
-            Loc::Marketplace(i) => raw.environments.get_ref()[i]
-                .marketplace
-                .as_ref()
+            Loc::MeterId(i) => raw.meters.get_ref().get(i).map_or(0..0, |m| m.id.span()),
+            Loc::MeterUnit(i) => raw.meters.get_ref().get(i).map_or(0..0, |m| m.unit.span()),
+            Loc::BaseRate(i) => raw
+                .meters
+                .get_ref()
+                .get(i)
+                .map_or(0..0, |m| m.base_rate.span()),
+            Loc::EnvId(i) => raw
+                .environments
+                .get_ref()
+                .get(i)
+                .map_or(0..0, |e| e.id.span()),
+            Loc::Marketplace(i) => raw
+                .environments
+                .get_ref()
+                .get(i)
+                .and_then(|e| e.marketplace.as_ref())
                 .map_or(0..0, |m| m.span()),
-            Loc::TierFrom(i, t) => raw.environments.get_ref()[i]
-                .marketplace
-                .as_ref()
-                .map_or(0..0, |m| m.get_ref()[t].get_ref().from.span()),
-            Loc::TierRate(i, t) => raw.environments.get_ref()[i]
-                .marketplace
-                .as_ref()
-                .map_or(0..0, |m| m.get_ref()[t].get_ref().rate.span()),
-            Loc::UseCaseId(i) => raw.use_cases.get_ref()[i].id.span(),
+            Loc::TierFrom(i, t) => raw
+                .environments
+                .get_ref()
+                .get(i)
+                .and_then(|e| e.marketplace.as_ref())
+                .and_then(|m| m.get_ref().get(t))
+                .map_or(0..0, |tier| tier.get_ref().from.span()),
+            Loc::TierRate(i, t) => raw
+                .environments
+                .get_ref()
+                .get(i)
+                .and_then(|e| e.marketplace.as_ref())
+                .and_then(|m| m.get_ref().get(t))
+                .map_or(0..0, |tier| tier.get_ref().rate.span()),
+            Loc::UseCaseId(i) => raw.use_cases.get_ref().get(i).map_or(0..0, |u| u.id.span()),
             Loc::Multiplier(..) => raw.multipliers.span(),
         }
     };
@@ -222,7 +238,9 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
     // Multipliers: every row an environment, every key a use case, every pair present.
     let mut rows: Vec<(&String, &Spanned<Row>)> = raw.multipliers.get_ref().iter().collect();
     rows.sort_by_key(|(_, r)| r.span().start);
-    let mut grid: Vec<Option<Option<Decimal>>> = vec![None; environments.len() * use_cases.len()];
+    // Both lists hold at most u16::MAX ids (checked above).
+    let cell_count = environments.len().saturating_mul(use_cases.len());
+    let mut grid: Vec<Option<Option<Decimal>>> = vec![None; cell_count];
     let mut mult_spans: Vec<Range<usize>> = vec![raw.multipliers.span(); grid.len()];
     for (env, row) in &rows {
         let e = environments
@@ -236,17 +254,21 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
                 .iter()
                 .position(|x| &x.id == uc)
                 .ok_or_else(|| loc.unknown(value.span(), "use case", uc))?;
-            grid[e * use_cases.len() + u] = Some(value.get_ref().0);
-            mult_spans[e * use_cases.len() + u] = value.span();
+            let k = e.saturating_mul(use_cases.len()).saturating_add(u);
+            if let (Some(slot), Some(span)) = (grid.get_mut(k), mult_spans.get_mut(k)) {
+                *slot = Some(value.get_ref().0);
+                *span = value.span();
+            }
         }
     }
     let mut multipliers = Vec::with_capacity(grid.len());
     for (i, g) in grid.into_iter().enumerate() {
-        let (e, u) = (i / use_cases.len(), i % use_cases.len());
+        let e = i.checked_div(use_cases.len()).unwrap_or(0);
+        let u = i.checked_rem(use_cases.len()).unwrap_or(0);
         match g {
             Some(v) => multipliers.push(v.map(Ratio)),
             None => {
-                let env = &environments[e].id;
+                let env = environments.get(e).map_or("", |x| x.id.as_str());
                 let span = rows
                     .iter()
                     .find(|(id, _)| *id == env)
@@ -255,7 +277,7 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
                     span,
                     format!(
                         "missing multiplier for environment `{env}` and use case `{}` (give a decimal string or \"{NOT_OFFERED}\")",
-                        use_cases[u].id
+                        use_cases.get(u).map_or("", |x| x.id.as_str())
                     ),
                 ));
             }
@@ -276,7 +298,10 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
         multipliers,
     };
     check(&m, &|l| match l {
-        Loc::Multiplier(e, u) => loc.at(mult_spans[e * m.use_cases.len() + u].clone()),
+        Loc::Multiplier(e, u) => loc.at(mult_spans
+            .get(e.saturating_mul(m.use_cases.len()).saturating_add(u))
+            .cloned()
+            .unwrap_or_else(|| raw.multipliers.span())),
         other => at(other),
     })?;
     Ok(m)
@@ -299,7 +324,8 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
 pub fn validate(m: &Matrix, source: &str) -> Result<()> {
     let at = |_: Loc| Origin::file(source);
     check_lists(&m.meters, &m.environments, &m.use_cases, &at)?;
-    if m.multipliers.len() != m.environments.len() * m.use_cases.len() {
+    let cells = m.environments.len().saturating_mul(m.use_cases.len());
+    if m.multipliers.len() != cells {
         return Err(Error::Invalid {
             at: Origin::file(source),
             message: format!(
@@ -307,7 +333,7 @@ pub fn validate(m: &Matrix, source: &str) -> Result<()> {
                 m.multipliers.len(),
                 m.environments.len(),
                 m.use_cases.len(),
-                m.environments.len() * m.use_cases.len()
+                cells
             ),
         });
     }
@@ -362,7 +388,7 @@ fn check_lists(
                     format!("{what} id `{id}` must be 1 to 64 ASCII letters, digits, `-` or `_`"),
                 ));
             }
-            if list[..i].contains(id) {
+            if list.iter().take(i).any(|x| x == id) {
                 return Err(invalid(at(item(i)), format!("duplicate {what} id `{id}`")));
             }
         }
@@ -458,14 +484,15 @@ fn check(m: &Matrix, at: &dyn Fn(Loc) -> Origin) -> Result<()> {
                     ),
                 ));
             }
-            if t > 0 && tier.from <= schedule.tiers[t - 1].from {
+            let previous = t.checked_sub(1).and_then(|p| schedule.tiers.get(p));
+            if let Some(previous) = previous.filter(|p| tier.from <= p.from) {
                 return Err(invalid(
                     at(Loc::TierFrom(i, t)),
                     format!(
                         "environment `{}`: marketplace tiers must be strictly ascending, `{}` follows `{}`",
                         env.id,
                         tier.from,
-                        schedule.tiers[t - 1].from
+                        previous.from
                     ),
                 ));
             }
@@ -482,7 +509,10 @@ fn check(m: &Matrix, at: &dyn Fn(Loc) -> Origin) -> Result<()> {
     }
     for (e, env) in m.environments.iter().enumerate() {
         for (u, uc) in m.use_cases.iter().enumerate() {
-            if let Some(Some(r)) = m.multipliers.get(e * m.use_cases.len() + u) {
+            if let Some(Some(r)) = m
+                .multipliers
+                .get(e.saturating_mul(m.use_cases.len()).saturating_add(u))
+            {
                 if r.0 <= Decimal::ZERO {
                     return Err(invalid(
                         at(Loc::Multiplier(e, u)),
@@ -546,7 +576,7 @@ pub fn to_toml(m: &Matrix) -> String {
             .map(|(u, uc)| {
                 let v = match m
                     .multipliers
-                    .get(e * m.use_cases.len() + u)
+                    .get(e.saturating_mul(m.use_cases.len()).saturating_add(u))
                     .copied()
                     .flatten()
                 {

@@ -18,17 +18,64 @@ pub struct Overflow {
     pub what: &'static str,
 }
 
-/// Checked addition that names what it computes.
+/// Checked, exact addition that names what it computes. A sum that a 96-bit
+/// decimal cannot hold exactly (more than 28–29 significant digits, where
+/// `Decimal` would silently round) is an overflow too.
 pub fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overflow> {
-    a.checked_add(b).ok_or(Overflow { what })
+    let o = Overflow { what };
+    let r = a.checked_add(b).ok_or(o)?;
+    if r.scale() >= a.scale().max(b.scale()) {
+        return Ok(r); // nothing was rounded away
+    }
+    let s = a.scale().max(b.scale());
+    let exact = at_scale(a, s)
+        .zip(at_scale(b, s))
+        .and_then(|(x, y)| x.checked_add(y));
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
 }
-/// Checked subtraction that names what it computes.
+/// Checked, exact subtraction that names what it computes (see [`add`]).
 pub fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overflow> {
-    a.checked_sub(b).ok_or(Overflow { what })
+    let o = Overflow { what };
+    let r = a.checked_sub(b).ok_or(o)?;
+    if r.scale() >= a.scale().max(b.scale()) {
+        return Ok(r);
+    }
+    let s = a.scale().max(b.scale());
+    let exact = at_scale(a, s)
+        .zip(at_scale(b, s))
+        .and_then(|(x, y)| x.checked_sub(y));
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
 }
-/// Checked multiplication that names what it computes.
+/// Checked, exact multiplication that names what it computes: a product with
+/// more digits than a 96-bit decimal holds (which `Decimal` would silently
+/// round) is an overflow too.
 pub fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overflow> {
+    let o = Overflow { what };
+    let r = a.checked_mul(b).ok_or(o)?;
+    let s = a.scale().saturating_add(b.scale());
+    if r.scale() == s {
+        return Ok(r); // nothing was rounded away
+    }
+    let exact = a.mantissa().checked_mul(b.mantissa());
+    (exact.is_some() && exact == at_scale(r, s))
+        .then_some(r)
+        .ok_or(o)
+}
+/// Checked multiplication that rounds to 28 significant digits when the exact
+/// product does not fit (rust_decimal's own rule), for derived figures that
+/// are defined as rounded, such as profile intermediates.
+pub fn mul_rounded(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, Overflow> {
     a.checked_mul(b).ok_or(Overflow { what })
+}
+
+/// The mantissa of `d` at `scale` (≥ its own), if it fits an i128.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    d.mantissa()
+        .checked_mul(10i128.checked_pow(scale.checked_sub(d.scale())?)?)
 }
 
 macro_rules! decimal_newtype {
@@ -154,8 +201,10 @@ impl Units {
 
 impl Rate {
     /// This rate scaled by a multiplier.
+    /// A product past 28 significant digits is rounded (rates are price-book
+    /// figures; a matrix decimal holds at most 28 digits).
     pub fn times(self, m: Ratio) -> Result<Rate, Overflow> {
-        mul(self.0, m.0, "rate").map(Rate)
+        mul_rounded(self.0, m.0, "rate").map(Rate)
     }
 }
 
@@ -244,7 +293,7 @@ pub struct Fraction {
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
-        let t = a % b;
+        let t = a.checked_rem(b).unwrap_or(0);
         a = b;
         b = t;
     }
@@ -272,7 +321,10 @@ impl Fraction {
     pub fn checked_add(self, other: Fraction) -> Result<Fraction, Overflow> {
         let o = Overflow { what: "fraction" };
         let g = gcd(self.den, other.den);
-        let (a, b) = (self.den / g, other.den / g);
+        let (a, b) = (
+            self.den.checked_div(g).ok_or(o)?,
+            other.den.checked_div(g).ok_or(o)?,
+        );
         let den = self.den.checked_mul(b).ok_or(o)?;
         let num = add(
             mul(self.num, Decimal::from(b), "fraction")?,
@@ -292,10 +344,14 @@ impl Fraction {
         let s = self.num.scale();
         let m: i128 = self.num.mantissa();
         let (n, d): (i128, i128) = if scale >= s {
-            let k = 10i128.checked_pow(scale - s).ok_or(o)?;
+            let k = 10i128
+                .checked_pow(scale.checked_sub(s).ok_or(o)?)
+                .ok_or(o)?;
             (m.checked_mul(k).ok_or(o)?, i128::from(self.den))
         } else {
-            let k = 10i128.checked_pow(s - scale).ok_or(o)?;
+            let k = 10i128
+                .checked_pow(s.checked_sub(scale).ok_or(o)?)
+                .ok_or(o)?;
             (m, i128::from(self.den).checked_mul(k).ok_or(o)?)
         };
         let q = n.checked_div(d).ok_or(o)?;

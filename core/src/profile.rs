@@ -8,7 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Origin, Result};
-use crate::num::{add, mul, Overflow};
+use crate::num::{add, mul_rounded as mul, sub, Overflow};
 use crate::time::Term;
 use crate::usage::UsageSeries;
 
@@ -95,17 +95,17 @@ fn to_int(v: Decimal, scale: u32) -> Option<i128> {
     }
     let m = v
         .mantissa()
-        .checked_mul(10i128.checked_pow(scale - v.scale())?)?;
+        .checked_mul(10i128.checked_pow(scale.checked_sub(v.scale())?)?)?;
     (m.abs() < 10i128.pow(24)).then_some(m)
 }
 
-/// `x / d` rounded half-even (`d` > 0).
-fn div_half_even(x: i128, d: i128) -> i128 {
-    let (q, r) = (x.div_euclid(d), x.rem_euclid(d));
-    match (2 * r).cmp(&d) {
-        std::cmp::Ordering::Less => q,
-        std::cmp::Ordering::Greater => q + 1,
-        std::cmp::Ordering::Equal => q + (q & 1),
+/// `x / d` rounded half-even (`d` > 0); `None` when `d` is 0 or on overflow.
+fn div_half_even(x: i128, d: i128) -> Option<i128> {
+    let (q, r) = (x.checked_div_euclid(d)?, x.checked_rem_euclid(d)?);
+    match r.checked_mul(2)?.cmp(&d) {
+        std::cmp::Ordering::Less => Some(q),
+        std::cmp::Ordering::Greater => q.checked_add(1),
+        std::cmp::Ordering::Equal => q.checked_add(q & 1),
     }
 }
 
@@ -115,7 +115,7 @@ fn quantity_from_int(q: i128) -> Quantity {
     if let Ok(mut small) = u64::try_from(m) {
         while scale > 0 && small % 10 == 0 {
             small /= 10;
-            scale -= 1;
+            scale = scale.saturating_sub(1);
         }
         m = i128::from(small);
     }
@@ -139,7 +139,7 @@ impl FastPath {
         let mut out = FastPath {
             factor: [[0; 24]; 2],
             noise: noise.mantissa(),
-            den: 10i128.pow(noise.scale() + 4),
+            den: 10i128.checked_pow(noise.scale().checked_add(4)?)?,
         };
         for (row, src) in out.factor.iter_mut().zip(factor) {
             for (slot, f) in row.iter_mut().zip(src) {
@@ -174,7 +174,8 @@ impl SplitMix64 {
     }
     /// `k` uniform in −10000..=10000: `x mod 20001 − 10000`.
     fn next_k(&mut self) -> i64 {
-        (self.next_u64() % 20_001) as i64 - 10_000
+        // 0..=20000 shifted down: cannot overflow.
+        ((self.next_u64() % 20_001) as i64).saturating_sub(10_000)
     }
     /// Uniform in [−1, 1] in steps of 0.0001: `k / 10000`.
     fn next_unit(&mut self) -> Decimal {
@@ -200,7 +201,7 @@ fn check_ratio(i: usize, name: &str, v: Ratio, min: Decimal, max: Decimal) -> Re
     if v.get() < min || v.get() > max {
         return Err(invalid(format!(
             "cell #{}: {name} {v} is outside {min} to {max}",
-            i + 1
+            i.saturating_add(1)
         )));
     }
     Ok(())
@@ -209,11 +210,11 @@ fn check_ratio(i: usize, name: &str, v: Ratio, min: Decimal, max: Decimal) -> Re
 fn validate(profile: &Profile, term: &Term) -> Result<()> {
     let (start, end) = (term.start_hour(), term.end_hour());
     for (i, c) in profile.cells.iter().enumerate() {
-        if let Some(j) = profile.cells[..i].iter().position(|o| o.cell == c.cell) {
+        if let Some(j) = profile.cells.iter().take(i).position(|o| o.cell == c.cell) {
             return Err(invalid(format!(
                 "cell #{} repeats the cell of cell #{} (meter {}, environment {}, use case {})",
-                i + 1,
-                j + 1,
+                i.saturating_add(1),
+                j.saturating_add(1),
                 c.cell.meter,
                 c.cell.environment,
                 c.cell.use_case
@@ -222,7 +223,7 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
         if c.baseline.get().is_sign_negative() && !c.baseline.is_zero() {
             return Err(invalid(format!(
                 "cell #{}: negative baseline {}",
-                i + 1,
+                i.saturating_add(1),
                 c.baseline
             )));
         }
@@ -252,7 +253,7 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
             if b.hours == 0 || b.start < start || b_end > end.0 {
                 return Err(invalid(format!(
                     "cell #{}: burst from {} for {} hours is not inside the term {} to {}",
-                    i + 1,
+                    i.saturating_add(1),
                     b.start,
                     b.hours,
                     start,
@@ -262,14 +263,14 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
             if b.level.get().is_sign_negative() && !b.level.is_zero() {
                 return Err(invalid(format!(
                     "cell #{}: negative burst level {}",
-                    i + 1,
+                    i.saturating_add(1),
                     b.level
                 )));
             }
             if let Some(o) = spans.iter().find(|(s, e)| b.start.0 < *e && *s < b_end) {
                 return Err(invalid(format!(
                     "cell #{}: burst from {} overlaps the burst from {}",
-                    i + 1,
+                    i.saturating_add(1),
                     b.start,
                     Hour(o.0)
                 )));
@@ -346,25 +347,31 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
     let hours = term.hours();
     let start = term.start_hour();
     // Month boundaries as hour offsets from the term start.
-    let mut bounds = Vec::with_capacity(term.months as usize + 1);
+    let mut bounds = Vec::with_capacity((term.months as usize).saturating_add(1));
     for k in 0..=term.months {
         let d = term
             .start
             .add_months(k)
             .ok_or_else(|| invalid(format!("term month {k} is out of range")))?;
-        bounds.push((d.start_hour().0 - start.0) as usize);
+        bounds.push(usize::try_from(d.start_hour().0.saturating_sub(start.0)).unwrap_or(0));
     }
     let mut series = UsageSeries::new(term);
     for (index, c) in profile.cells.iter().enumerate() {
         let g = c.monthly_growth.get();
-        let one_plus_g = Decimal::ONE + g;
+        let one_plus_g = add(Decimal::ONE, g, "monthly growth").map_err(overflow)?;
         // Daily × weekly factor per (weekend?, hour of day).
         let mut factor = [[Decimal::ONE; 24]; 2];
-        let dip = Decimal::ONE - c.weekend_dip.get();
-        for h in 0..24 {
-            let daily = Decimal::ONE + c.daily_amplitude.get() * shape[h];
-            factor[0][h] = round_to(daily, FACTOR_SCALE);
-            factor[1][h] = round_to(
+        let dip = sub(Decimal::ONE, c.weekend_dip.get(), "weekly factor").map_err(overflow)?;
+        let [weekday_row, weekend_row] = &mut factor;
+        for ((s, f0), f1) in shape
+            .iter()
+            .zip(weekday_row.iter_mut())
+            .zip(weekend_row.iter_mut())
+        {
+            let amplitude = mul(c.daily_amplitude.get(), *s, "daily factor").map_err(overflow)?;
+            let daily = add(Decimal::ONE, amplitude, "daily factor").map_err(overflow)?;
+            *f0 = round_to(daily, FACTOR_SCALE);
+            *f1 = round_to(
                 mul(daily, dip, "daily and weekly factor").map_err(overflow)?,
                 FACTOR_SCALE,
             );
@@ -378,9 +385,12 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
         let mut rng = SplitMix64::for_cell(profile.seed, index);
         let mut out = Vec::with_capacity(hours);
         let mut a_k = round_to(c.baseline.get(), GROWTH_SCALE);
-        for k in 0..term.months as usize {
-            let (m0, m1) = (bounds[k], bounds[k + 1]);
-            let len = Decimal::from((m1 - m0) as u64);
+        for pair in bounds.windows(2) {
+            let &[m0, m1] = pair else {
+                continue;
+            };
+            let month_hours = m1.saturating_sub(m0);
+            let len = Decimal::from(month_hours as u64);
             let b_k = mul(a_k, g, "monthly growth")
                 .map_err(overflow)?
                 .checked_div(len)
@@ -390,34 +400,49 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
                     })
                 })?;
             let b_k = round_to(b_k, GROWTH_SCALE);
-            let mut hour = Hour(start.0 + m0 as i64);
+            let mut hour = Hour(
+                start
+                    .0
+                    .saturating_add(i64::try_from(m0).unwrap_or(i64::MAX)),
+            );
             match (to_int(a_k, GROWTH_SCALE), to_int(b_k, GROWTH_SCALE), &fast) {
                 (Some(a), Some(b), Some(fast)) => {
                     // Integer fast path: the same exact products and half-even
                     // roundings as the decimal path below.
-                    for t in 0..(m1 - m0) {
+                    for t in 0..month_hours {
                         let growth = b
                             .checked_mul(t as i128)
                             .and_then(|bt| bt.checked_add(a))
                             .ok_or_else(|| overflow(Overflow { what: "growth" }))?;
                         let weekend = usize::from(hour.weekday() >= 5);
-                        let mut f = fast.factor[weekend][usize::from(hour.hour_of_day())];
+                        let mut f = *fast
+                            .factor
+                            .get(weekend)
+                            .and_then(|row| row.get(usize::from(hour.hour_of_day())))
+                            .ok_or_else(|| overflow(Overflow { what: "factor" }))?;
                         let k = rng.next_k();
                         if fast.noise != 0 {
                             // f × (1 + noise × k/10^4) = f × (D + n·k) / D
-                            let num = fast.den + fast.noise * i128::from(k);
-                            f = div_half_even(f * num, fast.den);
+                            f = fast
+                                .noise
+                                .checked_mul(i128::from(k))
+                                .and_then(|nk| nk.checked_add(fast.den))
+                                .and_then(|num| num.checked_mul(f))
+                                .and_then(|x| div_half_even(x, fast.den))
+                                .ok_or_else(|| overflow(Overflow { what: "noise" }))?;
                         }
                         let level = growth
                             .checked_mul(f)
                             .ok_or_else(|| overflow(Overflow { what: "level" }))?;
-                        let q = div_half_even(level, LEVEL_TO_OUTPUT).max(0);
+                        let q = div_half_even(level, LEVEL_TO_OUTPUT)
+                            .ok_or_else(|| overflow(Overflow { what: "level" }))?
+                            .max(0);
                         out.push(quantity_from_int(q));
-                        hour.0 += 1;
+                        hour.0 = hour.0.saturating_add(1);
                     }
                 }
                 _ => {
-                    for t in 0..(m1 - m0) {
+                    for t in 0..month_hours {
                         let growth = add(
                             a_k,
                             mul(b_k, Decimal::from(t as u64), "growth").map_err(overflow)?,
@@ -425,13 +450,19 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
                         )
                         .map_err(overflow)?;
                         let weekend = usize::from(hour.weekday() >= 5);
-                        let mut f = factor[weekend][usize::from(hour.hour_of_day())];
+                        let mut f = *factor
+                            .get(weekend)
+                            .and_then(|row| row.get(usize::from(hour.hour_of_day())))
+                            .ok_or_else(|| overflow(Overflow { what: "factor" }))?;
                         let u = rng.next_unit();
                         if !noise.is_zero() {
-                            f = round_to(
-                                mul(f, Decimal::ONE + noise * u, "noise").map_err(overflow)?,
-                                FACTOR_SCALE,
-                            );
+                            let n = add(
+                                Decimal::ONE,
+                                mul(noise, u, "noise").map_err(overflow)?,
+                                "noise",
+                            )
+                            .map_err(overflow)?;
+                            f = round_to(mul(f, n, "noise").map_err(overflow)?, FACTOR_SCALE);
                         }
                         let level = mul(growth, f, "level").map_err(overflow)?;
                         let mut q = round_to(level, OUTPUT_SCALE);
@@ -439,7 +470,7 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
                             q = Decimal::ZERO;
                         }
                         out.push(Quantity(q.normalize()));
-                        hour.0 += 1;
+                        hour.0 = hour.0.saturating_add(1);
                     }
                 }
             }
@@ -449,8 +480,8 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
             );
         }
         for b in &c.bursts {
-            let from = (b.start.0 - start.0) as usize;
-            for q in &mut out[from..from + b.hours as usize] {
+            let from = usize::try_from(b.start.0.saturating_sub(start.0)).unwrap_or(0);
+            for q in out.iter_mut().skip(from).take(b.hours as usize) {
                 *q = b.level;
             }
         }

@@ -27,7 +27,7 @@ fn bucket(h: Hour, by: Granularity) -> (String, Hour, Hour) {
             (
                 format!("{year:04}-W{week:02}"),
                 start,
-                Hour(start.0 + 7 * 24),
+                Hour(start.0.saturating_add(7 * 24)),
             )
         }
     }
@@ -82,17 +82,25 @@ pub fn usage_report(
         })?;
         rates.push((name, rate));
     }
-    let (first, end) = (usage.start(), Hour(usage.start().0 + usage.hours() as i64));
+    let hours = i64::try_from(usage.hours()).unwrap_or(i64::MAX);
+    let (first, end) = (usage.start(), Hour(usage.start().0.saturating_add(hours)));
     let mut rows = Vec::new();
     let mut cursor = first;
     while cursor < end {
         let (label, _, bucket_end) = bucket(cursor, by);
-        let stop = bucket_end.min(end);
-        let (i0, i1) = ((cursor.0 - first.0) as usize, (stop.0 - first.0) as usize);
+        // A bucket that does not move forward (December 9999 has no next
+        // month) runs to the end of the usage instead of looping.
+        let stop = if bucket_end > cursor {
+            bucket_end.min(end)
+        } else {
+            end
+        };
+        let index = |h: Hour| usize::try_from(h.0.saturating_sub(first.0)).unwrap_or(0);
+        let (i0, i1) = (index(cursor), index(stop));
         for (c, (name, rate)) in usage.cells().iter().zip(&rates) {
             let mut sum = Quantity::ZERO;
             let mut peak = Quantity::ZERO;
-            for &q in &c.quantities[i0..i1] {
+            for &q in c.quantities.get(i0..i1).unwrap_or_default() {
                 sum = sum.checked_add(q).map_err(overflow)?;
                 peak = peak.max(q);
             }

@@ -76,6 +76,10 @@ impl Date {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    // A `Date` is always within years 1..=9999 (its fields are private and
+    // `Date::new` checks them), so every intermediate here is below 2^22: the
+    // arithmetic cannot overflow, and is kept in its textbook form.
+    #[allow(clippy::arithmetic_side_effects)]
     pub fn days_since_epoch(self) -> i64 {
         let y = i64::from(self.year) - i64::from(self.month <= 2);
         let era = y.div_euclid(400);
@@ -88,7 +92,14 @@ impl Date {
     }
 
     /// The date `days` after 1970-01-01 (`civil_from_days`), if within years 1..=9999.
+    // The range check on entry bounds every intermediate below 2^23, so the
+    // arithmetic cannot overflow; it is kept in its textbook form.
+    #[allow(clippy::arithmetic_side_effects)]
     pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // 0001-01-01 ..= 9999-12-31.
+        if !(-719_162..=2_932_896).contains(&days) {
+            return None;
+        }
         let z = days.checked_add(719_468)?;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
@@ -107,15 +118,20 @@ impl Date {
 
     /// The first hour of this date (00:00 UTC).
     pub fn start_hour(self) -> Hour {
-        Hour(self.days_since_epoch() * 24)
+        // |days| < 2^22: never saturates.
+        Hour(self.days_since_epoch().saturating_mul(24))
     }
 
     /// The same day `months` later, clamped to the month's last day
     /// (2026-01-31 + 1 month = 2026-02-28).
     pub fn add_months(self, months: u32) -> Option<Date> {
-        let total = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
-        let year = i32::try_from(total.div_euclid(12)).ok()?;
-        let month = u8::try_from(total.rem_euclid(12) + 1).ok()?;
+        let total = i64::from(self.year)
+            .checked_mul(12)?
+            .checked_add(i64::from(self.month))?
+            .checked_sub(1)?
+            .checked_add(i64::from(months))?;
+        let year = i32::try_from(total.checked_div_euclid(12)?).ok()?;
+        let month = u8::try_from(total.checked_rem_euclid(12)?.checked_add(1)?).ok()?;
         if !(1..=9999).contains(&year) {
             return None;
         }
@@ -131,21 +147,25 @@ impl Date {
     /// assert!(Date::parse("2026-02-30").is_err());
     /// ```
     pub fn parse(s: &str) -> Result<Date, TimeError> {
-        let b = s.as_bytes();
         let bad = || TimeError::BadDate(s.to_string());
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = s.as_bytes() else {
             return Err(bad());
-        }
-        let year = digits(&b[0..4]).ok_or_else(bad)?;
-        let month = digits(&b[5..7]).ok_or_else(bad)?;
-        let day = digits(&b[8..10]).ok_or_else(bad)?;
+        };
+        let year = digits(&[*y1, *y2, *y3, *y4]).ok_or_else(bad)?;
+        let month = digits(&[*m1, *m2]).ok_or_else(bad)?;
+        let day = digits(&[*d1, *d2]).ok_or_else(bad)?;
         Date::new(year as i32, month as u8, day as u8).ok_or_else(bad)
     }
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
     b.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        if c.is_ascii_digit() {
+            acc.checked_mul(10)?
+                .checked_add(u32::from(c.wrapping_sub(b'0')))
+        } else {
+            None
+        }
     })
 }
 
@@ -189,7 +209,8 @@ impl Hour {
     }
     /// ISO weekday, Monday = 0 … Sunday = 6 (1970-01-01 was a Thursday).
     pub fn weekday(self) -> u8 {
-        (self.0.div_euclid(24) + 3).rem_euclid(7) as u8
+        // Shifting by 3 days only moves the weekday, so wrap rather than overflow.
+        (self.0.div_euclid(24).wrapping_add(3)).rem_euclid(7) as u8
     }
 
     /// The ISO week (year, week 1..=53) this hour falls in.
@@ -204,7 +225,7 @@ impl Hour {
         let days = self.0.div_euclid(24);
         let wd = i64::from(self.weekday());
         // The Thursday of this ISO week decides the ISO year.
-        let thursday = days - wd + 3;
+        let thursday = days.saturating_sub(wd).saturating_add(3);
         let th = Date::from_days_since_epoch(thursday).unwrap_or(self.date());
         let jan1 = Date {
             year: th.year,
@@ -212,14 +233,21 @@ impl Hour {
             day: 1,
         }
         .days_since_epoch();
-        let week = (thursday - jan1) / 7 + 1;
+        let week = thursday
+            .saturating_sub(jan1)
+            .checked_div(7)
+            .unwrap_or(0)
+            .saturating_add(1);
         (th.year, week as u8)
     }
 
     /// The Monday 00:00 UTC that starts this hour's ISO week.
     pub fn iso_week_start(self) -> Hour {
-        let days = self.0.div_euclid(24) - i64::from(self.weekday());
-        Hour(days * 24)
+        let days = self
+            .0
+            .div_euclid(24)
+            .saturating_sub(i64::from(self.weekday()));
+        Hour(days.saturating_mul(24))
     }
 
     /// Parses an RFC 3339 timestamp that falls exactly on a UTC hour.
@@ -234,43 +262,54 @@ impl Hour {
     /// ```
     pub fn parse_rfc3339(s: &str) -> Result<Hour, TimeError> {
         let bad = || TimeError::BadTimestamp(s.to_string());
-        let b = s.as_bytes();
-        if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        let Some((
+            [_, _, _, _, _, _, _, _, _, _, b'T' | b't' | b' ', h1, h2, b':', m1, m2, b':', s1, s2],
+            rest,
+        )) = s.as_bytes().split_first_chunk::<19>()
+        else {
+            return Err(bad());
+        };
+        if rest.is_empty() {
             return Err(bad());
         }
         let date = Date::parse(s.get(0..10).ok_or_else(bad)?).map_err(|_| bad())?;
-        let hh = digits(&b[11..13]).filter(|h| *h < 24).ok_or_else(bad)?;
-        let mm = digits(&b[14..16]).filter(|m| *m < 60).ok_or_else(bad)?;
-        let ss = digits(&b[17..19]).filter(|s| *s < 60).ok_or_else(bad)?;
-        let mut rest = &b[19..];
+        let hh = digits(&[*h1, *h2]).filter(|h| *h < 24).ok_or_else(bad)?;
+        let mm = digits(&[*m1, *m2]).filter(|m| *m < 60).ok_or_else(bad)?;
+        let ss = digits(&[*s1, *s2]).filter(|s| *s < 60).ok_or_else(bad)?;
+        let mut rest = rest;
         let mut frac_nonzero = false;
         if let Some((&b'.', tail)) = rest.split_first() {
             let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
             if n == 0 {
                 return Err(bad());
             }
-            frac_nonzero = tail[..n].iter().any(|&c| c != b'0');
-            rest = &tail[n..];
+            let (frac, after) = tail.split_at_checked(n).ok_or_else(bad)?;
+            frac_nonzero = frac.iter().any(|&c| c != b'0');
+            rest = after;
         }
         let offset_min: i64 = match rest {
             [b'Z' | b'z'] => 0,
             [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
                 let oh = digits(&[*h1, *h2]).filter(|h| *h < 24).ok_or_else(bad)?;
                 let om = digits(&[*m1, *m2]).filter(|m| *m < 60).ok_or_else(bad)?;
-                let v = i64::from(oh * 60 + om);
+                // oh < 24 and om < 60: no overflow.
+                let v = i64::from(oh.saturating_mul(60).saturating_add(om));
                 if *sign == b'-' {
-                    -v
+                    v.saturating_neg()
                 } else {
                     v
                 }
             }
             _ => return Err(bad()),
         };
-        let local_min = i64::from(hh * 60 + mm) - offset_min;
+        let local_min =
+            i64::from(hh.saturating_mul(60).saturating_add(mm)).saturating_sub(offset_min);
         if ss != 0 || frac_nonzero || local_min.rem_euclid(60) != 0 {
             return Err(TimeError::NotOnHour(s.to_string()));
         }
-        Ok(Hour(date.start_hour().0 + local_min.div_euclid(60)))
+        Ok(Hour(
+            date.start_hour().0.saturating_add(local_min.div_euclid(60)),
+        ))
     }
 }
 
@@ -321,7 +360,7 @@ pub struct Period {
 impl Period {
     /// Hours of this period inside the term.
     pub fn hours(&self) -> u32 {
-        (self.end.0 - self.start.0) as u32
+        u32::try_from(self.end.0.saturating_sub(self.start.0)).unwrap_or(0)
     }
     /// True when the period covers less than its whole calendar month.
     pub fn is_partial(&self) -> bool {
@@ -367,7 +406,7 @@ impl Term {
     }
     /// Hours in the term.
     pub fn hours(&self) -> usize {
-        (self.end_hour().0 - self.start_hour().0) as usize
+        usize::try_from(self.end_hour().0.saturating_sub(self.start_hour().0)).unwrap_or(0)
     }
     /// True when `h` lies in `[start, end)`.
     pub fn contains(&self, h: Hour) -> bool {
@@ -386,8 +425,8 @@ impl Term {
                 day: 1,
             }
             .start_hour();
-            let month_hours = u32::from(days_in_month(y, m)) * 24;
-            let month_end = Hour(month_start.0 + i64::from(month_hours));
+            let month_hours = u32::from(days_in_month(y, m)).saturating_mul(24);
+            let month_end = Hour(month_start.0.saturating_add(i64::from(month_hours)));
             let pend = month_end.min(end);
             out.push(Period {
                 year: y,
@@ -398,10 +437,10 @@ impl Term {
             });
             cursor = pend;
             if m == 12 {
-                y += 1;
+                y = y.saturating_add(1);
                 m = 1;
             } else {
-                m += 1;
+                m = m.saturating_add(1);
             }
         }
         out
@@ -411,6 +450,40 @@ impl Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_range_matches_the_year_range() {
+        // (days since epoch, date): the ends of years 1..=9999 and one past them.
+        let table = [
+            (-719_162, Some("0001-01-01")),
+            (-719_163, None),
+            (2_932_896, Some("9999-12-31")),
+            (2_932_897, None),
+            (i64::MIN, None),
+            (i64::MAX, None),
+        ];
+        for (days, date) in table {
+            let got = Date::from_days_since_epoch(days);
+            assert_eq!(got.map(|d| d.to_string()).as_deref(), date, "{days}");
+            if let Some(d) = got {
+                assert_eq!(d.days_since_epoch(), days);
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_hours_do_not_panic() {
+        for h in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            let h = Hour(h);
+            let _ = (
+                h.date(),
+                h.weekday(),
+                h.iso_week(),
+                h.iso_week_start(),
+                h.to_string(),
+            );
+        }
+    }
 
     #[test]
     fn days_round_trip_over_four_centuries() {

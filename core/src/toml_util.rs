@@ -201,7 +201,7 @@ impl Locator<'_> {
 
 /// A TOML basic string literal for `s`, quoted and escaped.
 pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    let mut out = String::with_capacity(s.len().saturating_add(2));
     out.push('"');
     for c in s.chars() {
         match c {

@@ -84,14 +84,21 @@ impl UsageSeries {
     ) -> Result<(), UsageIssue> {
         let cell_name =
             || matrix.map_or_else(|| format!("{cell:?}"), |m| m.cell_name(cell).to_string());
-        let offset = hour.0 - self.start.0;
-        if offset < 0 || offset as usize >= self.hours {
-            return Err(UsageIssue::OutsideTerm {
-                hour,
-                start: self.start,
-                end: Hour(self.start.0 + self.hours as i64),
-            });
-        }
+        let outside = || UsageIssue::OutsideTerm {
+            hour,
+            start: self.start,
+            end: Hour(
+                self.start
+                    .0
+                    .saturating_add(i64::try_from(self.hours).unwrap_or(i64::MAX)),
+            ),
+        };
+        let off = hour
+            .0
+            .checked_sub(self.start.0)
+            .and_then(|o| usize::try_from(o).ok())
+            .filter(|&o| o < self.hours)
+            .ok_or_else(outside)?;
         if quantity.get().is_sign_negative() && !quantity.is_zero() {
             return Err(UsageIssue::NegativeQuantity(quantity.to_string()));
         }
@@ -114,9 +121,15 @@ impl UsageSeries {
                 i
             }
         };
-        let off = offset as usize;
         let (word, bit) = (off / 64, 1u64 << (off % 64));
-        let seen = &mut self.seen[i][word];
+        let (Some(seen), Some(slot)) = (
+            self.seen.get_mut(i).and_then(|s| s.get_mut(word)),
+            self.cells
+                .get_mut(i)
+                .and_then(|c| c.quantities.get_mut(off)),
+        ) else {
+            return Err(outside());
+        };
         if *seen & bit != 0 {
             return Err(UsageIssue::Duplicate {
                 hour,
@@ -124,7 +137,7 @@ impl UsageSeries {
             });
         }
         *seen |= bit;
-        self.cells[i].quantities[off] = quantity;
+        *slot = quantity;
         Ok(())
     }
 
@@ -135,8 +148,10 @@ impl UsageSeries {
         let full = vec![u64::MAX; self.hours.div_ceil(64)];
         match self.cells.binary_search_by(|c| c.cell.cmp(&cell)) {
             Ok(i) => {
-                self.cells[i].quantities = quantities;
-                self.seen[i] = full;
+                if let (Some(c), Some(s)) = (self.cells.get_mut(i), self.seen.get_mut(i)) {
+                    c.quantities = quantities;
+                    *s = full;
+                }
             }
             Err(i) => {
                 self.cells.insert(i, CellSeries { cell, quantities });
@@ -148,9 +163,13 @@ impl UsageSeries {
     /// The non-zero records in time order, and within an hour in matrix order.
     pub fn records(&self) -> impl Iterator<Item = HourRecord> + '_ {
         (0..self.hours).flat_map(move |h| {
-            let hour = Hour(self.start.0 + h as i64);
+            let hour = Hour(
+                self.start
+                    .0
+                    .saturating_add(i64::try_from(h).unwrap_or(i64::MAX)),
+            );
             self.cells.iter().filter_map(move |c| {
-                let q = c.quantities[h];
+                let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
                 (!q.is_zero()).then_some(HourRecord {
                     hour,
                     cell: c.cell,

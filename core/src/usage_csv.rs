@@ -238,20 +238,20 @@ impl<'m, R: Read> UsageReader<'m, R> {
                 }
                 if !any {
                     any = true;
-                    self.line_no += 1;
+                    self.line_no = self.line_no.saturating_add(1);
                 }
                 match buf.iter().position(|&b| b == b'\n') {
                     Some(i) => {
-                        if self.line.len() + i > MAX_LINE_BYTES + 1 {
+                        if self.line.len().saturating_add(i) > MAX_LINE_BYTES + 1 {
                             return Err(self.too_long());
                         }
-                        self.line.extend_from_slice(&buf[..i]);
-                        self.input.consume(i + 1);
+                        self.line.extend_from_slice(buf.get(..i).unwrap_or(buf));
+                        self.input.consume(i.saturating_add(1));
                         break;
                     }
                     None => {
                         let n = buf.len();
-                        if self.line.len() + n > MAX_LINE_BYTES + 1 {
+                        if self.line.len().saturating_add(n) > MAX_LINE_BYTES + 1 {
                             return Err(self.too_long());
                         }
                         self.line.extend_from_slice(buf);
@@ -288,17 +288,18 @@ impl<'m, R: Read> UsageReader<'m, R> {
             let mut start = 0;
             for (i, &b) in self.line.iter().enumerate() {
                 if b == b',' {
-                    if n < 6 {
-                        self.fields[n] = (start, i);
+                    // Fields beyond the sixth are counted, not recorded.
+                    if let Some(f) = self.fields.get_mut(n) {
+                        *f = (start, i);
                     }
-                    n += 1;
-                    start = i + 1;
+                    n = n.saturating_add(1);
+                    start = i.saturating_add(1);
                 }
             }
-            if n < 6 {
-                self.fields[n] = (start, self.line.len());
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, self.line.len());
             }
-            return Ok(n + 1);
+            return Ok(n.saturating_add(1));
         }
         // Quoted fields: unquote into `scratch`, then swap.
         self.scratch.clear();
@@ -308,7 +309,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
         loop {
             let start = self.scratch.len();
             if line.get(i) == Some(&b'"') {
-                i += 1;
+                i = i.saturating_add(1);
                 loop {
                     match line.get(i) {
                         None => {
@@ -317,17 +318,17 @@ impl<'m, R: Read> UsageReader<'m, R> {
                             excerpt(&self.line)
                         )))
                         }
-                        Some(b'"') if line.get(i + 1) == Some(&b'"') => {
+                        Some(b'"') if line.get(i.saturating_add(1)) == Some(&b'"') => {
                             self.scratch.push(b'"');
-                            i += 2;
+                            i = i.saturating_add(2);
                         }
                         Some(b'"') => {
-                            i += 1;
+                            i = i.saturating_add(1);
                             break;
                         }
                         Some(&b) => {
                             self.scratch.push(b);
-                            i += 1;
+                            i = i.saturating_add(1);
                         }
                     }
                 }
@@ -348,23 +349,23 @@ impl<'m, R: Read> UsageReader<'m, R> {
                         );
                     }
                     self.scratch.push(b);
-                    i += 1;
+                    i = i.saturating_add(1);
                 }
             }
-            if n < 6 {
-                self.fields[n] = (start, self.scratch.len());
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, self.scratch.len());
             }
-            n += 1;
+            n = n.saturating_add(1);
             if i >= line.len() {
                 break;
             }
-            i += 1; // the comma
+            i = i.saturating_add(1); // the comma
             if i == line.len() {
                 // A trailing comma: one more, empty field.
-                if n < 6 {
-                    self.fields[n] = (self.scratch.len(), self.scratch.len());
+                if let Some(f) = self.fields.get_mut(n) {
+                    *f = (self.scratch.len(), self.scratch.len());
                 }
-                n += 1;
+                n = n.saturating_add(1);
                 break;
             }
         }
@@ -373,9 +374,8 @@ impl<'m, R: Read> UsageReader<'m, R> {
     }
 
     fn field(&self, i: usize) -> &str {
-        let (a, b) = self.fields[i];
         // The line was checked to be UTF-8 and fields split on ASCII bytes.
-        std::str::from_utf8(&self.line[a..b]).unwrap_or("")
+        std::str::from_utf8(span(&self.line, &self.fields, i)).unwrap_or("")
     }
 
     fn next_inner(&mut self, out: &mut CsvRecord) -> Result<bool> {
@@ -384,10 +384,10 @@ impl<'m, R: Read> UsageReader<'m, R> {
         }
         if let Err(e) = std::str::from_utf8(&self.line) {
             let at = e.valid_up_to();
-            let byte = self.line[at];
+            let byte = self.line.get(at).copied().unwrap_or(0);
             return Err(self.csv_err(format!(
                 "invalid UTF-8 (byte 0x{byte:02X} at column {}) in `{}`",
-                at + 1,
+                at.saturating_add(1),
                 excerpt(&self.line)
             )));
         }
@@ -402,69 +402,67 @@ impl<'m, R: Read> UsageReader<'m, R> {
         let base = usize::from(self.has_customer);
         if self.has_customer {
             out.customer.clear();
-            let (a, b) = self.fields[0];
-            out.customer
-                .push_str(std::str::from_utf8(&self.line[a..b]).unwrap_or(""));
+            out.customer.push_str(self.field(0));
         } else if !out.customer.is_empty() {
             out.customer.clear();
         }
         out.line = self.line_no;
 
         // Timestamp, cached.
-        let (a, b) = self.fields[base];
-        if self.last_ts.as_slice() != &self.line[a..b] || self.last_ts.is_empty() {
+        let ts = span(&self.line, &self.fields, base);
+        if self.last_ts.as_slice() != ts || self.last_ts.is_empty() {
             let hour = Hour::parse_rfc3339(self.field(base)).map_err(|source| Error::Time {
                 at: self.origin(),
                 source,
             })?;
             self.last_ts.clear();
-            self.last_ts.extend_from_slice(&self.line[a..b]);
+            self.last_ts.extend_from_slice(ts);
             self.last_hour = hour;
         }
         out.hour = self.last_hour;
 
         // Cell, cached on the three names' text.
-        let key = |i: usize| self.fields[base + i];
+        let key = |i: usize| span(&self.line, &self.fields, base.saturating_add(i));
         let (m, e, u) = (key(1), key(2), key(3));
-        let line = &self.line;
-        let hit = self.cell_cache.iter().find(|c| {
-            c.meter == line[m.0..m.1]
-                && c.environment == line[e.0..e.1]
-                && c.use_case == line[u.0..u.1]
-        });
+        let hit = self
+            .cell_cache
+            .iter()
+            .find(|c| c.meter == m && c.environment == e && c.use_case == u);
         if let Some(c) = hit {
             out.cell = c.cell;
         } else {
             let cell = self.lookup_cell(base)?;
             let entry = CachedCell {
-                meter: self.line[m.0..m.1].to_vec(),
-                environment: self.line[e.0..e.1].to_vec(),
-                use_case: self.line[u.0..u.1].to_vec(),
+                meter: m.to_vec(),
+                environment: e.to_vec(),
+                use_case: u.to_vec(),
                 cell,
             };
             if self.cell_cache.len() < CELL_CACHE {
                 self.cell_cache.push(entry);
             } else {
-                self.cell_cache[self.cell_cache_next] = entry;
-                self.cell_cache_next = (self.cell_cache_next + 1) % CELL_CACHE;
+                if let Some(slot) = self.cell_cache.get_mut(self.cell_cache_next) {
+                    *slot = entry;
+                }
+                self.cell_cache_next = self.cell_cache_next.saturating_add(1) % CELL_CACHE;
             }
             out.cell = cell;
         }
 
         // Quantity.
-        let (a, b) = self.fields[base + 4];
-        out.quantity = match parse_quantity(&self.line[a..b]) {
+        let q = base.saturating_add(4);
+        out.quantity = match parse_quantity(span(&self.line, &self.fields, q)) {
             Ok(q) => q,
             Err(QuantityError::Negative) => {
                 return Err(Error::usage(
                     self.origin(),
-                    UsageIssue::NegativeQuantity(self.field(base + 4).to_string()),
+                    UsageIssue::NegativeQuantity(self.field(q).to_string()),
                 ))
             }
             Err(QuantityError::Malformed) => {
                 return Err(self.csv_err(format!(
                     "invalid quantity `{}` (expected a non-negative decimal such as 500 or 0.25)",
-                    self.field(base + 4)
+                    self.field(q)
                 )))
             }
         };
@@ -473,9 +471,9 @@ impl<'m, R: Read> UsageReader<'m, R> {
 
     fn lookup_cell(&self, base: usize) -> Result<CellId> {
         let (meter, env, uc) = (
-            self.field(base + 1),
-            self.field(base + 2),
-            self.field(base + 3),
+            self.field(base.saturating_add(1)),
+            self.field(base.saturating_add(2)),
+            self.field(base.saturating_add(3)),
         );
         let cell = self
             .matrix
@@ -515,6 +513,15 @@ impl<R: Read> Iterator for UsageReader<'_, R> {
     }
 }
 
+/// Field `i` of a split line; empty when out of range (never, by construction).
+#[inline]
+fn span<'l>(line: &'l [u8], fields: &[(usize, usize); 6], i: usize) -> &'l [u8] {
+    fields
+        .get(i)
+        .and_then(|&(a, b)| line.get(a..b))
+        .unwrap_or_default()
+}
+
 fn excerpt(bytes: &[u8]) -> String {
     let s = String::from_utf8_lossy(bytes);
     if s.chars().count() > EXCERPT {
@@ -547,15 +554,17 @@ fn parse_quantity(b: &[u8]) -> Result<Quantity, QuantityError> {
     for &c in digits {
         match c {
             b'0'..=b'9' => {
-                n_digits += 1;
+                n_digits = n_digits.saturating_add(1);
                 if seen_dot {
-                    scale += 1;
+                    scale = scale.saturating_add(1);
                 }
                 if mantissa != 0 || c != b'0' {
-                    significant += 1;
+                    significant = significant.saturating_add(1);
                 }
                 if significant <= 19 {
-                    mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    mantissa = mantissa
+                        .wrapping_mul(10)
+                        .wrapping_add(u64::from(c.saturating_sub(b'0')));
                 }
             }
             b'.' if !seen_dot => seen_dot = true,
@@ -638,6 +647,8 @@ fn line_u32(line: u64) -> u32 {
 /// The spec's matrix M (pricing-model.md section 11), built in code, for
 /// examples and tests that must not depend on the TOML parser.
 #[doc(hidden)]
+// Built from constant literals that are known to be valid.
+#[allow(clippy::expect_used)]
 pub fn example_matrix() -> Matrix {
     use crate::matrix::{Currency, Environment, Meter, UseCase};
     use crate::num::{Price, Rate, Ratio, RoundingMode};

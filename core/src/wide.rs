@@ -40,6 +40,12 @@ pub(crate) fn add(a: i128, b: i128) -> Result<i128, Overflow> {
     a.checked_add(b).ok_or(OVERFLOW)
 }
 
+/// Checked subtraction of mantissas at the same scale.
+#[inline]
+pub(crate) fn sub(a: i128, b: i128) -> Result<i128, Overflow> {
+    a.checked_sub(b).ok_or(OVERFLOW)
+}
+
 /// The decimal `m × 10^-scale`, exactly: trailing zeros are dropped when the
 /// mantissa or scale would not fit a `Decimal`; if it still does not fit, an
 /// overflow.
@@ -53,8 +59,8 @@ pub(crate) fn to_decimal(mut m: i128, mut scale: u32) -> Result<Decimal, Overflo
         if scale == 0 || m % 10 != 0 {
             return Err(OVERFLOW);
         }
-        m /= 10;
-        scale -= 1;
+        m = m.checked_div(10).ok_or(OVERFLOW)?;
+        scale = scale.checked_sub(1).ok_or(OVERFLOW)?;
     }
 }
 

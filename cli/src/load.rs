@@ -1,0 +1,94 @@
+//! Loading matrices, deals and their usage from files. All parsing is done by
+//! `unitcalc_core`; this module only reads files and resolves relative paths.
+
+use std::path::{Path, PathBuf};
+
+use unitcalc_core::deal::{Deal, UsageSource};
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::usage::UsageSeries;
+use unitcalc_core::{deal_toml, matrix_toml, profile, usage_csv};
+
+use crate::error::{CliError, Result};
+
+/// Reads a whole file as UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| CliError::io(path, e))
+}
+
+/// Reads a whole file as bytes.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| CliError::io(path, e))
+}
+
+/// `rel` resolved against the directory of `base` (a file), unless absolute.
+pub fn relative_to(base: &Path, rel: &str) -> PathBuf {
+    let p = Path::new(rel);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.parent().unwrap_or_else(|| Path::new("")).join(p)
+    }
+}
+
+/// Display name of a path for error messages.
+pub fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads and validates a matrix file.
+pub fn matrix(path: &Path) -> Result<Matrix> {
+    let src = read_text(path)?;
+    Ok(matrix_toml::parse_matrix(&src, &name(path))?)
+}
+
+/// A deal file with its matrix.
+#[derive(Debug, Clone)]
+pub struct LoadedDeal {
+    /// The deal file.
+    pub path: PathBuf,
+    /// The matrix.
+    pub matrix: Matrix,
+    /// The deal, resolved against the matrix.
+    pub deal: Deal,
+}
+
+/// Reads a deal and the matrix it references (relative to the deal file).
+/// `matrix_override` replaces the deal's own matrix reference.
+pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
+    let src = read_text(path)?;
+    let file = name(path);
+    let matrix_path = match matrix_override {
+        Some(p) => p.to_path_buf(),
+        None => relative_to(path, &deal_toml::matrix_ref(&src, &file)?),
+    };
+    let matrix = matrix(&matrix_path)?;
+    let deal = deal_toml::parse_deal(&src, &file, &matrix)?;
+    Ok(LoadedDeal {
+        path: path.to_path_buf(),
+        matrix,
+        deal,
+    })
+}
+
+/// Parses a deal file's text against an already loaded matrix.
+pub fn deal_against(path: &Path, src: &str, matrix: &Matrix) -> Result<Deal> {
+    Ok(deal_toml::parse_deal(src, &name(path), matrix)?)
+}
+
+/// The deal's usage: `usage_override` (a CSV), else the deal's own CSV
+/// (relative to the deal file) or profile.
+pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSeries> {
+    let term = d.deal.terms.term;
+    let csv_path = match (usage_override, &d.deal.usage) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, UsageSource::Csv(rel)) => relative_to(&d.path, rel),
+        (None, UsageSource::Profile(p)) => return Ok(profile::generate(p, &term)?),
+    };
+    let bytes = read_bytes(&csv_path)?;
+    Ok(usage_csv::read_usage(
+        &bytes,
+        &name(&csv_path),
+        &d.matrix,
+        &term,
+    )?)
+}

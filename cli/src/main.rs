@@ -1,0 +1,406 @@
+//! `unitcalc`: the command-line tool for finance. Quote and compare deals,
+//! reprice a book of customers under a candidate matrix, check matrices and
+//! generate synthetic usage. See `docs/cli.md`.
+#![deny(clippy::float_arithmetic)]
+
+mod book;
+mod error;
+mod generate;
+mod load;
+mod output;
+mod render;
+mod reprice;
+mod stream;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use unitcalc_core::compare;
+use unitcalc_core::deal::UsageSource;
+use unitcalc_core::engine;
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::num::{Quantity, Ratio};
+use unitcalc_core::profile::{CellProfile, Profile};
+use unitcalc_core::time::{Date, Term};
+
+use crate::error::{CliError, Result};
+use crate::render::Format;
+
+/// Pricing and units calculator for consumption-priced storage deals.
+///
+/// Every figure follows the project's pricing model: exact decimals, money
+/// rounded once per line. Errors print one line naming the file, line and
+/// offending value, and exit with status 1 (2 for bad arguments).
+#[derive(Debug, Parser)]
+#[command(name = "unitcalc", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Price one offer of a deal file.
+    Quote(QuoteArgs),
+    /// Price every offer of a deal over the same usage, side by side, with
+    /// differences against the first offer.
+    Compare(CompareArgs),
+    /// Price a book of customers from one usage CSV under the current matrix
+    /// and a candidate matrix: per-customer and total revenue, the delta,
+    /// and the biggest movers.
+    Reprice(RepriceArgs),
+    /// Matrix files.
+    #[command(subcommand)]
+    Matrix(MatrixCommand),
+    /// Usage files.
+    #[command(subcommand)]
+    Usage(UsageCommand),
+}
+
+#[derive(Debug, Args)]
+struct Common {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the output to this file (via a temporary file renamed on
+    /// success) instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct QuoteArgs {
+    /// The deal file (TOML; see docs/deal-format.md).
+    deal: PathBuf,
+    /// Hourly usage CSV replacing the deal's own usage.
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// Matrix file replacing the deal's own matrix reference.
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+    /// The offer to price, by name (default: the deal's first offer).
+    #[arg(long)]
+    offer: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// The deal file (TOML; see docs/deal-format.md).
+    deal: PathBuf,
+    /// Hourly usage CSV replacing the deal's own usage.
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// Matrix file replacing the deal's own matrix reference.
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Args)]
+struct RepriceArgs {
+    /// The book file (TOML; see docs/cli.md).
+    book: PathBuf,
+    /// Hourly usage CSV with a leading `customer` column (default: the book's `usage`).
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// Candidate matrix replacing the book's `candidate`.
+    #[arg(long)]
+    candidate: Option<PathBuf>,
+    /// How many biggest increases and decreases to list.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// JSON only: include every customer's full bills.
+    #[arg(long)]
+    bills: bool,
+    /// Print rows read, elapsed time and rows per second to stderr.
+    #[arg(long)]
+    stats: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Debug, Subcommand)]
+enum MatrixCommand {
+    /// Validate a matrix file and print its grid.
+    Check {
+        /// The matrix file (TOML; see docs/matrix-format.md).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsageCommand {
+    /// Write a synthetic hourly usage CSV
+    /// (`customer,timestamp,meter,environment,use_case,quantity`) for one or
+    /// many customers, from a deal's `[usage.profile]` or from flags.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// Take the profile (with its seed), term and matrix from this deal file.
+    #[arg(long, conflicts_with_all = ["cells", "start", "months", "baseline", "growth", "daily", "weekend", "noise", "seed"])]
+    deal: Option<PathBuf>,
+    /// Matrix file (required without --deal).
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+    /// Cell `meter/environment/use_case` (repeatable; without --deal).
+    #[arg(long = "cell")]
+    cells: Vec<String>,
+    /// Baseline quantity per cell at the start of the term.
+    #[arg(long, default_value = "500")]
+    baseline: String,
+    /// Monthly growth, compounded (0.02 = +2 % a month).
+    #[arg(long, default_value = "0")]
+    growth: String,
+    /// Daily swing as a fraction (0.1 = ±10 %).
+    #[arg(long, default_value = "0")]
+    daily: String,
+    /// Weekend dip as a fraction.
+    #[arg(long, default_value = "0")]
+    weekend: String,
+    /// Uniform noise as a fraction (0.05 = ±5 %).
+    #[arg(long, default_value = "0")]
+    noise: String,
+    /// Noise seed; customer i (counting from 0) uses seed + i.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Term start date (without --deal).
+    #[arg(long)]
+    start: Option<String>,
+    /// Term length in months (without --deal).
+    #[arg(long, default_value_t = 12)]
+    months: u32,
+    /// Number of customers.
+    #[arg(long, default_value_t = 1)]
+    customers: u32,
+    /// Customer name prefix: `cust0001`, `cust0002`, … (or the name itself for one customer).
+    #[arg(long, default_value = "cust")]
+    prefix: String,
+    /// Output file (temporary file renamed on success); standard output if absent.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // The reader of our standard output went away (`unitcalc … | head`):
+        // stop quietly, as command-line filters do.
+        Err(CliError::Io { path, source })
+            if source.kind() == std::io::ErrorKind::BrokenPipe
+                && path.as_os_str() == "<stdout>" =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let msg = e.to_string().replace('\n', " ");
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Quote(a) => quote(a),
+        Command::Compare(a) => compare_cmd(a),
+        Command::Reprice(a) => reprice::run(&reprice::Options {
+            book: a.book,
+            usage: a.usage,
+            candidate: a.candidate,
+            top: a.top,
+            bills: a.bills,
+            stats: a.stats,
+            format: a.common.format,
+            output: a.common.output,
+        }),
+        Command::Matrix(MatrixCommand::Check { file }) => matrix_check(&file),
+        Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
+    }
+}
+
+fn quote(a: QuoteArgs) -> Result<()> {
+    let d = load::deal(&a.deal, a.matrix.as_deref())?;
+    let usage = load::usage(&d, a.usage.as_deref())?;
+    let offer = match &a.offer {
+        None => d.deal.offers.first().ok_or_else(|| {
+            CliError::Args(format!("{}: the deal has no offer", a.deal.display()))
+        })?,
+        Some(n) => d.deal.offers.iter().find(|o| &o.name == n).ok_or_else(|| {
+            CliError::Args(format!(
+                "{}: no offer `{n}` (offers: {})",
+                a.deal.display(),
+                d.deal
+                    .offers
+                    .iter()
+                    .map(|o| format!("`{}`", o.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?,
+    };
+    let bill = engine::price(&d.matrix, &d.deal.terms, offer, &usage)?;
+    let text = match a.common.format {
+        Format::Table => render::bill_table(&d.deal.name, &bill),
+        Format::Json => render::json(&bill)?,
+        Format::Csv => render::bills_csv(&d.deal.name, &[&bill])?,
+    };
+    output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn compare_cmd(a: CompareArgs) -> Result<()> {
+    let d = load::deal(&a.deal, a.matrix.as_deref())?;
+    let usage = load::usage(&d, a.usage.as_deref())?;
+    let c = compare::compare(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
+    let text = match a.common.format {
+        Format::Table => render::comparison_table(&d.deal.name, &c),
+        Format::Json => render::json(&c)?,
+        Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
+    };
+    output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn matrix_check(file: &std::path::Path) -> Result<()> {
+    let m = load::matrix(file)?;
+    output::write_text(None, &matrix_grid(&m))
+}
+
+/// A matrix's facts, meters and multiplier grid as text.
+fn matrix_grid(m: &Matrix) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(out, "matrix {} version {}: ok", m.name, m.version);
+    if !m.description.is_empty() {
+        let _ = writeln!(out, "{}", m.description);
+    }
+    let _ = writeln!(
+        out,
+        "effective {}, currency {} ({} decimals), rounding {}, list price {} per unit",
+        m.effective,
+        m.currency.code,
+        m.currency.minor_units,
+        m.rounding.as_str(),
+        m.list_price
+    );
+    out.push('\n');
+    let mut t = render::Table::new(&["meter", "unit", "base rate"], &[false, false, true]);
+    for me in &m.meters {
+        t.row(vec![
+            me.id.clone(),
+            me.unit.clone(),
+            me.base_rate.to_string(),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+    let mut hdr = vec!["environment \\ use case".to_string()];
+    hdr.extend(m.use_cases.iter().map(|u| u.id.clone()));
+    hdr.push("marketplace fee".to_string());
+    let h: Vec<&str> = hdr.iter().map(String::as_str).collect();
+    let right: Vec<bool> = (0..h.len()).map(|i| i > 0 && i + 1 < h.len()).collect();
+    let mut g = render::Table::new(&h, &right);
+    for (ei, e) in m.environments.iter().enumerate() {
+        let mut row = vec![e.id.clone()];
+        for ui in 0..m.use_cases.len() {
+            let v = u16::try_from(ei)
+                .ok()
+                .zip(u16::try_from(ui).ok())
+                .and_then(|(ei, ui)| m.multiplier(ei, ui));
+            row.push(v.map_or_else(|| "not offered".to_string(), |r| r.to_string()));
+        }
+        row.push(e.marketplace.as_ref().map_or_else(String::new, |s| {
+            s.tiers
+                .iter()
+                .map(|t| format!("{} from {}", t.rate, t.from))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }));
+        g.row(row);
+    }
+    out.push_str(&g.render());
+    out
+}
+
+fn ratio(flag: &str, v: &str) -> Result<Ratio> {
+    v.parse()
+        .map_err(|_| CliError::Args(format!("--{flag}: `{v}` is not a decimal")))
+}
+
+fn generate_cmd(a: GenerateArgs) -> Result<()> {
+    let (matrix, profile, term) = if let Some(deal) = &a.deal {
+        let d = load::deal(deal, a.matrix.as_deref())?;
+        let UsageSource::Profile(p) = d.deal.usage.clone() else {
+            return Err(CliError::Args(format!(
+                "{}: the deal's usage is a CSV file, not a profile",
+                deal.display()
+            )));
+        };
+        (d.matrix, p, d.deal.terms.term)
+    } else {
+        let mpath = a.matrix.as_deref().ok_or_else(|| {
+            CliError::Args("give --deal, or --matrix with --cell and --start".into())
+        })?;
+        let matrix = load::matrix(mpath)?;
+        let start = a.start.as_deref().ok_or_else(|| {
+            CliError::Args("--start YYYY-MM-DD is required without --deal".into())
+        })?;
+        let start = Date::parse(start).map_err(|e| CliError::Args(format!("--start: {e}")))?;
+        let term =
+            Term::new(start, a.months).map_err(|e| CliError::Args(format!("--months: {e}")))?;
+        if a.cells.is_empty() {
+            return Err(CliError::Args(
+                "give at least one --cell meter/environment/use_case".into(),
+            ));
+        }
+        let baseline: Quantity = a.baseline.parse().map_err(|_| {
+            CliError::Args(format!("--baseline: `{}` is not a decimal", a.baseline))
+        })?;
+        let mut cells = Vec::new();
+        for c in &a.cells {
+            let parts: Vec<&str> = c.split('/').collect();
+            let [m, e, u] = parts[..] else {
+                return Err(CliError::Args(format!(
+                    "--cell `{c}`: expected meter/environment/use_case"
+                )));
+            };
+            let cell = matrix.cell(m, e, u).map_err(|(what, v)| {
+                CliError::Args(format!(
+                    "--cell `{c}`: unknown {what} `{v}` in {}",
+                    mpath.display()
+                ))
+            })?;
+            cells.push(CellProfile {
+                cell,
+                baseline,
+                monthly_growth: ratio("growth", &a.growth)?,
+                daily_amplitude: ratio("daily", &a.daily)?,
+                weekend_dip: ratio("weekend", &a.weekend)?,
+                noise: ratio("noise", &a.noise)?,
+                bursts: Vec::new(),
+            });
+        }
+        (
+            matrix,
+            Profile {
+                seed: a.seed,
+                cells,
+            },
+            term,
+        )
+    };
+    let plan = generate::Plan {
+        matrix: &matrix,
+        profile: &profile,
+        term,
+        customers: a.customers,
+        prefix: &a.prefix,
+    };
+    generate::write(&plan, a.output.as_deref())?;
+    Ok(())
+}

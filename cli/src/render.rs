@@ -1,0 +1,390 @@
+//! Text renderings of bills and comparisons: aligned tables for people, JSON
+//! (decimals as strings) and tidy CSV (one row per offer × period × line) for
+//! spreadsheets and Tableau.
+
+use std::fmt::Write as _;
+
+use unitcalc_core::bill::{Bill, LineKind};
+use unitcalc_core::compare::Comparison;
+
+use crate::error::{CliError, Result};
+
+/// Output format of quote, compare and reprice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// JSON; decimals are strings.
+    Json,
+    /// Tidy CSV: one row per observation.
+    Csv,
+}
+
+/// A plain text table: the first row is the header; columns whose header is
+/// in `right` are right-aligned.
+pub struct Table {
+    rows: Vec<Vec<String>>,
+    right: Vec<bool>,
+}
+
+impl Table {
+    /// A table with headers; `right[i]` right-aligns column `i`.
+    pub fn new(headers: &[&str], right: &[bool]) -> Table {
+        Table {
+            rows: vec![headers.iter().map(|h| (*h).to_string()).collect()],
+            right: right.to_vec(),
+        }
+    }
+    /// Adds a row.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+    /// Renders with two spaces between columns and a rule under the header.
+    pub fn render(&self) -> String {
+        let n = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut w = vec![0usize; n];
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        for (k, r) in self.rows.iter().enumerate() {
+            let mut line = String::new();
+            for (i, c) in r.iter().enumerate() {
+                if i > 0 {
+                    line.push_str("  ");
+                }
+                let pad = w[i].saturating_sub(c.chars().count());
+                if self.right.get(i).copied().unwrap_or(false) {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(c);
+                } else {
+                    line.push_str(c);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if k == 0 {
+                let total: usize = w.iter().sum::<usize>() + 2 * n.saturating_sub(1);
+                out.extend(std::iter::repeat_n('-', total));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Quantities and units without trailing zeros, as in JSON: the same exact value.
+fn norm<T: Into<rust_decimal::Decimal>>(v: Option<T>) -> String {
+    v.map(|x| x.into().normalize().to_string())
+        .unwrap_or_default()
+}
+
+/// Kebab-case name of a line kind.
+pub fn kind_name(k: LineKind) -> &'static str {
+    match k {
+        LineKind::Fee => "fee",
+        LineKind::Installment => "installment",
+        LineKind::Commitment => "commitment",
+        LineKind::PayAsYouGo => "pay-as-you-go",
+        LineKind::Overage => "overage",
+    }
+}
+
+/// JSON text of any serializable value, pretty-printed, with a final newline.
+pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::Output {
+        what: "JSON",
+        message: e.to_string(),
+    })?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// A bill as an aligned table: header facts, then every line by period.
+pub fn bill_table(deal: &str, b: &Bill) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "deal:     {deal}");
+    let _ = writeln!(out, "offer:    {} ({})", b.offer, b.offer_kind);
+    let _ = writeln!(
+        out,
+        "matrix:   {} version {} ({})",
+        b.matrix, b.matrix_version, b.currency
+    );
+    let _ = writeln!(
+        out,
+        "term:     {} to {} ({} months), channel {}",
+        b.term_start, b.term_end, b.term_months, b.channel
+    );
+    out.push('\n');
+    let mut t = Table::new(
+        &[
+            "period",
+            "line",
+            "cell",
+            "quantity-hours",
+            "units",
+            "unit price",
+            "amount",
+        ],
+        &[false, false, false, true, true, true, true],
+    );
+    for p in &b.periods {
+        for l in &p.lines {
+            t.row(vec![
+                p.label.clone(),
+                l.description.clone(),
+                opt(l.cell.as_ref()),
+                norm(l.quantity_hours.map(|q| q.get())),
+                norm(l.units.map(|u| u.get())),
+                opt(l.unit_price),
+                l.amount.to_string(),
+            ]);
+        }
+        let mut total = format!("{} total", p.label);
+        if !p.marketplace_fee.is_zero() {
+            let _ = write!(
+                total,
+                " (marketplace fee {}, net {})",
+                p.marketplace_fee, p.net_revenue
+            );
+        }
+        t.row(vec![
+            String::new(),
+            total,
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            p.total.to_string(),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+    let _ = writeln!(out, "total contract value: {} {}", b.total, b.currency);
+    let _ = writeln!(
+        out,
+        "marketplace fee:      {} (rate {})",
+        b.marketplace_fee, b.marketplace_fee_rate
+    );
+    let _ = writeln!(out, "net revenue:          {}", b.net_revenue);
+    let _ = writeln!(
+        out,
+        "units consumed:       {}",
+        b.units_consumed.get().normalize()
+    );
+    if let Some(c) = &b.commitment {
+        let _ = writeln!(
+            out,
+            "commitment:           {} units at {} = {}; drawn {}, overage {}, remaining {} (expire, value {}){}",
+            c.units_purchased,
+            c.commit_price,
+            c.commitment_amount,
+            c.units_drawn.get().normalize(),
+            c.overage_units.get().normalize(),
+            c.units_remaining.get().normalize(),
+            c.expired_value,
+            c.exhausted_at
+                .map(|h| format!(", exhausted at {h} (hour {} of the term)", opt(c.exhausted_term_hour)))
+                .unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// Header of the tidy line CSV.
+pub const LINE_CSV_HEADER: &[&str] = &[
+    "customer",
+    "matrix",
+    "matrix_version",
+    "offer",
+    "offer_kind",
+    "period",
+    "line_kind",
+    "description",
+    "meter",
+    "environment",
+    "use_case",
+    "quantity_hours",
+    "units",
+    "unit_price",
+    "amount",
+    "currency",
+];
+
+/// Appends one row per period × line of `b` to a CSV writer.
+pub fn bill_csv_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    customer: &str,
+    b: &Bill,
+) -> csv::Result<()> {
+    for p in &b.periods {
+        for l in &p.lines {
+            let (m, e, u) = l
+                .cell
+                .as_ref()
+                .map(|c| {
+                    (
+                        c.meter.as_str(),
+                        c.environment.as_str(),
+                        c.use_case.as_str(),
+                    )
+                })
+                .unwrap_or(("", "", ""));
+            w.write_record([
+                customer,
+                &b.matrix,
+                &b.matrix_version,
+                &b.offer,
+                &b.offer_kind,
+                &p.label,
+                kind_name(l.kind),
+                &l.description,
+                m,
+                e,
+                u,
+                &norm(l.quantity_hours.map(|q| q.get())),
+                &norm(l.units.map(|u| u.get())),
+                &opt(l.unit_price),
+                &l.amount.to_string(),
+                &b.currency,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn csv_err(e: impl ToString) -> CliError {
+    CliError::Output {
+        what: "CSV",
+        message: e.to_string(),
+    }
+}
+
+/// Tidy CSV of one or more bills of a deal.
+pub fn bills_csv(customer: &str, bills: &[&Bill]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(LINE_CSV_HEADER).map_err(csv_err)?;
+    for b in bills {
+        bill_csv_rows(&mut w, customer, b).map_err(csv_err)?;
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}
+
+/// A comparison as a table: one row per offer, then period totals side by side.
+pub fn comparison_table(deal: &str, c: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "deal: {deal}");
+    if let Some(b) = c.bills.first() {
+        let _ = writeln!(
+            out,
+            "matrix {} version {} ({}), term {} to {}, channel {}",
+            b.matrix, b.matrix_version, b.currency, b.term_start, b.term_end, b.channel
+        );
+        let _ = writeln!(
+            out,
+            "differences are against the first offer, `{}`",
+            b.offer
+        );
+    }
+    out.push('\n');
+    let mut t = Table::new(
+        &[
+            "offer",
+            "kind",
+            "total",
+            "Δ total",
+            "marketplace fee",
+            "net revenue",
+            "Δ net",
+            "overage",
+            "per unit",
+        ],
+        &[false, false, true, true, true, true, true, true, true],
+    );
+    for r in &c.rows {
+        t.row(vec![
+            r.offer.clone(),
+            r.offer_kind.clone(),
+            r.total.to_string(),
+            r.delta_total.to_string(),
+            r.marketplace_fee.to_string(),
+            r.net_revenue.to_string(),
+            r.delta_net_revenue.to_string(),
+            {
+                // Σ of no overage lines is a bare 0: show it at the money scale.
+                let mut o = r.overage.get();
+                o.rescale(r.total.get().scale());
+                o.to_string()
+            },
+            r.effective_price_per_unit
+                .map(|p| p.get().round_dp(6).normalize().to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+    let mut headers = vec!["period".to_string()];
+    headers.extend(c.rows.iter().map(|r| r.offer.clone()));
+    let hdr: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let right: Vec<bool> = (0..hdr.len()).map(|i| i > 0).collect();
+    let mut p = Table::new(&hdr, &right);
+    let n = c.rows.first().map_or(0, |r| r.periods.len());
+    for k in 0..n {
+        let mut row = vec![c.rows[0]
+            .periods
+            .get(k)
+            .map(|p| p.label.clone())
+            .unwrap_or_default()];
+        for (i, r) in c.rows.iter().enumerate() {
+            row.push(match r.periods.get(k) {
+                None => String::new(),
+                Some(pd) if i == 0 => pd.total.to_string(),
+                Some(pd) => format!("{} ({:+})", pd.total, pd.delta.get()),
+            });
+        }
+        p.row(row);
+    }
+    out.push_str(&p.render());
+    out
+}
+
+/// Tidy CSV of a comparison: one row per offer × period.
+pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "customer",
+        "offer",
+        "offer_kind",
+        "period",
+        "total",
+        "delta_vs_first",
+        "marketplace_fee",
+        "net_revenue",
+        "currency",
+    ])
+    .map_err(csv_err)?;
+    for (r, b) in c.rows.iter().zip(&c.bills) {
+        for (pd, pb) in r.periods.iter().zip(&b.periods) {
+            w.write_record([
+                deal,
+                &r.offer,
+                &r.offer_kind,
+                &pd.label,
+                &pd.total.to_string(),
+                &pd.delta.to_string(),
+                &pb.marketplace_fee.to_string(),
+                &pb.net_revenue.to_string(),
+                &b.currency,
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
+}

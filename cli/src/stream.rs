@@ -1,0 +1,539 @@
+//! Streaming a book's usage CSV through per-customer [`Pricer`]s on all cores.
+//!
+//! A reader thread cuts the file into blocks at line ends. Batches of blocks
+//! are parsed in parallel (rayon); meanwhile the previous batch is priced in
+//! parallel by shards that each own the pricers of a fixed subset of
+//! customers (`customer id % shards`), walking the records in file order, so
+//! every customer's records reach its pricers in file order. Memory is a few
+//! batches of text plus the state per customer and cell; never per row.
+//!
+//! A customer's rows must be in time order (hours never go back; within one
+//! hour any order). A row that goes back is an error naming the file, line
+//! and hour, never a silently different bill.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read};
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use unitcalc_core::bill::Bill;
+use unitcalc_core::engine::Pricer;
+use unitcalc_core::error::{Error, Origin};
+use unitcalc_core::matrix::{CellId, Matrix};
+use unitcalc_core::num::Quantity;
+use unitcalc_core::time::Hour;
+use unitcalc_core::usage_csv::{CsvRecord, UsageReader, HEADER_WITH_CUSTOMER};
+
+use crate::book::Slot;
+use crate::error::{CliError, Result};
+
+/// Bytes per block handed to a parser.
+const BLOCK: usize = 1 << 20;
+
+/// The usage CSV header a book's usage must have.
+pub const HEADER: &str = HEADER_WITH_CUSTOMER;
+const HEADER_LINE: &str = "customer,timestamp,meter,environment,use_case,quantity\n";
+
+struct Block {
+    data: Vec<u8>,
+    /// 1-based line number of the block's first line.
+    first_line: u64,
+}
+
+#[derive(Clone, Copy)]
+struct Rec {
+    /// Block-local customer index.
+    cust: u32,
+    /// 0-based line offset within the block.
+    line: u32,
+    hour: Hour,
+    current: CellId,
+    candidate: CellId,
+    qty: Decimal,
+}
+
+struct Parsed {
+    first_line: u64,
+    names: Vec<Box<str>>,
+    recs: Vec<Rec>,
+}
+
+/// What the stream produced: each customer's bills, in id order.
+pub struct Priced {
+    /// Customer name, current bill, candidate bill.
+    pub customers: Vec<(String, Bill, Option<Bill>)>,
+    /// Data rows read.
+    pub rows: u64,
+}
+
+struct State<'a> {
+    current: Pricer<'a>,
+    candidate: Option<Pricer<'a>>,
+}
+
+struct Shard<'a> {
+    /// Indexed by customer id / number of shards.
+    states: Vec<Option<State<'a>>>,
+}
+
+/// Matrices and slots the stream prices against.
+pub struct Setup<'a> {
+    /// The current matrix.
+    pub matrix: &'a Matrix,
+    /// The candidate matrix.
+    pub candidate: Option<&'a Matrix>,
+    /// Listed customers (ids 0..n in this order).
+    pub customers: &'a [(String, Slot)],
+    /// Slot for unlisted customers.
+    pub default: Option<&'a Slot>,
+}
+
+fn at(file: &str, line: u64) -> Origin {
+    Origin::line(file, u32::try_from(line).unwrap_or(u32::MAX))
+}
+
+fn csv_error(file: &str, line: u64, message: String) -> CliError {
+    CliError::Core(Error::Csv {
+        at: at(file, line),
+        message,
+    })
+}
+
+/// Reads blocks cut at line ends and sends them down `tx`.
+fn read_blocks(
+    mut r: impl Read,
+    mut first_line: u64,
+    tx: mpsc::SyncSender<std::io::Result<Block>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let mut buf = std::mem::take(&mut carry);
+        buf.reserve(BLOCK);
+        // Append up to one block (no zero-filling); fewer bytes only at the end.
+        let eof = match (&mut r).take(BLOCK as u64).read_to_end(&mut buf) {
+            Ok(n) => n < BLOCK,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        if !eof {
+            // Cut after the last line end. A block without any is one line
+            // longer than a block, far over the reader's line limit: pass it
+            // on whole, so the parser reports it (memory stays bounded).
+            if let Some(i) = memchr::memrchr(b'\n', &buf) {
+                carry = buf.split_off(i + 1);
+            }
+        }
+        let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
+        if !buf.is_empty()
+            && tx
+                .send(Ok(Block {
+                    data: buf,
+                    first_line,
+                }))
+                .is_err()
+        {
+            return;
+        }
+        first_line += lines;
+        if eof {
+            return;
+        }
+    }
+}
+
+/// Moves an error's line from a block's own numbering (its header is line 1,
+/// its first data line is line 2) to the file's.
+fn shift(e: Error, first_line: u64) -> Error {
+    let fix = |mut at: Origin| {
+        if let Some(l) = at.line {
+            let g = (first_line + u64::from(l)).saturating_sub(2);
+            at.line = Some(u32::try_from(g).unwrap_or(u32::MAX));
+        }
+        at
+    };
+    match e {
+        Error::Toml { at, message } => Error::Toml {
+            at: fix(at),
+            message,
+        },
+        Error::Invalid { at, message } => Error::Invalid {
+            at: fix(at),
+            message,
+        },
+        Error::Unknown { at, what, value } => Error::Unknown {
+            at: fix(at),
+            what,
+            value,
+        },
+        Error::Csv { at, message } => Error::Csv {
+            at: fix(at),
+            message,
+        },
+        Error::Time { at, source } => Error::Time {
+            at: fix(at),
+            source,
+        },
+        Error::Usage { at, source } => Error::Usage {
+            at: fix(at),
+            source,
+        },
+        other => other,
+    }
+}
+
+/// Per dense cell index of the current matrix: the same cell by name in the
+/// candidate matrix (`Err` names what the candidate lacks).
+pub type CandidateCells = Vec<Result<CellId, (&'static str, String)>>;
+
+/// Maps the current matrix's cells to the candidate's by name.
+pub fn candidate_cells(current: &Matrix, candidate: Option<&Matrix>) -> CandidateCells {
+    current
+        .cells()
+        .map(|c| match candidate {
+            None => Ok(c),
+            Some(m) => {
+                let n = current.cell_name(c);
+                m.cell(&n.meter, &n.environment, &n.use_case)
+            }
+        })
+        .collect()
+}
+
+/// Parses one block with the core's streaming reader (the block is read as
+/// a file of its own behind the header; lines are shifted back).
+fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) -> Result<Parsed> {
+    let input = HEADER_LINE.as_bytes().chain(&b.data[..]);
+    let mut reader =
+        UsageReader::new(input, file, setup.matrix).map_err(|e| shift(e, b.first_line))?;
+    let mut names: Vec<Box<str>> = Vec::new();
+    let mut index: HashMap<String, u32> = HashMap::new();
+    let mut recs = Vec::with_capacity(b.data.len() / 48);
+    let mut rec = CsvRecord::default();
+    let mut last: Option<u32> = None;
+    loop {
+        match reader.next_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(CliError::Core(shift(e, b.first_line))),
+        }
+        let line = (b.first_line + rec.line).saturating_sub(2);
+        if rec.customer.trim().is_empty() {
+            return Err(csv_error(file, line, "empty customer".into()));
+        }
+        let cust = match last {
+            Some(i) if *names[i as usize] == *rec.customer => i,
+            _ => {
+                let i = match index.get(rec.customer.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        let i = names.len() as u32;
+                        names.push(rec.customer.as_str().into());
+                        index.insert(rec.customer.clone(), i);
+                        i
+                    }
+                };
+                last = Some(i);
+                i
+            }
+        };
+        let candidate = match cand.get(setup.matrix.cell_index(rec.cell)) {
+            Some(Ok(c)) => *c,
+            Some(Err((what, value))) => {
+                return Err(CliError::Core(Error::Unknown {
+                    at: at(file, line),
+                    what: unknown_candidate(what),
+                    value: value.clone(),
+                }))
+            }
+            None => rec.cell,
+        };
+        let local = u32::try_from(line - b.first_line).unwrap_or(u32::MAX);
+        recs.push(Rec {
+            cust,
+            line: local,
+            hour: rec.hour,
+            current: rec.cell,
+            candidate,
+            qty: rec.quantity.get(),
+        });
+    }
+    Ok(Parsed {
+        first_line: b.first_line,
+        names,
+        recs,
+    })
+}
+
+fn unknown_candidate(what: &'static str) -> &'static str {
+    match what {
+        "meter" => "meter (candidate matrix)",
+        "environment" => "environment (candidate matrix)",
+        _ => "use case (candidate matrix)",
+    }
+}
+
+/// First error of a batch by line, with its line for ordering.
+type LineError = (u64, CliError);
+
+fn price_batch(
+    shards: &mut [Shard<'_>],
+    batch: &[(Parsed, Vec<u32>)],
+    names: &[String],
+    file: &str,
+) -> Option<LineError> {
+    let n = shards.len() as u32;
+    shards
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(s, shard)| {
+            for (p, ids) in batch {
+                for r in &p.recs {
+                    let g = ids[r.cust as usize];
+                    if g % n != s as u32 {
+                        continue;
+                    }
+                    let Some(st) = shard
+                        .states
+                        .get_mut((g / n) as usize)
+                        .and_then(Option::as_mut)
+                    else {
+                        continue;
+                    };
+                    let line = p.first_line + u64::from(r.line);
+                    let q = Quantity(r.qty);
+                    let res = st.current.push(r.hour, r.current, q).and_then(|()| {
+                        match st.candidate.as_mut() {
+                            Some(c) => c.push(r.hour, r.candidate, q),
+                            None => Ok(()),
+                        }
+                    });
+                    if let Err(issue) = res {
+                        return Some((
+                            line,
+                            CliError::Customer {
+                                customer: names[g as usize].clone(),
+                                source: Box::new(Error::usage(at(file, line), issue)),
+                            },
+                        ));
+                    }
+                }
+            }
+            None
+        })
+        .min_by_key(|(l, _)| *l)
+}
+
+struct Registry<'a> {
+    setup: &'a Setup<'a>,
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl<'a> Registry<'a> {
+    fn state(&self, slot: &'a Slot) -> Result<State<'a>> {
+        Ok(State {
+            current: Pricer::new(self.setup.matrix, &slot.terms, &slot.current)?,
+            candidate: match (self.setup.candidate, &slot.candidate) {
+                (Some(m), Some(o)) => {
+                    Some(
+                        Pricer::new(m, &slot.terms, o).map_err(|e| CliError::Candidate {
+                            matrix: m.name.clone(),
+                            source: Box::new(CliError::Core(e)),
+                        })?,
+                    )
+                }
+                _ => None,
+            },
+        })
+    }
+
+    fn add(&mut self, shards: &mut [Shard<'a>], name: &str, slot: &'a Slot) -> Result<u32> {
+        let g = self.names.len() as u32;
+        let customer = |c| CliError::Customer {
+            customer: name.to_string(),
+            source: Box::new(c),
+        };
+        let st = self.state(slot).map_err(|e| match e {
+            CliError::Core(c) => customer(c),
+            CliError::Candidate { matrix, source } => match *source {
+                CliError::Core(c) => CliError::Candidate {
+                    matrix,
+                    source: Box::new(customer(c)),
+                },
+                other => CliError::Candidate {
+                    matrix,
+                    source: Box::new(other),
+                },
+            },
+            e => e,
+        })?;
+        let n = shards.len() as u32;
+        let shard = &mut shards[(g % n) as usize];
+        let i = (g / n) as usize;
+        if shard.states.len() <= i {
+            shard.states.resize_with(i + 1, || None);
+        }
+        shard.states[i] = Some(st);
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), g);
+        Ok(g)
+    }
+
+    /// Global ids for a parsed block's customers, registering new ones.
+    fn map(&mut self, shards: &mut [Shard<'a>], p: &Parsed, file: &str) -> Result<Vec<u32>> {
+        let mut out = Vec::with_capacity(p.names.len());
+        for (i, name) in p.names.iter().enumerate() {
+            if let Some(&g) = self.ids.get(&**name) {
+                out.push(g);
+                continue;
+            }
+            let Some(slot) = self.setup.default else {
+                let line = p
+                    .recs
+                    .iter()
+                    .find(|r| r.cust as usize == i)
+                    .map_or(p.first_line, |r| p.first_line + u64::from(r.line));
+                return Err(CliError::Core(Error::Unknown {
+                    at: at(file, line),
+                    what: "customer",
+                    value: name.to_string(),
+                }));
+            };
+            out.push(self.add(shards, name, slot)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Prices every customer of the usage CSV at `path` under the setup's matrices.
+pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+    let mut header = Vec::new();
+    {
+        use std::io::BufRead;
+        // A header is short; never read a whole file without line ends.
+        (&mut reader)
+            .take(4096)
+            .read_until(b'\n', &mut header)
+            .map_err(|e| CliError::io(path, e))?;
+    }
+    let h = String::from_utf8_lossy(&header);
+    let h = h
+        .trim_end_matches(['\n', '\r'])
+        .trim_start_matches('\u{feff}');
+    if h != HEADER {
+        return Err(csv_error(
+            &file,
+            1,
+            format!("header must be `{HEADER}`, found `{h}`"),
+        ));
+    }
+    let cand = candidate_cells(setup.matrix, setup.candidate);
+    let threads = rayon::current_num_threads().max(1);
+    let nshards = threads;
+    let mut shards: Vec<Shard<'_>> = (0..nshards).map(|_| Shard { states: Vec::new() }).collect();
+    let mut reg = Registry {
+        setup,
+        names: Vec::new(),
+        ids: HashMap::new(),
+    };
+    for (name, slot) in setup.customers {
+        reg.add(&mut shards, name, slot)?;
+    }
+    let bar = progress(size);
+    let (tx, rx) = mpsc::sync_channel::<std::io::Result<Block>>(threads * 4);
+    let reader_thread = std::thread::spawn(move || read_blocks(reader, 2, tx));
+    let per_batch = threads * 4;
+    let mut rows = 0u64;
+    let mut pending: Vec<(Parsed, Vec<u32>)> = Vec::new();
+    let result = (|| -> Result<()> {
+        loop {
+            let mut blocks = Vec::with_capacity(per_batch);
+            for b in rx.iter().take(per_batch) {
+                blocks.push(b.map_err(|e| CliError::io(path, e))?);
+            }
+            let done = blocks.is_empty();
+            let bytes: usize = blocks.iter().map(|b| b.data.len()).sum();
+            let (parsed, priced) = rayon::join(
+                || {
+                    blocks
+                        .par_iter()
+                        .map(|b| parse_block(b, setup, &cand, &file))
+                        .collect::<Vec<_>>()
+                },
+                || price_batch(&mut shards, &pending, &reg.names, &file),
+            );
+            if let Some((_, e)) = priced {
+                return Err(e);
+            }
+            pending.clear();
+            for p in parsed {
+                let p = p?;
+                rows += p.recs.len() as u64;
+                let ids = reg.map(&mut shards, &p, &file)?;
+                pending.push((p, ids));
+            }
+            if let Some(b) = &bar {
+                b.inc(bytes as u64);
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    })();
+    drop(rx);
+    let _ = reader_thread.join();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    result?;
+    // Finish every pricer, in parallel across shards.
+    let n = nshards as u32;
+    let names = &reg.names;
+    let mut finished: Vec<(u32, Bill, Option<Bill>)> = shards
+        .into_par_iter()
+        .enumerate()
+        .flat_map_iter(|(s, shard)| {
+            shard
+                .states
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(i, st)| st.map(|st| (i as u32 * n + s as u32, st)))
+        })
+        .map(|(g, st)| {
+            let wrap = |e: Error| CliError::Customer {
+                customer: names[g as usize].clone(),
+                source: Box::new(e),
+            };
+            let cur = st.current.finish().map_err(wrap)?;
+            let cand = st.candidate.map(|c| c.finish().map_err(wrap)).transpose()?;
+            Ok((g, cur, cand))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    finished.sort_by_key(|(g, _, _)| *g);
+    let customers = finished
+        .into_iter()
+        .map(|(g, a, b)| (names[g as usize].clone(), a, b))
+        .collect();
+    Ok(Priced { customers, rows })
+}
+
+/// A progress bar on stderr when stderr is a terminal and the input is large.
+pub fn progress(len: u64) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || len < (8 << 20) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,553 @@
+//! Runs the `unitcalc` binary on fixture deals, books and usage files: golden
+//! outputs for the worked examples, headline figures as tables, and error
+//! exits. `UPDATE_GOLDEN=1 cargo test -p unitcalc-cli` rewrites the golden
+//! files (review the diff before committing).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Runs `unitcalc` from the workspace root, so paths in messages are stable.
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unitcalc"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run unitcalc")
+}
+
+fn stdout_ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "unitcalc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = root().join("cli/tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(actual, want, "output differs from {}", path.display());
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&stdout_ok(args)).expect("valid JSON")
+}
+
+const EXAMPLES: &[&str] = &["a", "b", "c", "d", "e", "f"];
+
+#[test]
+fn quote_golden_outputs_of_the_worked_examples() {
+    for x in EXAMPLES {
+        let deal = format!("cli/tests/fixtures/example-{x}.toml");
+        for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
+            golden(
+                &format!("quote-{x}.{ext}"),
+                &stdout_ok(&["quote", &deal, "--format", format]),
+            );
+        }
+    }
+}
+
+/// Worked examples of pricing-model.md section 11: (example, period, its total, term total).
+const HEADLINES: &[(&str, &str, &str, &str)] = &[
+    ("a", "2026-03", "223.20", "223.20"),
+    ("b", "2026-03", "40000.00", "480000.00"),
+    ("c", "2026-03", "40002.10", "480002.10"),
+    ("d", "2026-03", "40000.94", "480000.94"),
+    ("e", "2026-02", "20000.00", "480000.00"),
+    ("f", "2026-03", "966.00", "966.00"),
+];
+
+#[test]
+fn quote_json_states_the_worked_examples_figures() {
+    for (x, period, period_total, total) in HEADLINES {
+        let bill = json(&[
+            "quote",
+            &format!("cli/tests/fixtures/example-{x}.toml"),
+            "-f",
+            "json",
+        ]);
+        let p = bill["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["label"] == *period)
+            .unwrap();
+        assert_eq!(p["total"], *period_total, "example {x} period {period}");
+        assert_eq!(bill["total"], *total, "example {x} term total");
+    }
+    let f = json(&["quote", "cli/tests/fixtures/example-f.toml", "-f", "json"]);
+    assert_eq!(f["commitment"]["exhausted_term_hour"], 667);
+}
+
+#[test]
+fn quote_csv_is_tidy_and_sums_to_the_total() {
+    let csv = stdout_ok(&["quote", "cli/tests/fixtures/example-c.toml", "-f", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let amount = headers.iter().position(|h| h == "amount").unwrap();
+    let mut sum = rust_decimal::Decimal::ZERO;
+    let mut rows = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        assert_eq!(rec.len(), headers.len());
+        sum += rec[amount].parse::<rust_decimal::Decimal>().unwrap();
+        rows += 1;
+    }
+    assert_eq!(rows, 13, "12 fee lines and one overage line");
+    assert_eq!(sum.to_string(), "480002.10");
+}
+
+#[test]
+fn quote_usage_override_prices_the_same_usage_from_a_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("c.csv");
+    let csv = csv.to_str().unwrap();
+    stdout_ok(&[
+        "usage",
+        "generate",
+        "--deal",
+        "cli/tests/fixtures/example-c.toml",
+        "--prefix",
+        "c",
+        "-o",
+        csv,
+    ]);
+    let from_profile = json(&["quote", "cli/tests/fixtures/example-c.toml", "-f", "json"]);
+    let from_csv = json(&[
+        "quote",
+        "cli/tests/fixtures/example-c.toml",
+        "--usage",
+        csv,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(from_profile, from_csv);
+}
+
+#[test]
+fn compare_golden_outputs() {
+    for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
+        golden(
+            &format!("compare.{ext}"),
+            &stdout_ok(&["compare", "cli/tests/fixtures/compare.toml", "-f", format]),
+        );
+    }
+    let c = json(&["compare", "cli/tests/fixtures/compare.toml", "-f", "json"]);
+    let rows = c["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["delta_total"], "0.00");
+    assert_eq!(
+        rows[1]["overage"], "2.10",
+        "the prolonged burst of example C"
+    );
+}
+
+#[test]
+fn reprice_example_book_golden_outputs() {
+    for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
+        golden(
+            &format!("reprice-book.{ext}"),
+            &stdout_ok(&["reprice", "examples/book/book.toml", "-f", format]),
+        );
+    }
+}
+
+#[test]
+fn reprice_totals_add_up_and_movers_are_ordered() {
+    let r = json(&[
+        "reprice",
+        "examples/book/book.toml",
+        "-f",
+        "json",
+        "--top",
+        "2",
+    ]);
+    let dec = |v: &serde_json::Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap()
+    };
+    let customers = r["customers"].as_array().unwrap();
+    assert_eq!(customers.len(), 5);
+    let (mut cur, mut cand) = (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO);
+    for c in customers {
+        cur += dec(&c["current"]);
+        cand += dec(&c["candidate"]);
+        assert_eq!(dec(&c["delta"]), dec(&c["candidate"]) - dec(&c["current"]));
+    }
+    assert_eq!(cur, dec(&r["total_current"]));
+    assert_eq!(cand, dec(&r["total_candidate"]));
+    assert_eq!(cand - cur, dec(&r["total_delta"]));
+    assert!(r["largest_increases"].as_array().unwrap().len() <= 2);
+    let inc: Vec<_> = r["largest_increases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| dec(&m["delta"]))
+        .collect();
+    for m in r["largest_increases"].as_array().unwrap() {
+        let c = customers
+            .iter()
+            .find(|c| c["customer"] == m["customer"])
+            .unwrap();
+        assert_eq!(c["delta"], m["delta"]);
+    }
+    assert!(inc.windows(2).all(|w| w[0] >= w[1]) && inc.iter().all(|d| d.is_sign_positive()));
+}
+
+#[test]
+fn reprice_without_candidate_prices_the_book_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("book.toml");
+    let root = root();
+    std::fs::write(
+        &book,
+        format!(
+            "matrix = \"{m}\"\nusage = \"{u}\"\n[[customers]]\nname = \"acme\"\ndeal = \"{d}\"\n",
+            m = root.join("matrices/spec-m.toml").display(),
+            u = root.join("examples/book/usage.csv").display(),
+            d = root.join("examples/book/deals/acme.toml").display(),
+        ),
+    )
+    .unwrap();
+    // Customers in the usage but not in the book (and no default_deal): an error naming the line.
+    let out = run(&["reprice", book.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("usage.csv:") && err.contains("unknown customer `globex`"),
+        "{err}"
+    );
+}
+
+/// (arguments, what the one-line error must contain).
+const ERRORS: &[(&[&str], &[&str])] = &[
+    (
+        &["quote", "cli/tests/fixtures/float-literal.toml"],
+        &["cli/tests/fixtures/float-literal.toml:21:12", "0.2"],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/out-of-order.csv",
+        ],
+        &[
+            "customer `acme`",
+            "out-of-order.csv:5",
+            "2026-03-01T00:00:00Z",
+            "time order",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/unknown-customer.csv",
+        ],
+        &["unknown-customer.csv:3", "unknown customer `wayne`"],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/bad-quantity.csv",
+        ],
+        &["bad-quantity.csv:3", "`2x0`"],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book-typo.toml",
+            "--usage",
+            "cli/tests/fixtures/bad-quantity.csv",
+        ],
+        &["book-typo.toml:6", "unknown field `ofer`"],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/duplicate.csv",
+        ],
+        &[
+            "customer `acme`",
+            "duplicate.csv:4",
+            "duplicate",
+            "2026-03-01T00:00:00Z",
+            "capacity/azure/hot",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/outside-term.csv",
+        ],
+        &[
+            "customer `acme`",
+            "outside-term.csv:3",
+            "2026-05-01T00:00:00Z",
+            "outside the term",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book-no-compute.toml",
+            "--usage",
+            "cli/tests/fixtures/candidate-unknown.csv",
+        ],
+        &[
+            "candidate-unknown.csv:3",
+            "unknown meter (candidate matrix) `compute`",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "examples/book/book.toml",
+            "--candidate",
+            "cli/tests/fixtures/candidate-archive-not-offered.toml",
+        ],
+        &[
+            "examples/book/deals/hooli.toml:",
+            "capacity/azure/archive",
+            "not offered",
+            "under candidate matrix `no-archive`",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/empty-customer.csv",
+        ],
+        &["empty-customer.csv:3", "empty customer"],
+    ),
+    (
+        &["quote", "cli/tests/fixtures/no-such-deal.toml"],
+        &["no-such-deal.toml"],
+    ),
+    (
+        &[
+            "quote",
+            "cli/tests/fixtures/example-a.toml",
+            "--offer",
+            "Nope",
+        ],
+        &["no offer `Nope`", "PAYG 20% off"],
+    ),
+    (
+        &["matrix", "check", "cli/tests/fixtures/example-a.toml"],
+        &["example-a.toml"],
+    ),
+];
+
+#[test]
+fn bad_input_exits_1_with_one_line_naming_file_line_and_value() {
+    for (args, wants) in ERRORS {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} wrote to stdout");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("error: ") && err.ends_with('\n') && err.lines().count() == 1,
+            "{args:?}: {err:?}"
+        );
+        for w in *wants {
+            assert!(err.contains(w), "{args:?}: {err:?} lacks {w:?}");
+        }
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json");
+    let o = out.to_str().unwrap();
+    let r = run(&[
+        "reprice",
+        "cli/tests/fixtures/book.toml",
+        "--usage",
+        "cli/tests/fixtures/out-of-order.csv",
+        "-o",
+        o,
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temporary file left behind"
+    );
+    stdout_ok(&[
+        "quote",
+        "cli/tests/fixtures/example-a.toml",
+        "-f",
+        "json",
+        "-o",
+        o,
+    ]);
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["total"], "223.20");
+}
+
+#[test]
+fn usage_generate_is_deterministic_and_complete() {
+    let args = [
+        "usage",
+        "generate",
+        "--matrix",
+        "matrices/spec-m.toml",
+        "--cell",
+        "capacity/azure/hot",
+        "--cell",
+        "compute/aws/hot",
+        "--baseline",
+        "100",
+        "--noise",
+        "0.05",
+        "--start",
+        "2026-03-01",
+        "--months",
+        "1",
+        "--customers",
+        "3",
+    ];
+    let a = stdout_ok(&args);
+    assert_eq!(a, stdout_ok(&args));
+    let lines: Vec<&str> = a.lines().collect();
+    assert_eq!(
+        lines[0],
+        "customer,timestamp,meter,environment,use_case,quantity"
+    );
+    assert_eq!(lines.len(), 1 + 3 * 744 * 2);
+    assert!(lines[1].starts_with("cust0001,2026-03-01T00:00:00Z,capacity,azure,hot,"));
+    assert!(lines
+        .last()
+        .unwrap()
+        .starts_with("cust0003,2026-03-31T23:00:00Z,compute,aws,hot,"));
+    // Seeds differ per customer.
+    let q = |c: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(c))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(q("cust0001"), q("cust0002"));
+    let bad = run(&[
+        "usage",
+        "generate",
+        "--matrix",
+        "matrices/spec-m.toml",
+        "--cell",
+        "capacity/gcp/hot",
+        "--start",
+        "2026-03-01",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown environment `gcp`"));
+}
+
+#[test]
+fn matrix_check_prints_the_grid() {
+    golden(
+        "matrix-check-spec-m.txt",
+        &stdout_ok(&["matrix", "check", "matrices/spec-m.toml"]),
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [
+        &["--help"][..],
+        &["quote", "--help"],
+        &["compare", "--help"],
+        &["reprice", "--help"],
+        &["matrix", "check", "--help"],
+        &["usage", "generate", "--help"],
+    ] {
+        let out = stdout_ok(args);
+        assert!(out.contains("Usage: unitcalc"), "{args:?}");
+    }
+}
+
+#[test]
+fn reprice_gives_the_same_bills_for_hour_major_and_customer_major_files() {
+    let src = std::fs::read_to_string(root().join("examples/book/usage.csv")).unwrap();
+    let mut lines: Vec<&str> = src.lines().collect();
+    let header = lines.remove(0);
+    // Stable sort by timestamp: every customer's rows stay in time order.
+    lines.sort_by_key(|l| l.split(',').nth(1).unwrap_or_default().to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let sorted = dir.path().join("hour-major.csv");
+    std::fs::write(&sorted, format!("{header}\n{}\n", lines.join("\n"))).unwrap();
+    let a = json(&[
+        "reprice",
+        "examples/book/book.toml",
+        "-f",
+        "json",
+        "--bills",
+    ]);
+    let b = json(&[
+        "reprice",
+        "examples/book/book.toml",
+        "-f",
+        "json",
+        "--bills",
+        "--usage",
+        sorted.to_str().unwrap(),
+    ]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn reprice_reads_crlf_line_ends_and_a_last_line_without_newline() {
+    let src = std::fs::read_to_string(root().join("examples/book/usage.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = dir.path().join("crlf.csv");
+    std::fs::write(&crlf, src.replace('\n', "\r\n")).unwrap();
+    let nonl = dir.path().join("nonl.csv");
+    std::fs::write(&nonl, src.trim_end()).unwrap();
+    let want = json(&["reprice", "examples/book/book.toml", "-f", "json"]);
+    for f in [&crlf, &nonl] {
+        assert_eq!(
+            json(&[
+                "reprice",
+                "examples/book/book.toml",
+                "-f",
+                "json",
+                "--usage",
+                f.to_str().unwrap()
+            ]),
+            want
+        );
+    }
+}

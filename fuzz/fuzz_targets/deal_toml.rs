@@ -1,0 +1,29 @@
+//! Deal TOML parser on arbitrary bytes against the spec's matrix M: `Ok` or
+//! an error, never a panic; a deal it accepts survives `to_toml` →
+//! `parse_deal` unchanged.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use unitcalc_core::deal_toml::{matrix_ref, parse_deal, to_toml};
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::matrix_toml::parse_matrix;
+
+fn matrix() -> &'static Matrix {
+    static M: OnceLock<Matrix> = OnceLock::new();
+    M.get_or_init(|| {
+        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
+            .expect("spec-m parses")
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let src = String::from_utf8_lossy(data);
+    let _ = matrix_ref(&src, "fuzz.toml");
+    if let Ok(deal) = parse_deal(&src, "fuzz.toml", matrix()) {
+        let again = to_toml(&deal, matrix());
+        let back = parse_deal(&again, "again.toml", matrix()).expect("to_toml output parses");
+        assert_eq!(back, deal, "deal TOML round trip");
+    }
+});

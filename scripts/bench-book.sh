@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Book benchmark (issue 4): 1,000 customers x 8,760 hours x 1 cell = 8.76 million
+# usage rows made by `unitcalc usage generate`, priced end to end by
+# `unitcalc reprice` for a pay-as-you-go book and a fixed-capacity book
+# (wall time, rows/s, peak RSS from /usr/bin/time -v), plus a reprice under a
+# candidate matrix (two pricers per customer), then the pay-as-you-go book
+# priced with DuckDB (DECIMAL, exact) and every customer's total checked to
+# the cent.
+#
+#   scripts/bench-book.sh            # needs: cargo, /usr/bin/time, python3 with duckdb (pip install duckdb)
+#   BENCH_DIR=/tmp/bench CUSTOMERS=100 scripts/bench-book.sh
+#
+# Goal: >= 5,000,000 rows/s end to end, peak RSS < 200 MB, on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+DIR=${BENCH_DIR:-$CARGO_TARGET_DIR/bench-book}
+CUSTOMERS=${CUSTOMERS:-1000}
+mkdir -p "$DIR"
+cargo build --release -q -p unitcalc-cli
+BIN=$CARGO_TARGET_DIR/release/unitcalc
+MATRIX=$ROOT/matrices/spec-m.toml
+
+profile='[usage.profile]
+seed = 1
+
+[[usage.profile.cells]]
+meter = "capacity"
+environment = "azure"
+use_case = "hot"
+baseline = "500"'
+cat > "$DIR/payg.toml" <<TOML
+name = "bench pay-as-you-go"
+matrix = "$MATRIX"
+channel = "direct"
+
+[term]
+start = "2026-03-01"
+months = 12
+
+$profile
+
+[[offers]]
+name = "PAYG 20% off"
+kind = "pay-as-you-go"
+discount = "0.20"
+TOML
+cat > "$DIR/fixed.toml" <<TOML
+name = "bench fixed capacity"
+matrix = "$MATRIX"
+channel = "direct"
+
+[term]
+start = "2026-03-01"
+months = 12
+
+$profile
+
+[[offers]]
+name = "Fixed 500 TB"
+kind = "fixed-capacity"
+monthly_fee = "40000.00"
+payment = "monthly"
+entitlements = [
+  { meter = "capacity", environment = "azure", use_case = "hot", quantity = "500" },
+]
+TOML
+for k in payg fixed; do
+  printf 'matrix = "%s"\ncandidate = "%s"\ndefault_deal = "%s.toml"\n' \
+    "$MATRIX" "$ROOT/examples/book/candidate-m.toml" "$k" > "$DIR/book-$k.toml"
+done
+
+# measure LABEL CMD...: runs CMD $REPEAT times under /usr/bin/time -v; prints the best
+# wall time (the machine is shared, so the minimum is the least disturbed run),
+# its CPU time and rows/s, and the highest peak RSS of all runs.
+ROWS=$((CUSTOMERS * 8760))
+REPEAT=${REPEAT:-3}
+secs() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
+measure() {
+  local label=$1; shift
+  local best="" bestcpu="" maxrss=0 i wall rss cpu
+  for i in $(seq "$REPEAT"); do
+    /usr/bin/time -v "$@" 2> "$DIR/$label.time"
+    wall=$(secs "$DIR/$label.time")
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/$label.time")
+    cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$DIR/$label.time")
+    if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then best=$wall; bestcpu=$cpu; fi
+    [ "$rss" -gt "$maxrss" ] && maxrss=$rss
+  done
+  echo "$best" > "$DIR/$label.best"
+  printf '%-32s wall %6.2f s  cpu %5.2f s  %10.0f rows/s  peak RSS %6.1f MB  (best of %s)\n' \
+    "$label" "$best" "$bestcpu" "$(echo "$ROWS / $best" | bc -l)" "$(echo "$maxrss / 1024" | bc -l)" "$REPEAT"
+}
+
+echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $CUSTOMERS customers x 8760 h x 1 cell = $ROWS rows"
+REPEAT=1 measure "usage generate" "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
+  --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$CUSTOMERS" -o "$DIR/usage.csv"
+echo "usage CSV: $(du -m "$DIR/usage.csv" | cut -f1) MB"
+# The book without a candidate: one pricer per customer (book pricing).
+for k in payg fixed; do
+  printf 'matrix = "%s"\ndefault_deal = "%s.toml"\n' "$MATRIX" "$k" > "$DIR/book-$k-only.toml"
+  measure "price $k book" "$BIN" reprice "$DIR/book-$k-only.toml" --usage "$DIR/usage.csv" -f json -o "$DIR/$k.json"
+done
+# Does the second core pay? The same book on one worker thread (plus the reader thread).
+RAYON_NUM_THREADS=1 measure "price payg book, 1 thread" "$BIN" reprice "$DIR/book-payg-only.toml" --usage "$DIR/usage.csv" -f json -o "$DIR/payg-1.json"
+cmp -s "$DIR/payg.json" "$DIR/payg-1.json" && echo "1 thread and all threads: identical output"
+for k in payg fixed; do
+  measure "reprice $k vs candidate" "$BIN" reprice "$DIR/book-$k.toml" --usage "$DIR/usage.csv" -f json -o "$DIR/$k-candidate.json"
+done
+python3 - "$DIR" <<'PY'
+import json, sys
+d = sys.argv[1]
+for k in ("payg", "fixed"):
+    r = json.load(open(f"{d}/{k}-candidate.json"))
+    print(f"{k}: {len(r['customers'])} customers, total current {r['total_current']}, candidate {r['total_candidate']}, delta {r['total_delta']}")
+PY
+wall_ours=$(cat "$DIR/price payg book.best")
+out=$(python3 "$ROOT/scripts/bench_duckdb.py" "$DIR/usage.csv" "$MATRIX" "$DIR/payg.toml" "$DIR/payg.json" "$REPEAT")
+echo "$out"
+wall_duck=$(echo "$out" | awk '/duckdb_seconds/ {print $2}')
+printf 'pay-as-you-go book: unitcalc %.2f s, DuckDB %.2f s, DuckDB / unitcalc = %.2f\n' \
+  "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
+echo "$out" | grep -q duckdb_ok
