@@ -337,9 +337,9 @@ impl Scenario {
             .map(|(i, o)| o.resolve(matrix, i))
             .collect::<Result<Vec<_>>>()?;
         for (i, o) in offers.iter().enumerate() {
-            if offers[..i].iter().any(|p| p.name == o.name) {
+            if offers.iter().take(i).any(|p| p.name == o.name) {
                 return Err(invalid(
-                    &format!("offer {}", i + 1),
+                    &format!("offer {}", i.saturating_add(1)),
                     format!("two offers are named `{}`", o.name),
                 ));
             }
@@ -355,7 +355,7 @@ impl Scenario {
 
 impl OfferSpec {
     fn resolve(&self, matrix: &Matrix, index: usize) -> Result<Offer> {
-        let at = |f: &str| format!("offer {} {f}", index + 1);
+        let at = |f: &str| format!("offer {} {f}", index.saturating_add(1));
         let name = self.name.trim();
         if name.is_empty() {
             return Err(invalid(&at("name"), "an offer needs a name".into()));
@@ -372,7 +372,7 @@ impl OfferSpec {
             KindSpec::FixedCapacity => {
                 let mut entitlements = Vec::with_capacity(self.entitlements.len());
                 for (k, e) in self.entitlements.iter().enumerate() {
-                    let what = at(&format!("entitlement {}", k + 1));
+                    let what = at(&format!("entitlement {}", k.saturating_add(1)));
                     entitlements.push(Entitlement {
                         cell: cell(matrix, &e.cell, &what)?,
                         quantity: Quantity(dec(&e.quantity, &what)?),
@@ -419,7 +419,7 @@ impl UsageSpec {
         };
         let mut cells: Vec<CellProfile> = Vec::with_capacity(self.cells.len());
         for (i, c) in self.cells.iter().enumerate() {
-            let at = |f: &str| format!("usage {} {f}", i + 1);
+            let at = |f: &str| format!("usage {} {f}", i.saturating_add(1));
             let id = cell(matrix, &c.cell, &at("cell"))?;
             if matrix.cell_rate(id).is_none() {
                 return Err(invalid(
@@ -439,7 +439,7 @@ impl UsageSpec {
             }
             let mut bursts = Vec::with_capacity(c.bursts.len());
             for (k, b) in c.bursts.iter().enumerate() {
-                let what = at(&format!("burst {}", k + 1));
+                let what = at(&format!("burst {}", k.saturating_add(1)));
                 let start = Hour::parse_rfc3339(b.start.trim()).map_err(|e| Error::Time {
                     at: field(&format!("{what} start")),
                     source: e,
@@ -471,10 +471,10 @@ impl UsageSpec {
 pub fn encode(s: &Scenario) -> Result<String> {
     let json = serde_json::to_vec(s).map_err(|e| invalid("scenario", e.to_string()))?;
     let link = format!("#v{VERSION}.{}", URL_SAFE_NO_PAD.encode(json));
-    if link.len() - 1 > MAX_LINK_BYTES {
+    if link.len().saturating_sub(1) > MAX_LINK_BYTES {
         return Err(Error::TooLarge {
             what: "the share link".into(),
-            size: link.len() - 1,
+            size: link.len().saturating_sub(1),
             limit: MAX_LINK_BYTES,
         });
     }
