@@ -471,10 +471,12 @@ impl UsageSpec {
 pub fn encode(s: &Scenario) -> Result<String> {
     let json = serde_json::to_vec(s).map_err(|e| invalid("scenario", e.to_string()))?;
     let link = format!("#v{VERSION}.{}", URL_SAFE_NO_PAD.encode(json));
-    if link.len().saturating_sub(1) > MAX_LINK_BYTES {
+    // The size of the fragment without its leading `#`.
+    let size = link.len().saturating_sub(1);
+    if size > MAX_LINK_BYTES {
         return Err(Error::TooLarge {
             what: "the share link".into(),
-            size: link.len().saturating_sub(1),
+            size,
             limit: MAX_LINK_BYTES,
         });
     }
