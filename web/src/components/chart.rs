@@ -65,6 +65,7 @@ pub struct Geometry {
     peak: Decimal,
     ent: Option<Decimal>,
     band: Option<Decimal>,
+    floor: Decimal,
     top: Decimal,
     path: String,
 }
@@ -88,7 +89,23 @@ fn hourly_geometry(
     let top = peak
         .max(band.unwrap_or_default())
         .max(ent.unwrap_or_default());
-    let top = top + top / Decimal::from(10);
+    // Scale from a floor near the lowest value (or entitlement), so a flat 500 TB line with a
+    // 540 TB burst is visible; the axis labels show the range.
+    let lowest = s
+        .quantities
+        .iter()
+        .map(|q| q.get())
+        .min()
+        .unwrap_or_default();
+    let lowest = ent.map_or(lowest, |e| lowest.min(e));
+    let span = top - lowest;
+    let (floor, top) = if span > Decimal::ZERO {
+        let pad = span / Decimal::from(5);
+        ((lowest - pad).max(Decimal::ZERO), top + pad)
+    } else {
+        (Decimal::ZERO, top + top / Decimal::from(10))
+    };
+    let top = top.max(floor + Decimal::ONE);
     let cols = hours.clamp(1, W);
     let mut path = String::with_capacity(cols as usize * 16);
     for c in 0..cols {
@@ -100,7 +117,7 @@ fn hourly_geometry(
         let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
         let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
         let px = x(c, cols);
-        let (y0, y1) = (y(lo, top), y(hi, top));
+        let (y0, y1) = (y(lo - floor, top - floor), y(hi - floor, top - floor));
         path.push_str(&format!(
             "M{px} {y0}V{}",
             if y1 == y0 { y0 - 1 } else { y1 }
@@ -110,6 +127,7 @@ fn hourly_geometry(
         peak,
         ent,
         band,
+        floor,
         top,
         path,
     })
@@ -125,7 +143,8 @@ pub fn Charts(p: &ChartsProps) -> Html {
         |(usage, focus, entitlement)| hourly_geometry(&usage.0, *focus, *entitlement),
     );
     let hourly = geometry.as_ref().as_ref().map(|g| {
-        let (peak, ent, band, top, path) = (g.peak, g.ent, g.band, g.top, g.path.clone());
+        let (peak, ent, band, floor, path) = (g.peak, g.ent, g.band, g.floor, g.path.clone());
+        let yy = |v: Decimal| y(v - floor, g.top - floor);
         let charged: Vec<Html> = p
             .bill
             .periods
@@ -146,11 +165,13 @@ pub fn Charts(p: &ChartsProps) -> Html {
                 <figcaption>{ format!("Hourly usage of {} (peak {}); red marks: months with charged hours", p.focus_name, short(&peak, 2)) }</figcaption>
                 <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
                     if let Some(b) = band {
-                        <rect class="band" x="0" y={y(b, top).to_string()} width={W.to_string()} height={(y(ent.unwrap_or_default(), top) - y(b, top)).to_string()} />
+                        <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
                     }
                     <path class="usage" d={path} />
+                    <text class="axis" x="4" y="12">{ short(&g.top, 2) }</text>
+                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(&floor, 2) }</text>
                     if let Some(e) = ent {
-                        <line class="entitlement" x1="0" x2={W.to_string()} y1={y(e, top).to_string()} y2={y(e, top).to_string()} />
+                        <line class="entitlement" x1="0" x2={W.to_string()} y1={yy(e).to_string()} y2={yy(e).to_string()} />
                     }
                     { for charged }
                 </svg>
