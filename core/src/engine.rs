@@ -8,6 +8,7 @@
 //! Money is rounded only when a period's lines are written (section 7).
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::bill::{Bill, CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};
@@ -41,6 +42,77 @@ pub fn price(
     usage: &UsageSeries,
 ) -> Result<Bill> {
     price_records(matrix, terms, offer, usage.records(), "usage")
+}
+
+/// [`price`], and also the runs of hours the overage rule tolerated or
+/// charged (fixed-capacity offers; none for the others), for charts and audit.
+///
+/// ```
+/// use unitcalc_core::{engine, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = m.cell("capacity", "azure", "hot").unwrap();
+/// let mut q = vec!["500".parse().unwrap(); term.hours()];
+/// for h in 216..316 { q[h] = "540".parse().unwrap(); } // 100 hours from 2026-03-10
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(cell, q);
+/// let offer = Offer { name: "Fixed".into(), kind: OfferKind::FixedCapacity(FixedCapacity {
+///     entitlements: vec![Entitlement { cell, quantity: "500".parse().unwrap() }],
+///     monthly_fee: "40000.00".parse().unwrap(), payment: Payment::Monthly,
+///     overage: OveragePolicy::default() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let (bill, runs) = engine::price_with_excess(&m, &terms, &offer, &usage).unwrap();
+/// assert_eq!(bill.total.to_string(), "40002.10"); // worked example C
+/// // hours 1–72 of the streak tolerated, 73–100 charged
+/// assert_eq!(runs.len(), 2);
+/// assert_eq!((runs[0].kind, runs[0].hours()), (ExcessKind::Tolerated, 72));
+/// assert_eq!((runs[1].kind, runs[1].hours()), (ExcessKind::Charged, 28));
+/// assert_eq!(runs[1].start.to_string(), "2026-03-13T00:00:00Z");
+/// # use unitcalc_core::engine::ExcessKind;
+/// ```
+pub fn price_with_excess(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<(Bill, Vec<ExcessRun>)> {
+    let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
+    for r in usage.records() {
+        p.push(r.hour, r.cell, r.quantity)
+            .map_err(|e| Error::usage(Origin::file("usage"), e))?;
+    }
+    p.finish_with_excess()
+}
+
+/// What the fixed-capacity overage rule (pricing model section 5) made of an
+/// hour with excess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExcessKind {
+    /// Within the tolerance band and the grace hours: nothing charged.
+    Tolerated,
+    /// The whole excess is charged at the overage price.
+    Charged,
+}
+
+/// Consecutive hours of one cell that the overage rule treated alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcessRun {
+    /// The cell.
+    pub cell: CellId,
+    /// Tolerated or charged.
+    pub kind: ExcessKind,
+    /// First hour of the run.
+    pub start: Hour,
+    /// End of the run (exclusive).
+    pub end: Hour,
+}
+
+impl ExcessRun {
+    /// Length of the run in hours.
+    pub fn hours(&self) -> u64 {
+        u64::try_from(self.end.0.saturating_sub(self.start.0)).unwrap_or(0)
+    }
 }
 
 /// Prices an offer over records in time order; `source` names them in errors.
@@ -114,6 +186,8 @@ struct CellState {
     band_m: i128,
     streak: u32,
     last_hour: i64,
+    /// Index of this cell's excess run still open, when recording runs.
+    open_run: Option<usize>,
     period: Acc,
     term: TermAcc,
 }
@@ -178,6 +252,8 @@ pub struct Pricer<'a> {
     out: Vec<PeriodBill>,
     /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
     fee_shares: Vec<Fraction>,
+    /// Excess runs, when asked for ([`Pricer::record_excess`]).
+    runs: Option<Vec<ExcessRun>>,
 }
 
 /// The exact, unrounded fixed fee of each billing period: F × (hours of the
@@ -235,6 +311,7 @@ impl<'a> Pricer<'a> {
                     band_m: 0,
                     streak: 0,
                     last_hour: i64::MIN,
+                    open_run: None,
                     period: Acc::default(),
                     term: TermAcc::default(),
                 }
@@ -367,7 +444,18 @@ impl<'a> Pricer<'a> {
             fee_schedule,
             out: Vec::new(),
             fee_shares,
+            runs: None,
         })
+    }
+
+    /// Also records the runs of tolerated and charged hours (fixed-capacity
+    /// offers only: the overage rule does not apply to the others). Memory
+    /// grows with the number of runs, so the CLI's book pricing leaves it off.
+    pub fn record_excess(mut self) -> Self {
+        if matches!(self.offer.kind, OfferKind::FixedCapacity(_)) {
+            self.runs = Some(Vec::new());
+        }
+        self
     }
 
     /// Adds one hour record. Hours must not go back; a second record for the
@@ -452,16 +540,22 @@ impl<'a> Pricer<'a> {
             acc.peak = qm;
         }
         // Section 5, the overage rule. With no entitlement E = 0.
-        if qm > st.e_m {
+        let excess = if qm > st.e_m {
             st.streak = st.streak.saturating_add(1);
             if qm <= st.band_m && st.streak <= grace {
                 acc.tolerated = acc.tolerated.saturating_add(1);
+                Some(ExcessKind::Tolerated)
             } else {
                 acc.charged = acc.charged.saturating_add(1);
                 acc.charged_usage = wide::add(acc.charged_usage, qm)?;
+                Some(ExcessKind::Charged)
             }
         } else {
             st.streak = 0;
+            None
+        };
+        if let Some(runs) = self.runs.as_mut() {
+            record_run(runs, &mut st.open_run, cell, hour, excess);
         }
         if commitment {
             self.hour_buf.push((i, qm));
@@ -758,7 +852,15 @@ impl<'a> Pricer<'a> {
     }
 
     /// Closes every remaining period and returns the bill.
-    pub fn finish(mut self) -> Result<Bill> {
+    pub fn finish(self) -> Result<Bill> {
+        self.finish_with_excess().map(|(bill, _)| bill)
+    }
+
+    /// [`Pricer::finish`], with the excess runs recorded (empty unless
+    /// [`Pricer::record_excess`] was called on a fixed-capacity offer), in
+    /// order of their first hour.
+    pub fn finish_with_excess(mut self) -> Result<(Bill, Vec<ExcessRun>)> {
+        let runs = self.runs.take().unwrap_or_default();
         let ctx = |e: UsageIssue| match e {
             UsageIssue::Overflow(source) => Error::Overflow {
                 context: format!("pricing offer `{}`", self.offer.name),
@@ -851,7 +953,7 @@ impl<'a> Pricer<'a> {
             Channel::Direct => "direct".to_string(),
             Channel::Marketplace(e) => e.clone(),
         };
-        Ok(Bill {
+        let bill = Bill {
             offer: self.offer.name.clone(),
             offer_kind: self.offer.kind.as_str().to_string(),
             matrix: self.matrix.name.clone(),
@@ -869,8 +971,38 @@ impl<'a> Pricer<'a> {
             units_consumed: Units(consumed),
             cells,
             commitment,
-        })
+        };
+        Ok((bill, runs))
     }
+}
+
+/// Extends the cell's open run when `hour` continues it with the same kind,
+/// else opens a new one; an hour without excess closes it.
+fn record_run(
+    runs: &mut Vec<ExcessRun>,
+    open: &mut Option<usize>,
+    cell: CellId,
+    hour: Hour,
+    excess: Option<ExcessKind>,
+) {
+    let Some(kind) = excess else {
+        *open = None;
+        return;
+    };
+    let next = Hour(hour.0.saturating_add(1));
+    if let Some(run) = open.and_then(|j| runs.get_mut(j)) {
+        if run.kind == kind && run.end == hour {
+            run.end = next;
+            return;
+        }
+    }
+    *open = Some(runs.len());
+    runs.push(ExcessRun {
+        cell,
+        kind,
+        start: hour,
+        end: next,
+    });
 }
 
 impl From<Overflow> for Error {
@@ -928,6 +1060,130 @@ mod tests {
         let _ = m;
         u.set_series(cell, q);
         u
+    }
+
+    /// The excess runs of one offer over hand-written hours of azure/hot
+    /// (offsets from the term start; absent hours are usage 0), E = 500 TB.
+    /// Each row: (what, records, strict policy?, expected runs as
+    /// (T = tolerated / C = charged, first offset, hours)).
+    #[test]
+    fn excess_runs_table() {
+        type Row = (
+            &'static str,
+            Vec<(i64, &'static str)>,
+            bool,
+            Vec<(char, i64, u64)>,
+        );
+        let span = |from: i64, n: i64, q: &'static str| (from..from + n).map(move |h| (h, q));
+        let table: Vec<Row> = vec![
+            (
+                "example B: 48 h at 540 tolerated",
+                span(10, 48, "540").collect(),
+                false,
+                vec![('T', 10, 48)],
+            ),
+            (
+                "example C: 72 tolerated, then 28 charged",
+                span(216, 100, "540").collect(),
+                false,
+                vec![('T', 216, 72), ('C', 288, 28)],
+            ),
+            (
+                "example D: above the band, all charged",
+                span(5, 5, "600").collect(),
+                false,
+                vec![('C', 5, 5)],
+            ),
+            (
+                "at E exactly: no excess, no run",
+                span(0, 10, "500").collect(),
+                false,
+                vec![],
+            ),
+            (
+                "an absent hour resets the streak and splits the run",
+                span(0, 3, "540").chain(span(4, 3, "540")).collect(),
+                false,
+                vec![('T', 0, 3), ('T', 4, 3)],
+            ),
+            (
+                "an hour back at E closes the run",
+                span(0, 2, "540")
+                    .chain(span(2, 1, "500"))
+                    .chain(span(3, 2, "540"))
+                    .collect(),
+                false,
+                vec![('T', 0, 2), ('T', 3, 2)],
+            ),
+            (
+                "the streak runs across the month end (Mar 31 20:00 → Apr 4)",
+                span(740, 80, "540").collect(),
+                false,
+                vec![('T', 740, 72), ('C', 812, 8)],
+            ),
+            (
+                "band then above then band: kinds alternate",
+                vec![(0, "540"), (1, "600"), (2, "540")],
+                false,
+                vec![('T', 0, 1), ('C', 1, 1), ('T', 2, 1)],
+            ),
+            (
+                "strict policy: every excess hour charged",
+                span(0, 3, "500.001").collect(),
+                true,
+                vec![('C', 0, 3)],
+            ),
+        ];
+        let m = spec_m();
+        let t = term("2026-03-01", 2);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        let start = t.term.start_hour().0;
+        for (what, records, strict, want) in table {
+            let mut offer = fixed("40000.00", Payment::Monthly, cell, "500");
+            if let OfferKind::FixedCapacity(f) = &mut offer.kind {
+                if strict {
+                    f.overage = OveragePolicy::strict();
+                }
+            }
+            let mut p = Pricer::new(&m, &t, &offer).unwrap().record_excess();
+            for (h, q) in &records {
+                p.push(Hour(start + h), cell, Quantity(d(q))).unwrap();
+            }
+            let (bill, runs) = p.finish_with_excess().unwrap();
+            let got: Vec<(char, i64, u64)> = runs
+                .iter()
+                .map(|r| {
+                    assert_eq!(r.cell, cell);
+                    let k = if r.kind == ExcessKind::Tolerated {
+                        'T'
+                    } else {
+                        'C'
+                    };
+                    (k, r.start.0 - start, r.hours())
+                })
+                .collect();
+            assert_eq!(got, want, "{what}");
+            // The runs agree with the bill's own counts.
+            let count = |k: char| want.iter().filter(|r| r.0 == k).map(|r| r.2).sum::<u64>();
+            let cs = &bill.cells[0];
+            assert_eq!(u64::from(cs.tolerated_hours), count('T'), "{what}");
+            assert_eq!(u64::from(cs.charged_hours), count('C'), "{what}");
+        }
+    }
+
+    #[test]
+    fn excess_runs_only_for_fixed_capacity() {
+        let m = spec_m();
+        let t = term("2026-03-01", 1);
+        let cell = m.cell("capacity", "azure", "hot").unwrap();
+        let u = usage(&m, &t, cell, "540", "540", 0, 0);
+        let payg = Offer {
+            name: "payg".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
+        let (bill, runs) = price_with_excess(&m, &t, &payg, &u).unwrap();
+        assert!(runs.is_empty());
+        assert_eq!(bill, price(&m, &t, &payg, &u).unwrap());
     }
 
     fn fixed(monthly_fee: &str, payment: Payment, cell: CellId, e: &str) -> Offer {

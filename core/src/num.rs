@@ -72,6 +72,66 @@ pub fn mul_rounded(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal
     a.checked_mul(b).ok_or(Overflow { what })
 }
 
+/// Exact `a ÷ b`, rounded once to `scale` places with `mode`: both decimals
+/// become integers over one power of ten, then integer division with the
+/// remainder deciding the midpoint. No intermediate rounding, so the result is
+/// the correctly rounded quotient. Division by zero, or integers beyond
+/// `i128`, is an [`Overflow`].
+///
+/// ```
+/// use unitcalc_core::num::{div_rounded, RoundingMode};
+/// let d = |s: &str| s.parse().unwrap();
+/// // 2 ÷ 3 to 4 places; 1 ÷ 8 to 2 places, a midpoint
+/// assert_eq!(div_rounded(d("2"), d("3"), 4, RoundingMode::HalfUp, "x").unwrap().to_string(), "0.6667");
+/// assert_eq!(div_rounded(d("1"), d("8"), 2, RoundingMode::HalfEven, "x").unwrap().to_string(), "0.12");
+/// assert_eq!(div_rounded(d("-1"), d("8"), 2, RoundingMode::HalfUp, "x").unwrap().to_string(), "-0.13");
+/// assert!(div_rounded(d("1"), d("0"), 2, RoundingMode::HalfUp, "x").is_err());
+/// ```
+pub fn div_rounded(
+    a: Decimal,
+    b: Decimal,
+    scale: u32,
+    mode: RoundingMode,
+    what: &'static str,
+) -> Result<Decimal, Overflow> {
+    let o = Overflow { what };
+    // a ÷ b × 10^scale = ma × 10^(scale + sb − sa) ÷ mb.
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    let up = scale.checked_add(b.scale()).ok_or(o)?;
+    let (n, d) = if up >= a.scale() {
+        let k = 10i128
+            .checked_pow(up.checked_sub(a.scale()).ok_or(o)?)
+            .ok_or(o)?;
+        (ma.checked_mul(k).ok_or(o)?, mb)
+    } else {
+        let k = 10i128
+            .checked_pow(a.scale().checked_sub(up).ok_or(o)?)
+            .ok_or(o)?;
+        (ma, mb.checked_mul(k).ok_or(o)?)
+    };
+    let (n, d) = if d < 0 {
+        (n.checked_neg().ok_or(o)?, d.checked_neg().ok_or(o)?)
+    } else {
+        (n, d)
+    };
+    let q = n.checked_div(d).ok_or(o)?;
+    let r = n.checked_rem(d).ok_or(o)?.checked_abs().ok_or(o)?;
+    let away = match r.checked_mul(2).ok_or(o)?.cmp(&d) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => match mode {
+            RoundingMode::HalfUp => true,
+            RoundingMode::HalfEven => q % 2 != 0,
+        },
+    };
+    let q = match (away, n < 0) {
+        (false, _) => q,
+        (true, true) => q.checked_sub(1).ok_or(o)?,
+        (true, false) => q.checked_add(1).ok_or(o)?,
+    };
+    Decimal::try_from_i128_with_scale(q, scale).map_err(|_| o)
+}
+
 /// The mantissa of `d` at `scale` (≥ its own), if it fits an i128.
 fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
     d.mantissa()
@@ -337,46 +397,24 @@ impl Fraction {
     /// Exact rounding of `num / den` to `scale` places: integer division with
     /// the remainder deciding the midpoint, so no intermediate rounding.
     pub fn round(self, scale: u32, mode: RoundingMode) -> Result<Money, Overflow> {
-        let o = Overflow {
-            what: "rounded fraction",
-        };
-        // num = m × 10^-s; value × 10^scale = m × 10^(scale - s) / den.
-        let s = self.num.scale();
-        let m: i128 = self.num.mantissa();
-        let (n, d): (i128, i128) = if scale >= s {
-            let k = 10i128
-                .checked_pow(scale.checked_sub(s).ok_or(o)?)
-                .ok_or(o)?;
-            (m.checked_mul(k).ok_or(o)?, i128::from(self.den))
-        } else {
-            let k = 10i128
-                .checked_pow(s.checked_sub(scale).ok_or(o)?)
-                .ok_or(o)?;
-            (m, i128::from(self.den).checked_mul(k).ok_or(o)?)
-        };
-        let q = n.checked_div(d).ok_or(o)?;
-        let r = n.checked_rem(d).ok_or(o)?.checked_abs().ok_or(o)?;
-        let twice = r.checked_mul(2).ok_or(o)?;
-        let away = match twice.cmp(&d) {
-            std::cmp::Ordering::Less => false,
-            std::cmp::Ordering::Greater => true,
-            std::cmp::Ordering::Equal => match mode {
-                RoundingMode::HalfUp => true,
-                RoundingMode::HalfEven => q % 2 != 0,
-            },
-        };
-        let q = if away {
-            if n < 0 {
-                q.checked_sub(1).ok_or(o)?
-            } else {
-                q.checked_add(1).ok_or(o)?
-            }
-        } else {
-            q
-        };
-        Decimal::try_from_i128_with_scale(q, scale)
-            .map(Money)
-            .map_err(|_| o)
+        div_rounded(
+            self.num,
+            Decimal::from(self.den),
+            scale,
+            mode,
+            "rounded fraction",
+        )
+        .map(Money)
+    }
+
+    /// The numerator (the value is `numerator ÷ denominator`).
+    pub fn numerator(self) -> Decimal {
+        self.num
+    }
+
+    /// The denominator, never 0.
+    pub fn denominator(self) -> u64 {
+        self.den
     }
 
     /// True when both fractions denote the same rational number
