@@ -100,12 +100,50 @@ fn to_int(v: Decimal, scale: u32) -> Option<i128> {
 }
 
 /// `x / d` rounded half-even (`d` > 0); `None` when `d` is 0 or on overflow.
+/// Native `i64` division when both fit (an `i128` division is a slow library
+/// call, in WebAssembly especially); the same result either way.
 fn div_half_even(x: i128, d: i128) -> Option<i128> {
+    if let (Ok(x), Ok(d)) = (i64::try_from(x), i64::try_from(d)) {
+        let (q, r) = (x.checked_div_euclid(d)?, x.checked_rem_euclid(d)?);
+        return half_even(i128::from(q), r.checked_mul(2)?.cmp(&d));
+    }
     let (q, r) = (x.checked_div_euclid(d)?, x.checked_rem_euclid(d)?);
-    match r.checked_mul(2)?.cmp(&d) {
+    half_even(q, r.checked_mul(2)?.cmp(&d))
+}
+
+/// The quotient `q` rounded half-even, given twice the remainder against the divisor.
+fn half_even(q: i128, twice_r: std::cmp::Ordering) -> Option<i128> {
+    match twice_r {
         std::cmp::Ordering::Less => Some(q),
         std::cmp::Ordering::Greater => q.checked_add(1),
         std::cmp::Ordering::Equal => q.checked_add(q & 1),
+    }
+}
+
+/// `growth × f ÷ 10^14` rounded half-even (the output quantity's count of
+/// 10^-3), exactly as `div_half_even(growth × f, LEVEL_TO_OUTPUT)`, but in
+/// `i64` when the pieces fit: with growth = gh·10^8 + gl and gh·f =
+/// ph·10^6 + pl, growth × f = ph·10^14 + (pl·10^8 + gl·f).
+fn level_to_output(growth: i128, f: i128) -> Option<i128> {
+    const E8: i64 = 100_000_000;
+    const E6: i64 = 1_000_000;
+    const E14: i64 = 100_000_000_000_000;
+    let split = || -> Option<i128> {
+        let (g, f) = (i64::try_from(growth).ok()?, i64::try_from(f).ok()?);
+        if g < 0 || f < 0 {
+            return None;
+        }
+        let (gh, gl) = (g.checked_div(E8)?, g.checked_rem(E8)?);
+        let p = gh.checked_mul(f)?;
+        let (ph, pl) = (p.checked_div(E6)?, p.checked_rem(E6)?);
+        let rest = pl.checked_mul(E8)?.checked_add(gl.checked_mul(f)?)?;
+        let q = ph.checked_add(rest.checked_div(E14)?)?;
+        let r = rest.checked_rem(E14)?;
+        half_even(i128::from(q), r.checked_mul(2)?.cmp(&E14))
+    };
+    match split() {
+        Some(q) => Some(q),
+        None => div_half_even(growth.checked_mul(f)?, LEVEL_TO_OUTPUT),
     }
 }
 
@@ -208,7 +246,6 @@ fn check_ratio(i: usize, name: &str, v: Ratio, min: Decimal, max: Decimal) -> Re
 }
 
 fn validate(profile: &Profile, term: &Term) -> Result<()> {
-    let (start, end) = (term.start_hour(), term.end_hour());
     for (i, c) in profile.cells.iter().enumerate() {
         if let Some(j) = profile.cells.iter().take(i).position(|o| o.cell == c.cell) {
             return Err(invalid(format!(
@@ -220,6 +257,15 @@ fn validate(profile: &Profile, term: &Term) -> Result<()> {
                 c.cell.use_case
             )));
         }
+        validate_cell(i, c, term)?;
+    }
+    Ok(())
+}
+
+/// The checks of one cell profile (the `i`th, for messages).
+fn validate_cell(i: usize, c: &CellProfile, term: &Term) -> Result<()> {
+    let (start, end) = (term.start_hour(), term.end_hour());
+    {
         if c.baseline.get().is_sign_negative() && !c.baseline.is_zero() {
             return Err(invalid(format!(
                 "cell #{}: negative baseline {}",
@@ -340,6 +386,53 @@ pub fn generate(profile: &Profile, term: &Term) -> Result<UsageSeries> {
 /// [`generate`], optionally without the integer fast path (tests compare both).
 fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<UsageSeries> {
     validate(profile, term)?;
+    let mut series = UsageSeries::new(term);
+    for (index, c) in profile.cells.iter().enumerate() {
+        series.set_series(
+            c.cell,
+            cell_series(profile.seed, index, c, term, allow_fast)?,
+        );
+    }
+    Ok(series)
+}
+
+/// The hourly quantities [`generate`] makes for the cell profile at `index`
+/// of a profile with `seed`, alone: the same values, so a caller that keeps
+/// each cell's series (the browser) regenerates only the cell that changed.
+/// The cell is validated as in [`generate`]; that no two cells of a profile
+/// repeat one cell is the caller's to check (or [`generate`]'s).
+///
+/// ```
+/// use unitcalc_core::matrix::CellId;
+/// use unitcalc_core::profile::{generate, generate_cell, CellProfile, Profile};
+/// use unitcalc_core::time::{Date, Term};
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 2).unwrap();
+/// let cell = |u| CellProfile { cell: CellId { meter: 0, environment: 1, use_case: u },
+///     baseline: "500".parse().unwrap(), monthly_growth: "0.02".parse().unwrap(),
+///     daily_amplitude: "0.1".parse().unwrap(), weekend_dip: "0.05".parse().unwrap(),
+///     noise: "0.03".parse().unwrap(), bursts: vec![] };
+/// let profile = Profile { seed: 7, cells: vec![cell(0), cell(1)] };
+/// let whole = generate(&profile, &term).unwrap();
+/// assert_eq!(generate_cell(7, 1, &profile.cells[1], &term).unwrap(), whole.cells()[1].quantities);
+/// ```
+pub fn generate_cell(
+    seed: u64,
+    index: usize,
+    cell: &CellProfile,
+    term: &Term,
+) -> Result<Vec<Quantity>> {
+    validate_cell(index, cell, term)?;
+    cell_series(seed, index, cell, term, true)
+}
+
+/// One cell's series; the cell has been validated.
+fn cell_series(
+    seed: u64,
+    index: usize,
+    c: &CellProfile,
+    term: &Term,
+    allow_fast: bool,
+) -> Result<Vec<Quantity>> {
     let shape: Vec<Decimal> = DAILY_SHAPE
         .iter()
         .map(|s| Decimal::from_str_exact(s).unwrap_or_default())
@@ -355,8 +448,7 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
             .ok_or_else(|| invalid(format!("term month {k} is out of range")))?;
         bounds.push(usize::try_from(d.start_hour().0.saturating_sub(start.0)).unwrap_or(0));
     }
-    let mut series = UsageSeries::new(term);
-    for (index, c) in profile.cells.iter().enumerate() {
+    {
         let g = c.monthly_growth.get();
         let one_plus_g = add(Decimal::ONE, g, "monthly growth").map_err(overflow)?;
         // Daily × weekly factor per (weekend?, hour of day).
@@ -382,7 +474,7 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
         } else {
             None
         };
-        let mut rng = SplitMix64::for_cell(profile.seed, index);
+        let mut rng = SplitMix64::for_cell(seed, index);
         let mut out = Vec::with_capacity(hours);
         let mut a_k = round_to(c.baseline.get(), GROWTH_SCALE);
         for pair in bounds.windows(2) {
@@ -431,10 +523,7 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
                                 .and_then(|x| div_half_even(x, fast.den))
                                 .ok_or_else(|| overflow(Overflow { what: "noise" }))?;
                         }
-                        let level = growth
-                            .checked_mul(f)
-                            .ok_or_else(|| overflow(Overflow { what: "level" }))?;
-                        let q = div_half_even(level, LEVEL_TO_OUTPUT)
+                        let q = level_to_output(growth, f)
                             .ok_or_else(|| overflow(Overflow { what: "level" }))?
                             .max(0);
                         out.push(quantity_from_int(q));
@@ -485,9 +574,8 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
                 *q = b.level;
             }
         }
-        series.set_series(c.cell, out);
+        Ok(out)
     }
-    Ok(series)
 }
 
 #[cfg(test)]
@@ -731,6 +819,43 @@ mod tests {
         .unwrap();
         assert_eq!(one.cells()[0], two.cells()[0]);
         assert_ne!(two.cells()[0].quantities, two.cells()[1].quantities);
+    }
+
+    /// The i64 split of `level_to_output` against the plain i128 division,
+    /// at midpoints, carries and the edges of the split's range.
+    #[test]
+    fn level_to_output_matches_i128_division() {
+        let e14 = LEVEL_TO_OUTPUT;
+        let table: [(i128, i128); 12] = [
+            (0, 0),
+            (500_000_000_000, 100_000_000),         // 500 × 1.00000000
+            (500_000_000_000, 105_000_000),         // a daily peak
+            (5, e14 / 10),                          // 0.5 × 10^-3: midpoint, rounds to even 0
+            (15, e14 / 10),                         // 1.5: to 2
+            (25, e14 / 10),                         // 2.5: to 2
+            (99_999_999, 199_999_999),              // gh = 0
+            (100_000_000, 1),                       // gl = 0
+            (123_456_789_012_345_678, 987_654_321), // gh·f overflows i64: i128 fallback
+            (i128::from(i64::MAX), 1),
+            (i128::from(i64::MAX) + 1, 3), // growth beyond i64
+            (-1_000_000_000, 100_000_000), // negative: the i128 path
+        ];
+        for (g, f) in table {
+            assert_eq!(
+                level_to_output(g, f),
+                div_half_even(g * f, e14),
+                "growth {g}, factor {f}"
+            );
+        }
+        // Every remainder class around the midpoint, across a carry.
+        for g in 99_999_990i128..100_000_010 {
+            for f in [1, 49_999_999, 50_000_000, 50_000_001, 199_999_999] {
+                assert_eq!(level_to_output(g, f), div_half_even(g * f, e14), "{g} {f}");
+            }
+        }
+        assert_eq!(div_half_even(7, 2), Some(4));
+        assert_eq!(div_half_even(5, 2), Some(2));
+        assert_eq!(div_half_even(i128::MAX, 3), Some(i128::MAX / 3)); // remainder 1: down
     }
 
     prop_compose! {
