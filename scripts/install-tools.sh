@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent installer for the browser tool's build and test tools.
-#   scripts/install-tools.sh            wasm32 target, trunk, wasm-bindgen-cli
+#   scripts/install-tools.sh            wasm32 target, trunk, wasm-bindgen-cli, wasm-opt (npm binaryen)
 #   scripts/install-tools.sh --browser  also Debian chromium + chromium-driver and the e2e Node deps
 # Every step is skipped when the right version is already installed.
 set -euo pipefail
@@ -48,9 +48,24 @@ else
     || cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
 fi
 
+# 4. wasm-opt for the release build: Binaryen's own npm package (pinned in
+#    tools/binaryen/package-lock.json; a Node program, nothing downloaded at run time).
+#    Debian's binaryen (108) is too old for current wasm-bindgen output.
+if ! command -v npm >/dev/null; then
+  say "npm is missing: install Node.js 18+ (Debian: apt-get install nodejs npm)" >&2
+  exit 1
+fi
+if [ -x "$ROOT/tools/binaryen/node_modules/.bin/wasm-opt" ] \
+  && [ "$ROOT/tools/binaryen/node_modules/.package-lock.json" -nt "$ROOT/tools/binaryen/package-lock.json" ]; then
+  say "wasm-opt (binaryen npm) present"
+else
+  say "installing wasm-opt (binaryen npm, npm ci)"
+  (cd "$ROOT/tools/binaryen" && npm ci --no-audit --no-fund)
+fi
+
 [ "$BROWSER" = 1 ] || exit 0
 
-# 4. Debian chromium + chromedriver for headless tests
+# 5. Debian chromium + chromedriver for headless tests
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
   say "chromium and chromedriver present"
 else
@@ -61,11 +76,7 @@ else
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-# 5. Node deps of the e2e test (playwright-core only; it drives /usr/bin/chromium, no browser download)
-if ! command -v npm >/dev/null; then
-  say "npm is missing: install Node.js 18+ (Debian: apt-get install nodejs npm)" >&2
-  exit 1
-fi
+# 6. Node deps of the e2e test (playwright-core only; it drives /usr/bin/chromium, no browser download)
 if [ -d "$ROOT/tests/e2e/node_modules/playwright-core" ] \
   && [ "$ROOT/tests/e2e/node_modules/.package-lock.json" -nt "$ROOT/tests/e2e/package-lock.json" ]; then
   say "e2e Node deps present"

@@ -5,7 +5,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/install-tools.sh"
-export PATH="$HOME/.cargo/bin:$PATH"
+# trunk finds wasm-opt on PATH (web/Trunk.toml pins its version).
+export PATH="$ROOT/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 cd "$ROOT/web"
 exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"

@@ -8,7 +8,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/install-tools.sh" --browser
-export PATH="$HOME/.cargo/bin:$PATH"
+# trunk finds wasm-opt on PATH (web/Trunk.toml pins its version).
+export PATH="$ROOT/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 echo "== release build (web/dist)"

@@ -16,7 +16,7 @@ use crate::offer::{
 };
 use crate::profile::{Burst, CellProfile, Profile};
 use crate::time::{Date, Hour, Term};
-use crate::toml_util::{check_size, quote, toml_error, DateStr, Dec, Locator, Spanned};
+use crate::toml_util::{check_input, quote, toml_error, DateStr, Dec, Locator, Spanned};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,7 +117,11 @@ struct RawRef {
 /// assert_eq!(matrix_ref("name = \"Acme\"", "acme.toml").unwrap_err().to_string(), "acme.toml:1:1: missing field `matrix`");
 /// ```
 pub fn matrix_ref(src: &str, file: &str) -> Result<String> {
-    check_size(src, file)?;
+    check_input(
+        src,
+        file,
+        "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`",
+    )?;
     let raw: RawRef = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     Ok(raw.matrix)
 }
@@ -244,7 +248,11 @@ fn payment(loc: &Locator<'_>, offer: &str, p: &Option<Spanned<String>>) -> Resul
 /// );
 /// ```
 pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
-    check_size(src, file)?;
+    check_input(
+        src,
+        file,
+        "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`",
+    )?;
     let raw: RawDeal = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     let loc = Locator { file, src };
 

@@ -111,6 +111,21 @@ pub enum UsageIssue {
     /// Usage in a cell the matrix marks as not offered.
     #[error("cell {0} is not offered in this matrix")]
     NotOffered(String),
+    /// Usage in one more cell would make the dense hourly series larger than
+    /// [`crate::usage::MAX_SERIES_SLOTS`] (cells × hours of the term).
+    #[error(
+        "usage in cell {cell} would make {cells} cells × {hours} hours, more than the limit of {limit} cell-hours"
+    )]
+    TooManyCells {
+        /// The cell that would be added, `meter/environment/use_case`.
+        cell: String,
+        /// Cells with usage, counting this one.
+        cells: usize,
+        /// Hours of the term.
+        hours: usize,
+        /// [`crate::usage::MAX_SERIES_SLOTS`].
+        limit: usize,
+    },
     /// An overflow while accumulating.
     #[error(transparent)]
     Overflow(#[from] Overflow),

@@ -13,7 +13,8 @@ use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Matrix, Meter, 
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;
 use crate::toml_util::{
-    check_size, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned, NOT_OFFERED,
+    check_input, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned,
+    NOT_OFFERED,
 };
 
 #[derive(Deserialize)]
@@ -117,7 +118,7 @@ enum Loc {
 /// );
 /// ```
 pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
-    check_size(src, file)?;
+    check_input(src, file, "a matrix: `name`, `version`, `currency`, `list_price`, `[[meters]]`, `[[environments]]`, `[[use_cases]]` and `[multipliers]`")?;
     let raw: RawMatrix = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     let loc = Locator { file, src };
 

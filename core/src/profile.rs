@@ -245,7 +245,21 @@ fn check_ratio(i: usize, name: &str, v: Ratio, min: Decimal, max: Decimal) -> Re
     Ok(())
 }
 
-fn validate(profile: &Profile, term: &Term) -> Result<()> {
+/// The checks [`generate`] makes before generating: every cell profile's
+/// ranges and bursts, and no cell repeated.
+pub fn validate(profile: &Profile, term: &Term) -> Result<()> {
+    if let Some(last) = profile.cells.last() {
+        crate::usage::check_slots(profile.cells.len(), term.hours(), || {
+            format!(
+                "#{} (meter {}, environment {}, use case {})",
+                profile.cells.len(),
+                last.cell.meter,
+                last.cell.environment,
+                last.cell.use_case
+            )
+        })
+        .map_err(|e| Error::usage(Origin::file("usage profile"), e))?;
+    }
     for (i, c) in profile.cells.iter().enumerate() {
         if let Some(j) = profile.cells.iter().take(i).position(|o| o.cell == c.cell) {
             return Err(invalid(format!(

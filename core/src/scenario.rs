@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Origin, Result};
 use crate::matrix::{CellId, Matrix};
+use crate::matrix_toml;
 use crate::num::{Money, Price, Quantity, Ratio, Units};
 use crate::offer::{
     Channel, Commitment, DealTerms, Entitlement, FixedCapacity, Offer, OfferKind, OveragePolicy,
@@ -55,6 +56,78 @@ pub enum MatrixChoice {
     Bundled(String),
     /// A matrix given as TOML text (pasted or loaded by the user).
     Custom(String),
+}
+
+/// The price books bundled with the tools, embedded at build time: (name,
+/// TOML text). Illustrative, not real list prices; `spec-m` is the pricing
+/// model's matrix M.
+pub const BUNDLED: &[(&str, &str)] = &[
+    ("spec-m", include_str!("../../matrices/spec-m.toml")),
+    (
+        "illustrative",
+        include_str!("../../matrices/illustrative.toml"),
+    ),
+    (
+        "illustrative-candidate",
+        include_str!("../../matrices/illustrative-candidate.toml"),
+    ),
+];
+
+impl MatrixChoice {
+    /// The TOML text of the choice, `None` for an unknown bundled name.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            MatrixChoice::Bundled(n) => BUNDLED.iter().find(|(b, _)| b == n).map(|(_, t)| *t),
+            MatrixChoice::Custom(t) => Some(t.as_str()),
+        }
+    }
+
+    /// Parses the chosen matrix: a bundled one by name (errors name
+    /// `NAME.toml`), or custom TOML (errors name `pasted matrix`).
+    ///
+    /// ```
+    /// use unitcalc_core::scenario::MatrixChoice;
+    /// let m = MatrixChoice::Bundled("spec-m".into()).load().unwrap();
+    /// assert_eq!(m.name, "spec-m");
+    /// let e = MatrixChoice::Bundled("spec-x".into()).load().unwrap_err();
+    /// assert_eq!(e.to_string(), "scenario matrix: unknown bundled matrix `spec-x`");
+    /// ```
+    pub fn load(&self) -> Result<Matrix> {
+        match self {
+            MatrixChoice::Bundled(name) => match self.text() {
+                Some(text) => matrix_toml::parse_matrix(text, &format!("{name}.toml")),
+                None => Err(Error::Unknown {
+                    at: Origin::file("scenario matrix"),
+                    what: "bundled matrix",
+                    value: name.clone(),
+                }),
+            },
+            MatrixChoice::Custom(text) => matrix_toml::parse_matrix(text, "pasted matrix"),
+        }
+    }
+}
+
+/// Opens a share link: [`decode`] the fragment, load its matrix,
+/// [`Scenario::resolve`] it and run the engine's and the profile generator's
+/// own checks ([`crate::engine::Pricer::new`] for every offer,
+/// [`crate::profile::validate`]), so a link that opens is one that prices
+/// (short of an arithmetic overflow in the pricing itself).
+///
+/// ```
+/// use unitcalc_core::scenario::{encode, open_link, Scenario};
+/// let link = encode(&Scenario::example()).unwrap();
+/// assert_eq!(open_link(&link).unwrap(), Scenario::example());
+/// assert!(open_link("#v1.AAAA").is_err());
+/// ```
+pub fn open_link(fragment: &str) -> Result<Scenario> {
+    let s = decode(fragment)?;
+    let m = s.matrix.load()?;
+    let r = s.resolve(&m)?;
+    for offer in &r.offers {
+        crate::engine::Pricer::new(&m, &r.terms, offer)?;
+    }
+    crate::profile::validate(&r.profile, &r.terms.term)?;
+    Ok(s)
 }
 
 /// One entitlement as typed: a cell `meter/environment/use_case` and a quantity.

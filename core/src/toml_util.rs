@@ -158,13 +158,27 @@ pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
     Error::Toml { at, message }
 }
 
-/// Refuses inputs above [`MAX_TOML_BYTES`].
-pub(crate) fn check_size(src: &str, what: &str) -> Result<(), Error> {
+/// Refuses inputs above [`MAX_TOML_BYTES`], and files with nothing but blank
+/// lines and comments (`expected`, e.g. "a matrix: `name`, `version`, …",
+/// says what the file should have held).
+pub(crate) fn check_input(src: &str, file: &str, expected: &str) -> Result<(), Error> {
     if src.len() > MAX_TOML_BYTES {
         return Err(Error::TooLarge {
-            what: what.to_string(),
+            what: file.to_string(),
             size: src.len(),
             limit: MAX_TOML_BYTES,
+        });
+    }
+    let empty = src.lines().all(|l| {
+        let l = l.trim_start_matches(['\u{feff}', ' ', '\t', '\r']);
+        l.is_empty() || l.starts_with('#')
+    });
+    if empty {
+        return Err(Error::Invalid {
+            at: Origin::file(file),
+            message: format!(
+                "the file is empty (only blank lines or comments): expected {expected}"
+            ),
         });
     }
     Ok(())

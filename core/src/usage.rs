@@ -39,6 +39,31 @@ pub struct UsageSeries {
     seen: Vec<Vec<u64>>,
 }
 
+/// The most cell-hours a dense [`UsageSeries`] may hold: 2^24 = 16,777,216
+/// (256 MiB of quantities). A 120-month term (87,672 hours) fits 191 cells;
+/// a 12-month term, 1,915. Past it, [`UsageSeries::insert`] refuses the
+/// first record of the cell that does not fit, and
+/// [`crate::profile::validate`] refuses the profile.
+pub const MAX_SERIES_SLOTS: usize = 1 << 24;
+
+/// [`UsageIssue::TooManyCells`] when `cells` series of `hours` would pass
+/// [`MAX_SERIES_SLOTS`].
+pub fn check_slots(
+    cells: usize,
+    hours: usize,
+    cell: impl FnOnce() -> String,
+) -> Result<(), UsageIssue> {
+    match cells.checked_mul(hours) {
+        Some(n) if n <= MAX_SERIES_SLOTS => Ok(()),
+        _ => Err(UsageIssue::TooManyCells {
+            cell: cell(),
+            cells,
+            hours,
+            limit: MAX_SERIES_SLOTS,
+        }),
+    }
+}
+
 impl UsageSeries {
     /// Empty usage over a term.
     pub fn new(term: &Term) -> UsageSeries {
@@ -110,6 +135,7 @@ impl UsageSeries {
         let i = match self.cells.binary_search_by(|c| c.cell.cmp(&cell)) {
             Ok(i) => i,
             Err(i) => {
+                check_slots(self.cells.len().saturating_add(1), self.hours, cell_name)?;
                 self.cells.insert(
                     i,
                     CellSeries {
@@ -177,5 +203,61 @@ impl UsageSeries {
                 })
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{validate, CellProfile, Profile};
+    use crate::time::{Date, Term};
+
+    /// (cells, hours, accepted?)
+    #[test]
+    fn series_slot_limit_table() {
+        let table = [
+            (191, 87_672, true),  // 120 months: 191 cells fit
+            (192, 87_672, false), // the 192nd does not
+            (1_915, 8_760, true), // 12 months
+            (1_916, 8_760, false),
+            (1, MAX_SERIES_SLOTS, true),
+            (2, MAX_SERIES_SLOTS, false),
+            (usize::MAX, 2, false), // the product overflows: refused, no panic
+            (0, usize::MAX, true),
+        ];
+        for (cells, hours, ok) in table {
+            let r = check_slots(cells, hours, || "capacity/aws/hot".into());
+            assert_eq!(r.is_ok(), ok, "{cells} × {hours}");
+        }
+        let e = check_slots(192, 87_672, || "capacity/aws/hot".into()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "usage in cell capacity/aws/hot would make 192 cells × 87672 hours, more than the limit of 16777216 cell-hours"
+        );
+    }
+
+    #[test]
+    fn a_profile_past_the_limit_is_refused_before_generating() {
+        let term = Term::new(Date::parse("2016-01-01").unwrap(), 120).unwrap();
+        let cells: Vec<CellProfile> = (0..192u16)
+            .map(|u| CellProfile {
+                cell: CellId {
+                    meter: 0,
+                    environment: 0,
+                    use_case: u,
+                },
+                baseline: "1".parse().unwrap(),
+                monthly_growth: Default::default(),
+                daily_amplitude: Default::default(),
+                weekend_dip: Default::default(),
+                noise: Default::default(),
+                bursts: vec![],
+            })
+            .collect();
+        let e = validate(&Profile { seed: 1, cells }, &term).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "usage profile: usage in cell #192 (meter 0, environment 0, use case 191) would make 192 cells × 87672 hours, more than the limit of 16777216 cell-hours"
+        );
     }
 }

@@ -5,6 +5,9 @@
 //! - `bad/deal/NAME.toml`: `parse_deal(src, "NAME.toml", &spec_m)`
 //! - `bad/usage/NAME.csv`: `read_usage(bytes, "NAME.csv", &spec_m, &term)`,
 //!   term 2026-03-01 for 12 months
+//! - `bad/link/NAME.link`: `scenario::open_link(fragment)` (decode, load the
+//!   matrix, resolve), exactly what the browser does with a share link; the
+//!   fixtures are written by `scripts/make-link-fixtures.py`
 //!
 //! With `UPDATE_SNAPSHOTS=1` the `.err` files are (re)written instead; review
 //! them by eye before committing. Also checks that every matrix in `matrices/`
@@ -149,6 +152,17 @@ fn bad_usage_files_are_refused_with_golden_errors() {
             .map_err(|e| e.to_string())
     });
     check("usage", 12, r);
+}
+
+#[test]
+fn bad_share_links_are_refused_with_golden_errors() {
+    let r = run("link", "link", &|path, _| {
+        let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+        unitcalc_core::scenario::open_link(text.trim_end_matches('\n'))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    check("link", 30, r);
 }
 
 #[test]

@@ -14,17 +14,7 @@ pub mod state;
 pub mod storage;
 
 /// Matrices bundled with the tool: (name, TOML text), embedded at build time.
-pub const BUNDLED: &[(&str, &str)] = &[
-    ("spec-m", include_str!("../../matrices/spec-m.toml")),
-    (
-        "illustrative",
-        include_str!("../../matrices/illustrative.toml"),
-    ),
-    (
-        "illustrative-candidate",
-        include_str!("../../matrices/illustrative-candidate.toml"),
-    ),
-];
+pub use unitcalc_core::scenario::BUNDLED;
 
 /// Mounts the app on the document body.
 pub fn start() {

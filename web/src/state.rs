@@ -9,13 +9,16 @@ use std::rc::Rc;
 
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::{comparison_of, Comparison};
+use unitcalc_core::engine::ExcessRun;
+use unitcalc_core::kpi::{self, PricePerQuantityMonth};
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::profile::Profile;
+use unitcalc_core::num::Quantity;
+use unitcalc_core::profile::{CellProfile, Profile};
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario::{MatrixChoice, Resolved, Scenario};
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::{engine, matrix_toml, profile, usage_csv, Error};
+use unitcalc_core::{engine, profile, usage_csv, Error};
 use yew::Reducible;
 
 use crate::boundary;
@@ -56,6 +59,10 @@ pub struct Computed {
     pub usage: Rc<UsageSeries>,
     /// One bill per offer.
     pub bills: Vec<Bill>,
+    /// Per offer, the runs of tolerated and charged hours (fixed capacity).
+    pub runs: Vec<Rc<Vec<ExcessRun>>>,
+    /// Per offer, the effective price per TB-month (when the matrix meters TB).
+    pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
     /// The comparison of all offers against the first.
     pub comparison: Comparison,
     /// Usage by month or ISO week, per cell.
@@ -69,9 +76,15 @@ pub type Outcome = Result<Computed, String>;
 struct Cache {
     matrix: Option<(MatrixChoice, Rc<Matrix>)>,
     usage: Option<(UsageKey, Rc<UsageSeries>)>,
+    /// Each profile cell's generated series, so an edit of one cell's
+    /// controls regenerates only that cell.
+    cells: Vec<(CellKey, Rc<Vec<Quantity>>)>,
     /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
     report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
 }
+
+/// What one cell's generated series depends on: seed, position, controls, term.
+type CellKey = (u64, usize, CellProfile, Term);
 
 enum UsageKey {
     Profile(Profile, Term),
@@ -165,12 +178,7 @@ impl AppState {
 
     /// The matrix's TOML text for the current choice.
     pub fn matrix_text(&self) -> Option<&str> {
-        match &self.scenario.matrix {
-            MatrixChoice::Bundled(n) => {
-                crate::BUNDLED.iter().find(|(b, _)| b == n).map(|(_, t)| *t)
-            }
-            MatrixChoice::Custom(t) => Some(t.as_str()),
-        }
+        self.scenario.matrix.text()
     }
 
     /// Re-prices the scenario.
@@ -195,7 +203,7 @@ impl AppState {
         Ok(match &cache.matrix {
             Some((choice, m)) if *choice == self.scenario.matrix => m.clone(),
             _ => {
-                let m = Rc::new(load_matrix(&self.scenario.matrix)?);
+                let m = Rc::new(self.scenario.matrix.load()?);
                 cache.matrix = Some((self.scenario.matrix.clone(), m.clone()));
                 m
             }
@@ -215,17 +223,21 @@ impl AppState {
             _ => {
                 let u = Rc::new(match &self.csv {
                     Some(c) => usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term)?,
-                    None => profile::generate(&resolved.profile, &term)?,
+                    None => generate_cached(&mut cache.cells, &resolved.profile, &term)?,
                 });
                 cache.usage = Some((key, u.clone()));
                 u
             }
         };
-        let bills = resolved
-            .offers
-            .iter()
-            .map(|o| engine::price(&matrix, &resolved.terms, o, &usage))
-            .collect::<Result<Vec<_>, Error>>()?;
+        let mut bills = Vec::with_capacity(resolved.offers.len());
+        let mut runs = Vec::with_capacity(resolved.offers.len());
+        let mut per_tb_month = Vec::with_capacity(resolved.offers.len());
+        for o in &resolved.offers {
+            let (bill, r) = engine::price_with_excess(&matrix, &resolved.terms, o, &usage)?;
+            per_tb_month.push(kpi::price_per_quantity_month(&bill, &matrix, "TB")?);
+            bills.push(bill);
+            runs.push(Rc::new(r));
+        }
         let comparison = comparison_of(bills.clone())?;
         let report = match &cache.report {
             Some((u, g, r)) if Rc::ptr_eq(u, &usage) && *g == self.granularity => r.clone(),
@@ -240,27 +252,35 @@ impl AppState {
             resolved,
             usage,
             bills,
+            runs,
+            per_tb_month,
             comparison,
             report,
         })
     }
 }
 
-/// Parses the chosen matrix (bundled by name, or custom TOML text).
-pub fn load_matrix(choice: &MatrixChoice) -> Result<Matrix, Error> {
-    match choice {
-        MatrixChoice::Bundled(name) => {
-            let Some((_, text)) = crate::BUNDLED.iter().find(|(n, _)| n == name) else {
-                return Err(Error::Unknown {
-                    at: unitcalc_core::error::Origin::file("scenario matrix"),
-                    what: "bundled matrix",
-                    value: name.clone(),
-                });
-            };
-            matrix_toml::parse_matrix(text, &format!("{name}.toml"))
-        }
-        MatrixChoice::Custom(text) => matrix_toml::parse_matrix(text, "pasted matrix"),
+/// The profile's usage, regenerating only cells whose inputs changed since
+/// the last call (`cells` keeps one entry per cell of the latest profile).
+fn generate_cached(
+    cells: &mut Vec<(CellKey, Rc<Vec<Quantity>>)>,
+    p: &Profile,
+    term: &Term,
+) -> Result<UsageSeries, Error> {
+    profile::validate(p, term)?;
+    let mut usage = UsageSeries::new(term);
+    let mut kept = Vec::with_capacity(p.cells.len());
+    for (index, c) in p.cells.iter().enumerate() {
+        let key: CellKey = (p.seed, index, c.clone(), *term);
+        let series = match cells.iter().find(|(k, _)| *k == key) {
+            Some((_, s)) => s.clone(),
+            None => Rc::new(profile::generate_cell(p.seed, index, c, term)?),
+        };
+        usage.set_series(c.cell, series.as_ref().clone());
+        kept.push((key, series));
     }
+    *cells = kept;
+    Ok(usage)
 }
 
 impl Reducible for AppState {

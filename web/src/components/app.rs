@@ -19,7 +19,7 @@ use super::matrix_view::MatrixView;
 use super::offer_form::OfferForm;
 use super::share::{ExportKind, SharePanel};
 use super::usage_form::UsageForm;
-use crate::state::{load_matrix, Action, AppState, ByPtr, Computed, Edit, View};
+use crate::state::{Action, AppState, ByPtr, Computed, Edit, View};
 use crate::{boundary, export, storage};
 
 /// The scenario a fresh page starts with: pay-as-you-go on matrix M.
@@ -48,12 +48,10 @@ pub fn default_scenario() -> Scenario {
     }
 }
 
-/// Opens a share link fragment: decode, then resolve against its matrix.
+/// Opens a share link fragment (the core decodes, loads and resolves it);
+/// an error becomes the banner's message.
 pub fn open_link(fragment: &str) -> Result<Scenario, String> {
-    let s = scenario::decode(fragment).map_err(|e| boundary::link_message(&e))?;
-    let m = load_matrix(&s.matrix).map_err(|e| boundary::link_message(&e))?;
-    s.resolve(&m).map_err(|e| boundary::link_message(&e))?;
-    Ok(s)
+    scenario::open_link(fragment).map_err(|e| boundary::link_message(&e))
 }
 
 fn location_hash() -> String {
@@ -305,9 +303,8 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
     let row = c.comparison.rows.get(sel).cloned();
     match state.view {
         View::Bill => {
-            let offer = &c.resolved.offers[sel];
-            let ent = match &offer.kind {
-                OfferKind::FixedCapacity(f) => f
+            let ent = match c.resolved.offers.get(sel).map(|o| &o.kind) {
+                Some(OfferKind::FixedCapacity(f)) => f
                     .entitlements
                     .first()
                     .map(|e| (e.cell, e.quantity, f.overage.tolerance)),
@@ -322,9 +319,10 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
             let st = state.clone();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} />
+                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name}
-                    entitlement={ent.map(|e| (e.1, e.2))} report={c.report.clone()} granularity={state.granularity}
+                    entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
+                    report={c.report.clone()} granularity={state.granularity}
                     on_granularity={Callback::from(move |g: Granularity| st.dispatch(Action::SetGranularity(g)))} />
                 </>
             }
@@ -341,7 +339,7 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
             <section class="quote-view">
                 <h2>{ format!("Quote for {}", if state.scenario.name.is_empty() { "the customer" } else { &state.scenario.name }) }</h2>
                 <button type="button" class="no-print" onclick={Callback::from(|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } })}>{ "Print" }</button>
-                { for c.bills.iter().enumerate().map(|(i, b)| html! { <BillView bill={b.clone()} row={c.comparison.rows.get(i).cloned()} /> }) }
+                { for c.bills.iter().enumerate().map(|(i, b)| html! { <BillView bill={b.clone()} row={c.comparison.rows.get(i).cloned()} per_tb_month={c.per_tb_month.get(i).cloned().flatten()} /> }) }
                 if c.bills.len() > 1 { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
             </section>
         },

@@ -2,6 +2,7 @@
 
 use unitcalc_core::bill::{Bill, LineKind};
 use unitcalc_core::compare::ComparisonRow;
+use unitcalc_core::kpi::PricePerQuantityMonth;
 use yew::prelude::*;
 
 use crate::format::{grouped, percent, short};
@@ -13,6 +14,9 @@ pub struct BillViewProps {
     pub bill: Bill,
     /// Its comparison row (effective price per unit).
     pub row: Option<ComparisonRow>,
+    /// Effective price per TB-month, when the matrix meters TB and any was held.
+    #[prop_or_default]
+    pub per_tb_month: Option<PricePerQuantityMonth>,
 }
 
 fn kind_label(k: LineKind) -> &'static str {
@@ -54,6 +58,7 @@ pub fn Kpis(p: &BillViewProps) -> Html {
             { kpi("Net revenue", format!("{cur} {}", grouped(&b.net_revenue)), "kpi-net") }
             { kpi("Units consumed", short(&b.units_consumed, 4), "kpi-units") }
             { kpi("Effective price per unit", p.row.as_ref().and_then(|r| r.effective_price_per_unit).map_or("–".into(), |v| format!("{cur} {}", short(&v, 4))), "kpi-ppu") }
+            { kpi("Effective price per TB-month", p.per_tb_month.as_ref().map_or("–".into(), |k| format!("{cur} {} ({} {}-months)", short(&k.price, 4), short(&k.quantity_months, 2), k.unit)), "kpi-tb-month") }
             { kpi("Utilization", if util.is_empty() { "–".into() } else { util.join(", ") }, "kpi-util") }
             { kpi("Tolerated / charged hours", format!("{tolerated} / {charged}"), "kpi-hours") }
             if let Some(c) = &b.commitment {
@@ -72,7 +77,7 @@ pub fn BillView(p: &BillViewProps) -> Html {
         <section class="bill" aria-label="Bill">
             <h2>{ format!("Bill: {} ({})", b.offer, b.offer_kind) }</h2>
             <p class="hint">{ format!("Matrix {} v{} · term {} to {} ({} months) · channel {}", b.matrix, b.matrix_version, b.term_start, b.term_end, b.term_months, b.channel) }</p>
-            <Kpis bill={b.clone()} row={p.row.clone()} />
+            <Kpis bill={b.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
             <table class="invoice">
                 <caption>{ "Monthly invoices" }</caption>
                 <thead><tr>

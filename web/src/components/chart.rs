@@ -1,5 +1,6 @@
 //! Inline SVG charts (no chart library): hourly usage of one cell against its
-//! entitlement and tolerance band, with months that had charged hours marked;
+//! entitlement and tolerance band, with the hours the overage rule tolerated
+//! and charged marked (from the engine's excess runs);
 //! and bars of monthly totals or ISO-week units. Pixel coordinates are
 //! computed with exact decimals and rounded to whole pixels: no floats.
 
@@ -8,9 +9,11 @@ use std::rc::Rc;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
+use unitcalc_core::engine::{ExcessKind, ExcessRun};
 use unitcalc_core::matrix::CellId;
 use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::report::{Granularity, ReportRow};
+use unitcalc_core::time::Hour;
 use unitcalc_core::usage::UsageSeries;
 use yew::prelude::*;
 
@@ -33,6 +36,8 @@ pub struct ChartsProps {
     pub focus_name: AttrValue,
     /// Its entitlement and tolerance band, for fixed-capacity offers.
     pub entitlement: Option<(Quantity, Ratio)>,
+    /// The bill's runs of tolerated and charged hours (all cells).
+    pub runs: ByPtr<Vec<ExcessRun>>,
     /// Usage report rows (month or ISO week).
     pub report: Rc<Vec<ReportRow>>,
     /// Current bucket size.
@@ -133,6 +138,43 @@ fn hourly_geometry(
     })
 }
 
+/// One mark on the hourly chart: runs of one kind that fall on the same
+/// pixel columns, merged.
+#[derive(Debug, PartialEq)]
+struct Mark {
+    kind: ExcessKind,
+    x0: i64,
+    x1: i64,
+    first: Hour,
+    end: Hour,
+    hours: u64,
+}
+
+/// Marks for the focus cell's runs: at most one per kind and pixel column.
+fn marks(runs: &[ExcessRun], focus: CellId, start: Hour, hours: i64) -> Vec<Mark> {
+    let mut out: Vec<Mark> = Vec::new();
+    for r in runs.iter().filter(|r| r.cell == focus) {
+        let x0 = x(r.start.0 - start.0, hours);
+        let x1 = x(r.end.0 - start.0, hours).max(x0 + 1);
+        match out.iter_mut().rev().find(|m| m.kind == r.kind) {
+            Some(m) if x0 <= m.x1 => {
+                m.x1 = m.x1.max(x1);
+                m.end = r.end;
+                m.hours += r.hours();
+            }
+            _ => out.push(Mark {
+                kind: r.kind,
+                x0,
+                x1,
+                first: r.start,
+                end: r.end,
+                hours: r.hours(),
+            }),
+        }
+    }
+    out
+}
+
 /// The charts.
 #[component]
 pub fn Charts(p: &ChartsProps) -> Html {
@@ -145,24 +187,24 @@ pub fn Charts(p: &ChartsProps) -> Html {
     let hourly = geometry.as_ref().as_ref().map(|g| {
         let (peak, ent, band, floor, path) = (g.peak, g.ent, g.band, g.floor, g.path.clone());
         let yy = |v: Decimal| y(v - floor, g.top - floor);
-        let charged: Vec<Html> = p
-            .bill
-            .periods
-            .iter()
-            .filter_map(|per| {
-                let cs = per.cells.iter().find(|c| c.cell.to_string() == p.focus_name.as_str())?;
-                (cs.charged_hours > 0).then(|| {
-                    let x0 = x(per.start.0 - usage.start().0, hours);
-                    let x1 = x(per.end.0 - usage.start().0, hours);
-                    html! { <rect class="charged" x={x0.to_string()} y="0" width={(x1 - x0).max(2).to_string()} height="6">
-                        <title>{ format!("{}: {} charged hours, {} tolerated", per.label, cs.charged_hours, cs.tolerated_hours) }</title>
-                    </rect> }
-                })
+        let marks: Vec<Html> = p
+            .focus
+            .map(|f| marks(&p.runs.0, f, usage.start(), hours))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                let (class, y0, what) = match m.kind {
+                    ExcessKind::Charged => ("charged", "0", "charged"),
+                    ExcessKind::Tolerated => ("tolerated", "7", "tolerated"),
+                };
+                html! { <rect class={class} x={m.x0.to_string()} y={y0} width={(m.x1 - m.x0).max(2).to_string()} height="6">
+                    <title>{ format!("{} to {}: {} {what} hours", m.first, m.end, m.hours) }</title>
+                </rect> }
             })
             .collect();
         html! {
             <figure>
-                <figcaption>{ format!("Hourly usage of {} (peak {}); red marks: months with charged hours", p.focus_name, short(&peak, 2)) }</figcaption>
+                <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(&peak, 2)) }</figcaption>
                 <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
                     if let Some(b) = band {
                         <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
@@ -173,11 +215,11 @@ pub fn Charts(p: &ChartsProps) -> Html {
                     if let Some(e) = ent {
                         <line class="entitlement" x1="0" x2={W.to_string()} y1={yy(e).to_string()} y2={yy(e).to_string()} />
                     }
-                    { for charged }
+                    { for marks }
                 </svg>
                 <p class="legend"><span class="sw usage"></span>{ "usage" }
                     if ent.is_some() { <span class="sw entitlement"></span>{ "entitlement" }<span class="sw band"></span>{ "tolerance band" } }
-                    <span class="sw charged"></span>{ "charged hours" }</p>
+                    <span class="sw tolerated"></span>{ "tolerated hours" }<span class="sw charged"></span>{ "charged hours" }</p>
             </figure>
         }
     });
