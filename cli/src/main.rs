@@ -19,6 +19,7 @@ use clap::{Args, Parser, Subcommand};
 use unitcalc_core::compare;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::engine;
+use unitcalc_core::kpi;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::profile::{CellProfile, Profile};
@@ -247,7 +248,11 @@ fn quote(a: QuoteArgs) -> Result<()> {
     };
     let bill = engine::price(&d.matrix, &d.deal.terms, offer, &usage)?;
     let text = match a.common.format {
-        Format::Table => render::bill_table(&d.deal.name, &bill),
+        Format::Table => render::bill_table(
+            &d.deal.name,
+            &bill,
+            kpi::price_per_quantity_month(&bill, &d.matrix, "TB")?.as_ref(),
+        ),
         Format::Json => render::json(&bill)?,
         Format::Csv => render::bills_csv(&d.deal.name, &[&bill])?,
     };

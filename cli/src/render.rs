@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use unitcalc_core::bill::{Bill, LineKind};
 use unitcalc_core::compare::Comparison;
+use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
 
@@ -108,7 +109,7 @@ pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
 }
 
 /// A bill as an aligned table: header facts, then every line by period.
-pub fn bill_table(deal: &str, b: &Bill) -> String {
+pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMonth>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "deal:     {deal}");
     let _ = writeln!(out, "offer:    {} ({})", b.offer, b.offer_kind);
@@ -179,6 +180,18 @@ pub fn bill_table(deal: &str, b: &Bill) -> String {
         "units consumed:       {}",
         b.units_consumed.get().normalize()
     );
+    if let Some(k) = per_tb_month {
+        let _ = writeln!(
+            out,
+            "{:<22}{} {} over {} {}-months (half-even, {} places)",
+            format!("price per {}-month:", k.unit),
+            k.price,
+            b.currency,
+            k.quantity_months,
+            k.unit,
+            unitcalc_core::kpi::KPI_SCALE
+        );
+    }
     if let Some(c) = &b.commitment {
         let _ = writeln!(
             out,

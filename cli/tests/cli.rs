@@ -1,6 +1,6 @@
 //! Runs the `unitcalc` binary on fixture deals, books and usage files: golden
 //! outputs for the worked examples, headline figures as tables, and error
-//! exits. `UPDATE_GOLDEN=1 cargo test -p unitcalc-cli` rewrites the golden
+//! exits. `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites the golden
 //! files (review the diff before committing).
 
 use std::path::{Path, PathBuf};
@@ -34,7 +34,7 @@ fn stdout_ok(args: &[&str]) -> String {
 
 fn golden(name: &str, actual: &str) {
     let path = root().join("cli/tests/golden").join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
         std::fs::write(&path, actual).expect("write golden");
         return;
     }

@@ -516,8 +516,7 @@ fn cell_series(
                     // Integer fast path: the same exact products and half-even
                     // roundings as the decimal path below.
                     for t in 0..month_hours {
-                        let growth = b
-                            .checked_mul(t as i128)
+                        let growth = crate::wide::mul(b, t as i128)
                             .and_then(|bt| bt.checked_add(a))
                             .ok_or_else(|| overflow(Overflow { what: "growth" }))?;
                         let weekend = usize::from(hour.weekday() >= 5);
@@ -529,11 +528,9 @@ fn cell_series(
                         let k = rng.next_k();
                         if fast.noise != 0 {
                             // f × (1 + noise × k/10^4) = f × (D + n·k) / D
-                            f = fast
-                                .noise
-                                .checked_mul(i128::from(k))
+                            f = crate::wide::mul(fast.noise, i128::from(k))
                                 .and_then(|nk| nk.checked_add(fast.den))
-                                .and_then(|num| num.checked_mul(f))
+                                .and_then(|num| crate::wide::mul(num, f))
                                 .and_then(|x| div_half_even(x, fast.den))
                                 .ok_or_else(|| overflow(Overflow { what: "noise" }))?;
                         }

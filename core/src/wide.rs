@@ -13,9 +13,48 @@ const OVERFLOW: Overflow = Overflow {
     what: "exact accumulator",
 };
 
+/// 10^0 … 10^18: the powers of ten that fit an `i64`.
+const POW10_I64: [i64; 19] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
 /// 10^k for k in 0..=38 (the i128 range).
 pub(crate) fn pow10(k: u32) -> Result<i128, Overflow> {
-    10i128.checked_pow(k).ok_or(OVERFLOW)
+    match usize::try_from(k).ok().and_then(|i| POW10_I64.get(i)) {
+        Some(&p) => Ok(i128::from(p)),
+        None => 10i128.checked_pow(k).ok_or(OVERFLOW),
+    }
+}
+
+/// Checked `a × b`, in native `i64` arithmetic when both factors and the
+/// product fit (an overflow-checked `i128` multiplication is a slow library
+/// call, in WebAssembly especially); the same result either way.
+#[inline]
+pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        if let Some(p) = x.checked_mul(y) {
+            return Some(i128::from(p));
+        }
+    }
+    a.checked_mul(b)
 }
 
 /// Mantissa and scale of a decimal.
@@ -30,8 +69,7 @@ pub(crate) fn rescale(m: i128, from: u32, to: u32) -> Result<i128, Overflow> {
     if from == to {
         return Ok(m);
     }
-    m.checked_mul(pow10(to.saturating_sub(from))?)
-        .ok_or(OVERFLOW)
+    mul(m, pow10(to.saturating_sub(from))?).ok_or(OVERFLOW)
 }
 
 /// Checked sum.
@@ -93,5 +131,32 @@ mod tests {
         assert!(to_decimal(1, 30).is_err(), "1e-30 cannot be held exactly");
         assert_eq!(rescale(15, 1, 3).unwrap(), 1500);
         assert!(rescale(i128::MAX / 2, 0, 1).is_err());
+    }
+
+    /// The i64 fast paths against plain i128 arithmetic, at the edges.
+    #[test]
+    fn fast_paths_match_i128() {
+        for k in 0..=38u32 {
+            assert_eq!(pow10(k).unwrap(), 10i128.pow(k), "10^{k}");
+        }
+        assert!(pow10(39).is_err());
+        let big = i128::from(i64::MAX);
+        let table: [(i128, i128); 9] = [
+            (0, 0),
+            (-7, 6),
+            (big, 1),
+            (big, 2),                   // the product leaves i64: the i128 path
+            (big + 1, 1),               // a factor beyond i64
+            (i128::from(i64::MIN), -1), // i64 overflow, fine in i128
+            (3_037_000_499, 3_037_000_499),
+            (3_037_000_500, 3_037_000_500),
+            (i128::MAX, 2), // overflow either way
+        ];
+        for (a, b) in table {
+            assert_eq!(mul(a, b), a.checked_mul(b), "{a} × {b}");
+        }
+        assert_eq!(rescale(-12, 2, 20).unwrap(), -12 * 10i128.pow(18));
+        assert_eq!(rescale(5, 0, 30).unwrap(), 5 * 10i128.pow(30));
+        assert!(rescale(i128::MAX / 5, 0, 1).is_err());
     }
 }

@@ -11,7 +11,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 use unitcalc_core::bill::{Bill, LineKind};
-use unitcalc_core::engine::price_records;
+use unitcalc_core::engine::{price_records, ExcessKind, ExcessRun, Pricer};
 use unitcalc_core::matrix::{CellId, Matrix};
 use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::num::{Money, Price, Quantity, Ratio, Units};
@@ -257,7 +257,54 @@ fuzz_target!(|case: Case| {
             quantity: Quantity(q.non_negative()),
         });
     }
-    if let Ok(bill) = price_records(m, &terms, &offer, records, "fuzz") {
-        check(&bill, &offer.kind);
+    let priced = price_records(m, &terms, &offer, records.iter().copied(), "fuzz");
+    if let Ok(bill) = &priced {
+        check(bill, &offer.kind);
+    }
+    // Recording the excess runs changes nothing in the bill, and the runs
+    // agree with it.
+    let recorded = Pricer::new(m, &terms, &offer).and_then(|p| {
+        let mut p = p.record_excess();
+        for r in &records {
+            if let Err(e) = p.push(r.hour, r.cell, r.quantity) {
+                return Err(unitcalc_core::Error::usage(
+                    unitcalc_core::error::Origin::file("fuzz"),
+                    e,
+                ));
+            }
+        }
+        p.finish_with_excess()
+    });
+    match (&priced, recorded) {
+        (Ok(bill), Ok((again, runs))) => {
+            assert_eq!(bill, &again, "recording excess runs changed the bill");
+            check_runs(m, bill, &runs, &offer.kind);
+        }
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!("pricing with and without excess runs disagree: {a:?} vs {b:?}"),
     }
 });
+
+/// Per cell: tolerated / charged run hours equal the bill's counts; runs of
+/// one cell are in time order and never overlap; only fixed capacity has runs.
+fn check_runs(m: &Matrix, bill: &Bill, runs: &[ExcessRun], offer: &OfferKind) {
+    if !matches!(offer, OfferKind::FixedCapacity(_)) {
+        assert!(runs.is_empty(), "runs for a {} offer", offer.as_str());
+        return;
+    }
+    for cs in &bill.cells {
+        let mine: Vec<&ExcessRun> = runs
+            .iter()
+            .filter(|r| m.cell_name(r.cell) == cs.cell)
+            .collect();
+        let hours = |k: ExcessKind| -> u64 {
+            mine.iter().filter(|r| r.kind == k).map(|r| r.hours()).sum()
+        };
+        assert_eq!(hours(ExcessKind::Tolerated), u64::from(cs.tolerated_hours), "{}", cs.cell);
+        assert_eq!(hours(ExcessKind::Charged), u64::from(cs.charged_hours), "{}", cs.cell);
+        for w in mine.windows(2) {
+            assert!(w[0].end <= w[1].start, "overlapping runs {:?} {:?}", w[0], w[1]);
+        }
+        assert!(mine.iter().all(|r| r.start < r.end));
+    }
+}

@@ -57,16 +57,23 @@ pub struct Computed {
     pub resolved: Resolved,
     /// The usage priced.
     pub usage: Rc<UsageSeries>,
-    /// One bill per offer.
-    pub bills: Vec<Bill>,
     /// Per offer, the runs of tolerated and charged hours (fixed capacity).
     pub runs: Vec<Rc<Vec<ExcessRun>>>,
     /// Per offer, the effective price per TB-month (when the matrix meters TB).
     pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
-    /// The comparison of all offers against the first.
+    /// One bill per offer (in `comparison.bills`) and their comparison
+    /// against the first.
     pub comparison: Comparison,
-    /// Usage by month or ISO week, per cell.
+    /// Usage by ISO week, per cell, when the ISO-week bars are shown (empty
+    /// in month view).
     pub report: Rc<Vec<ReportRow>>,
+}
+
+impl Computed {
+    /// One bill per offer, in order.
+    pub fn bills(&self) -> &[Bill] {
+        &self.comparison.bills
+    }
 }
 
 /// Result of pricing: figures, or the message saying what is wrong.
@@ -238,8 +245,11 @@ impl AppState {
             bills.push(bill);
             runs.push(Rc::new(r));
         }
-        let comparison = comparison_of(bills.clone())?;
+        let comparison = comparison_of(bills)?;
+        // Only the ISO-week bars read the report (month bars are the bill's
+        // periods), so a usage edit in month view does not pay for it.
         let report = match &cache.report {
+            _ if self.granularity == Granularity::Month => Rc::default(),
             Some((u, g, r)) if Rc::ptr_eq(u, &usage) && *g == self.granularity => r.clone(),
             _ => {
                 let r = Rc::new(usage_report(&matrix, &usage, self.granularity)?);
@@ -251,7 +261,6 @@ impl AppState {
             matrix,
             resolved,
             usage,
-            bills,
             runs,
             per_tb_month,
             comparison,

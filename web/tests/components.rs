@@ -98,6 +98,20 @@ async fn example_c_link_renders_march_total() {
         Some("40,000.00")
     );
     assert!(text(&root, "#kpi-hours").unwrap().contains("72 / 28"));
+    // The chart marks the hours themselves, from the engine's excess runs.
+    assert_eq!(
+        text(&root, "svg.chart rect.charged title").as_deref(),
+        Some("2026-03-13T00:00:00Z to 2026-03-14T04:00:00Z: 28 charged hours")
+    );
+    assert_eq!(
+        text(&root, "svg.chart rect.tolerated title").as_deref(),
+        Some("2026-03-10T00:00:00Z to 2026-03-13T00:00:00Z: 72 tolerated hours")
+    );
+    let tb = text(&root, "#kpi-tb-month").unwrap();
+    assert!(
+        tb.contains("USD 79.928729 (6,005.376344 TB-months)"),
+        "{tb}"
+    );
 
     // An input change re-prices: a 40,000.50 fee makes March 40,002.60.
     let fee: HtmlInputElement = root

@@ -209,7 +209,7 @@ pub fn App() -> Html {
         let s = state.clone();
         Callback::from(move |k: ExportKind| {
             let Ok(c) = s.outcome.as_ref() else { return };
-            let Some(bill) = c.bills.get(s.selected) else {
+            let Some(bill) = c.bills().get(s.selected) else {
                 return;
             };
             let stem = if s.scenario.name.trim().is_empty() {
@@ -296,8 +296,8 @@ pub fn App() -> Html {
 }
 
 fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
-    let sel = state.selected.min(c.bills.len().saturating_sub(1));
-    let Some(bill) = c.bills.get(sel) else {
+    let sel = state.selected.min(c.bills().len().saturating_sub(1));
+    let Some(bill) = c.bills().get(sel) else {
         return html! {};
     };
     let row = c.comparison.rows.get(sel).cloned();
@@ -339,8 +339,8 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
             <section class="quote-view">
                 <h2>{ format!("Quote for {}", if state.scenario.name.is_empty() { "the customer" } else { &state.scenario.name }) }</h2>
                 <button type="button" class="no-print" onclick={Callback::from(|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } })}>{ "Print" }</button>
-                { for c.bills.iter().enumerate().map(|(i, b)| html! { <BillView bill={b.clone()} row={c.comparison.rows.get(i).cloned()} per_tb_month={c.per_tb_month.get(i).cloned().flatten()} /> }) }
-                if c.bills.len() > 1 { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
+                { for c.bills().iter().enumerate().map(|(i, b)| html! { <BillView bill={b.clone()} row={c.comparison.rows.get(i).cloned()} per_tb_month={c.per_tb_month.get(i).cloned().flatten()} /> }) }
+                if c.bills().len() > 1 { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
             </section>
         },
     }

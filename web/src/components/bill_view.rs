@@ -58,7 +58,7 @@ pub fn Kpis(p: &BillViewProps) -> Html {
             { kpi("Net revenue", format!("{cur} {}", grouped(&b.net_revenue)), "kpi-net") }
             { kpi("Units consumed", short(&b.units_consumed, 4), "kpi-units") }
             { kpi("Effective price per unit", p.row.as_ref().and_then(|r| r.effective_price_per_unit).map_or("–".into(), |v| format!("{cur} {}", short(&v, 4))), "kpi-ppu") }
-            { kpi("Effective price per TB-month", p.per_tb_month.as_ref().map_or("–".into(), |k| format!("{cur} {} ({} {}-months)", short(&k.price, 4), short(&k.quantity_months, 2), k.unit)), "kpi-tb-month") }
+            { kpi("Effective price per TB-month", p.per_tb_month.as_ref().map_or("–".into(), |k| format!("{cur} {} ({} {}-months)", short(&k.price, 6), short(&k.quantity_months, 6), k.unit)), "kpi-tb-month") }
             { kpi("Utilization", if util.is_empty() { "–".into() } else { util.join(", ") }, "kpi-util") }
             { kpi("Tolerated / charged hours", format!("{tolerated} / {charged}"), "kpi-hours") }
             if let Some(c) = &b.commitment {

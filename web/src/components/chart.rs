@@ -82,12 +82,29 @@ fn hourly_geometry(
 ) -> Option<Geometry> {
     let hours = usage.hours() as i64;
     let s = focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f))?;
-    let peak = s
-        .quantities
-        .iter()
-        .map(|q| q.get())
-        .max()
-        .unwrap_or_default();
+    // One pass over the hours: each pixel column's lowest and highest value.
+    let cols = hours.clamp(1, W);
+    let mut columns = Vec::with_capacity(cols as usize);
+    for c in 0..cols {
+        let a = (c * hours / cols) as usize;
+        let b = (((c + 1) * hours / cols) as usize)
+            .max(a + 1)
+            .min(s.quantities.len());
+        let mut it = s.quantities[a.min(b)..b].iter().map(|q| q.get());
+        let first = it.next().unwrap_or_default();
+        let (lo, hi) = it.fold((first, first), |(lo, hi), q| {
+            if q < lo {
+                (q, hi)
+            } else if q > hi {
+                (lo, q)
+            } else {
+                (lo, hi)
+            }
+        });
+        columns.push((lo, hi));
+    }
+    let peak = columns.iter().map(|c| c.1).max().unwrap_or_default();
+    let lowest = columns.iter().map(|c| c.0).min().unwrap_or_default();
     let (ent, band) = entitlement.map_or((None, None), |(e, b)| {
         (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get()))
     });
@@ -96,12 +113,6 @@ fn hourly_geometry(
         .max(ent.unwrap_or_default());
     // Scale from a floor near the lowest value (or entitlement), so a flat 500 TB line with a
     // 540 TB burst is visible; the axis labels show the range.
-    let lowest = s
-        .quantities
-        .iter()
-        .map(|q| q.get())
-        .min()
-        .unwrap_or_default();
     let lowest = ent.map_or(lowest, |e| lowest.min(e));
     let span = top - lowest;
     let (floor, top) = if span > Decimal::ZERO {
@@ -111,17 +122,9 @@ fn hourly_geometry(
         (Decimal::ZERO, top + top / Decimal::from(10))
     };
     let top = top.max(floor + Decimal::ONE);
-    let cols = hours.clamp(1, W);
     let mut path = String::with_capacity(cols as usize * 16);
-    for c in 0..cols {
-        let a = (c * hours / cols) as usize;
-        let b = (((c + 1) * hours / cols) as usize)
-            .max(a + 1)
-            .min(s.quantities.len());
-        let slice = &s.quantities[a.min(b)..b];
-        let lo = slice.iter().map(|q| q.get()).min().unwrap_or_default();
-        let hi = slice.iter().map(|q| q.get()).max().unwrap_or_default();
-        let px = x(c, cols);
+    for (c, (lo, hi)) in columns.into_iter().enumerate() {
+        let px = x(c as i64, cols);
         let (y0, y1) = (y(lo - floor, top - floor), y(hi - floor, top - floor));
         path.push_str(&format!(
             "M{px} {y0}V{}",
