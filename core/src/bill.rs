@@ -58,11 +58,13 @@ pub struct CellStats {
     pub average: Quantity,
     /// Average ÷ entitlement, when there is an entitlement.
     pub utilization: Option<Ratio>,
-    /// Hours with excess that were tolerated.
+    /// Fixed capacity: hours with excess that were tolerated (0 for the
+    /// other offers, where the overage rule of section 5 does not apply).
     pub tolerated_hours: u32,
-    /// Hours with excess that were charged.
+    /// Fixed capacity: hours with excess that were charged (0 for the other
+    /// offers).
     pub charged_hours: u32,
-    /// Σ excess over charged hours.
+    /// Fixed capacity: Σ excess over charged hours (0 for the other offers).
     pub charged_quantity_hours: Quantity,
     /// Commitment: units drawn from the bucket.
     pub drawn_units: Option<Units>,

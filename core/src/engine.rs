@@ -41,7 +41,32 @@ pub fn price(
     offer: &Offer,
     usage: &UsageSeries,
 ) -> Result<Bill> {
-    price_records(matrix, terms, offer, usage.records(), "usage")
+    let mut p = Pricer::new(matrix, terms, offer)?;
+    push_series(&mut p, usage)?;
+    p.finish()
+}
+
+/// Pushes every non-zero quantity of a dense series, hour by hour and within
+/// an hour in matrix order: [`UsageSeries::records`] without the iterator
+/// adapters (the browser's hot loop).
+fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
+    let cells = usage.cells();
+    for h in 0..usage.hours() {
+        let hour = Hour(
+            usage
+                .start()
+                .0
+                .saturating_add(i64::try_from(h).unwrap_or(i64::MAX)),
+        );
+        for c in cells {
+            let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
+            if !q.is_zero() {
+                p.push(hour, c.cell, q)
+                    .map_err(|e| Error::usage(Origin::file("usage"), e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// [`price`], and also the runs of hours the overage rule tolerated or
@@ -77,10 +102,7 @@ pub fn price_with_excess(
     usage: &UsageSeries,
 ) -> Result<(Bill, Vec<ExcessRun>)> {
     let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
-    for r in usage.records() {
-        p.push(r.hour, r.cell, r.quantity)
-            .map_err(|e| Error::usage(Origin::file("usage"), e))?;
-    }
+    push_series(&mut p, usage)?;
     p.finish_with_excess()
 }
 
@@ -496,6 +518,7 @@ impl<'a> Pricer<'a> {
         }
         let i = self.matrix.cell_index(cell);
         let grace = self.grace;
+        let fixed = matches!(self.offer.kind, OfferKind::FixedCapacity(_));
         let commitment = self.bucket.is_some();
         let in_range = self.matrix.contains(cell);
         let Some(st) = self
@@ -518,6 +541,17 @@ impl<'a> Pricer<'a> {
             st.streak = 0;
         }
         st.last_hour = hour.0;
+        if q.is_zero() {
+            // Metered, nothing held: exactly an absent hour. The excess is 0,
+            // so the streak resets (section 5), and the record alone does not
+            // make the cell used (no line of its own), so a bill never depends
+            // on whether a meter writes zero rows.
+            st.streak = 0;
+            if let Some(runs) = self.runs.as_mut() {
+                record_run(runs, &mut st.open_run, cell, hour, None);
+            }
+            return Ok(());
+        }
         if !st.term.touched && !st.has_entitlement {
             self.active.push(i);
         }
@@ -539,8 +573,12 @@ impl<'a> Pricer<'a> {
         if qm > acc.peak {
             acc.peak = qm;
         }
-        // Section 5, the overage rule. With no entitlement E = 0.
-        let excess = if qm > st.e_m {
+        // Section 5, the overage rule (fixed capacity only: the other offers
+        // have no entitlement, tolerance or charged hours). With no
+        // entitlement E = 0.
+        let excess = if !fixed {
+            None
+        } else if qm > st.e_m {
             st.streak = st.streak.saturating_add(1);
             if qm <= st.band_m && st.streak <= grace {
                 acc.tolerated = acc.tolerated.saturating_add(1);

@@ -169,6 +169,40 @@ proptest! {
         prop_assert_eq!(bill.units_consumed.get(), bill.cells.iter().map(|c| c.units.get()).sum::<Decimal>());
     }
 
+    /// The excess runs (the browser's chart marks) agree with the bill: per
+    /// cell, run hours = tolerated / charged hours; runs of a cell are in
+    /// time order without overlap; recording them changes nothing; and pricing
+    /// from the dense series (which skips zero hours) equals pricing the
+    /// records (which include explicit zero records): a zero record is an
+    /// absent hour.
+    #[test]
+    fn excess_runs_agree_with_the_bill(case in case()) {
+        use unitcalc_core::engine::{price_with_excess, ExcessKind};
+        let m = spec_m();
+        let recs = records(&case);
+        let bill = price(&m, &case, &recs);
+        let mut usage = unitcalc_core::usage::UsageSeries::new(&case.term);
+        for r in &recs {
+            usage.insert(Some(&m), r.hour, r.cell, r.quantity).unwrap();
+        }
+        let terms = DealTerms { term: case.term, channel: case.channel.clone() };
+        let offer = Offer { name: "o".into(), kind: case.offer.clone() };
+        let (again, runs) = price_with_excess(&m, &terms, &offer, &usage).unwrap();
+        prop_assert_eq!(&again, &bill);
+        if !matches!(case.offer, OfferKind::FixedCapacity(_)) {
+            prop_assert!(runs.is_empty());
+        }
+        for cs in &bill.cells {
+            let mine: Vec<_> = runs.iter().filter(|r| m.cell_name(r.cell) == cs.cell).collect();
+            let hours = |k| mine.iter().filter(|r| r.kind == k).map(|r| r.hours()).sum::<u64>();
+            prop_assert_eq!(hours(ExcessKind::Tolerated), u64::from(cs.tolerated_hours), "{}", cs.cell);
+            prop_assert_eq!(hours(ExcessKind::Charged), u64::from(cs.charged_hours), "{}", cs.cell);
+            for w in mine.windows(2) {
+                prop_assert!(w[0].end <= w[1].start);
+            }
+        }
+    }
+
     #[test]
     fn commitment_invariants(case in case()) {
         let m = spec_m();

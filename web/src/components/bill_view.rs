@@ -1,8 +1,9 @@
 //! One offer's bill: KPIs and the monthly invoice table.
 
-use unitcalc_core::bill::{Bill, LineKind};
+use unitcalc_core::bill::{Bill, Line, LineKind, PeriodBill};
 use unitcalc_core::compare::ComparisonRow;
 use unitcalc_core::kpi::PricePerQuantityMonth;
+use unitcalc_core::num::Money;
 use yew::prelude::*;
 
 use crate::format::{grouped, percent, short};
@@ -85,33 +86,71 @@ pub fn BillView(p: &BillViewProps) -> Html {
                     <th scope="col" class="num">{ "Qty-hours" }</th><th scope="col" class="num">{ "Units" }</th>
                     <th scope="col" class="num">{ "Unit price" }</th><th scope="col" class="num">{ "Amount" }</th>
                 </tr></thead>
-                { for b.periods.iter().map(|per| html! {
-                    <tbody class="period" data-period={per.label.clone()}>
-                        { for per.lines.iter().enumerate().map(|(k, l)| html! {
-                            <tr>
-                                if k == 0 {
-                                    <th scope="row" rowspan={(per.lines.len() + 1).to_string()}>
-                                        { per.label.clone() }
-                                        if per.partial { <span class="hint">{ format!(" ({} of {} h)", per.hours, per.month_hours) }</span> }
-                                    </th>
-                                }
-                                <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
-                                <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
-                                <td class="num">{ l.quantity_hours.map(|q| short(&q, 4)).unwrap_or_default() }</td>
-                                <td class="num">{ l.units.map(|u| short(&u, 4)).unwrap_or_default() }</td>
-                                <td class="num">{ l.unit_price.map(|u| short(&u, 4)).unwrap_or_default() }</td>
-                                <td class="num">{ grouped(&l.amount) }</td>
-                            </tr>
-                        }) }
-                        <tr class="total">
-                            if per.lines.is_empty() { <th scope="row">{ per.label.clone() }</th> }
-                            <td colspan="5">{ if per.marketplace_fee.is_zero() { "Total".to_string() } else { format!("Total (marketplace fee {}, net {})", grouped(&per.marketplace_fee), grouped(&per.net_revenue)) } }</td>
-                            <td class="num period-total" data-total={per.label.clone()}>{ grouped(&per.total) }</td>
-                        </tr>
-                    </tbody>
-                }) }
+                { for b.periods.iter().map(|per| html! { <PeriodRows ..PeriodRowsProps::of(per) /> }) }
                 <tfoot><tr class="grand"><th scope="row" colspan="6">{ format!("Term total ({})", b.currency) }</th><td class="num">{ grouped(&b.total) }</td></tr></tfoot>
             </table>
         </section>
+    }
+}
+
+/// Props of [`PeriodRows`]: only what the rows show, so a period whose lines
+/// did not change (a usage edit that moves no money) is not re-rendered.
+#[derive(Properties, PartialEq)]
+pub struct PeriodRowsProps {
+    /// `YYYY-MM`.
+    pub label: AttrValue,
+    /// Hours in the term and in the whole month, when partial.
+    pub partial: Option<(u32, u32)>,
+    /// The rounded lines.
+    pub lines: Vec<Line>,
+    /// Period total, marketplace fee and net revenue.
+    pub total: Money,
+    /// Marketplace fee.
+    pub marketplace_fee: Money,
+    /// Net revenue.
+    pub net_revenue: Money,
+}
+
+impl PeriodRowsProps {
+    /// The props for one period of a bill.
+    pub fn of(per: &PeriodBill) -> PeriodRowsProps {
+        PeriodRowsProps {
+            label: per.label.clone().into(),
+            partial: per.partial.then_some((per.hours, per.month_hours)),
+            lines: per.lines.clone(),
+            total: per.total,
+            marketplace_fee: per.marketplace_fee,
+            net_revenue: per.net_revenue,
+        }
+    }
+}
+
+/// One period of the invoice table: its lines and its total.
+#[component]
+pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
+    html! {
+        <tbody class="period" data-period={per.label.clone()}>
+            { for per.lines.iter().enumerate().map(|(k, l)| html! {
+                <tr>
+                    if k == 0 {
+                        <th scope="row" rowspan={(per.lines.len() + 1).to_string()}>
+                            { per.label.clone() }
+                            if let Some((h, mh)) = per.partial { <span class="hint">{ format!(" ({h} of {mh} h)") }</span> }
+                        </th>
+                    }
+                    <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
+                    <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
+                    <td class="num">{ l.quantity_hours.map(|q| short(&q, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ l.units.map(|u| short(&u, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ l.unit_price.map(|u| short(&u, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ grouped(&l.amount) }</td>
+                </tr>
+            }) }
+            <tr class="total">
+                if per.lines.is_empty() { <th scope="row">{ per.label.clone() }</th> }
+                <td colspan="5">{ if per.marketplace_fee.is_zero() { "Total".to_string() } else { format!("Total (marketplace fee {}, net {})", grouped(&per.marketplace_fee), grouped(&per.net_revenue)) } }</td>
+                <td class="num period-total" data-total={per.label.clone()}>{ grouped(&per.total) }</td>
+            </tr>
+        </tbody>
     }
 }
