@@ -131,6 +131,28 @@ pub enum UsageIssue {
     Overflow(#[from] Overflow),
 }
 
+impl Error {
+    /// [`Error::TooLarge`] when `size` bytes of `what` pass `limit`: for
+    /// front ends that check an upload's size before reading it.
+    ///
+    /// ```
+    /// use unitcalc_core::{usage_csv::MAX_UPLOAD_BYTES, Error};
+    /// assert!(Error::check_size("usage.csv", MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES).is_ok());
+    /// let e = Error::check_size("usage.csv", MAX_UPLOAD_BYTES + 1, MAX_UPLOAD_BYTES).unwrap_err();
+    /// assert_eq!(e.to_string(), "usage.csv is 67108865 bytes; the limit is 67108864 bytes");
+    /// ```
+    pub fn check_size(what: &str, size: usize, limit: usize) -> Result<()> {
+        if size > limit {
+            return Err(Error::TooLarge {
+                what: what.to_string(),
+                size,
+                limit,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Every error the core can return.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {

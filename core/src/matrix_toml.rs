@@ -12,6 +12,8 @@ use crate::error::{Error, Origin, Result};
 use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Matrix, Meter, UseCase};
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;
+/// The largest matrix or deal TOML accepted: 1 MiB.
+pub use crate::toml_util::MAX_TOML_BYTES;
 use crate::toml_util::{
     check_input, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned,
     NOT_OFFERED,

@@ -28,6 +28,12 @@ use crate::num::Quantity;
 use crate::time::{Hour, Term};
 use crate::usage::UsageSeries;
 
+/// The largest usage file a front end reads whole (the browser's upload):
+/// 64 MiB, about 1.3 million hour records. Streaming readers (the CLI's
+/// [`UsageReader`]) have no file limit; the dense series has its own
+/// ([`crate::usage::MAX_SERIES_SLOTS`]).
+pub const MAX_UPLOAD_BYTES: usize = 64 << 20;
+
 /// The longest line accepted, in bytes (without the line end).
 pub const MAX_LINE_BYTES: usize = 4096;
 

@@ -169,6 +169,12 @@ try {
   check(marchCsv === '40,000.60', `CSV upload (80 h at 540 TB from 2026-03-10) prices March at ${marchCsv} (want 40,000.60)`);
   await page.click('text=Use the profile generator instead');
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
+  // An upload over the core's limit (usage_csv::MAX_UPLOAD_BYTES, 64 MiB) is refused unread.
+  await page.setInputFiles('#usage-csv', { name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(64 * 1024 * 1024 + 1, 0x41) });
+  const refused = (await page.locator('#link-error').innerText()).trim();
+  check(refused.includes('Refused: huge.csv is 67108865 bytes; the limit is 67108864 bytes.'), `a 64 MiB + 1 B upload is refused: "${refused.slice(0, 90)}"`);
+  check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'after a refused upload the bill is unchanged');
+  await page.click('#link-error button');
 
   // 2. A saved scenario survives a reload.
   await page.fill('#save-name', 'Example C e2e');

@@ -117,6 +117,8 @@ pub enum Action {
     Load(Scenario),
     /// A share link could not be opened.
     LinkError(String),
+    /// A file was not read (too large): the message, shown in the same banner.
+    Refused(String),
     /// Hide the share-link error.
     DismissLinkError,
     /// Switch view.
@@ -144,7 +146,7 @@ pub struct AppState {
     pub selected: usize,
     /// Uploaded usage, if any.
     pub csv: Option<Rc<CsvUsage>>,
-    /// A share link that failed to open.
+    /// A share link that failed to open, or a refused upload: the banner.
     pub link_error: Option<String>,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
@@ -309,7 +311,7 @@ impl Reducible for AppState {
                 s.selected = 0;
                 s.recompute();
             }
-            Action::LinkError(m) => s.link_error = Some(m),
+            Action::LinkError(m) | Action::Refused(m) => s.link_error = Some(m),
             Action::DismissLinkError => s.link_error = None,
             Action::SetView(v) => s.view = v,
             Action::SetGranularity(g) => {

@@ -170,6 +170,13 @@ pub fn App() -> Html {
         }))
         .clone()
     };
+    let on_refused: Callback<String> = {
+        let d = state.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |m: String| d.dispatch(Action::Refused(m)))
+        }))
+        .clone()
+    };
     let view_button = |v: View, label: &str, id: &str| {
         let s = state.clone();
         html! { <button type="button" role="tab" id={id.to_string()} aria-selected={(state.view == v).to_string()}
@@ -285,7 +292,8 @@ pub fn App() -> Html {
                 <UsageForm usage={s.usage.clone()} term_start={s.term_start.clone()} matrix={state.matrix.clone()}
                     csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_edit={on_edit.clone()}
                     on_csv={{ let st = state.clone(); Callback::from(move |c| st.dispatch(Action::UploadCsv(c))) }}
-                    on_clear_csv={{ let st = state.clone(); Callback::from(move |()| st.dispatch(Action::ClearCsv)) }} />
+                    on_clear_csv={{ let st = state.clone(); Callback::from(move |()| st.dispatch(Action::ClearCsv)) }}
+                    on_refused={on_refused.clone()} />
                 <SharePanel link={link_attr} saved={(*saved).clone()} notice={(*notice).clone()} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} {on_save} {on_load} {on_delete} {on_export} />
             </aside>
@@ -332,8 +340,10 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
         }
         View::Matrix => {
             let st = state.clone();
+            let refused = state.clone();
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
-            on_edit={Callback::from(move |e: Edit| st.dispatch(Action::Edit(e)))} /> }
+            on_edit={Callback::from(move |e: Edit| st.dispatch(Action::Edit(e)))}
+            on_refused={Callback::from(move |m: String| refused.dispatch(Action::Refused(m)))} /> }
         }
         View::Quote => html! {
             <section class="quote-view">

@@ -24,6 +24,8 @@ pub struct MatrixViewProps {
     pub text: AttrValue,
     /// Scenario edits.
     pub on_edit: Callback<Edit>,
+    /// A file was refused (too large): the message.
+    pub on_refused: Callback<String>,
 }
 
 /// Applies one grid edit to a matrix copy, or says why the value is refused.
@@ -72,13 +74,16 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
     };
     let on_file = {
         let on_edit = p.on_edit.clone();
+        let refused = p.on_refused.clone();
         Callback::from(move |e: Event| {
             let on_edit = on_edit.clone();
             read_file(
                 &e,
+                unitcalc_core::matrix_toml::MAX_TOML_BYTES,
                 Callback::from(move |(_, bytes): (String, Vec<u8>)| {
                     set_custom(&on_edit, String::from_utf8_lossy(&bytes).into_owned())
                 }),
+                refused.clone(),
             );
         })
     };

@@ -9,7 +9,9 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
+use crate::boundary;
 use crate::state::{CsvUsage, Edit};
+use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 
 /// Props of [`UsageForm`].
 #[derive(Properties, PartialEq)]
@@ -28,15 +30,29 @@ pub struct UsageFormProps {
     pub on_csv: Callback<Rc<CsvUsage>>,
     /// Back to the profile.
     pub on_clear_csv: Callback<()>,
+    /// A file was refused (too large): the message.
+    pub on_refused: Callback<String>,
 }
 
-/// Reads the first file of a file input as bytes, then emits it.
-pub fn read_file(e: &Event, done: Callback<(String, Vec<u8>)>) {
+/// Reads the first file of a file input as bytes, then emits it; a file
+/// larger than `limit` bytes is not read: `refused` gets the message.
+pub fn read_file(
+    e: &Event,
+    limit: usize,
+    done: Callback<(String, Vec<u8>)>,
+    refused: Callback<String>,
+) {
     let input: HtmlInputElement = e.target_unchecked_into();
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return;
     };
     let name = file.name();
+    // `File.size` is a JS number; a saturating cast, compared by the core.
+    if let Err(e) = unitcalc_core::Error::check_size(&name, file.size() as usize, limit) {
+        input.set_value("");
+        refused.emit(boundary::message(&e));
+        return;
+    }
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(buf) = JsFuture::from(file.array_buffer()).await {
             done.emit((name, js_sys::Uint8Array::new(&buf).to_vec()));
@@ -50,11 +66,14 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
     let cells = cell_options(p.matrix.as_deref());
     let on_file = {
         let cb = p.on_csv.clone();
+        let refused = p.on_refused.clone();
         Callback::from(move |e: Event| {
             let cb = cb.clone();
             read_file(
                 &e,
+                MAX_UPLOAD_BYTES,
                 Callback::from(move |(name, bytes)| cb.emit(Rc::new(CsvUsage { name, bytes }))),
+                refused.clone(),
             );
         })
     };
