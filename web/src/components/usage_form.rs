@@ -84,50 +84,9 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
     let profile = html! {
         <>
         <Field id="seed" label="Noise seed" value={p.usage.seed.clone()} oninput={setter(&p.on_edit, |s, v| s.usage.seed = v)} />
-        { for p.usage.cells.iter().enumerate().map(|(k, c)| {
-            let set = |f: fn(&mut CellUsageSpec, String)| setter(&p.on_edit, move |s, v| {
-                if let Some(c) = s.usage.cells.get_mut(k) { f(c, v) }
-            });
-            let id = |f: &str| AttrValue::from(format!("usage-{k}-{f}"));
-            let start = format!("{}T00:00:00Z", p.term_start);
-            html! {
-                <div class="usage-cell" role="group" aria-label={format!("Usage of cell {}", k + 1)}>
-                    <Select id={id("cell")} label={format!("Usage cell {}", k + 1)} value={c.cell.clone()} options={cells.clone()}
-                        onchange={set(|c, v| c.cell = v)} />
-                    <div class="row">
-                        <Field id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(|c, v| c.baseline = v)} />
-                        <Field id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(|c, v| c.monthly_growth = v)} />
-                    </div>
-                    <div class="row">
-                        <Field id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(|c, v| c.daily_amplitude = v)} />
-                        <Field id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(|c, v| c.weekend_dip = v)} />
-                        <Field id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(|c, v| c.noise = v)} />
-                    </div>
-                    { for c.bursts.iter().enumerate().map(|(b, burst)| {
-                        let setb = |f: fn(&mut BurstSpec, String)| setter(&p.on_edit, move |s, v| {
-                            if let Some(x) = s.usage.cells.get_mut(k).and_then(|c| c.bursts.get_mut(b)) { f(x, v) }
-                        });
-                        html! {
-                            <div class="row burst">
-                                <Field id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
-                                    value={burst.start.clone()} oninput={setb(|x, v| x.start = v)} />
-                                <Field id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(|x, v| x.hours = v)} />
-                                <Field id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(|x, v| x.level = v)} />
-                                <button type="button" class="small" aria-label={format!("Remove burst {}", b + 1)}
-                                    onclick={action(&p.on_edit, move |s| { if let Some(c) = s.usage.cells.get_mut(k) { if b < c.bursts.len() { c.bursts.remove(b); } } })}>{ "×" }</button>
-                            </div>
-                        }
-                    }) }
-                    <div class="row buttons">
-                        <button type="button" id={id("add-burst")} class="small" onclick={action(&p.on_edit, move |s| {
-                            if let Some(c) = s.usage.cells.get_mut(k) {
-                                c.bursts.push(BurstSpec { start: start.clone(), hours: "24".into(), level: c.baseline.clone() });
-                            }
-                        })}>{ "+ burst" }</button>
-                        <button type="button" id={id("remove")} class="small" onclick={action(&p.on_edit, move |s| { if k < s.usage.cells.len() { s.usage.cells.remove(k); } })}>{ "Remove cell" }</button>
-                    </div>
-                </div>
-            }
+        { for p.usage.cells.iter().enumerate().map(|(k, c)| html! {
+            <UsageCell key={k} index={k} cell={c.clone()} options={cells.clone()}
+                term_start={p.term_start.clone()} on_edit={p.on_edit.clone()} />
         }) }
         <button type="button" id="add-usage-cell" class="small" onclick={{
             let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
@@ -149,5 +108,74 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
                 { profile }
             }
         </fieldset>
+    }
+}
+
+/// Props of [`UsageCell`]: one cell's controls. Equal props skip the
+/// re-render, so editing one cell re-renders only that cell.
+#[derive(Properties, PartialEq)]
+pub struct UsageCellProps {
+    /// Position in the profile.
+    pub index: usize,
+    /// The cell's controls as typed.
+    pub cell: CellUsageSpec,
+    /// The offered cells, as select options.
+    pub options: Vec<(String, String)>,
+    /// Term start, to place a new burst.
+    pub term_start: AttrValue,
+    /// Scenario edits (a stable callback).
+    pub on_edit: Callback<Edit>,
+}
+
+/// One usage cell's controls: cell, baseline, growth, seasonality, noise, bursts.
+#[component]
+pub fn UsageCell(p: &UsageCellProps) -> Html {
+    let (k, c) = (p.index, &p.cell);
+    let set = |f: fn(&mut CellUsageSpec, String)| {
+        setter(&p.on_edit, move |s, v| {
+            if let Some(c) = s.usage.cells.get_mut(k) {
+                f(c, v)
+            }
+        })
+    };
+    let id = |f: &str| AttrValue::from(format!("usage-{k}-{f}"));
+    let start = format!("{}T00:00:00Z", p.term_start);
+    html! {
+        <div class="usage-cell" role="group" aria-label={format!("Usage of cell {}", k + 1)}>
+            <Select id={id("cell")} label={format!("Usage cell {}", k + 1)} value={c.cell.clone()} options={p.options.clone()}
+                onchange={set(|c, v| c.cell = v)} />
+            <div class="row">
+                <Field id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(|c, v| c.baseline = v)} />
+                <Field id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(|c, v| c.monthly_growth = v)} />
+            </div>
+            <div class="row">
+                <Field id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(|c, v| c.daily_amplitude = v)} />
+                <Field id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(|c, v| c.weekend_dip = v)} />
+                <Field id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(|c, v| c.noise = v)} />
+            </div>
+            { for c.bursts.iter().enumerate().map(|(b, burst)| {
+                let setb = |f: fn(&mut BurstSpec, String)| setter(&p.on_edit, move |s, v| {
+                    if let Some(x) = s.usage.cells.get_mut(k).and_then(|c| c.bursts.get_mut(b)) { f(x, v) }
+                });
+                html! {
+                    <div class="row burst">
+                        <Field id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
+                            value={burst.start.clone()} oninput={setb(|x, v| x.start = v)} />
+                        <Field id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(|x, v| x.hours = v)} />
+                        <Field id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(|x, v| x.level = v)} />
+                        <button type="button" class="small" aria-label={format!("Remove burst {}", b + 1)}
+                            onclick={action(&p.on_edit, move |s| { if let Some(c) = s.usage.cells.get_mut(k) { if b < c.bursts.len() { c.bursts.remove(b); } } })}>{ "×" }</button>
+                    </div>
+                }
+            }) }
+            <div class="row buttons">
+                <button type="button" id={id("add-burst")} class="small" onclick={action(&p.on_edit, move |s| {
+                    if let Some(c) = s.usage.cells.get_mut(k) {
+                        c.bursts.push(BurstSpec { start: start.clone(), hours: "24".into(), level: c.baseline.clone() });
+                    }
+                })}>{ "+ burst" }</button>
+                <button type="button" id={id("remove")} class="small" onclick={action(&p.on_edit, move |s| { if k < s.usage.cells.len() { s.usage.cells.remove(k); } })}>{ "Remove cell" }</button>
+            </div>
+        </div>
     }
 }
