@@ -10,12 +10,12 @@
 //   4. no network request at all while the page is used (only the page's own files on load);
 //   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario.
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
-import { createServer } from 'node:http';
-import { readFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, extname, resolve, dirname } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve, buildLongScenario } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -24,19 +24,7 @@ const outDir = join(root, 'target/e2e');
 const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const RUNS = Number(process.env.PERF_RUNS || 20);
 
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = join(dist, path === '/' ? 'index.html' : path);
-  if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-  try {
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(body);
-  } catch { res.writeHead(404).end('not found'); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serve(dist);
 
 const failures = [];
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
@@ -170,7 +158,10 @@ try {
   await page.click('text=Use the profile generator instead');
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
   // An upload over the core's limit (usage_csv::MAX_UPLOAD_BYTES, 64 MiB) is refused unread.
-  await page.setInputFiles('#usage-csv', { name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(64 * 1024 * 1024 + 1, 0x41) });
+  const huge = join(profile, 'huge.csv'); // sparse: 64 MiB + 1 B, made at once
+  await writeFile(huge, '');
+  await truncate(huge, 64 * 1024 * 1024 + 1);
+  await page.setInputFiles('#usage-csv', huge);
   const refused = (await page.locator('#link-error').innerText()).trim();
   check(refused.includes('Refused: huge.csv is 67108865 bytes; the limit is 67108864 bytes.'), `a 64 MiB + 1 B upload is refused: "${refused.slice(0, 90)}"`);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'after a refused upload the bill is unchanged');
@@ -221,23 +212,7 @@ try {
   using = true;
 
   // 5. Recompute + re-render: 36 months, 4 cells, hourly.
-  await page.fill('#term-start', '2026-01-01');
-  await page.fill('#term-months', '36');
-  await page.selectOption('#offer-0-kind', 'fixed-capacity');
-  if ((await page.locator('#offer-0-ent-0-cell').count()) === 0) await page.click('#offer-0-add-ent');
-  await page.selectOption('#offer-0-ent-0-cell', 'capacity/azure/hot');
-  await page.fill('#offer-0-ent-0-qty', '500');
-  await page.fill('#offer-0-fee', '40000.00');
-  const cells = ['capacity/azure/hot', 'capacity/aws/hot', 'capacity/on-prem/hot', 'capacity/azure/archive'];
-  while ((await page.locator('[id^="usage-"][id$="-cell"]').count()) < 4) await page.click('#add-usage-cell');
-  for (let k = 0; k < 4; k++) {
-    await page.selectOption(`#usage-${k}-cell`, cells[k]);
-    await page.fill(`#usage-${k}-baseline`, String(300 + 50 * k));
-    await page.fill(`#usage-${k}-growth`, '0.01');
-    await page.fill(`#usage-${k}-daily`, '0.05');
-    await page.fill(`#usage-${k}-noise`, '0.02');
-  }
-  await page.locator('td[data-total="2028-12"]').waitFor();
+  await buildLongScenario(page);
   check((await page.locator('tbody.period').count()) === 36, '36-month scenario has 36 billing periods');
   const perf = await page.evaluate(async ({ runs, field }) => {
     const el = document.getElementById(field);

@@ -8,27 +8,18 @@
 // `field` (default usage-0-baseline; e.g. offer-0-fee) `runs` times (default 20) under the
 // Chrome DevTools profiler, and prints the functions with the most self time. Keep the function
 // names in the build (strip = false, as above) to see Rust names instead of wasm-function[N].
-import { createServer } from 'node:http';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, extname, resolve, dirname } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { serve, buildLongScenario } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.DIST_DIR || join(resolve(here, '../..'), 'web/dist');
 const field = process.argv[2] || 'usage-0-baseline';
 const runs = Number(process.argv[3] || 20);
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
-const server = createServer(async (req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = join(dist, path === '/' ? 'index.html' : path);
-  try {
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(await readFile(file));
-  } catch { res.writeHead(404).end(); }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const { server, base } = await serve(dist);
 const profileDir = await mkdtemp(join(tmpdir(), 'unitcalc-prof-'));
 const context = await chromium.launchPersistentContext(profileDir, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
@@ -37,26 +28,9 @@ const context = await chromium.launchPersistentContext(profileDir, {
 });
 try {
   const page = context.pages()[0] || (await context.newPage());
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.goto(base);
   await page.waitForSelector('#term-start');
-  // The e2e test's 36-month scenario.
-  await page.fill('#term-start', '2026-01-01');
-  await page.fill('#term-months', '36');
-  await page.selectOption('#offer-0-kind', 'fixed-capacity');
-  if ((await page.locator('#offer-0-ent-0-cell').count()) === 0) await page.click('#offer-0-add-ent');
-  await page.selectOption('#offer-0-ent-0-cell', 'capacity/azure/hot');
-  await page.fill('#offer-0-ent-0-qty', '500');
-  await page.fill('#offer-0-fee', '40000.00');
-  const cells = ['capacity/azure/hot', 'capacity/aws/hot', 'capacity/on-prem/hot', 'capacity/azure/archive'];
-  while ((await page.locator('[id^="usage-"][id$="-cell"]').count()) < 4) await page.click('#add-usage-cell');
-  for (let k = 0; k < 4; k++) {
-    await page.selectOption(`#usage-${k}-cell`, cells[k]);
-    await page.fill(`#usage-${k}-baseline`, String(300 + 50 * k));
-    await page.fill(`#usage-${k}-growth`, '0.01');
-    await page.fill(`#usage-${k}-daily`, '0.05');
-    await page.fill(`#usage-${k}-noise`, '0.02');
-  }
-  await page.locator('td[data-total="2028-12"]').waitFor();
+  await buildLongScenario(page); // the e2e test's 36-month scenario
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
