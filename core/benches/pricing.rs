@@ -5,28 +5,24 @@
 //! Run: `cargo bench -p unitcalc-core --bench pricing`. Criterion prints
 //! "thrpt" in elements (hour records) per second.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rust_decimal::Decimal;
 use unitcalc_core::engine::price_records;
-use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::num::{Money, Price, Quantity, Units};
+use unitcalc_core::num::{Price, Quantity, Units};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage::HourRecord;
 
 fn bench(c: &mut Criterion) {
-    let m = parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+    let m = common::spec_m();
     let term = Term::new(Date::parse("2026-01-01").unwrap(), 12).unwrap();
     let terms = DealTerms {
         term,
         channel: Channel::Marketplace("azure".into()),
     };
-    let cells = [
-        m.cell("capacity", "on-prem", "hot").unwrap(),
-        m.cell("capacity", "azure", "hot").unwrap(),
-        m.cell("capacity", "azure", "archive").unwrap(),
-        m.cell("compute", "azure", "hot").unwrap(),
-    ];
+    let cells = common::four_cells(&m);
     // Usage around the entitlement with regular bursts above it: a pseudo-random
     // but deterministic walk, three decimal places, like metered data.
     let mut records = Vec::with_capacity(term.hours() * cells.len());
@@ -44,21 +40,7 @@ fn bench(c: &mut Criterion) {
             });
         }
     }
-    let fixed = Offer {
-        name: "fixed".into(),
-        kind: OfferKind::FixedCapacity(FixedCapacity {
-            entitlements: cells
-                .iter()
-                .map(|&cell| Entitlement {
-                    cell,
-                    quantity: Quantity(Decimal::new(500, 0)),
-                })
-                .collect(),
-            monthly_fee: Money(Decimal::new(4_000_000, 2)),
-            payment: Payment::Monthly,
-            overage: OveragePolicy::default(),
-        }),
-    };
+    let fixed = common::fixed_offer(&cells);
     let commitment = Offer {
         name: "commitment".into(),
         kind: OfferKind::Commitment(Commitment {

@@ -5,24 +5,20 @@
 //!
 //! Run: `cargo bench -p unitcalc-core --bench profile`.
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use unitcalc_core::engine::price_with_excess;
-use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::num::{Money, Quantity, Ratio};
+use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::offer::*;
 use unitcalc_core::profile::{generate, CellProfile, Profile};
 use unitcalc_core::report::{usage_report, Granularity};
 use unitcalc_core::time::{Date, Term};
 
 fn bench(c: &mut Criterion) {
-    let m = parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+    let m = common::spec_m();
     let term = Term::new(Date::parse("2026-01-01").unwrap(), 36).unwrap();
-    let cells = [
-        m.cell("capacity", "on-prem", "hot").unwrap(),
-        m.cell("capacity", "azure", "hot").unwrap(),
-        m.cell("capacity", "azure", "archive").unwrap(),
-        m.cell("compute", "azure", "hot").unwrap(),
-    ];
+    let cells = common::four_cells(&m);
     let r = |s: &str| Ratio(s.parse().unwrap());
     let profile = Profile {
         seed: 7,
@@ -44,21 +40,7 @@ fn bench(c: &mut Criterion) {
         term,
         channel: Channel::Direct,
     };
-    let fixed = Offer {
-        name: "fixed".into(),
-        kind: OfferKind::FixedCapacity(FixedCapacity {
-            entitlements: cells
-                .iter()
-                .map(|&cell| Entitlement {
-                    cell,
-                    quantity: Quantity("500".parse().unwrap()),
-                })
-                .collect(),
-            monthly_fee: Money("40000.00".parse().unwrap()),
-            payment: Payment::Monthly,
-            overage: OveragePolicy::default(),
-        }),
-    };
+    let fixed = common::fixed_offer(&cells);
     let mut g = c.benchmark_group("36 months x 4 cells");
     g.throughput(Throughput::Elements((term.hours() * cells.len()) as u64));
     g.bench_function("generate profile", |b| {
