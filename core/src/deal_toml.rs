@@ -18,6 +18,9 @@ use crate::profile::{Burst, CellProfile, Profile};
 use crate::time::{Date, Hour, Term};
 use crate::toml_util::{check_input, quote, toml_error, DateStr, Dec, Locator, Spanned};
 
+/// What an empty deal file should have held, for its error message.
+const DEAL_KEYS: &str = "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`";
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDeal {
@@ -117,11 +120,7 @@ struct RawRef {
 /// assert_eq!(matrix_ref("name = \"Acme\"", "acme.toml").unwrap_err().to_string(), "acme.toml:1:1: missing field `matrix`");
 /// ```
 pub fn matrix_ref(src: &str, file: &str) -> Result<String> {
-    check_input(
-        src,
-        file,
-        "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`",
-    )?;
+    check_input(src, file, DEAL_KEYS)?;
     let raw: RawRef = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     Ok(raw.matrix)
 }
@@ -248,11 +247,7 @@ fn payment(loc: &Locator<'_>, offer: &str, p: &Option<Spanned<String>>) -> Resul
 /// );
 /// ```
 pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
-    check_input(
-        src,
-        file,
-        "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`",
-    )?;
+    check_input(src, file, DEAL_KEYS)?;
     let raw: RawDeal = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
     let loc = Locator { file, src };
 

@@ -545,14 +545,11 @@ pub fn encode(s: &Scenario) -> Result<String> {
     let json = serde_json::to_vec(s).map_err(|e| invalid("scenario", e.to_string()))?;
     let link = format!("#v{VERSION}.{}", URL_SAFE_NO_PAD.encode(json));
     // The size of the fragment without its leading `#`.
-    let size = link.len().saturating_sub(1);
-    if size > MAX_LINK_BYTES {
-        return Err(Error::TooLarge {
-            what: "the share link".into(),
-            size,
-            limit: MAX_LINK_BYTES,
-        });
-    }
+    Error::check_size(
+        "the share link",
+        link.len().saturating_sub(1),
+        MAX_LINK_BYTES,
+    )?;
     Ok(link)
 }
 
@@ -561,13 +558,7 @@ pub fn encode(s: &Scenario) -> Result<String> {
 /// field. Names and values are checked later by [`Scenario::resolve`].
 pub fn decode(fragment: &str) -> Result<Scenario> {
     let f = fragment.strip_prefix('#').unwrap_or(fragment);
-    if f.len() > MAX_LINK_BYTES {
-        return Err(Error::TooLarge {
-            what: "the share link".into(),
-            size: f.len(),
-            limit: MAX_LINK_BYTES,
-        });
-    }
+    Error::check_size("the share link", f.len(), MAX_LINK_BYTES)?;
     let Some((version, body)) = f.split_once('.') else {
         return Err(invalid(
             "",

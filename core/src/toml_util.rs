@@ -162,13 +162,7 @@ pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
 /// lines and comments (`expected`, e.g. "a matrix: `name`, `version`, …",
 /// says what the file should have held).
 pub(crate) fn check_input(src: &str, file: &str, expected: &str) -> Result<(), Error> {
-    if src.len() > MAX_TOML_BYTES {
-        return Err(Error::TooLarge {
-            what: file.to_string(),
-            size: src.len(),
-            limit: MAX_TOML_BYTES,
-        });
-    }
+    Error::check_size(file, src.len(), MAX_TOML_BYTES)?;
     let empty = src.lines().all(|l| {
         let l = l.trim_start_matches(['\u{feff}', ' ', '\t', '\r']);
         l.is_empty() || l.starts_with('#')
