@@ -25,6 +25,7 @@ pub mod deal;
 pub mod deal_toml;
 pub mod engine;
 pub mod error;
+mod json;
 pub mod kpi;
 pub mod matrix;
 pub mod matrix_toml;

@@ -26,9 +26,10 @@ use std::str::FromStr;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::error::{Error, Origin, Result};
+use crate::json;
 use crate::matrix::{CellId, Matrix};
 use crate::matrix_toml;
 use crate::num::{Money, Price, Quantity, Ratio, Units};
@@ -48,9 +49,11 @@ pub const MAX_OFFERS: usize = 4;
 
 const LINK: &str = "share link";
 
+mod from_json;
+
 /// Which matrix a scenario prices with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum MatrixChoice {
     /// A matrix bundled with the tool, by name (e.g. `spec-m`).
     Bundled(String),
@@ -131,8 +134,7 @@ pub fn open_link(fragment: &str) -> Result<Scenario> {
 }
 
 /// One entitlement as typed: a cell `meter/environment/use_case` and a quantity.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EntitlementSpec {
     /// `meter/environment/use_case`.
     pub cell: String,
@@ -141,7 +143,7 @@ pub struct EntitlementSpec {
 }
 
 /// The kind of an offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KindSpec {
     /// Pay-as-you-go.
@@ -176,8 +178,7 @@ impl KindSpec {
 
 /// One offer as typed. Every kind's fields are kept, so switching the kind
 /// back and forth loses nothing; [`Scenario::resolve`] reads the kind's own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OfferSpec {
     /// Name shown on bills.
     pub name: String,
@@ -222,8 +223,7 @@ impl Default for OfferSpec {
 }
 
 /// A burst as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BurstSpec {
     /// First hour, RFC 3339 (`2026-03-10T00:00:00Z`).
     pub start: String,
@@ -234,8 +234,7 @@ pub struct BurstSpec {
 }
 
 /// One cell's usage profile as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CellUsageSpec {
     /// `meter/environment/use_case`.
     pub cell: String,
@@ -268,8 +267,7 @@ impl Default for CellUsageSpec {
 }
 
 /// The usage profile as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UsageSpec {
     /// Noise seed.
     pub seed: String,
@@ -278,13 +276,11 @@ pub struct UsageSpec {
 }
 
 /// A whole browser scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scenario {
     /// Format version, [`VERSION`].
     pub version: u32,
     /// Deal or customer name.
-    #[serde(default)]
     pub name: String,
     /// The matrix.
     pub matrix: MatrixChoice,
@@ -597,19 +593,15 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
             "the link is damaged (its content is not UTF-8 text)".into(),
         )
     })?;
-    let s: Scenario = serde_json::from_str(json).map_err(|e| {
-        let what = if e.is_eof() {
+    let s = read_json(json, from_json::scenario).map_err(|(e, line, column)| {
+        let what = if e.eof {
             "the link is truncated or damaged"
         } else {
             "the link does not hold a valid scenario"
         };
         Error::Invalid {
-            at: Origin::at(
-                format!("{LINK} JSON"),
-                u32::try_from(e.line()).unwrap_or(0),
-                u32::try_from(e.column()).unwrap_or(0),
-            ),
-            message: format!("{what}: {e}"),
+            at: Origin::at(format!("{LINK} JSON"), line, column),
+            message: format!("{what}: {}", e.message),
         }
     })?;
     if s.version != VERSION {
@@ -622,6 +614,100 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
         ));
     }
     Ok(s)
+}
+
+/// Why JSON did not read, and whether the text ended early.
+struct JsonFailure {
+    message: String,
+    eof: bool,
+}
+
+/// Parses `text` as JSON and reads it with `read`; failures carry the
+/// 1-based line and column of the offending value or character.
+fn read_json<T>(
+    text: &str,
+    read: impl Fn(&json::Node) -> std::result::Result<T, from_json::Bad>,
+) -> std::result::Result<T, (JsonFailure, u32, u32)> {
+    let fail = |message: String, eof: bool, offset: usize| {
+        let (line, column) = json::line_column(text, offset);
+        (JsonFailure { message, eof }, line, column)
+    };
+    let tree = json::parse(text).map_err(|e| fail(e.message.to_string(), e.eof, e.offset))?;
+    read(&tree).map_err(|e| fail(e.message, false, e.offset))
+}
+
+/// Writes named scenarios as one JSON object (see [`read_saved`]).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use unitcalc_core::scenario::{read_saved, write_saved, Scenario};
+/// let all = BTreeMap::from([("Acme".to_string(), Scenario::example())]);
+/// let text = write_saved(&all).unwrap();
+/// let (back, refused) = read_saved(&text);
+/// assert_eq!((back, refused.len()), (all, 0));
+/// ```
+pub fn write_saved(all: &std::collections::BTreeMap<String, Scenario>) -> Result<String> {
+    serde_json::to_string(all).map_err(|e| invalid("", e.to_string()))
+}
+
+/// Reads what [`write_saved`] wrote. Each entry is read like a share link's
+/// JSON and must carry version [`VERSION`]; an entry that does not read is
+/// left out and reported (name and error), so one damaged entry does not
+/// hide the others. A text that is not a JSON object reads as nothing, with
+/// one error under the name `""`.
+///
+/// ```
+/// use unitcalc_core::scenario::read_saved;
+/// let (all, refused) = read_saved(r#"{"old": {"version": 0}}"#);
+/// assert!(all.is_empty());
+/// assert_eq!(refused[0].0, "old");
+/// ```
+pub fn read_saved(
+    text: &str,
+) -> (
+    std::collections::BTreeMap<String, Scenario>,
+    Vec<(String, Error)>,
+) {
+    let origin = |line, column| Origin::at("saved scenarios JSON".to_string(), line, column);
+    let mut all = std::collections::BTreeMap::new();
+    let mut refused = Vec::new();
+    let entries = match read_json(text, from_json::saved) {
+        Ok(entries) => entries,
+        Err((e, line, column)) => {
+            let at = origin(line, column);
+            refused.push((
+                String::new(),
+                Error::Invalid {
+                    at,
+                    message: e.message,
+                },
+            ));
+            return (all, refused);
+        }
+    };
+    for (name, entry) in entries {
+        let read = entry.map_err(|e| {
+            let (line, column) = json::line_column(text, e.offset);
+            Error::Invalid {
+                at: origin(line, column),
+                message: format!("saved scenario \"{name}\": {}", e.message),
+            }
+        });
+        match read {
+            Ok(s) if s.version == VERSION => {
+                all.insert(name, s);
+            }
+            Ok(s) => {
+                let message = format!(
+                    "saved scenario \"{name}\": version {} is not supported (expected {VERSION})",
+                    s.version
+                );
+                refused.push((name, invalid("", message)));
+            }
+            Err(e) => refused.push((name, e)),
+        }
+    }
+    (all, refused)
 }
 
 fn clip(s: &str) -> String {
@@ -766,6 +852,147 @@ mod tests {
         };
         assert_eq!(f.monthly_fee.to_string(), "40000.00");
         assert_eq!(f.overage.grace_hours, 72);
+    }
+
+    /// Any text, including quotes, escapes, control characters and non-ASCII.
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex("(\\PC|[\"\\\\\n\t\u{1}é€😀]){0,8}").unwrap()
+    }
+
+    fn scenario_strategy() -> impl proptest::strategy::Strategy<Value = Scenario> {
+        use proptest::collection::vec;
+        use proptest::prelude::*;
+        let kind = prop_oneof![
+            Just(KindSpec::PayAsYouGo),
+            Just(KindSpec::FixedCapacity),
+            Just(KindSpec::Commitment)
+        ];
+        let payment = prop_oneof![Just(Payment::Monthly), Just(Payment::Upfront)];
+        let ent = (text(), text()).prop_map(|(cell, quantity)| EntitlementSpec { cell, quantity });
+        let offer = (
+            (text(), kind, text(), vec(ent, 0..3), text(), payment),
+            (text(), text(), text(), text(), text()),
+        )
+            .prop_map(
+                |((name, kind, discount, entitlements, monthly_fee, payment), r)| OfferSpec {
+                    name,
+                    kind,
+                    discount,
+                    entitlements,
+                    monthly_fee,
+                    payment,
+                    tolerance: r.0,
+                    grace_hours: r.1,
+                    overage_price: r.2,
+                    commit_units: r.3,
+                    commit_price: r.4,
+                },
+            );
+        let burst = (text(), text(), text()).prop_map(|(start, hours, level)| BurstSpec {
+            start,
+            hours,
+            level,
+        });
+        let cell = (
+            (text(), text(), text()),
+            (text(), text(), text()),
+            vec(burst, 0..3),
+        )
+            .prop_map(
+                |(
+                    (cell, baseline, monthly_growth),
+                    (daily_amplitude, weekend_dip, noise),
+                    bursts,
+                )| {
+                    CellUsageSpec {
+                        cell,
+                        baseline,
+                        monthly_growth,
+                        daily_amplitude,
+                        weekend_dip,
+                        noise,
+                        bursts,
+                    }
+                },
+            );
+        let matrix = prop_oneof![
+            text().prop_map(MatrixChoice::Bundled),
+            text().prop_map(MatrixChoice::Custom)
+        ];
+        (
+            (text(), matrix, text(), text(), text()),
+            vec(offer, 0..4),
+            (text(), vec(cell, 0..3)),
+        )
+            .prop_map(
+                |((name, matrix, term_start, term_months, channel), offers, (seed, cells))| {
+                    Scenario {
+                        version: VERSION,
+                        name,
+                        matrix,
+                        term_start,
+                        term_months,
+                        channel,
+                        offers,
+                        usage: UsageSpec { seed, cells },
+                    }
+                },
+            )
+    }
+
+    proptest::proptest! {
+        /// What `encode` (serde_json's writer) writes, `decode` (our reader) reads back.
+        #[test]
+        fn any_scenario_round_trips_through_a_link_and_saved_storage(s in scenario_strategy()) {
+            proptest::prop_assert_eq!(&decode(&encode(&s).unwrap()).unwrap(), &s);
+            let all = std::collections::BTreeMap::from([(s.name.clone(), s.clone())]);
+            let (back, refused) = read_saved(&write_saved(&all).unwrap());
+            proptest::prop_assert!(refused.is_empty());
+            proptest::prop_assert_eq!(back, all);
+        }
+    }
+
+    #[test]
+    fn the_json_reader_follows_serde_rules() {
+        let good = serde_json::to_string(&Scenario::example()).unwrap();
+        let v = |json: &str| {
+            decode(&link_of_json(json)).map_err(|e| {
+                let msg = e.to_string();
+                msg.split_once("valid scenario: ")
+                    .map_or(msg.clone(), |(_, m)| m.to_string())
+            })
+        };
+        // Members with defaults may be left out: an empty offer is the default offer.
+        let bare = good.replace(r#""name":"Example C","#, "");
+        let with_empty_offer = |offers: &str| {
+            let start = bare.find(r#""offers":["#).unwrap();
+            let end = bare.find(r#"],"usage""#).unwrap();
+            format!("{}\"offers\":[{offers}{}", &bare[..start], &bare[end..])
+        };
+        let s = v(&with_empty_offer("{}")).unwrap();
+        assert_eq!(
+            (s.name.as_str(), &s.offers[..]),
+            ("", &[OfferSpec::default()][..])
+        );
+        // (JSON, expected message)
+        let table: Vec<(String, &str)> = vec![
+            (good.replace(r#""channel":"direct","#, ""), "missing field `channel`"),
+            (good.replace(r#""version":1,"#, r#""version":1,"version":1,"#), "duplicate field `version`"),
+            (good.replace(r#""version":1"#, r#""version":1.0"#), "version: expected a version number such as 1, found 1.0"),
+            (good.replace(r#""version":1"#, r#""version":"1""#), "version: expected a version number such as 1, found the string \"1\""),
+            (with_empty_offer(r#"{"kind":"payg"}"#), "offers[0].kind: unknown variant `payg`, expected one of `pay-as-you-go`, `fixed-capacity`, `commitment`"),
+            (with_empty_offer(r#"{"kind":{"commitment":null}}"#), "offers[0].kind: expected a string, found an object"),
+            (with_empty_offer(r#"{"payment":"yearly"}"#), "offers[0].payment: unknown variant `yearly`, expected one of `monthly`, `upfront`"),
+            (with_empty_offer(r#"{"entitlements":[{"cell":"a/b/c"}]}"#), "offers[0].entitlements[0]: missing field `quantity`"),
+            (with_empty_offer(r#"{"entitlements":{}}"#), "offers[0].entitlements: expected a list (a JSON array), found an object"),
+            (with_empty_offer(r#"{},null"#), "offers[1]: expected an offer (a JSON object), found null"),
+            (good.replace(r#"{"bundled":"spec-m"}"#, r#"{"bundled":"spec-m","custom":"x"}"#), "matrix: expected one of {\"bundled\": NAME} or {\"custom\": TOML}"),
+            (good.replace(r#"{"bundled":"spec-m"}"#, r#""spec-m""#), "matrix: expected a matrix choice (a JSON object), found the string \"spec-m\""),
+            (good.replace(r#""seed":"#, r#""seed":true,"x":"#), "usage: unknown field `x`, expected one of `seed`, `cells`"),
+        ];
+        for (json, want) in table {
+            assert_eq!(v(&json).unwrap_err(), want, "{json}");
+        }
     }
 
     #[test]

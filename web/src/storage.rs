@@ -1,28 +1,46 @@
 //! Named scenarios in the browser's localStorage (never sent anywhere).
+//!
+//! The stored text is [`scenario::write_saved`]'s JSON object; reading it
+//! back goes through [`scenario::read_saved`], so a saved scenario is read
+//! by the same code and rules as a share link's.
 
 use std::collections::BTreeMap;
 
-use gloo_storage::{LocalStorage, Storage};
-use unitcalc_core::scenario::Scenario;
+use unitcalc_core::scenario::{self, Scenario};
 
 const KEY: &str = "unitcalc.scenarios.v1";
 
-/// All saved scenarios by name; an unreadable store reads as empty.
+fn store() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// All saved scenarios by name. A store that cannot be read reads as
+/// empty; an entry that does not read is left out.
 pub fn load_all() -> BTreeMap<String, Scenario> {
-    LocalStorage::get(KEY).unwrap_or_default()
+    let text = store().and_then(|s| s.get_item(KEY).ok()?);
+    text.map(|t| scenario::read_saved(&t).0).unwrap_or_default()
+}
+
+fn write(all: &BTreeMap<String, Scenario>) -> Result<(), String> {
+    let text = scenario::write_saved(all).map_err(|e| e.to_string())?;
+    store()
+        .ok_or_else(|| "this browser's storage is not available".to_string())?
+        .set_item(KEY, &text)
+        .map_err(|_| {
+            "could not save in this browser's storage (is it full or disabled?)".to_string()
+        })
 }
 
 /// Saves a scenario under a name (replacing one of the same name).
 pub fn save(name: &str, s: &Scenario) -> Result<(), String> {
     let mut all = load_all();
     all.insert(name.to_string(), s.clone());
-    LocalStorage::set(KEY, &all)
-        .map_err(|e| format!("could not save in this browser's storage: {e}"))
+    write(&all)
 }
 
 /// Deletes a saved scenario.
 pub fn delete(name: &str) {
     let mut all = load_all();
     all.remove(name);
-    let _ = LocalStorage::set(KEY, &all);
+    let _ = write(&all);
 }
