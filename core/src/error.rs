@@ -246,3 +246,14 @@ impl Error {
 
 /// Result alias for the core crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `unknown field `k`, expected …`, worded as serde words it.
+pub(crate) fn unknown_field(k: &str, allowed: &[&str]) -> String {
+    let names: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+    match names.as_slice() {
+        [] => format!("unknown field `{k}`, there are no fields"),
+        [one] => format!("unknown field `{k}`, expected {one}"),
+        [a, b] => format!("unknown field `{k}`, expected {a} or {b}"),
+        _ => format!("unknown field `{k}`, expected one of {}", names.join(", ")),
+    }
+}

@@ -36,6 +36,7 @@ pub mod report;
 mod report_types;
 pub mod scenario;
 pub mod time;
+mod toml_tree;
 mod toml_util;
 pub mod usage;
 pub mod usage_csv;

@@ -6,65 +6,160 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use crate::error::{Error, Origin, Result};
 use crate::matrix::{Currency, Environment, FeeSchedule, FeeTier, Matrix, Meter, UseCase};
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;
+use crate::toml_tree::{Sp, Src};
 /// The largest matrix or deal TOML accepted: 1 MiB.
 pub use crate::toml_util::MAX_TOML_BYTES;
 use crate::toml_util::{
-    check_input, key, quote, toml_error, valid_id, DateStr, Dec, Locator, Mult, Spanned,
-    NOT_OFFERED,
+    check_input, key, quote, valid_id, DateStr, Dec, Locator, Mult, NOT_OFFERED,
 };
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A matrix as written, every value with its span (read by [`read_raw`]).
 struct RawMatrix {
-    name: Spanned<String>,
-    version: Spanned<String>,
-    effective: Spanned<DateStr>,
-    #[serde(default)]
+    name: Sp<String>,
+    version: Sp<String>,
+    effective: Sp<DateStr>,
     description: String,
-    currency: Spanned<String>,
-    rounding: Option<Spanned<String>>,
-    list_price: Spanned<Dec>,
-    meters: Spanned<Vec<RawMeter>>,
-    environments: Spanned<Vec<RawEnvironment>>,
-    use_cases: Spanned<Vec<RawUseCase>>,
-    multipliers: Spanned<BTreeMap<String, Spanned<Row>>>,
+    currency: Sp<String>,
+    rounding: Option<Sp<String>>,
+    list_price: Sp<Dec>,
+    meters: Sp<Vec<RawMeter>>,
+    environments: Sp<Vec<RawEnvironment>>,
+    use_cases: Sp<Vec<RawUseCase>>,
+    multipliers: Sp<BTreeMap<String, Sp<Row>>>,
 }
 
 /// One `[multipliers]` row: use case id → multiplier.
-type Row = BTreeMap<String, Spanned<Mult>>;
+type Row = BTreeMap<String, Sp<Mult>>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawMeter {
-    id: Spanned<String>,
-    unit: Spanned<String>,
-    base_rate: Spanned<Dec>,
+    id: Sp<String>,
+    unit: Sp<String>,
+    base_rate: Sp<Dec>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawEnvironment {
-    id: Spanned<String>,
-    marketplace: Option<Spanned<Vec<Spanned<RawTier>>>>,
+    id: Sp<String>,
+    marketplace: Option<Sp<Vec<Sp<RawTier>>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawTier {
-    from: Spanned<Dec>,
-    rate: Spanned<Dec>,
+    from: Sp<Dec>,
+    rate: Sp<Dec>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawUseCase {
-    id: Spanned<String>,
+    id: Sp<String>,
+}
+
+const MATRIX_KEYS: [&str; 11] = [
+    "name",
+    "version",
+    "effective",
+    "description",
+    "currency",
+    "rounding",
+    "list_price",
+    "meters",
+    "environments",
+    "use_cases",
+    "multipliers",
+];
+
+/// Reads the matrix's shape: keys, types, decimal strings (see
+/// [`crate::toml_tree`] for the rules).
+fn read_raw(src: Src<'_>) -> Result<RawMatrix> {
+    let doc = src.parse()?;
+    let root = src.root(&doc, &MATRIX_KEYS)?;
+    // Present values first, then what is missing (as serde reported them).
+    let opt = |key: &str| root.get(key);
+    let description = opt("description").map(|i| src.string(i)).transpose()?;
+    let rounding = opt("rounding").map(|i| src.string(i)).transpose()?;
+    let name = src.string(root.require("name")?)?;
+    let version = src.string(root.require("version")?)?;
+    let effective = src.date(root.require("effective")?)?;
+    let currency = src.string(root.require("currency")?)?;
+    let list_price = src.decimal(root.require("list_price")?)?;
+
+    let meters = src.tables(root.require("meters")?, &["id", "unit", "base_rate"])?;
+    let meters = Sp::map(meters, |ts| {
+        ts.iter()
+            .map(|t| {
+                Ok(RawMeter {
+                    id: src.string(t.require("id")?)?,
+                    unit: src.string(t.require("unit")?)?,
+                    base_rate: src.decimal(t.require("base_rate")?)?,
+                })
+            })
+            .collect()
+    })?;
+
+    let environments = src.tables(root.require("environments")?, &["id", "marketplace"])?;
+    let environments = Sp::map(environments, |ts| {
+        ts.iter()
+            .map(|t| {
+                let marketplace = match t.get("marketplace") {
+                    None => None,
+                    Some(item) => Some(Sp::map(src.tables(item, &["from", "rate"])?, |tiers| {
+                        tiers
+                            .iter()
+                            .map(|tier| {
+                                let raw = RawTier {
+                                    from: src.decimal(tier.require("from")?)?,
+                                    rate: src.decimal(tier.require("rate")?)?,
+                                };
+                                Ok(Sp::new(tier.span(), raw))
+                            })
+                            .collect()
+                    })?),
+                };
+                Ok(RawEnvironment {
+                    id: src.string(t.require("id")?)?,
+                    marketplace,
+                })
+            })
+            .collect()
+    })?;
+
+    let use_cases = src.tables(root.require("use_cases")?, &["id"])?;
+    let use_cases = Sp::map(use_cases, |ts| {
+        ts.iter()
+            .map(|t| {
+                Ok(RawUseCase {
+                    id: src.string(t.require("id")?)?,
+                })
+            })
+            .collect()
+    })?;
+
+    let item = root.require("multipliers")?;
+    let rows = src.map(item)?;
+    let mut multipliers = BTreeMap::new();
+    for (env, row_item) in rows.entries() {
+        let row = src.map(row_item)?;
+        let mut cells = Row::new();
+        for (uc, value) in row.entries() {
+            cells.insert(uc.to_string(), src.multiplier(value)?);
+        }
+        multipliers.insert(env.to_string(), Sp::new(row.span(), cells));
+    }
+    Ok(RawMatrix {
+        name,
+        version,
+        effective,
+        description: description.map(|d| d.get_ref().clone()).unwrap_or_default(),
+        currency,
+        rounding,
+        list_price,
+        meters,
+        environments,
+        use_cases,
+        multipliers: Sp::new(rows.span(), multipliers),
+    })
 }
 
 /// A thing in a matrix a semantic rule can point at.
@@ -121,7 +216,7 @@ enum Loc {
 /// ```
 pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
     check_input(src, file, "a matrix: `name`, `version`, `currency`, `list_price`, `[[meters]]`, `[[environments]]`, `[[use_cases]]` and `[multipliers]`")?;
-    let raw: RawMatrix = toml::from_str(src).map_err(|e| toml_error(&e, file, src))?;
+    let raw = read_raw(Src { file, text: src })?;
     let loc = Locator { file, src };
 
     let effective = Date::parse(&raw.effective.get_ref().0).map_err(|source| Error::Time {
@@ -239,7 +334,7 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
     check_lists(&meters, &environments, &use_cases, &at)?;
 
     // Multipliers: every row an environment, every key a use case, every pair present.
-    let mut rows: Vec<(&String, &Spanned<Row>)> = raw.multipliers.get_ref().iter().collect();
+    let mut rows: Vec<(&String, &Sp<Row>)> = raw.multipliers.get_ref().iter().collect();
     rows.sort_by_key(|(_, r)| r.span().start);
     // Both lists hold at most u16::MAX ids (checked above).
     let cell_count = environments.len().saturating_mul(use_cases.len());
@@ -250,7 +345,7 @@ pub fn parse_matrix(src: &str, file: &str) -> Result<Matrix> {
             .iter()
             .position(|x| &x.id == *env)
             .ok_or_else(|| loc.unknown(row.span(), "environment", env))?;
-        let mut cells: Vec<(&String, &Spanned<Mult>)> = row.get_ref().iter().collect();
+        let mut cells: Vec<(&String, &Sp<Mult>)> = row.get_ref().iter().collect();
         cells.sort_by_key(|(_, v)| v.span().start);
         for (uc, value) in cells {
             let u = use_cases
@@ -630,6 +725,68 @@ mod tests {
             parse_matrix(&big, "big.toml"),
             Err(Error::TooLarge { .. })
         ));
+    }
+
+    /// The same matrix in other TOML spellings reads the same: inline
+    /// arrays of tables, `[[environments.marketplace]]` sections, dotted
+    /// keys, literal strings.
+    #[test]
+    fn every_toml_spelling_reads_the_same() {
+        let want = parse_matrix(SPEC_M, "spec-m.toml").unwrap();
+        let spellings = [
+            SPEC_M
+                .replace("[[use_cases]]\nid = \"hot\"\n\n[[use_cases]]\nid = \"archive\"\n", "")
+                .replace(
+                    "list_price = \"1.00\"\n",
+                    "list_price = \"1.00\"\nuse_cases = [{ id = \"hot\" }, { id = 'archive' }]\n",
+                ),
+            SPEC_M.replace(
+                "id = \"azure\"\nmarketplace = [\n  { from = \"0\", rate = \"0.03\" },\n  { from = \"1000000\", rate = \"0.02\" },\n  { from = \"10000000\", rate = \"0.015\" },\n]\n",
+                "id = \"azure\"\n[[environments.marketplace]]\nfrom = \"0\"\nrate = \"0.03\"\n[[environments.marketplace]]\nfrom = \"1000000\"\nrate = \"0.02\"\n[[environments.marketplace]]\nfrom = \"10000000\"\nrate = \"0.015\"\n",
+            ),
+            SPEC_M.replace(
+                "azure = { hot = \"1.25\", archive = \"0.40\" }",
+                "azure.hot = \"1.25\"\nazure.archive = '0.40'",
+            ),
+        ];
+        for (i, text) in spellings.iter().enumerate() {
+            assert_ne!(text, SPEC_M, "spelling {i} did not apply");
+            assert_eq!(parse_matrix(text, "m.toml").unwrap(), want, "spelling {i}");
+        }
+    }
+
+    /// Shapes the catalogue does not cover: (edit of matrix M, message).
+    #[test]
+    fn wrong_shapes_are_named_as_serde_named_them() {
+        let table = [
+            ("name = \"spec-m\"", "name = 5", "m.toml:3:8: invalid type: integer `5`, expected a string"),
+            ("description = \"Matrix M from the pricing model's worked examples (illustrative, not real list prices)\"", "description = [\"x\"]", "m.toml:6:15: invalid type: sequence, expected a string"),
+            ("list_price = \"1.00\"", "list_price = true", "m.toml:9:14: invalid type: boolean `true`, expected a decimal written as a string, e.g. \"1.10\""),
+            ("[[use_cases]]\nid = \"hot\"\n\n[[use_cases]]\nid = \"archive\"\n", "", "m.toml:1:1: missing field `use_cases`"),
+            ("\n[[meters]]", "use_cases = \"hot\"\n[[meters]]", "m.toml:10:13: invalid type: string \"hot\", expected a sequence"),
+            ("[[use_cases]]\nid = \"archive\"\n", "[[use_cases]]\nname = \"archive\"\n", "m.toml:44:1: unknown field `name`, expected `id`"),
+            ("[multipliers]\n", "[multipliers]\nx = \"1\"\n", "m.toml:47:5: invalid type: string \"1\", expected a map"),
+            ("on-prem = { hot = \"1.00\", archive = \"not-offered\" }", "on-prem = { hot = 1.00, archive = \"not-offered\" }", "m.toml:47:19: number literal `1.00` where a decimal string belongs: write decimals as strings, e.g. \"1.10\""),
+        ];
+        let no_use_cases = SPEC_M.replace(
+            "[[use_cases]]\nid = \"hot\"\n\n[[use_cases]]\nid = \"archive\"\n",
+            "",
+        );
+        for (from, to, want) in table {
+            // The use-case edits write `use_cases` at the top instead of its sections.
+            let base = if to.starts_with("use_cases") {
+                &no_use_cases
+            } else {
+                SPEC_M
+            };
+            let text = base.replacen(from, to, 1);
+            assert_ne!(text, SPEC_M, "{from:?} did not apply");
+            assert_eq!(
+                parse_matrix(&text, "m.toml").unwrap_err().to_string(),
+                want,
+                "{to:?}"
+            );
+        }
     }
 
     #[test]

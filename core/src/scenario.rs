@@ -988,7 +988,7 @@ mod tests {
             (with_empty_offer(r#"{},null"#), "offers[1]: expected an offer (a JSON object), found null"),
             (good.replace(r#"{"bundled":"spec-m"}"#, r#"{"bundled":"spec-m","custom":"x"}"#), "matrix: expected one of {\"bundled\": NAME} or {\"custom\": TOML}"),
             (good.replace(r#"{"bundled":"spec-m"}"#, r#""spec-m""#), "matrix: expected a matrix choice (a JSON object), found the string \"spec-m\""),
-            (good.replace(r#""seed":"#, r#""seed":true,"x":"#), "usage: unknown field `x`, expected one of `seed`, `cells`"),
+            (good.replace(r#""seed":"#, r#""seed":true,"x":"#), "usage: unknown field `x`, expected `seed` or `cells`"),
         ];
         for (json, want) in table {
             assert_eq!(v(&json).unwrap_err(), want, "{json}");

@@ -61,12 +61,7 @@ impl<'a> Obj<'a> {
         };
         for (i, (k, v)) in members.iter().enumerate() {
             if !allowed.contains(&k.as_str()) {
-                let names: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
-                return Err(bad(
-                    v,
-                    path,
-                    format!("unknown field `{k}`, expected one of {}", names.join(", ")),
-                ));
+                return Err(bad(v, path, crate::error::unknown_field(k, allowed)));
             }
             if members.iter().take(i).any(|(seen, _)| seen == k) {
                 return Err(bad(v, path, format!("duplicate field `{k}`")));

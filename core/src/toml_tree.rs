@@ -1,0 +1,274 @@
+//! Reading a TOML document by walking `toml_edit`'s parsed tree (with
+//! spans) instead of through serde's derived `Deserialize` impls.
+//!
+//! Why: the matrix is the one TOML format the browser reads, and serde's
+//! derive instantiates the TOML deserializer once per matrix type and field
+//! wrapper: about 100 KB of the WebAssembly module (28 KB gzipped, measured,
+//! see `docs/web.md`). The walk below is the same rules, written once:
+//! unknown keys are refused (`deny_unknown_fields`), missing keys are
+//! errors, decimals must be strings read with `Decimal::from_str_exact`
+//! (a number literal is refused, quoting it as written), dates must be
+//! strings. Messages and positions follow what serde and `toml` reported
+//! (`missing field `x`` at the table, `unknown field `x`, expected one of …`
+//! at the key, `invalid type: …, expected …` at the value), so the
+//! bad-input catalogue reads the same.
+//!
+//! The deal format still goes through serde (`deal_toml`): it is read by the
+//! CLI only, where size does not matter.
+
+use std::ops::Range;
+
+use toml_edit::{ImDocument, Item, TableLike, Value};
+
+use crate::error::{Error, Origin, Result};
+use crate::toml_util::{parse_decimal, DateStr, Dec, Mult, NOT_OFFERED};
+
+/// A value and the byte range it was read from.
+#[derive(Debug, Clone)]
+pub(crate) struct Sp<T> {
+    span: Range<usize>,
+    value: T,
+}
+
+impl<T> Sp<T> {
+    pub fn new(span: Range<usize>, value: T) -> Sp<T> {
+        Sp { span, value }
+    }
+    /// Converts the value, keeping the span.
+    pub fn map<U>(self, f: impl FnOnce(T) -> Result<U>) -> Result<Sp<U>> {
+        Ok(Sp {
+            span: self.span,
+            value: f(self.value)?,
+        })
+    }
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+}
+
+/// The source text being walked, for errors.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+impl<'a> Src<'a> {
+    /// Parses the text (a syntax error is an [`Error::Toml`] at its place).
+    pub fn parse(self) -> Result<ImDocument<&'a str>> {
+        ImDocument::parse(self.text)
+            .map_err(|e| self.error(e.span(), e.message().trim().to_string()))
+    }
+
+    /// An [`Error::Toml`] at the start of `span` (the file alone without one).
+    pub fn error(self, span: Option<Range<usize>>, message: String) -> Error {
+        let at = match span {
+            Some(s) => Origin::from_offset(self.file, self.text, s.start),
+            None => Origin::file(self.file),
+        };
+        Error::Toml { at, message }
+    }
+
+    /// The text of a span, as written.
+    fn written(self, span: &Option<Range<usize>>) -> &'a str {
+        span.clone()
+            .and_then(|s| self.text.get(s))
+            .unwrap_or("?")
+            .trim()
+    }
+
+    /// `invalid type: string "x", expected …` at the item, as serde words it.
+    fn invalid_type(self, item: &Item, expected: &str) -> Error {
+        let span = item.span();
+        let found = match item {
+            Item::Value(Value::String(s)) => format!("string {:?}", s.value()),
+            Item::Value(Value::Integer(_)) => format!("integer `{}`", self.written(&span)),
+            Item::Value(Value::Float(_)) => format!("floating point `{}`", self.written(&span)),
+            Item::Value(Value::Boolean(b)) => format!("boolean `{}`", b.value()),
+            Item::Value(Value::Datetime(_)) => format!("date `{}`", self.written(&span)),
+            Item::Value(Value::Array(_)) | Item::ArrayOfTables(_) => "sequence".into(),
+            Item::Value(Value::InlineTable(_)) | Item::Table(_) => "map".into(),
+            Item::None => "nothing".into(),
+        };
+        self.error(span, format!("invalid type: {found}, expected {expected}"))
+    }
+
+    fn spanned<T>(item: &Item, value: T) -> Sp<T> {
+        Sp {
+            span: item.span().unwrap_or(0..0),
+            value,
+        }
+    }
+
+    /// A string value.
+    pub fn string(self, item: &Item) -> Result<Sp<String>> {
+        match item {
+            Item::Value(Value::String(s)) => Ok(Self::spanned(item, s.value().clone())),
+            _ => Err(self.invalid_type(item, "a string")),
+        }
+    }
+
+    /// A number literal where a decimal string belongs, quoted as written.
+    fn number_literal(self, item: &Item) -> Error {
+        let span = item.span();
+        let written = self.written(&span);
+        self.error(span, format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\""))
+    }
+
+    /// A decimal written as a string, read exactly.
+    pub fn decimal(self, item: &Item) -> Result<Sp<Dec>> {
+        match item {
+            Item::Value(Value::String(s)) => parse_decimal(s.value())
+                .map(|d| Self::spanned(item, Dec(d)))
+                .map_err(|m| self.error(item.span(), m)),
+            Item::Value(Value::Integer(_) | Value::Float(_)) => Err(self.number_literal(item)),
+            _ => Err(self.invalid_type(item, "a decimal written as a string, e.g. \"1.10\"")),
+        }
+    }
+
+    /// A multiplier: a decimal string or `"not-offered"`.
+    pub fn multiplier(self, item: &Item) -> Result<Sp<Mult>> {
+        match item {
+            Item::Value(Value::String(s)) => {
+                let v = s.value();
+                if v == NOT_OFFERED {
+                    return Ok(Self::spanned(item, Mult(None)));
+                }
+                if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+                    return Err(self.error(
+                        item.span(),
+                        format!(
+                            "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
+                        ),
+                    ));
+                }
+                parse_decimal(v)
+                    .map(|d| Self::spanned(item, Mult(Some(d))))
+                    .map_err(|m| self.error(item.span(), m))
+            }
+            Item::Value(Value::Integer(_) | Value::Float(_)) => Err(self.number_literal(item)),
+            _ => {
+                Err(self.invalid_type(item, "a decimal string such as \"1.25\" or \"not-offered\""))
+            }
+        }
+    }
+
+    /// A date written as a string; a TOML date literal is refused.
+    pub fn date(self, item: &Item) -> Result<Sp<DateStr>> {
+        match item {
+            Item::Value(Value::String(s)) => Ok(Self::spanned(item, DateStr(s.value().clone()))),
+            Item::Value(Value::Datetime(_)) => {
+                let span = item.span();
+                let written = self.written(&span);
+                Err(self.error(span, format!("date literal `{written}` where a date string belongs: write dates as strings, e.g. \"2026-01-01\"")))
+            }
+            _ => Err(self.invalid_type(item, "a date written as a string, e.g. \"2026-01-01\"")),
+        }
+    }
+
+    /// A table (`[x]` or inline `{ … }`) with any keys (a map).
+    pub fn map(self, item: &'a Item) -> Result<Table<'a>> {
+        let t = item
+            .as_table_like()
+            .ok_or_else(|| self.invalid_type(item, "a map"))?;
+        Ok(Table {
+            src: self,
+            t,
+            span: item.span().unwrap_or(0..0),
+        })
+    }
+
+    /// The root table of a document.
+    pub fn root(self, doc: &'a ImDocument<&'a str>, allowed: &[&str]) -> Result<Table<'a>> {
+        let table = Table {
+            src: self,
+            t: doc.as_table(),
+            span: 0..0,
+        };
+        table.check_keys(allowed)?;
+        Ok(table)
+    }
+
+    /// A list of tables: `[[x]]` sections or an inline array of `{ … }`.
+    pub fn tables(self, item: &'a Item, allowed: &[&str]) -> Result<Sp<Vec<Table<'a>>>> {
+        let span = item.span().unwrap_or(0..0);
+        let mut out = Vec::new();
+        match item {
+            Item::ArrayOfTables(a) => {
+                for t in a.iter() {
+                    let table = Table {
+                        src: self,
+                        t,
+                        span: t.span().unwrap_or(0..0),
+                    };
+                    table.check_keys(allowed)?;
+                    out.push(table);
+                }
+            }
+            Item::Value(Value::Array(a)) => {
+                for v in a.iter() {
+                    let Value::InlineTable(t) = v else {
+                        return Err(self.invalid_type(&Item::Value(v.clone()), "a map"));
+                    };
+                    let table = Table {
+                        src: self,
+                        t,
+                        span: t.span().unwrap_or(0..0),
+                    };
+                    table.check_keys(allowed)?;
+                    out.push(table);
+                }
+            }
+            _ => return Err(self.invalid_type(item, "a sequence")),
+        }
+        Ok(Sp { span, value: out })
+    }
+}
+
+/// One table being read.
+pub(crate) struct Table<'a> {
+    src: Src<'a>,
+    t: &'a dyn TableLike,
+    span: Range<usize>,
+}
+
+impl<'a> Table<'a> {
+    /// Refuses the first key not in `allowed`, at the key.
+    fn check_keys(&self, allowed: &[&str]) -> Result<()> {
+        for (k, _) in self.t.iter() {
+            if !allowed.contains(&k) {
+                let span = self.t.get_key_value(k).and_then(|(key, _)| key.span());
+                return Err(self
+                    .src
+                    .error(span, crate::error::unknown_field(k, allowed)));
+            }
+        }
+        Ok(())
+    }
+
+    /// The table's span (its header or opening brace).
+    pub fn span(&self) -> Range<usize> {
+        self.span.clone()
+    }
+
+    /// The item under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&'a Item> {
+        self.t.get(key)
+    }
+
+    /// The item under `key`, or `missing field `key`` at the table.
+    pub fn require(&self, key: &str) -> Result<&'a Item> {
+        self.get(key).ok_or_else(|| {
+            self.src
+                .error(Some(self.span()), format!("missing field `{key}`"))
+        })
+    }
+
+    /// Every key and item, in document order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Item)> {
+        self.t.iter()
+    }
+}
