@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-12}"
-targets=(matrix_toml deal_toml usage_csv price_invariants share_link)
+targets=(matrix_toml deal_toml usage_csv price_invariants share_link saved_json)
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     echo "fuzz-smoke: skipped: \`cargo +nightly fuzz\` is not available (install the nightly toolchain and \`cargo install cargo-fuzz\`)"
