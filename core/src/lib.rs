@@ -23,6 +23,7 @@ pub mod bill;
 pub mod compare;
 pub mod deal;
 pub mod deal_toml;
+pub mod display;
 pub mod engine;
 pub mod error;
 mod json;

@@ -207,6 +207,12 @@ macro_rules! decimal_newtype {
                 $name(d)
             }
         }
+
+        impl From<$name> for Decimal {
+            fn from(v: $name) -> Decimal {
+                v.0
+            }
+        }
     };
 }
 

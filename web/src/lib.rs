@@ -2,14 +2,13 @@
 //!
 //! The browser bill simulator: a yew app compiled to WebAssembly. Every figure
 //! comes from `unitcalc-core`; this crate holds the UI state ([`state`]), the
-//! one place where core errors become messages ([`boundary`]), display
-//! formatting ([`format`]), exports ([`export`]), browser storage
-//! ([`storage`]) and small components.
+//! one place where core errors become messages ([`boundary`]), exports
+//! ([`export`]), browser storage ([`storage`]) and small components. Figures
+//! are shown with core's `display` (grouping, rounding for display).
 
 pub mod boundary;
 pub mod components;
 pub mod export;
-pub mod format;
 pub mod state;
 pub mod storage;
 

@@ -6,7 +6,6 @@
 
 use unitcalc_core::scenario::{encode, Scenario};
 use unitcalc_web::components::app::{open_link, App};
-use unitcalc_web::format::{grouped, short};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -51,20 +50,6 @@ fn text(root: &Element, sel: &str) -> Option<String> {
         .unwrap()
         .and_then(|e| e.text_content())
         .map(|t| t.trim().to_string())
-}
-
-#[wasm_bindgen_test]
-fn grouping_table() {
-    for (v, want) in [
-        ("40002.10", "40,002.10"),
-        ("-1234567", "-1,234,567"),
-        ("0.94", "0.94"),
-        ("100", "100"),
-    ] {
-        assert_eq!(grouped(&v), want);
-    }
-    assert_eq!(short(&"2.1000", 4), "2.1");
-    assert_eq!(short(&"1120.00", 2), "1,120");
 }
 
 #[wasm_bindgen_test]

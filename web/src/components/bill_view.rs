@@ -6,7 +6,7 @@ use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::num::Money;
 use yew::prelude::*;
 
-use crate::format::{grouped, percent, short};
+use unitcalc_core::display::{grouped, percent, short};
 
 /// Props of [`BillView`].
 #[derive(Properties, PartialEq)]
@@ -46,7 +46,7 @@ pub fn Kpis(p: &BillViewProps) -> Html {
         .iter()
         .filter_map(|c| {
             c.utilization
-                .map(|u| format!("{}: {}", c.cell, percent(&u.get())))
+                .map(|u| format!("{}: {}", c.cell, percent(u.get())))
         })
         .collect();
     let kpi = |label: &str, value: String, id: &str| {
@@ -55,16 +55,16 @@ pub fn Kpis(p: &BillViewProps) -> Html {
     html! {
         <dl class="kpis">
             { kpi("Total contract value", format!("{cur} {}", grouped(&b.total)), "kpi-total") }
-            { kpi("Marketplace fee", format!("{cur} {} ({})", grouped(&b.marketplace_fee), percent(&b.marketplace_fee_rate.get())), "kpi-fee") }
+            { kpi("Marketplace fee", format!("{cur} {} ({})", grouped(&b.marketplace_fee), percent(b.marketplace_fee_rate.get())), "kpi-fee") }
             { kpi("Net revenue", format!("{cur} {}", grouped(&b.net_revenue)), "kpi-net") }
-            { kpi("Units consumed", short(&b.units_consumed, 4), "kpi-units") }
-            { kpi("Effective price per unit", p.row.as_ref().and_then(|r| r.effective_price_per_unit).map_or("–".into(), |v| format!("{cur} {}", short(&v, 4))), "kpi-ppu") }
-            { kpi("Effective price per TB-month", p.per_tb_month.as_ref().map_or("–".into(), |k| format!("{cur} {} ({} {}-months)", short(&k.price, 6), short(&k.quantity_months, 6), k.unit)), "kpi-tb-month") }
+            { kpi("Units consumed", short(b.units_consumed, 4), "kpi-units") }
+            { kpi("Effective price per unit", p.row.as_ref().and_then(|r| r.effective_price_per_unit).map_or("–".into(), |v| format!("{cur} {}", short(v, 4))), "kpi-ppu") }
+            { kpi("Effective price per TB-month", p.per_tb_month.as_ref().map_or("–".into(), |k| format!("{cur} {} ({} {}-months)", short(k.price, 6), short(k.quantity_months, 6), k.unit)), "kpi-tb-month") }
             { kpi("Utilization", if util.is_empty() { "–".into() } else { util.join(", ") }, "kpi-util") }
             { kpi("Tolerated / charged hours", format!("{tolerated} / {charged}"), "kpi-hours") }
             if let Some(c) = &b.commitment {
                 { kpi("Commitment exhausted", c.exhausted_at.map_or("not exhausted".into(), |h| format!("{h} (hour {})", c.exhausted_term_hour.unwrap_or(0))), "kpi-exhausted") }
-                { kpi("Units remaining / expiring value", format!("{} / {cur} {}", short(&c.units_remaining, 4), grouped(&c.expired_value)), "kpi-remaining") }
+                { kpi("Units remaining / expiring value", format!("{} / {cur} {}", short(c.units_remaining, 4), grouped(&c.expired_value)), "kpi-remaining") }
             }
         </dl>
     }
@@ -140,9 +140,9 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
                     }
                     <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
                     <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
-                    <td class="num">{ l.quantity_hours.map(|q| short(&q, 4)).unwrap_or_default() }</td>
-                    <td class="num">{ l.units.map(|u| short(&u, 4)).unwrap_or_default() }</td>
-                    <td class="num">{ l.unit_price.map(|u| short(&u, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ l.quantity_hours.map(|q| short(q, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ l.units.map(|u| short(u, 4)).unwrap_or_default() }</td>
+                    <td class="num">{ l.unit_price.map(|u| short(u, 4)).unwrap_or_default() }</td>
                     <td class="num">{ grouped(&l.amount) }</td>
                 </tr>
             }) }

@@ -17,8 +17,8 @@ use unitcalc_core::time::Hour;
 use unitcalc_core::usage::UsageSeries;
 use yew::prelude::*;
 
-use crate::format::{grouped, short};
 use crate::state::ByPtr;
+use unitcalc_core::display::{grouped, short};
 
 const W: i64 = 720;
 const H: i64 = 160;
@@ -207,14 +207,14 @@ pub fn Charts(p: &ChartsProps) -> Html {
             .collect();
         html! {
             <figure>
-                <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(&peak, 2)) }</figcaption>
+                <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(peak, 2)) }</figcaption>
                 <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
                     if let Some(b) = band {
                         <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
                     }
                     <path class="usage" d={path} />
-                    <text class="axis" x="4" y="12">{ short(&g.top, 2) }</text>
-                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(&floor, 2) }</text>
+                    <text class="axis" x="4" y="12">{ short(g.top, 2) }</text>
+                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(floor, 2) }</text>
                     if let Some(e) = ent {
                         <line class="entitlement" x1="0" x2={W.to_string()} y1={yy(e).to_string()} y2={yy(e).to_string()} />
                     }
@@ -241,7 +241,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
                 (
                     r.label.clone(),
                     r.units.get(),
-                    format!("{} units", short(&r.units, 2)),
+                    format!("{} units", short(r.units, 2)),
                 )
             })
             .collect(),

@@ -3,7 +3,7 @@
 use unitcalc_core::compare::Comparison;
 use yew::prelude::*;
 
-use crate::format::{grouped, short};
+use unitcalc_core::display::{grouped, short};
 
 /// Props of [`CompareView`].
 #[derive(Properties, PartialEq)]
@@ -48,7 +48,7 @@ pub fn CompareView(p: &CompareViewProps) -> Html {
                         <td class="num">{ grouped(&r.total) }</td><td class="num">{ signed(&r.delta_total) }</td>
                         <td class="num">{ grouped(&r.marketplace_fee) }</td><td class="num">{ grouped(&r.net_revenue) }</td>
                         <td class="num">{ signed(&r.delta_net_revenue) }</td><td class="num">{ grouped(&r.overage) }</td>
-                        <td class="num">{ r.effective_price_per_unit.map_or("–".into(), |v| short(&v, 4)) }</td>
+                        <td class="num">{ r.effective_price_per_unit.map_or("–".into(), |v| short(v, 4)) }</td>
                     </tr>
                 }) }
                 </tbody>
