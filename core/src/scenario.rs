@@ -1014,6 +1014,10 @@ mod tests {
             ("#v1.@@@".into(), "not valid base64url"),
             ("#v1.".into(), "truncated"),
             (link_of_json("{\"a\":1}"), "does not hold a valid scenario"),
+            (
+                link_of_json(&"[".repeat(200)),
+                "does not hold a valid scenario: nested too deeply",
+            ),
             (link_of_json("{\"version\":1,\"name\":\"x"), "truncated"),
             (link_of_json(&float_json), "does not hold a valid scenario"),
             (link_of_json(&extra_json), "unknown field `admin`"),

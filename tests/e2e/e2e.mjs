@@ -162,10 +162,10 @@ try {
   await writeFile(huge, '');
   await truncate(huge, 64 * 1024 * 1024 + 1);
   await page.setInputFiles('#usage-csv', huge);
-  const refused = (await page.locator('#link-error').innerText()).trim();
+  const refused = (await page.locator('#alert').innerText()).trim();
   check(refused.includes('Refused: huge.csv is 67108865 bytes; the limit is 67108864 bytes.'), `a 64 MiB + 1 B upload is refused: "${refused.slice(0, 90)}"`);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'after a refused upload the bill is unchanged');
-  await page.click('#link-error button');
+  await page.click('#alert button');
 
   // 2. A saved scenario survives a reload.
   await page.fill('#save-name', 'Example C e2e');
@@ -197,7 +197,7 @@ try {
     await load('about:blank').catch(() => {});
     using = false;
     await page.goto(url);
-    const err = page.locator('#link-error');
+    const err = page.locator('#alert');
     await err.waitFor();
     const msg = await err.innerText();
     check(want.test(msg), `${what} link: message "${msg.split('\n')[0].slice(0, 110)}"`);
@@ -207,8 +207,8 @@ try {
   await load(base);
   using = false;
   await page.evaluate(() => { location.hash = '#v1.AAAA'; });
-  await page.locator('#link-error').waitFor();
-  check(/could not be opened/.test(await page.locator('#link-error').innerText()), 'broken link pasted into an open page shows the message');
+  await page.locator('#alert').waitFor();
+  check(/could not be opened/.test(await page.locator('#alert').innerText()), 'broken link pasted into an open page shows the message');
   using = true;
 
   // 5. Recompute + re-render: 36 months, 4 cells, hourly.

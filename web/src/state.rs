@@ -115,12 +115,11 @@ pub enum Action {
     Edit(Edit),
     /// Replace the scenario (a saved one, or one from a share link).
     Load(Scenario),
-    /// A share link could not be opened.
-    LinkError(String),
-    /// A file was not read (too large): the message, shown in the same banner.
-    Refused(String),
-    /// Hide the share-link error.
-    DismissLinkError,
+    /// Something the user asked for did not happen (a share link that does
+    /// not open, a file refused unread): the message, in the alert banner.
+    Alert(String),
+    /// Hide the alert banner.
+    DismissAlert,
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.
@@ -147,7 +146,7 @@ pub struct AppState {
     /// Uploaded usage, if any.
     pub csv: Option<Rc<CsvUsage>>,
     /// A share link that failed to open, or a refused upload: the banner.
-    pub link_error: Option<String>,
+    pub alert: Option<String>,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
     /// Pricing result.
@@ -161,7 +160,7 @@ pub struct AppState {
 
 impl PartialEq for AppState {
     fn eq(&self, o: &Self) -> bool {
-        self.generation == o.generation && self.view == o.view && self.link_error == o.link_error
+        self.generation == o.generation && self.view == o.view && self.alert == o.alert
     }
 }
 
@@ -174,7 +173,7 @@ impl AppState {
             granularity: Granularity::Month,
             selected: 0,
             csv: None,
-            link_error: None,
+            alert: None,
             matrix: None,
             outcome: Rc::new(Err(String::new())),
             generation: 0,
@@ -307,12 +306,12 @@ impl Reducible for AppState {
             Action::Load(scenario) => {
                 s.scenario = scenario;
                 s.csv = None;
-                s.link_error = None;
+                s.alert = None;
                 s.selected = 0;
                 s.recompute();
             }
-            Action::LinkError(m) | Action::Refused(m) => s.link_error = Some(m),
-            Action::DismissLinkError => s.link_error = None,
+            Action::Alert(m) => s.alert = Some(m),
+            Action::DismissAlert => s.alert = None,
             Action::SetView(v) => s.view = v,
             Action::SetGranularity(g) => {
                 s.granularity = g;

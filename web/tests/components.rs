@@ -130,7 +130,7 @@ async fn example_c_link_renders_march_total() {
 async fn broken_link_shows_message() {
     set_hash("#v1.eyJ2ZXJzaW9uIjox");
     let root = mount().await;
-    let msg = text(&root, "#link-error").expect("link error shown");
+    let msg = text(&root, "#alert").expect("link error shown");
     assert!(
         msg.contains("could not be opened") && msg.contains("truncated"),
         "{msg}"

@@ -69,7 +69,7 @@ fn initial_state() -> AppState {
         Ok(s) => AppState::new(s),
         Err(m) => {
             let mut st = AppState::new(default_scenario());
-            st.link_error = Some(m);
+            st.alert = Some(m);
             st
         }
     }
@@ -135,7 +135,7 @@ pub fn App() -> Html {
                 if hash.len() > 1 {
                     match open_link(&hash) {
                         Ok(s) => dispatcher.dispatch(Action::Load(s)),
-                        Err(m) => dispatcher.dispatch(Action::LinkError(m)),
+                        Err(m) => dispatcher.dispatch(Action::Alert(m)),
                     }
                 }
             });
@@ -173,7 +173,7 @@ pub fn App() -> Html {
     let on_refused: Callback<String> = {
         let d = state.dispatcher();
         (*use_memo((), move |_| {
-            Callback::from(move |m: String| d.dispatch(Action::Refused(m)))
+            Callback::from(move |m: String| d.dispatch(Action::Alert(m)))
         }))
         .clone()
     };
@@ -275,10 +275,10 @@ pub fn App() -> Html {
             </nav>
             <p class="hint">{ "All math runs in this page; nothing is sent anywhere." }</p>
         </header>
-        if let Some(m) = &state.link_error {
-            <div class="error link-error" role="alert" id="link-error">
+        if let Some(m) = &state.alert {
+            <div class="error alert" role="alert" id="alert">
                 { m.clone() }
-                <button type="button" class="small" onclick={{ let st = state.clone(); Callback::from(move |_| st.dispatch(Action::DismissLinkError)) }}>{ "Dismiss" }</button>
+                <button type="button" class="small" onclick={{ let st = state.clone(); Callback::from(move |_| st.dispatch(Action::DismissAlert)) }}>{ "Dismiss" }</button>
             </div>
         }
         <div class={classes!("layout", (state.view == View::Quote).then_some("quote"))}>
@@ -343,7 +343,7 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
             let refused = state.clone();
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
             on_edit={Callback::from(move |e: Edit| st.dispatch(Action::Edit(e)))}
-            on_refused={Callback::from(move |m: String| refused.dispatch(Action::Refused(m)))} /> }
+            on_refused={Callback::from(move |m: String| refused.dispatch(Action::Alert(m)))} /> }
         }
         View::Quote => html! {
             <section class="quote-view">
