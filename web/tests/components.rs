@@ -9,7 +9,7 @@ use unitcalc_web::components::app::{open_link, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -92,6 +92,36 @@ async fn example_c_link_renders_march_total() {
         text(&root, "svg.chart rect.tolerated title").as_deref(),
         Some("2026-03-10T00:00:00Z to 2026-03-13T00:00:00Z: 72 tolerated hours")
     );
+    // Over the whole 12-month term a 28-hour run is 2 pixels wide; shown on
+    // its billing period (March, period 0) it is 27, with the same tooltip.
+    let charged_width = |root: &Element| -> i64 {
+        let rect = root
+            .query_selector("svg.chart rect.charged")
+            .unwrap()
+            .unwrap();
+        rect.get_attribute("width").unwrap().parse().unwrap()
+    };
+    assert_eq!(charged_width(&root), 2);
+    let zoom: HtmlSelectElement = root
+        .query_selector("#chart-zoom")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    zoom.set_value("0");
+    zoom.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    sleep(50).await;
+    assert_eq!(charged_width(&root), 27);
+    assert_eq!(
+        text(&root, "svg.chart rect.charged title").as_deref(),
+        Some("2026-03-13T00:00:00Z to 2026-03-14T04:00:00Z: 28 charged hours")
+    );
+    zoom.set_value("");
+    zoom.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    sleep(50).await;
+    assert_eq!(charged_width(&root), 2);
+
     let tb = text(&root, "#kpi-tb-month").unwrap();
     assert!(
         tb.contains("USD 79.928729 (6,005.376344 TB-months)"),

@@ -15,6 +15,7 @@ use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::report::{Granularity, ReportRow};
 use unitcalc_core::time::Hour;
 use unitcalc_core::usage::UsageSeries;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::state::ByPtr;
@@ -65,7 +66,39 @@ fn x(i: i64, n: i64) -> i64 {
     }
 }
 
-/// The hourly chart's geometry, computed once per usage and entitlement.
+/// The hours the hourly chart shows: the whole term or one billing period,
+/// as an offset from the term's first hour and a length.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    from: i64,
+    hours: i64,
+}
+
+impl Window {
+    /// Period `zoom` of the bill, clipped to the usage; the whole term for `None`.
+    fn of(bill: &Bill, usage: &UsageSeries, zoom: Option<usize>) -> Window {
+        let total = usage.hours() as i64;
+        let whole = Window {
+            from: 0,
+            hours: total,
+        };
+        let Some(per) = zoom.and_then(|i| bill.periods.get(i)) else {
+            return whole;
+        };
+        let from = (per.start.0 - usage.start().0).clamp(0, total);
+        let to = (per.end.0 - usage.start().0).clamp(from, total);
+        if to > from {
+            Window {
+                from,
+                hours: to - from,
+            }
+        } else {
+            whole
+        }
+    }
+}
+
+/// The hourly chart's geometry, computed once per usage, entitlement and window.
 pub struct Geometry {
     peak: Decimal,
     ent: Option<Decimal>,
@@ -79,15 +112,16 @@ fn hourly_geometry(
     usage: &UsageSeries,
     focus: Option<CellId>,
     entitlement: Option<(Quantity, Ratio)>,
+    window: Window,
 ) -> Option<Geometry> {
-    let hours = usage.hours() as i64;
+    let (from, hours) = (window.from, window.hours);
     let s = focus.and_then(|f| usage.cells().iter().find(|c| c.cell == f))?;
-    // One pass over the hours: each pixel column's lowest and highest value.
+    // One pass over the window's hours: each pixel column's lowest and highest value.
     let cols = hours.clamp(1, W);
     let mut columns = Vec::with_capacity(cols as usize);
     for c in 0..cols {
-        let a = (c * hours / cols) as usize;
-        let b = (((c + 1) * hours / cols) as usize)
+        let a = (from + c * hours / cols) as usize;
+        let b = ((from + (c + 1) * hours / cols) as usize)
             .max(a + 1)
             .min(s.quantities.len());
         let mut it = s.quantities[a.min(b)..b].iter().map(|q| q.get());
@@ -153,12 +187,18 @@ struct Mark {
     hours: u64,
 }
 
-/// Marks for the focus cell's runs: at most one per kind and pixel column.
+/// Marks for the focus cell's runs in the window (`start` is its first
+/// hour): at most one per kind and pixel column; a run crossing the
+/// window's edge is drawn to the edge, its tooltip keeps the whole run.
 fn marks(runs: &[ExcessRun], focus: CellId, start: Hour, hours: i64) -> Vec<Mark> {
+    let end = start.0 + hours;
     let mut out: Vec<Mark> = Vec::new();
-    for r in runs.iter().filter(|r| r.cell == focus) {
-        let x0 = x(r.start.0 - start.0, hours);
-        let x1 = x(r.end.0 - start.0, hours).max(x0 + 1);
+    for r in runs
+        .iter()
+        .filter(|r| r.cell == focus && r.end.0 > start.0 && r.start.0 < end)
+    {
+        let x0 = x(r.start.0.max(start.0) - start.0, hours);
+        let x1 = x(r.end.0.min(end) - start.0, hours).max(x0 + 1);
         match out.iter_mut().rev().find(|m| m.kind == r.kind) {
             Some(m) if x0 <= m.x1 => {
                 m.x1 = m.x1.max(x1);
@@ -182,17 +222,37 @@ fn marks(runs: &[ExcessRun], focus: CellId, start: Hour, hours: i64) -> Vec<Mark
 #[component]
 pub fn Charts(p: &ChartsProps) -> Html {
     let usage = &p.usage.0;
-    let hours = usage.hours() as i64;
+    let zoom = use_state(|| None::<usize>);
+    let window = Window::of(&p.bill, usage, *zoom);
     let geometry = use_memo(
-        (p.usage.clone(), p.focus, p.entitlement),
-        |(usage, focus, entitlement)| hourly_geometry(&usage.0, *focus, *entitlement),
+        (p.usage.clone(), p.focus, p.entitlement, window),
+        |(usage, focus, entitlement, window)| {
+            hourly_geometry(&usage.0, *focus, *entitlement, *window)
+        },
     );
+    let on_zoom = {
+        let zoom = zoom.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            zoom.set(v.parse::<usize>().ok());
+        })
+    };
+    let zoom_select = html! {
+        <label class="toggle">{ "Show " }
+            <select id="chart-zoom" onchange={on_zoom}>
+                <option value="" selected={zoom.is_none()}>{ "whole term" }</option>
+                { for p.bill.periods.iter().enumerate().map(|(i, per)| html! {
+                    <option value={i.to_string()} selected={*zoom == Some(i)}>{ per.label.clone() }</option>
+                }) }
+            </select>
+        </label>
+    };
     let hourly = geometry.as_ref().as_ref().map(|g| {
         let (peak, ent, band, floor, path) = (g.peak, g.ent, g.band, g.floor, g.path.clone());
         let yy = |v: Decimal| y(v - floor, g.top - floor);
         let marks: Vec<Html> = p
             .focus
-            .map(|f| marks(&p.runs.0, f, usage.start(), hours))
+            .map(|f| marks(&p.runs.0, f, Hour(usage.start().0 + window.from), window.hours))
             .unwrap_or_default()
             .into_iter()
             .map(|m| {
@@ -207,7 +267,8 @@ pub fn Charts(p: &ChartsProps) -> Html {
             .collect();
         html! {
             <figure>
-                <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(peak, 2)) }</figcaption>
+                <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(peak, 2)) }
+                    { zoom_select }</figcaption>
                 <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
                     if let Some(b) = band {
                         <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
