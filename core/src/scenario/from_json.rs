@@ -11,6 +11,12 @@
 //! kebab-case names, the matrix choice `{"bundled": "…"}` or
 //! `{"custom": "…"}`. Errors name the member path (`offers[1].monthly_fee`)
 //! and the byte offset of the value.
+//!
+//! Stricter than serde in one way, on purpose: an enum is only its name as
+//! a string (`"kind": "commitment"`); serde also took `{"commitment": null}`,
+//! which nothing writes. Links written by [`super::encode`] before this
+//! reader existed read the same (the round-trip property test and the link
+//! catalogue check it).
 
 use crate::json::{Node, Value};
 use crate::offer::Payment;
