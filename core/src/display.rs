@@ -20,7 +20,7 @@ use std::fmt::Display;
 
 use rust_decimal::Decimal;
 
-use crate::num::RoundingMode;
+use crate::num::{self, RoundingMode};
 
 /// How [`short`] and [`percent`] round: half-up.
 pub const DISPLAY_ROUNDING: RoundingMode = RoundingMode::HalfUp;
@@ -76,6 +76,79 @@ pub fn percent(ratio: impl Into<Decimal>) -> String {
     }
 }
 
+/// The vertical axis of a chart: the values at its bottom (`floor`) and top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Axis {
+    /// Value at the bottom edge.
+    pub floor: Decimal,
+    /// Value at the top edge (above `floor`).
+    pub top: Decimal,
+}
+
+impl Axis {
+    /// An axis from zero to `top` (bars).
+    pub fn from_zero(top: Decimal) -> Axis {
+        Axis {
+            floor: Decimal::ZERO,
+            top,
+        }
+    }
+
+    /// An axis around values from `lowest` to `highest`, padded by a fifth
+    /// of their span on each side (never below zero), so a flat 500 TB line
+    /// with a 540 TB burst is visible; a flat series gets zero to 110 % of
+    /// its value; at least one unit tall.
+    ///
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// use unitcalc_core::display::Axis;
+    /// let a = Axis::around(Decimal::from(500), Decimal::from(550));
+    /// assert_eq!((a.floor, a.top), (Decimal::from(490), Decimal::from(560)));
+    /// assert_eq!(a.y(Decimal::from(525), 160), 80);
+    /// ```
+    pub fn around(lowest: Decimal, highest: Decimal) -> Axis {
+        // A fifth or a tenth of a decimal needs one more place: exact.
+        let part = |v: Decimal, n: i64| {
+            let places = v.scale().saturating_add(1);
+            num::div_rounded(v, Decimal::from(n), places, DISPLAY_ROUNDING, "chart axis")
+                .unwrap_or_default()
+        };
+        let plus = |a: Decimal, b: Decimal| num::add(a, b, "chart axis").unwrap_or(a);
+        let span = num::sub(highest, lowest, "chart axis").unwrap_or(Decimal::MAX);
+        let (floor, top) = if span > Decimal::ZERO {
+            let pad = part(span, 5);
+            let floor = num::sub(lowest, pad, "chart axis").unwrap_or(lowest);
+            (floor.max(Decimal::ZERO), plus(highest, pad))
+        } else {
+            (Decimal::ZERO, plus(highest, part(highest, 10)))
+        };
+        Axis {
+            floor,
+            top: top.max(plus(floor, Decimal::ONE)),
+        }
+    }
+
+    /// `v` as whole pixels down from the top of a `height`-pixel plot:
+    /// `height − (v − floor) × height ÷ (top − floor)`, rounded once
+    /// ([`DISPLAY_ROUNDING`]) and clamped to the plot.
+    pub fn y(&self, v: Decimal, height: i64) -> i64 {
+        let up = num::sub(self.top, self.floor, "chart axis")
+            .ok()
+            .filter(|range| *range > Decimal::ZERO)
+            .and_then(|range| {
+                let d = num::sub(v, self.floor, "chart axis").ok()?;
+                let d = num::mul(d, Decimal::from(height), "chart axis").ok()?;
+                num::div_rounded(d, range, 0, DISPLAY_ROUNDING, "chart axis").ok()
+            });
+        let up = match up {
+            None => return height,
+            Some(d) if d <= Decimal::ZERO => 0,
+            Some(d) => i64::try_from(d).unwrap_or(height).min(height),
+        };
+        height.saturating_sub(up)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +196,38 @@ mod tests {
             percent(Decimal::MAX),
             "79,228,162,514,264,337,593,543,950,335 × 100%"
         );
+    }
+
+    #[test]
+    fn chart_axes() {
+        // (lowest, highest, floor, top)
+        let table = [
+            ("500", "550", "490", "560"),
+            ("0", "100", "0", "120"),
+            ("500", "500", "0", "550.0"),
+            ("0", "0", "0", "1"),
+            ("0.2", "0.2", "0", "1"),
+        ];
+        for (lo, hi, floor, top) in table {
+            let a = Axis::around(d(lo), d(hi));
+            assert_eq!((a.floor, a.top), (d(floor), d(top)), "{lo}..{hi}");
+        }
+        let a = Axis::around(d("500"), d("550"));
+        // (value, pixels from the top of a 160 px plot)
+        for (v, want) in [
+            ("490", 160),
+            ("560", 0),
+            ("525", 80),
+            ("600", 0),
+            ("0", 160),
+            ("500", 137),
+        ] {
+            assert_eq!(a.y(d(v), 160), want, "{v}");
+        }
+        assert_eq!(Axis::from_zero(Decimal::ZERO).y(d("5"), 160), 160);
+        assert_eq!(Axis::from_zero(d("40000")).y(d("40000"), 160), 0);
+        // Half a pixel rounds up (away from the floor): 1 of 320 over 160 px is 0.5 px.
+        assert_eq!(Axis::from_zero(d("320")).y(d("1"), 160), 159);
     }
 
     #[test]

@@ -369,8 +369,6 @@ impl<'a> Pricer<'a> {
                     unit_price = p;
                 }
                 grace = f.overage.grace_hours;
-                let widen = num::add(Decimal::ONE, f.overage.tolerance.get(), "tolerance band")
-                    .map_err(&ov)?;
                 for e in &f.entitlements {
                     let i = matrix.cell_index(e.cell);
                     let name = matrix.cell_name(e.cell);
@@ -401,7 +399,7 @@ impl<'a> Pricer<'a> {
                     }
                     st.has_entitlement = true;
                     st.entitlement = e.quantity.get();
-                    let band = num::mul(e.quantity.get(), widen, "tolerance band").map_err(&ov)?;
+                    let band = f.overage.band_top(e.quantity).map_err(&ov)?.get();
                     let (em, es) = wide::split(st.entitlement);
                     let (bm, bs) = wide::split(band);
                     st.w = es.max(bs);

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::matrix::CellId;
-use crate::num::{Money, Price, Quantity, Ratio, Units};
+use crate::num::{self, Money, Overflow, Price, Quantity, Ratio, Units};
 use crate::time::Term;
+use rust_decimal::Decimal;
 
 /// When fixed fees or commitments are paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -60,6 +61,21 @@ impl Default for OveragePolicy {
 }
 
 impl OveragePolicy {
+    /// The top of the tolerance band over an entitled quantity E: E × (1 + b),
+    /// exact (or an overflow error). The engine's rule and the browser's
+    /// chart both use this one product.
+    ///
+    /// ```
+    /// use unitcalc_core::num::Quantity;
+    /// use unitcalc_core::offer::OveragePolicy;
+    /// let top = OveragePolicy::default().band_top(Quantity("500".parse().unwrap())).unwrap();
+    /// assert_eq!(top.to_string(), "550.00");
+    /// ```
+    pub fn band_top(&self, entitled: Quantity) -> Result<Quantity, Overflow> {
+        let widen = num::add(Decimal::ONE, self.tolerance.get(), "tolerance band")?;
+        num::mul(entitled.get(), widen, "tolerance band").map(Quantity)
+    }
+
     /// b = 0 and g = 0: every excess hour is charged.
     pub fn strict() -> OveragePolicy {
         OveragePolicy {

@@ -315,7 +315,7 @@ fn render_view(state: &UseReducerHandle<AppState>, c: &Computed) -> Html {
                 Some(OfferKind::FixedCapacity(f)) => f
                     .entitlements
                     .first()
-                    .map(|e| (e.cell, e.quantity, f.overage.tolerance)),
+                    .map(|e| (e.cell, e.quantity, f.overage)),
                 _ => None,
             };
             let focus = ent

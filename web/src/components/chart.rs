@@ -1,17 +1,18 @@
 //! Inline SVG charts (no chart library): hourly usage of one cell against its
 //! entitlement and tolerance band, with the hours the overage rule tolerated
 //! and charged marked (from the engine's excess runs);
-//! and bars of monthly totals or ISO-week units. Pixel coordinates are
-//! computed with exact decimals and rounded to whole pixels: no floats.
+//! and bars of monthly totals or ISO-week units. Values become whole pixels
+//! through the core's `display::Axis` (exact decimals, named rounding); the
+//! band's top is the engine's own `OveragePolicy::band_top`.
 
 use std::rc::Rc;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::{ExcessKind, ExcessRun};
 use unitcalc_core::matrix::CellId;
-use unitcalc_core::num::{Quantity, Ratio};
+use unitcalc_core::num::Quantity;
+use unitcalc_core::offer::OveragePolicy;
 use unitcalc_core::report::{Granularity, ReportRow};
 use unitcalc_core::time::Hour;
 use unitcalc_core::usage::UsageSeries;
@@ -19,7 +20,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::state::ByPtr;
-use unitcalc_core::display::{grouped, short};
+use unitcalc_core::display::{grouped, short, Axis};
 
 const W: i64 = 720;
 const H: i64 = 160;
@@ -35,8 +36,8 @@ pub struct ChartsProps {
     pub focus: Option<CellId>,
     /// Its name.
     pub focus_name: AttrValue,
-    /// Its entitlement and tolerance band, for fixed-capacity offers.
-    pub entitlement: Option<(Quantity, Ratio)>,
+    /// Its entitlement and the overage rule (tolerance band), for fixed-capacity offers.
+    pub entitlement: Option<(Quantity, OveragePolicy)>,
     /// The bill's runs of tolerated and charged hours (all cells).
     pub runs: ByPtr<Vec<ExcessRun>>,
     /// Usage report rows (month or ISO week).
@@ -45,17 +46,6 @@ pub struct ChartsProps {
     pub granularity: Granularity,
     /// Change bucket size.
     pub on_granularity: Callback<Granularity>,
-}
-
-/// `v × H ÷ max` as whole pixels from the bottom.
-fn y(v: Decimal, max: Decimal) -> i64 {
-    if max <= Decimal::ZERO {
-        return H;
-    }
-    let px = (v * Decimal::from(H))
-        .checked_div(max)
-        .unwrap_or(Decimal::ZERO);
-    H - px.round().to_i64().unwrap_or(0).clamp(0, H)
 }
 
 fn x(i: i64, n: i64) -> i64 {
@@ -103,15 +93,14 @@ pub struct Geometry {
     peak: Decimal,
     ent: Option<Decimal>,
     band: Option<Decimal>,
-    floor: Decimal,
-    top: Decimal,
+    axis: Axis,
     path: String,
 }
 
 fn hourly_geometry(
     usage: &UsageSeries,
     focus: Option<CellId>,
-    entitlement: Option<(Quantity, Ratio)>,
+    entitlement: Option<(Quantity, OveragePolicy)>,
     window: Window,
 ) -> Option<Geometry> {
     let (from, hours) = (window.from, window.hours);
@@ -139,27 +128,17 @@ fn hourly_geometry(
     }
     let peak = columns.iter().map(|c| c.1).max().unwrap_or_default();
     let lowest = columns.iter().map(|c| c.0).min().unwrap_or_default();
-    let (ent, band) = entitlement.map_or((None, None), |(e, b)| {
-        (Some(e.get()), e.get().checked_mul(Decimal::ONE + b.get()))
+    let (ent, band) = entitlement.map_or((None, None), |(e, o)| {
+        (Some(e.get()), o.band_top(e).ok().map(Quantity::get))
     });
-    let top = peak
+    let highest = peak
         .max(band.unwrap_or_default())
         .max(ent.unwrap_or_default());
-    // Scale from a floor near the lowest value (or entitlement), so a flat 500 TB line with a
-    // 540 TB burst is visible; the axis labels show the range.
-    let lowest = ent.map_or(lowest, |e| lowest.min(e));
-    let span = top - lowest;
-    let (floor, top) = if span > Decimal::ZERO {
-        let pad = span / Decimal::from(5);
-        ((lowest - pad).max(Decimal::ZERO), top + pad)
-    } else {
-        (Decimal::ZERO, top + top / Decimal::from(10))
-    };
-    let top = top.max(floor + Decimal::ONE);
+    let axis = Axis::around(ent.map_or(lowest, |e| lowest.min(e)), highest);
     let mut path = String::with_capacity(cols as usize * 16);
     for (c, (lo, hi)) in columns.into_iter().enumerate() {
         let px = x(c as i64, cols);
-        let (y0, y1) = (y(lo - floor, top - floor), y(hi - floor, top - floor));
+        let (y0, y1) = (axis.y(lo, H), axis.y(hi, H));
         path.push_str(&format!(
             "M{px} {y0}V{}",
             if y1 == y0 { y0 - 1 } else { y1 }
@@ -169,8 +148,7 @@ fn hourly_geometry(
         peak,
         ent,
         band,
-        floor,
-        top,
+        axis,
         path,
     })
 }
@@ -248,8 +226,8 @@ pub fn Charts(p: &ChartsProps) -> Html {
         </label>
     };
     let hourly = geometry.as_ref().as_ref().map(|g| {
-        let (peak, ent, band, floor, path) = (g.peak, g.ent, g.band, g.floor, g.path.clone());
-        let yy = |v: Decimal| y(v - floor, g.top - floor);
+        let (peak, ent, band, axis, path) = (g.peak, g.ent, g.band, g.axis, g.path.clone());
+        let yy = |v: Decimal| axis.y(v, H);
         let marks: Vec<Html> = p
             .focus
             .map(|f| marks(&p.runs.0, f, Hour(usage.start().0 + window.from), window.hours))
@@ -274,8 +252,8 @@ pub fn Charts(p: &ChartsProps) -> Html {
                         <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
                     }
                     <path class="usage" d={path} />
-                    <text class="axis" x="4" y="12">{ short(g.top, 2) }</text>
-                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(floor, 2) }</text>
+                    <text class="axis" x="4" y="12">{ short(axis.top, 2) }</text>
+                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(axis.floor, 2) }</text>
                     if let Some(e) = ent {
                         <line class="entitlement" x1="0" x2={W.to_string()} y1={yy(e).to_string()} y2={yy(e).to_string()} />
                     }
@@ -328,7 +306,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
                 <svg viewBox={format!("0 0 {W} {H}")} class="chart bars" role="img" aria-label="Bars">
                     { for bars.iter().enumerate().map(|(i, (label, v, text))| {
                         let (x0, x1) = (x(i as i64, n), x(i as i64 + 1, n));
-                        let top = y(*v, bmax);
+                        let top = Axis::from_zero(bmax).y(*v, H);
                         html! { <rect class="bar" x={x0.to_string()} y={top.to_string()} width={(x1 - x0 - 1).max(1).to_string()} height={(H - top).to_string()}>
                             <title>{ format!("{label}: {text}") }</title></rect> }
                     }) }
