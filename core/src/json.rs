@@ -72,21 +72,6 @@ pub(crate) struct SyntaxError {
     pub eof: bool,
 }
 
-/// 1-based line and column (in characters) of a byte offset in `text`.
-pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count().saturating_add(1);
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        .saturating_add(1);
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
-}
-
 /// Parses one JSON value (with optional surrounding whitespace).
 pub(crate) fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut r = Reader {
@@ -499,8 +484,9 @@ mod tests {
         ];
         for (text, message, at, eof) in cases {
             let e = parse(text).unwrap_err();
+            let o = crate::error::Origin::from_offset("t", text, e.offset);
             assert_eq!(
-                (e.message, line_column(text, e.offset), e.eof),
+                (e.message, (o.line.unwrap(), o.column.unwrap()), e.eof),
                 (*message, *at, *eof),
                 "{text:?}"
             );

@@ -593,14 +593,14 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
             "the link is damaged (its content is not UTF-8 text)".into(),
         )
     })?;
-    let s = read_json(json, from_json::scenario).map_err(|(e, line, column)| {
+    let s = read_json(json, from_json::scenario).map_err(|e| {
         let what = if e.eof {
             "the link is truncated or damaged"
         } else {
             "the link does not hold a valid scenario"
         };
         Error::Invalid {
-            at: Origin::at(format!("{LINK} JSON"), line, column),
+            at: Origin::from_offset(format!("{LINK} JSON"), json, e.offset),
             message: format!("{what}: {}", e.message),
         }
     })?;
@@ -616,24 +616,29 @@ pub fn decode(fragment: &str) -> Result<Scenario> {
     Ok(s)
 }
 
-/// Why JSON did not read, and whether the text ended early.
+/// Why JSON did not read, where (byte offset of the offending value or
+/// character), and whether the text ended early.
 struct JsonFailure {
     message: String,
+    offset: usize,
     eof: bool,
 }
 
-/// Parses `text` as JSON and reads it with `read`; failures carry the
-/// 1-based line and column of the offending value or character.
+/// Parses `text` as JSON and reads it with `read`.
 fn read_json<T>(
     text: &str,
     read: impl Fn(&json::Node) -> std::result::Result<T, from_json::Bad>,
-) -> std::result::Result<T, (JsonFailure, u32, u32)> {
-    let fail = |message: String, eof: bool, offset: usize| {
-        let (line, column) = json::line_column(text, offset);
-        (JsonFailure { message, eof }, line, column)
-    };
-    let tree = json::parse(text).map_err(|e| fail(e.message.to_string(), e.eof, e.offset))?;
-    read(&tree).map_err(|e| fail(e.message, false, e.offset))
+) -> std::result::Result<T, JsonFailure> {
+    let tree = json::parse(text).map_err(|e| JsonFailure {
+        message: e.message.to_string(),
+        offset: e.offset,
+        eof: e.eof,
+    })?;
+    read(&tree).map_err(|e| JsonFailure {
+        message: e.message,
+        offset: e.offset,
+        eof: false,
+    })
 }
 
 /// Writes named scenarios as one JSON object (see [`read_saved`]).
@@ -668,13 +673,13 @@ pub fn read_saved(
     std::collections::BTreeMap<String, Scenario>,
     Vec<(String, Error)>,
 ) {
-    let origin = |line, column| Origin::at("saved scenarios JSON".to_string(), line, column);
+    let origin = |offset| Origin::from_offset("saved scenarios JSON", text, offset);
     let mut all = std::collections::BTreeMap::new();
     let mut refused = Vec::new();
     let entries = match read_json(text, from_json::saved) {
         Ok(entries) => entries,
-        Err((e, line, column)) => {
-            let at = origin(line, column);
+        Err(e) => {
+            let at = origin(e.offset);
             refused.push((
                 String::new(),
                 Error::Invalid {
@@ -686,12 +691,9 @@ pub fn read_saved(
         }
     };
     for (name, entry) in entries {
-        let read = entry.map_err(|e| {
-            let (line, column) = json::line_column(text, e.offset);
-            Error::Invalid {
-                at: origin(line, column),
-                message: format!("saved scenario \"{name}\": {}", e.message),
-            }
+        let read = entry.map_err(|e| Error::Invalid {
+            at: origin(e.offset),
+            message: format!("saved scenario \"{name}\": {}", e.message),
         });
         match read {
             Ok(s) if s.version == VERSION => {
