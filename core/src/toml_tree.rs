@@ -21,7 +21,7 @@ use std::ops::Range;
 use toml_edit::{ImDocument, Item, TableLike, Value};
 
 use crate::error::{Error, Origin, Result};
-use crate::toml_util::{parse_decimal, DateStr, Dec, Mult, NOT_OFFERED};
+use crate::toml_util::{date_literal, number_literal, parse_decimal, DateStr, Dec, Mult};
 
 /// A value and the byte range it was read from.
 #[derive(Debug, Clone)]
@@ -115,7 +115,7 @@ impl<'a> Src<'a> {
     fn number_literal(self, item: &Item) -> Error {
         let span = item.span();
         let written = self.written(&span);
-        self.error(span, format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\""))
+        self.error(span, number_literal(written))
     }
 
     /// A decimal written as a string, read exactly.
@@ -132,23 +132,9 @@ impl<'a> Src<'a> {
     /// A multiplier: a decimal string or `"not-offered"`.
     pub fn multiplier(self, item: &Item) -> Result<Sp<Mult>> {
         match item {
-            Item::Value(Value::String(s)) => {
-                let v = s.value();
-                if v == NOT_OFFERED {
-                    return Ok(Self::spanned(item, Mult(None)));
-                }
-                if v.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    return Err(self.error(
-                        item.span(),
-                        format!(
-                            "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
-                        ),
-                    ));
-                }
-                parse_decimal(v)
-                    .map(|d| Self::spanned(item, Mult(Some(d))))
-                    .map_err(|m| self.error(item.span(), m))
-            }
+            Item::Value(Value::String(s)) => Mult::parse(s.value())
+                .map(|m| Self::spanned(item, m))
+                .map_err(|m| self.error(item.span(), m)),
             Item::Value(Value::Integer(_) | Value::Float(_)) => Err(self.number_literal(item)),
             _ => {
                 Err(self.invalid_type(item, "a decimal string such as \"1.25\" or \"not-offered\""))
@@ -163,7 +149,7 @@ impl<'a> Src<'a> {
             Item::Value(Value::Datetime(_)) => {
                 let span = item.span();
                 let written = self.written(&span);
-                Err(self.error(span, format!("date literal `{written}` where a date string belongs: write dates as strings, e.g. \"2026-01-01\"")))
+                Err(self.error(span, date_literal(written)))
             }
             _ => Err(self.invalid_type(item, "a date written as a string, e.g. \"2026-01-01\"")),
         }

@@ -85,38 +85,30 @@ pub(crate) struct Mult(pub Option<Decimal>);
 /// The multiplier text for a cell that is not offered.
 pub(crate) const NOT_OFFERED: &str = "not-offered";
 
-impl<'de> Deserialize<'de> for Mult {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Mult;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a decimal string such as \"1.25\" or \"not-offered\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Mult, E> {
-                if v == NOT_OFFERED {
-                    return Ok(Mult(None));
-                }
-                if v.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    return Err(E::custom(format!(
-                        "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
-                    )));
-                }
-                parse_decimal(v).map(|d| Mult(Some(d))).map_err(E::custom)
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Mult, E> {
-                Err(E::custom(NUMBER_LITERAL))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Mult, E> {
-                Err(E::custom(NUMBER_LITERAL))
-            }
-            #[allow(clippy::float_arithmetic)]
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Mult, E> {
-                Err(E::custom(NUMBER_LITERAL))
-            }
+impl Mult {
+    /// Reads a multiplier's text: `"not-offered"` or a decimal string; the
+    /// message names the value.
+    pub(crate) fn parse(v: &str) -> Result<Mult, String> {
+        if v == NOT_OFFERED {
+            return Ok(Mult(None));
         }
-        d.deserialize_any(V)
+        if v.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return Err(format!(
+                "multiplier `{v}` is neither a decimal string nor \"{NOT_OFFERED}\""
+            ));
+        }
+        parse_decimal(v).map(|d| Mult(Some(d)))
     }
+}
+
+/// The message for a number literal (as `written`) where a decimal string belongs.
+pub(crate) fn number_literal(written: &str) -> String {
+    format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\"")
+}
+
+/// The message for a TOML date literal (as `written`) where a date string belongs.
+pub(crate) fn date_literal(written: &str) -> String {
+    format!("date literal `{written}` where a date string belongs: write dates as strings, e.g. \"2026-01-01\"")
 }
 
 /// Parses a decimal string exactly; the message names the value.
@@ -147,11 +139,9 @@ pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
     };
     let message = e.message().trim().to_string();
     let message = if message.contains(NUMBER_LITERAL) {
-        let written = e.span().and_then(|s| src.get(s)).unwrap_or("?").trim();
-        format!("number literal `{written}` where a decimal string belongs: write decimals as strings, e.g. \"1.10\"")
+        number_literal(e.span().and_then(|s| src.get(s)).unwrap_or("?").trim())
     } else if message.contains(DATE_LITERAL) {
-        let written = e.span().and_then(|s| src.get(s)).unwrap_or("?").trim();
-        format!("date literal `{written}` where a date string belongs: write dates as strings, e.g. \"2026-01-01\"")
+        date_literal(e.span().and_then(|s| src.get(s)).unwrap_or("?").trim())
     } else {
         message
     };
