@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use unitcalc_core::deal::{Deal, UsageSource};
+use unitcalc_core::deal::Deal;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::{deal_toml, matrix_toml, profile, usage_csv};
+use unitcalc_core::{bundled, deal_toml, matrix_toml, quote, usage_csv};
 
 use crate::error::{CliError, Result};
 
@@ -52,17 +52,24 @@ pub struct LoadedDeal {
     pub deal: Deal,
 }
 
-/// Reads a deal and the matrix it references (relative to the deal file).
+/// Reads a deal and the matrix it references (relative to the deal file; a
+/// file name that is not beside the deal but names a bundled matrix, such as
+/// the browser's exported `spec-m.toml`, is that bundled matrix).
 /// `matrix_override` replaces the deal's own matrix reference.
 pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
     let src = read_text(path)?;
-    let file = name(path);
-    let matrix_path = match matrix_override {
-        Some(p) => p.to_path_buf(),
-        None => relative_to(path, &deal_toml::matrix_ref(&src, &file)?),
+    let file = deal_toml::read(&src, &name(path))?;
+    let matrix = match matrix_override {
+        Some(p) => matrix(p)?,
+        None => {
+            let p = relative_to(path, file.matrix_path());
+            match bundled::by_path(file.matrix_path()) {
+                Some(b) if !p.exists() => bundled::matrix(b)?,
+                _ => matrix(&p)?,
+            }
+        }
     };
-    let matrix = matrix(&matrix_path)?;
-    let deal = deal_toml::parse_deal(&src, &file, &matrix)?;
+    let deal = file.resolve(&matrix)?;
     Ok(LoadedDeal {
         path: path.to_path_buf(),
         matrix,
@@ -76,19 +83,15 @@ pub fn deal_against(path: &Path, src: &str, matrix: &Matrix) -> Result<Deal> {
 }
 
 /// The deal's usage: `usage_override` (a CSV), else the deal's own CSV
-/// (relative to the deal file) or profile.
+/// (relative to the deal file), profile or zero usage.
 pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSeries> {
     let term = d.deal.terms.term;
-    let csv_path = match (usage_override, &d.deal.usage) {
-        (Some(p), _) => p.to_path_buf(),
-        (None, UsageSource::Csv(rel)) => relative_to(&d.path, rel),
-        (None, UsageSource::Profile(p)) => return Ok(profile::generate(p, &term)?),
+    let read = |path: &Path| -> Result<UsageSeries> {
+        let bytes = read_bytes(path)?;
+        Ok(usage_csv::read_usage(&bytes, &name(path), &d.matrix, &term)?)
     };
-    let bytes = read_bytes(&csv_path)?;
-    Ok(usage_csv::read_usage(
-        &bytes,
-        &name(&csv_path),
-        &d.matrix,
-        &term,
-    )?)
+    match usage_override {
+        Some(p) => read(p),
+        None => quote::usage_of(&d.deal, |rel| read(&relative_to(&d.path, rel))),
+    }
 }

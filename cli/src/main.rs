@@ -16,10 +16,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use unitcalc_core::compare;
 use unitcalc_core::deal::UsageSource;
-use unitcalc_core::engine;
-use unitcalc_core::kpi;
+use unitcalc_core::quote;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::profile::{CellProfile, Profile};
@@ -246,15 +244,12 @@ fn quote(a: QuoteArgs) -> Result<()> {
             ))
         })?,
     };
-    let bill = engine::price(&d.matrix, &d.deal.terms, offer, &usage)?;
+    let q = quote::quote(&d.matrix, &d.deal.terms, std::slice::from_ref(offer), &usage)?;
+    let bill = &q.comparison.bills[0];
     let text = match a.common.format {
-        Format::Table => render::bill_table(
-            &d.deal.name,
-            &bill,
-            kpi::price_per_quantity_month(&bill, &d.matrix, "TB")?.as_ref(),
-        ),
-        Format::Json => render::json(&bill)?,
-        Format::Csv => render::bills_csv(&d.deal.name, &[&bill])?,
+        Format::Table => render::bill_table(&d.deal.name, bill, q.per_tb_month[0].as_ref()),
+        Format::Json => render::json(bill)?,
+        Format::Csv => render::bills_csv(&d.deal.name, &[bill])?,
     };
     output::write_text(a.common.output.as_deref(), &text)
 }
@@ -262,7 +257,7 @@ fn quote(a: QuoteArgs) -> Result<()> {
 fn compare_cmd(a: CompareArgs) -> Result<()> {
     let d = load::deal(&a.deal, a.matrix.as_deref())?;
     let usage = load::usage(&d, a.usage.as_deref())?;
-    let c = compare::compare(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
+    let c = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?.comparison;
     let text = match a.common.format {
         Format::Table => render::comparison_table(&d.deal.name, &c),
         Format::Json => render::json(&c)?,

@@ -22,6 +22,46 @@ pub enum LineKind {
     Overage,
 }
 
+impl LineKind {
+    /// Every kind, in the order bills list them.
+    pub const ALL: [LineKind; 5] = [
+        LineKind::Fee,
+        LineKind::Installment,
+        LineKind::Commitment,
+        LineKind::PayAsYouGo,
+        LineKind::Overage,
+    ];
+
+    /// `fee`, `installment`, `commitment`, `pay-as-you-go` or `overage`, as
+    /// the bill's JSON, CSV and tables write it.
+    ///
+    /// ```
+    /// use unitcalc_core::bill::LineKind;
+    /// assert_eq!(LineKind::PayAsYouGo.as_str(), "pay-as-you-go");
+    /// assert_eq!("overage".parse::<LineKind>(), Ok(LineKind::Overage));
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Fee => "fee",
+            LineKind::Installment => "installment",
+            LineKind::Commitment => "commitment",
+            LineKind::PayAsYouGo => "pay-as-you-go",
+            LineKind::Overage => "overage",
+        }
+    }
+}
+
+impl std::str::FromStr for LineKind {
+    type Err = String;
+    /// The line kind for its name.
+    fn from_str(s: &str) -> Result<LineKind, String> {
+        LineKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown line kind `{s}`"))
+    }
+}
+
 /// One rounded money line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {

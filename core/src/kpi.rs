@@ -28,6 +28,10 @@ use crate::num::{self, Fraction, Overflow, Price, Quantity, RoundingMode};
 /// Decimal places of the KPI figures (rounded half-even).
 pub const KPI_SCALE: u32 = 6;
 
+/// The unit of capacity the headline price is quoted in: the price per
+/// TB-month ([`crate::quote::Quote::per_tb_month`]).
+pub const CAPACITY_UNIT: &str = "TB";
+
 /// The price of holding one unit of a meter's quantity for one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PricePerQuantityMonth {

@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod bill;
+pub mod bundled;
 pub mod compare;
 pub mod deal;
 pub mod deal_toml;
@@ -33,6 +34,7 @@ pub mod matrix_toml;
 pub mod num;
 pub mod offer;
 pub mod profile;
+pub mod quote;
 pub mod report;
 mod report_types;
 pub mod scenario;

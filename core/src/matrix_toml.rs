@@ -757,15 +757,15 @@ mod tests {
 
     /// Shapes the catalogue does not cover: (edit of matrix M, message).
     #[test]
-    fn wrong_shapes_are_named_as_serde_named_them() {
+    fn wrong_shapes_are_named_in_plain_words() {
         let table = [
-            ("name = \"spec-m\"", "name = 5", "m.toml:3:8: invalid type: integer `5`, expected a string"),
-            ("description = \"Matrix M from the pricing model's worked examples (illustrative, not real list prices)\"", "description = [\"x\"]", "m.toml:6:15: invalid type: sequence, expected a string"),
-            ("list_price = \"1.00\"", "list_price = true", "m.toml:9:14: invalid type: boolean `true`, expected a decimal written as a string, e.g. \"1.10\""),
+            ("name = \"spec-m\"", "name = 5", "m.toml:3:8: expected a string, found the number `5`"),
+            ("description = \"Matrix M from the pricing model's worked examples (illustrative, not real list prices)\"", "description = [\"x\"]", "m.toml:6:15: expected a string, found a list"),
+            ("list_price = \"1.00\"", "list_price = true", "m.toml:9:14: expected a decimal written as a string, e.g. \"1.10\", found `true`"),
             ("[[use_cases]]\nid = \"hot\"\n\n[[use_cases]]\nid = \"archive\"\n", "", "m.toml:1:1: missing field `use_cases`"),
-            ("\n[[meters]]", "use_cases = \"hot\"\n[[meters]]", "m.toml:10:13: invalid type: string \"hot\", expected a sequence"),
+            ("\n[[meters]]", "use_cases = \"hot\"\n[[meters]]", "m.toml:10:13: expected a list of tables, found the string \"hot\""),
             ("[[use_cases]]\nid = \"archive\"\n", "[[use_cases]]\nname = \"archive\"\n", "m.toml:44:1: unknown field `name`, expected `id`"),
-            ("[multipliers]\n", "[multipliers]\nx = \"1\"\n", "m.toml:47:5: invalid type: string \"1\", expected a map"),
+            ("[multipliers]\n", "[multipliers]\nx = \"1\"\n", "m.toml:47:5: expected a table, found the string \"1\""),
             ("on-prem = { hot = \"1.00\", archive = \"not-offered\" }", "on-prem = { hot = 1.00, archive = \"not-offered\" }", "m.toml:47:19: number literal `1.00` where a decimal string belongs: write decimals as strings, e.g. \"1.10\""),
         ];
         let no_use_cases = SPEC_M.replace(

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::deal::KindSpec;
 use crate::matrix::CellId;
 use crate::num::{self, Money, Overflow, Price, Quantity, Ratio, Units};
 use crate::time::Term;
@@ -16,6 +17,34 @@ pub enum Payment {
     Monthly,
     /// The first period pays everything.
     Upfront,
+}
+
+impl Payment {
+    /// `monthly` or `upfront`, as every format writes it.
+    ///
+    /// ```
+    /// use unitcalc_core::offer::Payment;
+    /// assert_eq!(Payment::Upfront.as_str(), "upfront");
+    /// assert_eq!("monthly".parse::<Payment>(), Ok(Payment::Monthly));
+    /// assert!("quarterly".parse::<Payment>().is_err());
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payment::Monthly => "monthly",
+            Payment::Upfront => "upfront",
+        }
+    }
+}
+
+impl std::str::FromStr for Payment {
+    type Err = String;
+    /// The payment for its name; the error says which names exist.
+    fn from_str(s: &str) -> Result<Payment, String> {
+        [Payment::Monthly, Payment::Upfront]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| format!("unknown payment `{s}` (expected \"monthly\" or \"upfront\")"))
+    }
 }
 
 /// How a deal is transacted: directly, or through a marketplace environment
@@ -143,10 +172,15 @@ pub enum OfferKind {
 impl OfferKind {
     /// `pay-as-you-go`, `fixed-capacity` or `commitment`.
     pub fn as_str(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind's name ([`KindSpec`]), as every format writes it.
+    pub fn kind(&self) -> KindSpec {
         match self {
-            OfferKind::PayAsYouGo(_) => "pay-as-you-go",
-            OfferKind::FixedCapacity(_) => "fixed-capacity",
-            OfferKind::Commitment(_) => "commitment",
+            OfferKind::PayAsYouGo(_) => KindSpec::PayAsYouGo,
+            OfferKind::FixedCapacity(_) => KindSpec::FixedCapacity,
+            OfferKind::Commitment(_) => KindSpec::Commitment,
         }
     }
 }

@@ -8,13 +8,13 @@
 //! unknown keys are refused (`deny_unknown_fields`), missing keys are
 //! errors, decimals must be strings read with `Decimal::from_str_exact`
 //! (a number literal is refused, quoting it as written), dates must be
-//! strings. Messages and positions follow what serde and `toml` reported
-//! (`missing field `x`` at the table, `unknown field `x`, expected one of …`
-//! at the key, `invalid type: …, expected …` at the value), so the
-//! bad-input catalogue reads the same.
+//! strings, whole numbers must be integers. Positions follow what serde and
+//! `toml` reported (`missing field `x`` at the table, `unknown field `x`,
+//! expected one of …` at the key, `expected …, found …` at the value).
 //!
-//! The deal format still goes through serde (`deal_toml`): it is read by the
-//! CLI only, where size does not matter.
+//! Matrices ([`crate::matrix_toml`]) and deals ([`crate::deal_toml`]) are
+//! both read this way; type errors are worded without type names
+//! (`expected a table, found the string "1.00"`).
 
 use std::ops::Range;
 
@@ -80,20 +80,21 @@ impl<'a> Src<'a> {
             .trim()
     }
 
-    /// `invalid type: string "x", expected …` at the item, as serde words it.
+    /// `expected …, found …` at the item, in plain words (no type names).
     fn invalid_type(self, item: &Item, expected: &str) -> Error {
         let span = item.span();
         let found = match item {
-            Item::Value(Value::String(s)) => format!("string {:?}", s.value()),
-            Item::Value(Value::Integer(_)) => format!("integer `{}`", self.written(&span)),
-            Item::Value(Value::Float(_)) => format!("floating point `{}`", self.written(&span)),
-            Item::Value(Value::Boolean(b)) => format!("boolean `{}`", b.value()),
-            Item::Value(Value::Datetime(_)) => format!("date `{}`", self.written(&span)),
-            Item::Value(Value::Array(_)) | Item::ArrayOfTables(_) => "sequence".into(),
-            Item::Value(Value::InlineTable(_)) | Item::Table(_) => "map".into(),
+            Item::Value(Value::String(s)) => format!("the string {:?}", s.value()),
+            Item::Value(Value::Integer(_) | Value::Float(_)) => {
+                format!("the number `{}`", self.written(&span))
+            }
+            Item::Value(Value::Boolean(b)) => format!("`{}`", b.value()),
+            Item::Value(Value::Datetime(_)) => format!("the date `{}`", self.written(&span)),
+            Item::Value(Value::Array(_)) | Item::ArrayOfTables(_) => "a list".into(),
+            Item::Value(Value::InlineTable(_)) | Item::Table(_) => "a table".into(),
             Item::None => "nothing".into(),
         };
-        self.error(span, format!("invalid type: {found}, expected {expected}"))
+        self.error(span, format!("expected {expected}, found {found}"))
     }
 
     fn spanned<T>(item: &Item, value: T) -> Sp<T> {
@@ -129,6 +130,33 @@ impl<'a> Src<'a> {
         }
     }
 
+    /// A decimal written as a string, kept as written (the deal resolver
+    /// reads it); a number literal is refused, quoting it.
+    pub fn decimal_text(self, item: &Item) -> Result<Sp<String>> {
+        match item {
+            Item::Value(Value::String(s)) => Ok(Self::spanned(item, s.value().clone())),
+            Item::Value(Value::Integer(_) | Value::Float(_)) => Err(self.number_literal(item)),
+            _ => Err(self.invalid_type(item, "a decimal written as a string, e.g. \"1.10\"")),
+        }
+    }
+
+    /// A whole number under `key`, as its text. A string or a fraction is
+    /// refused in plain words: `` `months` is a whole number: write months = 3 ``.
+    pub fn whole(self, key: &str, item: &Item) -> Result<Sp<String>> {
+        let span = item.span();
+        match item {
+            Item::Value(Value::Integer(i)) => Ok(Self::spanned(item, i.value().to_string())),
+            Item::Value(Value::String(s)) if s.value().trim().parse::<i64>().is_ok() => Err(self.error(
+                span,
+                format!("`{key}` is a whole number: write {key} = {}", s.value().trim()),
+            )),
+            _ => {
+                let written = self.written(&span);
+                Err(self.error(span.clone(), format!("`{key}` is a whole number, got `{written}`")))
+            }
+        }
+    }
+
     /// A multiplier: a decimal string or `"not-offered"`.
     pub fn multiplier(self, item: &Item) -> Result<Sp<Mult>> {
         match item {
@@ -159,12 +187,19 @@ impl<'a> Src<'a> {
     pub fn map(self, item: &'a Item) -> Result<Table<'a>> {
         let t = item
             .as_table_like()
-            .ok_or_else(|| self.invalid_type(item, "a map"))?;
+            .ok_or_else(|| self.invalid_type(item, "a table"))?;
         Ok(Table {
             src: self,
             t,
             span: item.span().unwrap_or(0..0),
         })
+    }
+
+    /// A table (`[x]` or inline `{ … }`) whose keys must be among `allowed`.
+    pub fn table(self, item: &'a Item, allowed: &[&str]) -> Result<Table<'a>> {
+        let table = self.map(item)?;
+        table.check_keys(allowed)?;
+        Ok(table)
     }
 
     /// The root table of a document.
@@ -197,7 +232,7 @@ impl<'a> Src<'a> {
             Item::Value(Value::Array(a)) => {
                 for v in a.iter() {
                     let Value::InlineTable(t) = v else {
-                        return Err(self.invalid_type(&Item::Value(v.clone()), "a map"));
+                        return Err(self.invalid_type(&Item::Value(v.clone()), "a table"));
                     };
                     let table = Table {
                         src: self,
@@ -208,7 +243,7 @@ impl<'a> Src<'a> {
                     out.push(table);
                 }
             }
-            _ => return Err(self.invalid_type(item, "a sequence")),
+            _ => return Err(self.invalid_type(item, "a list of tables")),
         }
         Ok(Sp { span, value: out })
     }

@@ -1,13 +1,10 @@
-//! Shared helpers for the matrix and deal TOML formats: exact-decimal string
-//! values, located errors and TOML string writing.
+//! Shared rules of the matrix and deal TOML formats: exact-decimal string
+//! values, the number- and date-literal messages, located errors and TOML
+//! string writing.
 
-use std::fmt;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, Visitor};
-use serde::Deserialize;
-pub(crate) use toml::Spanned;
 
 use crate::error::{Error, Origin};
 
@@ -15,68 +12,13 @@ use crate::error::{Error, Origin};
 /// are refused with [`Error::TooLarge`] before parsing.
 pub const MAX_TOML_BYTES: usize = 1 << 20;
 
-/// Marks a number literal found where a decimal string belongs; replaced by a
-/// message quoting the literal as written when the error is located.
-const NUMBER_LITERAL: &str = "\u{1}number literal";
-/// Marks a TOML date or time literal found where a date string belongs.
-const DATE_LITERAL: &str = "\u{1}date literal";
-
 /// A decimal written as a TOML string, parsed with `Decimal::from_str_exact`.
-/// A float or integer literal is an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Dec(pub Decimal);
 
-impl<'de> Deserialize<'de> for Dec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DecVisitor)
-    }
-}
-
-struct DecVisitor;
-
-impl Visitor<'_> for DecVisitor {
-    type Value = Dec;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a decimal written as a string, e.g. \"1.10\"")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dec, E> {
-        parse_decimal(v).map(Dec).map_err(E::custom)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Dec, E> {
-        Err(E::custom(NUMBER_LITERAL))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Dec, E> {
-        Err(E::custom(NUMBER_LITERAL))
-    }
-    #[allow(clippy::float_arithmetic)]
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Dec, E> {
-        Err(E::custom(NUMBER_LITERAL))
-    }
-}
-
-/// A date written as a TOML string (`"2026-01-01"`); a TOML date literal is
-/// refused with a message saying to quote it.
+/// A date written as a TOML string (`"2026-01-01"`), not yet checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DateStr(pub String);
-
-impl<'de> Deserialize<'de> for DateStr {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = DateStr;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date written as a string, e.g. \"2026-01-01\"")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateStr, E> {
-                Ok(DateStr(v.to_string()))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<DateStr, A::Error> {
-                Err(de::Error::custom(DATE_LITERAL))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
 
 /// A multiplier: a decimal string or `"not-offered"` (`None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,23 +71,6 @@ pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, String> {
     }
     Decimal::from_str_exact(s)
         .map_err(|_| format!("decimal `{s}` has more digits than can be held exactly (28 significant digits at most)"))
-}
-
-/// Turns a toml deserialization error into a located [`Error::Toml`].
-pub(crate) fn toml_error(e: &toml::de::Error, file: &str, src: &str) -> Error {
-    let at = match e.span() {
-        Some(span) => Origin::from_offset(file, src, span.start),
-        None => Origin::file(file),
-    };
-    let message = e.message().trim().to_string();
-    let message = if message.contains(NUMBER_LITERAL) {
-        number_literal(e.span().and_then(|s| src.get(s)).unwrap_or("?").trim())
-    } else if message.contains(DATE_LITERAL) {
-        date_literal(e.span().and_then(|s| src.get(s)).unwrap_or("?").trim())
-    } else {
-        message
-    };
-    Error::Toml { at, message }
 }
 
 /// Refuses inputs above [`MAX_TOML_BYTES`], and files with nothing but blank

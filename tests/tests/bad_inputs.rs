@@ -16,7 +16,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use unitcalc_core::deal_toml::{matrix_ref, parse_deal};
+use unitcalc_core::deal_toml::{parse_deal, read};
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::time::{Date, Term};
@@ -189,7 +189,7 @@ fn every_shipped_matrix_and_deal_parses() {
     for path in &deals {
         let name = path.display().to_string();
         let src = fs::read_to_string(path).expect("read deal");
-        let mref = matrix_ref(&src, &name).unwrap_or_else(|e| panic!("{e}"));
+        let mref = read(&src, &name).unwrap_or_else(|e| panic!("{e}")).matrix_path().to_string();
         let mpath = deals_dir.join(&mref);
         let msrc = fs::read_to_string(&mpath)
             .unwrap_or_else(|e| panic!("{name}: matrix {}: {e}", mpath.display()));

@@ -5,10 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use unitcalc_core::compare::{compare, Comparison};
-use unitcalc_core::deal::UsageSource;
-use unitcalc_core::deal_toml::{matrix_ref, parse_deal};
+use unitcalc_core::deal_toml::{parse_deal, read};
 use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::profile::generate;
 use unitcalc_core::usage_csv::read_usage;
 
 fn root() -> PathBuf {
@@ -20,26 +18,23 @@ fn price_deal_file(path: &Path) -> Comparison {
     let src = std::fs::read_to_string(path).unwrap();
     let file = path.display().to_string();
     let dir = path.parent().unwrap();
-    let matrix_path = dir.join(matrix_ref(&src, &file).unwrap());
+    let matrix_path = dir.join(read(&src, &file).unwrap().matrix_path());
     let matrix = parse_matrix(
         &std::fs::read_to_string(&matrix_path).unwrap(),
         &matrix_path.display().to_string(),
     )
     .unwrap();
     let deal = parse_deal(&src, &file, &matrix).unwrap();
-    let usage = match &deal.usage {
-        UsageSource::Profile(p) => generate(p, &deal.terms.term).unwrap(),
-        UsageSource::Csv(csv) => {
-            let p = dir.join(csv);
-            read_usage(
-                &std::fs::read(&p).unwrap(),
-                &p.display().to_string(),
-                &matrix,
-                &deal.terms.term,
-            )
-            .unwrap()
-        }
-    };
+    let usage = unitcalc_core::quote::usage_of(&deal, |csv| {
+        let p = dir.join(csv);
+        read_usage(
+            &std::fs::read(&p).unwrap(),
+            &p.display().to_string(),
+            &matrix,
+            &deal.terms.term,
+        )
+    })
+    .unwrap();
     compare(&matrix, &deal.terms, &deal.offers, &usage).unwrap()
 }
 

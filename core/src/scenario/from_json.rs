@@ -1,11 +1,11 @@
-//! Reads a [`Scenario`] from a [`crate::json`] tree: the inverse of the
+//! Reads a scenario (a versioned [`DealSpec`]) from a [`crate::json`] tree: the inverse of the
 //! derived `Serialize` (`serde_json`) that [`super::encode`] and saved
 //! scenarios write.
 //!
 //! The rules are serde's, spelled out: objects refuse unknown and
 //! duplicate members; a missing member is an error except where the type
 //! has a default (`name`; every member of an offer, of the usage profile and
-//! of a cell's usage, whose defaults are [`OfferSpec::default`] …); every
+//! of a cell's usage, whose defaults are [`crate::deal::OfferSpec::default`] …); every
 //! typed value is a JSON string, so a number where a decimal belongs is an
 //! error, never a float; `version` is a JSON integer; enums are their
 //! kebab-case names, the matrix choice `{"bundled": "…"}` or
@@ -21,14 +21,14 @@
 use crate::json::{Node, Value};
 use crate::offer::Payment;
 
-use super::{
-    BurstSpec, CellUsageSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec, Scenario,
+use crate::deal::{
+    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
     UsageSpec,
 };
 
 /// A decoding error: the message and the byte offset of the value at fault.
 #[derive(Debug)]
-pub(super) struct Bad {
+pub(crate) struct Bad {
     pub message: String,
     pub offset: usize,
 }
@@ -279,16 +279,13 @@ fn offer(n: &Node, path: &str) -> R<OfferSpec> {
 }
 
 fn burst(n: &Node, path: &str) -> R<BurstSpec> {
-    const KEYS: [&str; 3] = ["start", "hours", "level"];
+    const KEYS: [&str; 4] = ["start", "hours", "level", "after_hours"];
     let o = Obj::new(n, path, "a burst", &KEYS)?;
-    o.require(&KEYS)?;
-    let mut b = BurstSpec {
-        start: String::new(),
-        hours: String::new(),
-        level: String::new(),
-    };
+    o.require(&KEYS[..3])?;
+    let mut b = BurstSpec::default();
     o.strings(&mut [
         ("start", &mut b.start),
+        ("after_hours", &mut b.after_hours),
         ("hours", &mut b.hours),
         ("level", &mut b.level),
     ])?;
@@ -331,8 +328,8 @@ fn usage(n: &Node, path: &str) -> R<UsageSpec> {
     Ok(u)
 }
 
-/// A whole scenario (the version is read, not checked).
-pub(super) fn scenario(n: &Node) -> R<Scenario> {
+/// A whole scenario: its version (read, not checked) and the deal.
+pub(super) fn scenario(n: &Node) -> R<(u32, DealSpec)> {
     const KEYS: [&str; 8] = [
         "version",
         "name",
@@ -346,8 +343,8 @@ pub(super) fn scenario(n: &Node) -> R<Scenario> {
     let o = Obj::new(n, "", "a scenario", &KEYS)?;
     // Every member but `name` is required.
     o.require(&[&KEYS[..1], &KEYS[2..]].concat())?;
-    let mut s = Scenario {
-        version: 0,
+    let mut version_read = 0;
+    let mut s = DealSpec {
         name: String::new(),
         matrix: MatrixChoice::Bundled(String::new()),
         term_start: String::new(),
@@ -355,8 +352,9 @@ pub(super) fn scenario(n: &Node) -> R<Scenario> {
         channel: String::new(),
         offers: Vec::new(),
         usage: UsageSpec::default(),
+        usage_csv: None,
     };
-    o.read("version", &mut s.version, version)?;
+    o.read("version", &mut version_read, version)?;
     o.strings(&mut [
         ("name", &mut s.name),
         ("term_start", &mut s.term_start),
@@ -366,12 +364,12 @@ pub(super) fn scenario(n: &Node) -> R<Scenario> {
     o.read("matrix", &mut s.matrix, matrix)?;
     o.list("offers", &mut s.offers, offer)?;
     o.read("usage", &mut s.usage, usage)?;
-    Ok(s)
+    Ok((version_read, s))
 }
 
 /// Saved scenarios: an object of name → scenario. Entries that do not
 /// read are returned as errors, so one bad entry does not hide the rest.
-pub(super) fn saved(n: &Node) -> R<Vec<(String, R<Scenario>)>> {
+pub(super) fn saved(n: &Node) -> R<Vec<(String, R<(u32, DealSpec)>)>> {
     let Value::Object(members) = &n.value else {
         return Err(bad(
             n,

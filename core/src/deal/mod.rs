@@ -1,0 +1,52 @@
+//! The deal: one model, read from every format and priced by the engine.
+//!
+//! - [`DealSpec`] (in `spec.rs`) is a deal as written, values as text. The
+//!   deal TOML reader ([`crate::deal_toml::read`]), share links and saved
+//!   scenarios ([`crate::scenario`]) and book entries produce it; the
+//!   browser's form edits it.
+//! - [`DealSpec::resolve`] (in `resolve.rs`) checks it against a matrix,
+//!   once, with one wording; a [`Locate`] says where each error points.
+//! - [`Deal`] is the result: what the engine ([`crate::quote`]), the CLI, the
+//!   browser and the deal TOML writer ([`crate::deal_toml::to_toml`]) use.
+//!
+//! Format of deal files: `docs/deal-format.md`.
+
+mod resolve;
+mod spec;
+
+pub use resolve::{
+    BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField,
+};
+pub use spec::{
+    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
+    UsageSpec, MAX_OFFERS,
+};
+
+use crate::offer::{DealTerms, Offer};
+use crate::profile::Profile;
+
+/// Where a deal's usage comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageSource {
+    /// No usage given: every hour is zero (fees and commitments still bill).
+    Zero,
+    /// A CSV file, path relative to the deal file.
+    Csv(String),
+    /// Generated from a profile.
+    Profile(Profile),
+}
+
+/// A deal resolved against its matrix: what the engine prices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deal {
+    /// Deal (customer) name.
+    pub name: String,
+    /// The matrix reference as written.
+    pub matrix: MatrixChoice,
+    /// Term and channel.
+    pub terms: DealTerms,
+    /// Usage source.
+    pub usage: UsageSource,
+    /// Offers to price over the same usage (one to [`MAX_OFFERS`]).
+    pub offers: Vec<Offer>,
+}

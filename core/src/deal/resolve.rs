@@ -1,0 +1,681 @@
+//! The one resolver: a [`DealSpec`] checked against a [`Matrix`] becomes the
+//! [`Deal`] the engine prices. Every check on a deal's values happens here,
+//! once, with one wording, whatever the deal was read from.
+//!
+//! Where an error points is the reader's business: a [`Locate`] turns the
+//! [`Field`] at fault into an [`Origin`]. Deal files point at the value's
+//! line and column ([`crate::deal_toml`]); share links, saved scenarios and
+//! the browser's form name the field ([`FieldLabels`], e.g. `scenario offer 1
+//! monthly fee`). When the origin already names the field, the message
+//! leaves out the context it would otherwise carry (`offer `X`: monthly_fee`).
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Origin, Result};
+use crate::matrix::{CellId, Matrix};
+use crate::num::{Money, Price, Quantity, Ratio, Units};
+use crate::offer::{
+    Channel, Commitment, DealTerms, Entitlement, FixedCapacity, Offer, OfferKind, OveragePolicy,
+    PayAsYouGo,
+};
+use crate::profile::{Burst, CellProfile, Profile};
+use crate::time::{Date, Hour, Term};
+use crate::toml_util::parse_decimal;
+
+use super::spec::{
+    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, OfferSpec, MAX_OFFERS,
+};
+use super::{Deal, UsageSource};
+
+/// A field of a [`DealSpec`], for locating errors. Indices are 0-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The deal's name.
+    Name,
+    /// The matrix reference.
+    Matrix,
+    /// Term start.
+    TermStart,
+    /// Term length in months.
+    TermMonths,
+    /// Channel.
+    Channel,
+    /// The list of offers.
+    Offers,
+    /// A field of offer `0`.
+    Offer(usize, OfferField),
+    /// Entitlement `1` of offer `0`.
+    Entitlement(usize, usize, CellPart),
+    /// Where the usage comes from (CSV or profile).
+    Usage,
+    /// The usage profile's seed.
+    UsageSeed,
+    /// A field of the usage profile's cell `0`.
+    UsageCell(usize, CellPart),
+    /// A ratio or baseline of the usage profile's cell `0`.
+    UsageValue(usize, UsageField),
+    /// Burst `1` of the usage profile's cell `0`.
+    Burst(usize, usize, BurstField),
+}
+
+/// A field of an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferField {
+    /// The offer as a whole.
+    Whole,
+    /// Name.
+    Name,
+    /// Kind.
+    Kind,
+    /// Pay-as-you-go discount.
+    Discount,
+    /// The list of entitlements.
+    Entitlements,
+    /// Monthly fee.
+    MonthlyFee,
+    /// Payment schedule.
+    Payment,
+    /// Tolerance band.
+    Tolerance,
+    /// Grace hours.
+    GraceHours,
+    /// Overage price.
+    OveragePrice,
+    /// Committed units.
+    CommitUnits,
+    /// Commit price.
+    CommitPrice,
+}
+
+/// A part of a cell reference with a quantity (an entitlement or a usage
+/// profile's cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellPart {
+    /// The whole entry.
+    Whole,
+    /// The meter's name.
+    Meter,
+    /// The environment's name.
+    Environment,
+    /// The use case's name.
+    UseCase,
+    /// The entitled quantity.
+    Quantity,
+}
+
+/// A value of a usage profile's cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageField {
+    /// Baseline.
+    Baseline,
+    /// Monthly growth.
+    MonthlyGrowth,
+    /// Daily amplitude.
+    DailyAmplitude,
+    /// Weekend dip.
+    WeekendDip,
+    /// Noise.
+    Noise,
+}
+
+/// A field of a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BurstField {
+    /// The burst as a whole.
+    Whole,
+    /// Start timestamp.
+    Start,
+    /// Start as hours after the term's start.
+    AfterHours,
+    /// Length in hours.
+    Hours,
+    /// Level.
+    Level,
+}
+
+/// Turns the field at fault into where the error points.
+pub trait Locate {
+    /// Where `field` was written.
+    fn origin(&self, field: Field) -> Origin;
+    /// True when [`Locate::origin`] names the field in words (so messages
+    /// need not repeat it).
+    fn names_fields(&self) -> bool;
+}
+
+/// Locates fields by name, for deals without a text position: share links,
+/// saved scenarios and the browser's form (`scenario offer 1 monthly fee`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FieldLabels;
+
+impl FieldLabels {
+    /// The words for a field, e.g. `offer 1 monthly fee`.
+    ///
+    /// ```
+    /// use unitcalc_core::deal::{Field, FieldLabels, OfferField};
+    /// assert_eq!(FieldLabels::label(Field::Offer(0, OfferField::MonthlyFee)), "offer 1 monthly fee");
+    /// ```
+    pub fn label(field: Field) -> String {
+        let n = |i: usize| i.saturating_add(1);
+        match field {
+            Field::Name => "name".into(),
+            Field::Matrix => "matrix".into(),
+            Field::TermStart => "term start".into(),
+            Field::TermMonths => "term months".into(),
+            Field::Channel => "channel".into(),
+            Field::Offers => "offers".into(),
+            Field::Offer(i, f) => {
+                let what = match f {
+                    OfferField::Whole => return format!("offer {}", n(i)),
+                    OfferField::Name => "name",
+                    OfferField::Kind => "kind",
+                    OfferField::Discount => "discount",
+                    OfferField::Entitlements => "entitlements",
+                    OfferField::MonthlyFee => "monthly fee",
+                    OfferField::Payment => "payment",
+                    OfferField::Tolerance => "tolerance band",
+                    OfferField::GraceHours => "grace hours",
+                    OfferField::OveragePrice => "overage price",
+                    OfferField::CommitUnits => "committed units",
+                    OfferField::CommitPrice => "commit price",
+                };
+                format!("offer {} {what}", n(i))
+            }
+            Field::Entitlement(i, k, _) => format!("offer {} entitlement {}", n(i), n(k)),
+            Field::Usage => "usage".into(),
+            Field::UsageSeed => "usage seed".into(),
+            Field::UsageCell(i, _) => format!("usage {} cell", n(i)),
+            Field::UsageValue(i, f) => {
+                let what = match f {
+                    UsageField::Baseline => "baseline",
+                    UsageField::MonthlyGrowth => "monthly growth",
+                    UsageField::DailyAmplitude => "daily amplitude",
+                    UsageField::WeekendDip => "weekend dip",
+                    UsageField::Noise => "noise",
+                };
+                format!("usage {} {what}", n(i))
+            }
+            Field::Burst(i, k, f) => {
+                let what = match f {
+                    BurstField::Whole => return format!("usage {} burst {}", n(i), n(k)),
+                    BurstField::Start => "start",
+                    BurstField::AfterHours => "after hours",
+                    BurstField::Hours => "hours",
+                    BurstField::Level => "level",
+                };
+                format!("usage {} burst {} {what}", n(i), n(k))
+            }
+        }
+    }
+}
+
+impl Locate for FieldLabels {
+    fn origin(&self, field: Field) -> Origin {
+        Origin::file(format!("scenario {}", FieldLabels::label(field)))
+    }
+    fn names_fields(&self) -> bool {
+        true
+    }
+}
+
+/// Bounds for a decimal field.
+#[derive(Clone, Copy)]
+enum Bound {
+    /// ≥ 0.
+    NonNegative,
+    /// > 0.
+    Positive,
+    /// In [0, 1).
+    UnitOpen,
+    /// In [0, 1].
+    UnitClosed,
+    /// > −1.
+    AboveMinusOne,
+}
+
+/// The resolver's state: the matrix and where errors point.
+struct Ctx<'a> {
+    m: &'a Matrix,
+    loc: &'a dyn Locate,
+}
+
+impl Ctx<'_> {
+    /// An [`Error::Invalid`] at `field`: `context: message`, or just
+    /// `message` where the origin names the field.
+    fn invalid(&self, field: Field, context: &str, message: impl Into<String>) -> Error {
+        let message = message.into();
+        let message = if self.loc.names_fields() || context.is_empty() {
+            message
+        } else {
+            format!("{context}: {message}")
+        };
+        Error::Invalid {
+            at: self.loc.origin(field),
+            message,
+        }
+    }
+
+    /// A decimal written as a string (surrounding spaces ignored).
+    fn decimal(&self, field: Field, text: &str) -> Result<Decimal> {
+        parse_decimal(text.trim()).map_err(|message| Error::Invalid {
+            at: self.loc.origin(field),
+            message,
+        })
+    }
+
+    /// A decimal within `bound`; `what` names it after `context` in files
+    /// (`offer `X`: discount must be in [0, 1), got `1``).
+    fn bounded(
+        &self,
+        field: Field,
+        context: &str,
+        what: &str,
+        text: &str,
+        bound: Bound,
+    ) -> Result<Decimal> {
+        let d = self.decimal(field, text)?;
+        let (ok, rule) = match bound {
+            Bound::NonNegative => (d >= Decimal::ZERO, "must be 0 or more"),
+            Bound::Positive => (d > Decimal::ZERO, "must be greater than 0"),
+            Bound::UnitOpen => (d >= Decimal::ZERO && d < Decimal::ONE, "must be in [0, 1)"),
+            Bound::UnitClosed => (d >= Decimal::ZERO && d <= Decimal::ONE, "must be in [0, 1]"),
+            Bound::AboveMinusOne => (d > Decimal::NEGATIVE_ONE, "must be greater than -1"),
+        };
+        if ok {
+            Ok(d)
+        } else if self.loc.names_fields() {
+            Err(self.invalid(field, "", format!("{rule}, got `{d}`")))
+        } else {
+            Err(self.invalid(field, context, format!("{what} {rule}, got `{d}`")))
+        }
+    }
+
+    /// A whole number written as text.
+    fn whole<T: FromStr>(&self, field: Field, text: &str) -> Result<T> {
+        let t = text.trim();
+        t.parse().map_err(|_| Error::Invalid {
+            at: self.loc.origin(field),
+            message: format!("`{}` is not a whole number in range", clip(t)),
+        })
+    }
+
+    /// A cell `meter/environment/use_case` that the matrix offers.
+    fn cell(&self, text: &str, at: impl Fn(CellPart) -> Field, context: &str) -> Result<CellId> {
+        let t = text.trim();
+        let parts: Vec<&str> = t.split('/').collect();
+        let [meter, env, uc] = parts[..] else {
+            return Err(self.invalid(
+                at(CellPart::Whole),
+                "",
+                format!("cell `{}` is not meter/environment/use_case", clip(t)),
+            ));
+        };
+        let unknown = |part, what, value: &str| Error::Unknown {
+            at: self.loc.origin(at(part)),
+            what,
+            value: value.to_string(),
+        };
+        let cell = CellId {
+            meter: (self.m.meter_index(meter)).ok_or_else(|| unknown(CellPart::Meter, "meter", meter))?,
+            environment: (self.m.environment_index(env))
+                .ok_or_else(|| unknown(CellPart::Environment, "environment", env))?,
+            use_case: (self.m.use_case_index(uc))
+                .ok_or_else(|| unknown(CellPart::UseCase, "use case", uc))?,
+        };
+        if self.m.cell_rate(cell).is_none() {
+            return Err(self.invalid(
+                at(CellPart::Whole),
+                context,
+                format!(
+                    "cell {} is not offered in matrix `{}`",
+                    self.m.cell_name(cell),
+                    self.m.name
+                ),
+            ));
+        }
+        Ok(cell)
+    }
+}
+
+/// The first characters of a value, for messages.
+fn clip(s: &str) -> String {
+    s.chars().take(20).collect()
+}
+
+impl DealSpec {
+    /// Resolves names and checks every value against `matrix`, with errors
+    /// located by `locate`. The result prices: its offers pass the engine's
+    /// own checks and its profile the generator's.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// assert_eq!(deal.terms.term.months, 12);
+    /// let mut bad = DealSpec::example();
+    /// bad.offers[0].monthly_fee = "40,000".into();
+    /// assert_eq!(
+    ///     bad.resolve(&m, &FieldLabels).unwrap_err().to_string(),
+    ///     "scenario offer 1 monthly fee: `40,000` is not a decimal number (write e.g. \"1.10\")"
+    /// );
+    /// ```
+    pub fn resolve(&self, matrix: &Matrix, locate: &dyn Locate) -> Result<Deal> {
+        let cx = Ctx {
+            m: matrix,
+            loc: locate,
+        };
+        let start = Date::parse(self.term_start.trim()).map_err(|source| Error::Time {
+            at: locate.origin(Field::TermStart),
+            source,
+        })?;
+        let months: u32 = cx.whole(Field::TermMonths, &self.term_months)?;
+        let term = Term::new(start, months).map_err(|source| Error::Time {
+            at: locate.origin(Field::TermMonths),
+            source,
+        })?;
+        let channel = cx.channel(self.channel.trim())?;
+        let offers = cx.offers(&self.offers)?;
+        let usage = cx.usage(self, &term)?;
+        Ok(Deal {
+            name: self.name.trim().to_string(),
+            matrix: self.matrix.clone(),
+            terms: DealTerms { term, channel },
+            usage,
+            offers,
+        })
+    }
+}
+
+impl Ctx<'_> {
+    fn channel(&self, id: &str) -> Result<Channel> {
+        if id.is_empty() || id == "direct" {
+            return Ok(Channel::Direct);
+        }
+        if self.m.environment_index(id).is_none() {
+            return Err(Error::Unknown {
+                at: self.loc.origin(Field::Channel),
+                what: "environment",
+                value: id.into(),
+            });
+        }
+        if self.m.marketplace(id).is_none() {
+            return Err(self.invalid(
+                Field::Channel,
+                &format!("channel `{id}`"),
+                format!(
+                    "environment `{id}` has no marketplace fee schedule in matrix `{}`",
+                    self.m.name
+                ),
+            ));
+        }
+        Ok(Channel::Marketplace(id.into()))
+    }
+
+    fn offers(&self, specs: &[OfferSpec]) -> Result<Vec<Offer>> {
+        if specs.is_empty() {
+            return Err(self.invalid(Field::Offers, "", "a deal needs at least one offer"));
+        }
+        if specs.len() > MAX_OFFERS {
+            return Err(self.invalid(
+                Field::Offers,
+                "",
+                format!("{} offers; give 1 to {MAX_OFFERS}", specs.len()),
+            ));
+        }
+        let mut offers: Vec<Offer> = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            let offer = self.offer(i, spec)?;
+            if offers.iter().any(|o| o.name == offer.name) {
+                return Err(self.invalid(
+                    Field::Offer(i, OfferField::Name),
+                    "",
+                    format!("two offers are named `{}`", offer.name),
+                ));
+            }
+            offers.push(offer);
+        }
+        Ok(offers)
+    }
+
+    fn offer(&self, i: usize, o: &OfferSpec) -> Result<Offer> {
+        let name = o.name.trim();
+        let at = |f| Field::Offer(i, f);
+        if name.is_empty() {
+            return Err(self.invalid(at(OfferField::Name), "", "an offer needs a name"));
+        }
+        let ctx = format!("offer `{name}`");
+        let price = |text: &str| -> Result<Option<Price>> {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            let d = self.bounded(
+                at(OfferField::OveragePrice),
+                &ctx,
+                "overage_price",
+                text,
+                Bound::NonNegative,
+            )?;
+            Ok(Some(Price(d)))
+        };
+        let kind = match o.kind {
+            KindSpec::PayAsYouGo => OfferKind::PayAsYouGo(PayAsYouGo {
+                discount: Ratio(self.bounded(
+                    at(OfferField::Discount),
+                    &ctx,
+                    "discount",
+                    &o.discount,
+                    Bound::UnitOpen,
+                )?),
+            }),
+            KindSpec::FixedCapacity => OfferKind::FixedCapacity(FixedCapacity {
+                entitlements: self.entitlements(i, &ctx, &o.entitlements)?,
+                monthly_fee: Money(self.bounded(
+                    at(OfferField::MonthlyFee),
+                    &ctx,
+                    "monthly_fee",
+                    &o.monthly_fee,
+                    Bound::NonNegative,
+                )?),
+                payment: o.payment,
+                overage: OveragePolicy {
+                    tolerance: Ratio(self.bounded(
+                        at(OfferField::Tolerance),
+                        &ctx,
+                        "tolerance",
+                        &o.tolerance,
+                        Bound::NonNegative,
+                    )?),
+                    grace_hours: self.whole(at(OfferField::GraceHours), &o.grace_hours)?,
+                    price: price(&o.overage_price)?,
+                },
+            }),
+            KindSpec::Commitment => OfferKind::Commitment(Commitment {
+                units: Units(self.bounded(
+                    at(OfferField::CommitUnits),
+                    &ctx,
+                    "units",
+                    &o.commit_units,
+                    Bound::Positive,
+                )?),
+                price: Price(self.bounded(
+                    at(OfferField::CommitPrice),
+                    &ctx,
+                    "commit_price",
+                    &o.commit_price,
+                    Bound::NonNegative,
+                )?),
+                payment: o.payment,
+                overage_price: price(&o.overage_price)?,
+            }),
+        };
+        Ok(Offer {
+            name: name.into(),
+            kind,
+        })
+    }
+
+    fn entitlements(
+        &self,
+        i: usize,
+        ctx: &str,
+        specs: &[EntitlementSpec],
+    ) -> Result<Vec<Entitlement>> {
+        if specs.is_empty() {
+            return Err(self.invalid(
+                Field::Offer(i, OfferField::Entitlements),
+                ctx,
+                "at least one entitlement is required",
+            ));
+        }
+        let mut out: Vec<Entitlement> = Vec::with_capacity(specs.len());
+        for (k, e) in specs.iter().enumerate() {
+            let at = |p| Field::Entitlement(i, k, p);
+            let cell = self.cell(&e.cell, at, ctx)?;
+            if out.iter().any(|x| x.cell == cell) {
+                return Err(self.invalid(
+                    at(CellPart::Whole),
+                    ctx,
+                    format!("a second entitlement for cell {}", self.m.cell_name(cell)),
+                ));
+            }
+            let q = self.bounded(
+                at(CellPart::Quantity),
+                ctx,
+                "entitlement quantity",
+                &e.quantity,
+                Bound::Positive,
+            )?;
+            out.push(Entitlement {
+                cell,
+                quantity: Quantity(q),
+            });
+        }
+        Ok(out)
+    }
+
+    fn usage(&self, spec: &DealSpec, term: &Term) -> Result<UsageSource> {
+        match (&spec.usage_csv, spec.usage.cells.is_empty()) {
+            (Some(_), false) => Err(self.invalid(
+                Field::Usage,
+                "",
+                "usage comes from a CSV file or a profile, not both",
+            )),
+            (Some(path), true) => {
+                if path.trim().is_empty() {
+                    return Err(self.invalid(Field::Usage, "", "usage csv path must not be empty"));
+                }
+                Ok(UsageSource::Csv(path.clone()))
+            }
+            (None, true) => Ok(UsageSource::Zero),
+            (None, false) => {
+                let seed = if spec.usage.seed.trim().is_empty() {
+                    0
+                } else {
+                    self.whole(Field::UsageSeed, &spec.usage.seed)?
+                };
+                let mut cells: Vec<CellProfile> = Vec::with_capacity(spec.usage.cells.len());
+                for (i, c) in spec.usage.cells.iter().enumerate() {
+                    let p = self.cell_profile(i, c, term)?;
+                    if cells.iter().any(|x| x.cell == p.cell) {
+                        return Err(self.invalid(
+                            Field::UsageCell(i, CellPart::Whole),
+                            "usage profile",
+                            format!("cell {} is profiled twice", self.m.cell_name(p.cell)),
+                        ));
+                    }
+                    cells.push(p);
+                }
+                let profile = Profile { seed, cells };
+                crate::profile::validate(&profile, term)?;
+                Ok(UsageSource::Profile(profile))
+            }
+        }
+    }
+
+    fn cell_profile(&self, i: usize, c: &CellUsageSpec, term: &Term) -> Result<CellProfile> {
+        let cell = self.cell(&c.cell, |p| Field::UsageCell(i, p), "usage profile")?;
+        let ctx = format!("usage profile {}", self.m.cell_name(cell));
+        let value = |f, what: &str, text: &str, bound| {
+            self.bounded(Field::UsageValue(i, f), &ctx, what, text, bound)
+        };
+        let mut bursts = Vec::with_capacity(c.bursts.len());
+        for (k, b) in c.bursts.iter().enumerate() {
+            bursts.push(self.burst(i, k, b, term, &ctx)?);
+        }
+        Ok(CellProfile {
+            cell,
+            baseline: Quantity(value(UsageField::Baseline, "baseline", &c.baseline, Bound::NonNegative)?),
+            monthly_growth: Ratio(value(
+                UsageField::MonthlyGrowth,
+                "monthly_growth",
+                &c.monthly_growth,
+                Bound::AboveMinusOne,
+            )?),
+            daily_amplitude: Ratio(value(
+                UsageField::DailyAmplitude,
+                "daily_amplitude",
+                &c.daily_amplitude,
+                Bound::UnitClosed,
+            )?),
+            weekend_dip: Ratio(value(
+                UsageField::WeekendDip,
+                "weekend_dip",
+                &c.weekend_dip,
+                Bound::UnitClosed,
+            )?),
+            noise: Ratio(value(UsageField::Noise, "noise", &c.noise, Bound::UnitClosed)?),
+            bursts,
+        })
+    }
+
+    fn burst(&self, i: usize, k: usize, b: &BurstSpec, term: &Term, ctx: &str) -> Result<Burst> {
+        let at = |f| Field::Burst(i, k, f);
+        let (start, field) = match (b.start.trim(), b.after_hours.trim()) {
+            (s, "") => {
+                let start = Hour::parse_rfc3339(s).map_err(|source| Error::Time {
+                    at: self.loc.origin(at(BurstField::Start)),
+                    source,
+                })?;
+                (start, BurstField::Start)
+            }
+            ("", after) => {
+                let hours: u32 = self.whole(at(BurstField::AfterHours), after)?;
+                let start = Hour(term.start_hour().0.saturating_add(i64::from(hours)));
+                (start, BurstField::AfterHours)
+            }
+            _ => {
+                return Err(self.invalid(
+                    at(BurstField::Whole),
+                    ctx,
+                    "a burst starts at `start` or `after_hours`, not both",
+                ))
+            }
+        };
+        if !term.contains(start) {
+            return Err(self.invalid(
+                at(field),
+                ctx,
+                format!(
+                    "burst start {start} is outside the term {} to {}",
+                    term.start_hour(),
+                    term.end_hour()
+                ),
+            ));
+        }
+        let hours: u32 = self.whole(at(BurstField::Hours), &b.hours)?;
+        if hours == 0 {
+            return Err(self.invalid(
+                at(BurstField::Hours),
+                ctx,
+                "burst hours must be at least 1, got `0`",
+            ));
+        }
+        let level = self.bounded(at(BurstField::Level), ctx, "burst level", &b.level, Bound::NonNegative)?;
+        Ok(Burst {
+            start,
+            hours,
+            level: Quantity(level),
+        })
+    }
+}

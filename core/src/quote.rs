@@ -1,0 +1,79 @@
+//! One call that answers a whole deal: every offer priced over the same
+//! usage, compared against the first, with each bill's price per TB-month
+//! and the runs of hours the overage rule tolerated or charged. The CLI's
+//! `quote` and `compare` and the browser's bill, KPIs and charts all come
+//! from [`quote`].
+
+use crate::compare::{comparison_of, Comparison};
+use crate::deal::{Deal, UsageSource};
+use crate::engine::{self, ExcessRun};
+use crate::error::{Error, Result};
+use crate::kpi::{self, PricePerQuantityMonth, CAPACITY_UNIT};
+use crate::matrix::Matrix;
+use crate::offer::{DealTerms, Offer};
+use crate::profile;
+use crate::usage::UsageSeries;
+
+/// Everything the pricing of a deal answers, one entry per offer in the
+/// deal's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// The bills (`comparison.bills`) and their differences against the
+    /// first offer (`comparison.rows`).
+    pub comparison: Comparison,
+    /// Per offer: the price per TB-month ([`kpi::CAPACITY_UNIT`]), `None`
+    /// when no TB was held.
+    pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
+    /// Per offer: the runs of hours the fixed-capacity overage rule
+    /// tolerated or charged (empty for other kinds).
+    pub excess: Vec<Vec<ExcessRun>>,
+}
+
+/// Prices `usage` under every offer over the same `terms`.
+///
+/// ```
+/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of(&deal, |_| unreachable!("a profile")).unwrap();
+/// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+/// // Worked example C: March bills 40,002.10 (28 charged hours).
+/// assert_eq!(q.comparison.bills[0].periods[0].total.to_string(), "40002.10");
+/// assert_eq!(q.excess[0].len(), 2); // 72 tolerated hours, then 28 charged
+/// assert!(q.per_tb_month[0].is_some());
+/// ```
+pub fn quote(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offers: &[Offer],
+    usage: &UsageSeries,
+) -> Result<Quote> {
+    let mut bills = Vec::with_capacity(offers.len());
+    let mut per_tb_month = Vec::with_capacity(offers.len());
+    let mut excess = Vec::with_capacity(offers.len());
+    for offer in offers {
+        let (bill, runs) = engine::price_with_excess(matrix, terms, offer, usage)?;
+        per_tb_month.push(kpi::price_per_quantity_month(&bill, matrix, CAPACITY_UNIT)?);
+        bills.push(bill);
+        excess.push(runs);
+    }
+    Ok(Quote {
+        comparison: comparison_of(bills)?,
+        per_tb_month,
+        excess,
+    })
+}
+
+/// The deal's usage: zero, its profile generated, or its CSV file read by
+/// `read_csv` (given the path as written; the core reads no files).
+pub fn usage_of<E: From<Error>>(
+    deal: &Deal,
+    read_csv: impl FnOnce(&str) -> std::result::Result<UsageSeries, E>,
+) -> std::result::Result<UsageSeries, E> {
+    let term = &deal.terms.term;
+    match &deal.usage {
+        UsageSource::Zero => Ok(UsageSeries::new(term)),
+        UsageSource::Profile(p) => Ok(profile::generate(p, term)?),
+        UsageSource::Csv(path) => read_csv(path),
+    }
+}
