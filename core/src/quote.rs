@@ -35,7 +35,7 @@ pub struct Quote {
 /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, quote};
 /// let m = bundled::matrix("spec-m").unwrap();
 /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
-/// let usage = quote::usage_of(&deal, |_| unreachable!("a profile")).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!("a profile")).unwrap();
 /// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
 /// // Worked example C: March bills 40,002.10 (28 charged hours).
 /// assert_eq!(q.comparison.bills[0].periods[0].total.to_string(), "40002.10");

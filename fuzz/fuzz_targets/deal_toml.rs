@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use unitcalc_core::deal_toml::{matrix_ref, parse_deal, to_toml};
+use unitcalc_core::deal_toml::{parse_deal, read, to_toml};
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml::parse_matrix;
 
@@ -20,7 +20,7 @@ fn matrix() -> &'static Matrix {
 
 fuzz_target!(|data: &[u8]| {
     let src = String::from_utf8_lossy(data);
-    let _ = matrix_ref(&src, "fuzz.toml");
+    let _ = read(&src, "fuzz.toml");
     if let Ok(deal) = parse_deal(&src, "fuzz.toml", matrix()) {
         let again = to_toml(&deal, matrix());
         let back = parse_deal(&again, "again.toml", matrix()).expect("to_toml output parses");

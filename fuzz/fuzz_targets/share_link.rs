@@ -7,8 +7,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use unitcalc_core::deal::FieldLabels;
 use unitcalc_core::scenario::{decode, encode, open_link};
-use unitcalc_core::{engine, profile, Error};
+use unitcalc_core::{quote, Error};
 
 fuzz_target!(|data: &[u8]| {
     let link = String::from_utf8_lossy(data);
@@ -19,12 +20,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(opened) = open_link(&link) else { return };
     assert_eq!(opened, s, "open_link returns the decoded scenario");
     let m = s.matrix.load().expect("an opened link's matrix loads");
-    let r = s.resolve(&m).expect("an opened link resolves");
+    let r = s.resolve(&m, &FieldLabels).expect("an opened link resolves");
     if r.terms.term.months > 3 {
         return;
     }
-    let priced = profile::generate(&r.profile, &r.terms.term)
-        .and_then(|usage| r.offers.iter().try_for_each(|o| engine::price(&m, &r.terms, o, &usage).map(|_| ())));
+    let priced = quote::usage_of::<Error>(&r, |_| unreachable!("links carry no CSV"))
+        .and_then(|usage| quote::quote(&m, &r.terms, &r.offers, &usage).map(|_| ()));
     if let Err(e) = priced {
         assert!(
             matches!(e, Error::Overflow { .. }) || e.to_string().contains("overflow"),

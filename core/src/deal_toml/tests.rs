@@ -97,3 +97,60 @@ fn round_trips() {
     }
 }
 
+
+/// The friction a finance user hit writing deals by hand: (edit of a
+/// deal with a profile, expected outcome).
+#[test]
+fn hand_written_deals() {
+    let m = spec_m();
+    let base = "name = \"Acme\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = 3\n\
+                [[offers]]\nname = \"Fixed\"\nkind = \"fixed-capacity\"\nmonthly_fee = \"100.00\"\n\
+                entitlements = [{ meter = \"capacity\", environment = \"azure\", use_case = \"hot\", quantity = \"500\" }]\n";
+    // No [usage]: zero usage, the fees still bill.
+    let d = parse_deal(base, "d.toml", &m).unwrap();
+    assert_eq!(d.usage, UsageSource::Zero);
+    let usage = crate::quote::usage_of::<crate::Error>(&d, |_| unreachable!("no CSV")).unwrap();
+    let q = crate::quote::quote(&m, &d.terms, &d.offers, &usage).unwrap();
+    assert_eq!(q.comparison.bills[0].total.to_string(), "300.00");
+
+    let profile = |burst: &str| {
+        format!(
+            "{base}[usage.profile]\n[[usage.profile.cells]]\nmeter = \"capacity\"\nenvironment = \"azure\"\n\
+             use_case = \"hot\"\nbaseline = \"500\"\nbursts = [{{ {burst} }}]\n"
+        )
+    };
+    // A burst 3 days in is the burst that starts at 2026-03-04T00:00:00Z.
+    let after = parse_deal(&profile("after_hours = 72, hours = 4, level = \"540\""), "d.toml", &m).unwrap();
+    let at = parse_deal(
+        &profile("start = \"2026-03-04T00:00:00Z\", hours = 4, level = \"540\""),
+        "d.toml",
+        &m,
+    )
+    .unwrap();
+    assert_eq!(after, at);
+
+    // (deal text, expected message)
+    let table = [
+        (base.replace("months = 3", "months = \"3\""), "d.toml:5:10: `months` is a whole number: write months = 3"),
+        (base.replace("months = 3", "months = 2.5"), "d.toml:5:10: `months` is a whole number, got `2.5`"),
+        (base.replace("months = 3", "months = -3"), "d.toml:5:10: `-3` is not a whole number in range"),
+        (base.replace("monthly_fee = \"100.00\"", "monthly_fee = \"100.00\"\ngrace_hours = \"72\""), "d.toml:10:15: `grace_hours` is a whole number: write grace_hours = 72"),
+        (
+            profile("after_hours = 72, start = \"2026-03-04T00:00:00Z\", hours = 4, level = \"540\""),
+            "d.toml:17:27: a burst starts at `start` or `after_hours`, not both",
+        ),
+        (
+            profile("hours = 4, level = \"540\""),
+            "d.toml:17:11: a burst needs `start = \"2026-03-10T00:00:00Z\"` or `after_hours = 72`",
+        ),
+        (
+            profile("after_hours = 5000, hours = 4, level = \"540\""),
+            "d.toml:17:27: usage profile capacity/azure/hot: burst start 2026-09-25T08:00:00Z is outside the term 2026-03-01T00:00:00Z to 2026-06-01T00:00:00Z",
+        ),
+        (base.replace("[[offers]]", "offers = []\n[[x]]"), "d.toml:7:3: unknown field `x`, expected one of `name`, `matrix`, `channel`, `term`, `usage`, `offers`"),
+    ];
+    for (src, want) in table {
+        let got = parse_deal(&src, "d.toml", &m).map(|_| ()).unwrap_err().to_string();
+        assert_eq!(got, want, "{src}");
+    }
+}
