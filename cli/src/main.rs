@@ -19,8 +19,8 @@ use clap::{Args, Parser, Subcommand};
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::quote;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::num::{Quantity, Ratio};
-use unitcalc_core::profile::{CellProfile, Profile};
+use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
+use unitcalc_core::error::Origin;
 use unitcalc_core::time::{Date, Term};
 
 use crate::error::{CliError, Result};
@@ -327,9 +327,25 @@ fn matrix_grid(m: &Matrix) -> String {
     out
 }
 
-fn ratio(flag: &str, v: &str) -> Result<Ratio> {
-    v.parse()
-        .map_err(|_| CliError::Args(format!("--{flag}: `{v}` is not a decimal")))
+/// Locates `usage generate`'s errors at the flag that gave the value.
+struct Flags;
+
+impl Locate for Flags {
+    fn origin(&self, field: Field) -> Origin {
+        let flag = match field {
+            Field::UsageValue(_, UsageField::Baseline) => "--baseline",
+            Field::UsageValue(_, UsageField::MonthlyGrowth) => "--growth",
+            Field::UsageValue(_, UsageField::DailyAmplitude) => "--daily",
+            Field::UsageValue(_, UsageField::WeekendDip) => "--weekend",
+            Field::UsageValue(_, UsageField::Noise) => "--noise",
+            Field::UsageSeed => "--seed",
+            _ => "--cell",
+        };
+        Origin::file(flag)
+    }
+    fn names_fields(&self) -> bool {
+        true
+    }
 }
 
 fn generate_cmd(a: GenerateArgs) -> Result<()> {
@@ -358,41 +374,24 @@ fn generate_cmd(a: GenerateArgs) -> Result<()> {
                 "give at least one --cell meter/environment/use_case".into(),
             ));
         }
-        let baseline: Quantity = a.baseline.parse().map_err(|_| {
-            CliError::Args(format!("--baseline: `{}` is not a decimal", a.baseline))
-        })?;
-        let mut cells = Vec::new();
-        for c in &a.cells {
-            let parts: Vec<&str> = c.split('/').collect();
-            let [m, e, u] = parts[..] else {
-                return Err(CliError::Args(format!(
-                    "--cell `{c}`: expected meter/environment/use_case"
-                )));
-            };
-            let cell = matrix.cell(m, e, u).map_err(|(what, v)| {
-                CliError::Args(format!(
-                    "--cell `{c}`: unknown {what} `{v}` in {}",
-                    mpath.display()
-                ))
-            })?;
-            cells.push(CellProfile {
-                cell,
-                baseline,
-                monthly_growth: ratio("growth", &a.growth)?,
-                daily_amplitude: ratio("daily", &a.daily)?,
-                weekend_dip: ratio("weekend", &a.weekend)?,
-                noise: ratio("noise", &a.noise)?,
-                bursts: Vec::new(),
-            });
-        }
-        (
-            matrix,
-            Profile {
-                seed: a.seed,
-                cells,
-            },
-            term,
-        )
+        let spec = UsageSpec {
+            seed: a.seed.to_string(),
+            cells: a
+                .cells
+                .iter()
+                .map(|c| CellUsageSpec {
+                    cell: c.clone(),
+                    baseline: a.baseline.clone(),
+                    monthly_growth: a.growth.clone(),
+                    daily_amplitude: a.daily.clone(),
+                    weekend_dip: a.weekend.clone(),
+                    noise: a.noise.clone(),
+                    bursts: Vec::new(),
+                })
+                .collect(),
+        };
+        let profile = spec.resolve(&matrix, &term, &Flags)?;
+        (matrix, profile, term)
     };
     let plan = generate::Plan {
         matrix: &matrix,

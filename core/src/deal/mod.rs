@@ -11,10 +11,11 @@
 //!
 //! Format of deal files: `docs/deal-format.md`.
 
+mod field;
 mod resolve;
 mod spec;
 
-pub use resolve::{
+pub use field::{
     BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField,
 };
 pub use spec::{

@@ -1,19 +1,13 @@
 //! The one resolver: a [`DealSpec`] checked against a [`Matrix`] becomes the
 //! [`Deal`] the engine prices. Every check on a deal's values happens here,
-//! once, with one wording, whatever the deal was read from.
-//!
-//! Where an error points is the reader's business: a [`Locate`] turns the
-//! [`Field`] at fault into an [`Origin`]. Deal files point at the value's
-//! line and column ([`crate::deal_toml`]); share links, saved scenarios and
-//! the browser's form name the field ([`FieldLabels`], e.g. `scenario offer 1
-//! monthly fee`). When the origin already names the field, the message
-//! leaves out the context it would otherwise carry (`offer `X`: monthly_fee`).
+//! once, with one wording, whatever the deal was read from. Where each
+//! error points is the reader's [`Locate`] (`field.rs`).
 
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Origin, Result};
+use crate::error::{Error, Result};
 use crate::matrix::{CellId, Matrix};
 use crate::num::{Money, Price, Quantity, Ratio, Units};
 use crate::offer::{
@@ -25,199 +19,11 @@ use crate::time::{Date, Hour, Term};
 use crate::toml_util::parse_decimal;
 
 use super::spec::{
-    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, OfferSpec, MAX_OFFERS,
+    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, OfferSpec, UsageSpec,
+    MAX_OFFERS,
 };
+use super::field::{BurstField, CellPart, Field, Locate, OfferField, UsageField};
 use super::{Deal, UsageSource};
-
-/// A field of a [`DealSpec`], for locating errors. Indices are 0-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// The deal's name.
-    Name,
-    /// The matrix reference.
-    Matrix,
-    /// Term start.
-    TermStart,
-    /// Term length in months.
-    TermMonths,
-    /// Channel.
-    Channel,
-    /// The list of offers.
-    Offers,
-    /// A field of offer `0`.
-    Offer(usize, OfferField),
-    /// Entitlement `1` of offer `0`.
-    Entitlement(usize, usize, CellPart),
-    /// Where the usage comes from (CSV or profile).
-    Usage,
-    /// The usage profile's seed.
-    UsageSeed,
-    /// A field of the usage profile's cell `0`.
-    UsageCell(usize, CellPart),
-    /// A ratio or baseline of the usage profile's cell `0`.
-    UsageValue(usize, UsageField),
-    /// Burst `1` of the usage profile's cell `0`.
-    Burst(usize, usize, BurstField),
-}
-
-/// A field of an offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OfferField {
-    /// The offer as a whole.
-    Whole,
-    /// Name.
-    Name,
-    /// Kind.
-    Kind,
-    /// Pay-as-you-go discount.
-    Discount,
-    /// The list of entitlements.
-    Entitlements,
-    /// Monthly fee.
-    MonthlyFee,
-    /// Payment schedule.
-    Payment,
-    /// Tolerance band.
-    Tolerance,
-    /// Grace hours.
-    GraceHours,
-    /// Overage price.
-    OveragePrice,
-    /// Committed units.
-    CommitUnits,
-    /// Commit price.
-    CommitPrice,
-}
-
-/// A part of a cell reference with a quantity (an entitlement or a usage
-/// profile's cell).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellPart {
-    /// The whole entry.
-    Whole,
-    /// The meter's name.
-    Meter,
-    /// The environment's name.
-    Environment,
-    /// The use case's name.
-    UseCase,
-    /// The entitled quantity.
-    Quantity,
-}
-
-/// A value of a usage profile's cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UsageField {
-    /// Baseline.
-    Baseline,
-    /// Monthly growth.
-    MonthlyGrowth,
-    /// Daily amplitude.
-    DailyAmplitude,
-    /// Weekend dip.
-    WeekendDip,
-    /// Noise.
-    Noise,
-}
-
-/// A field of a burst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BurstField {
-    /// The burst as a whole.
-    Whole,
-    /// Start timestamp.
-    Start,
-    /// Start as hours after the term's start.
-    AfterHours,
-    /// Length in hours.
-    Hours,
-    /// Level.
-    Level,
-}
-
-/// Turns the field at fault into where the error points.
-pub trait Locate {
-    /// Where `field` was written.
-    fn origin(&self, field: Field) -> Origin;
-    /// True when [`Locate::origin`] names the field in words (so messages
-    /// need not repeat it).
-    fn names_fields(&self) -> bool;
-}
-
-/// Locates fields by name, for deals without a text position: share links,
-/// saved scenarios and the browser's form (`scenario offer 1 monthly fee`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FieldLabels;
-
-impl FieldLabels {
-    /// The words for a field, e.g. `offer 1 monthly fee`.
-    ///
-    /// ```
-    /// use unitcalc_core::deal::{Field, FieldLabels, OfferField};
-    /// assert_eq!(FieldLabels::label(Field::Offer(0, OfferField::MonthlyFee)), "offer 1 monthly fee");
-    /// ```
-    pub fn label(field: Field) -> String {
-        let n = |i: usize| i.saturating_add(1);
-        match field {
-            Field::Name => "name".into(),
-            Field::Matrix => "matrix".into(),
-            Field::TermStart => "term start".into(),
-            Field::TermMonths => "term months".into(),
-            Field::Channel => "channel".into(),
-            Field::Offers => "offers".into(),
-            Field::Offer(i, f) => {
-                let what = match f {
-                    OfferField::Whole => return format!("offer {}", n(i)),
-                    OfferField::Name => "name",
-                    OfferField::Kind => "kind",
-                    OfferField::Discount => "discount",
-                    OfferField::Entitlements => "entitlements",
-                    OfferField::MonthlyFee => "monthly fee",
-                    OfferField::Payment => "payment",
-                    OfferField::Tolerance => "tolerance band",
-                    OfferField::GraceHours => "grace hours",
-                    OfferField::OveragePrice => "overage price",
-                    OfferField::CommitUnits => "committed units",
-                    OfferField::CommitPrice => "commit price",
-                };
-                format!("offer {} {what}", n(i))
-            }
-            Field::Entitlement(i, k, _) => format!("offer {} entitlement {}", n(i), n(k)),
-            Field::Usage => "usage".into(),
-            Field::UsageSeed => "usage seed".into(),
-            Field::UsageCell(i, _) => format!("usage {} cell", n(i)),
-            Field::UsageValue(i, f) => {
-                let what = match f {
-                    UsageField::Baseline => "baseline",
-                    UsageField::MonthlyGrowth => "monthly growth",
-                    UsageField::DailyAmplitude => "daily amplitude",
-                    UsageField::WeekendDip => "weekend dip",
-                    UsageField::Noise => "noise",
-                };
-                format!("usage {} {what}", n(i))
-            }
-            Field::Burst(i, k, f) => {
-                let what = match f {
-                    BurstField::Whole => return format!("usage {} burst {}", n(i), n(k)),
-                    BurstField::Start => "start",
-                    BurstField::AfterHours => "after hours",
-                    BurstField::Hours => "hours",
-                    BurstField::Level => "level",
-                };
-                format!("usage {} burst {} {what}", n(i), n(k))
-            }
-        }
-    }
-}
-
-impl Locate for FieldLabels {
-    fn origin(&self, field: Field) -> Origin {
-        Origin::file(format!("scenario {}", FieldLabels::label(field)))
-    }
-    fn names_fields(&self) -> bool {
-        true
-    }
-}
 
 /// Bounds for a decimal field.
 #[derive(Clone, Copy)]
@@ -384,6 +190,30 @@ impl DealSpec {
             usage,
             offers,
         })
+    }
+}
+
+impl UsageSpec {
+    /// Resolves a usage profile alone (for tools that generate usage
+    /// without a deal), with the same checks and wording as in a deal.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{CellUsageSpec, FieldLabels, UsageSpec}, time::{Date, Term}};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+    /// let cell = CellUsageSpec { cell: "capacity/azure/hot".into(), baseline: "-1".into(), ..Default::default() };
+    /// let spec = UsageSpec { seed: "1".into(), cells: vec![cell] };
+    /// assert_eq!(
+    ///     spec.resolve(&m, &term, &FieldLabels).unwrap_err().to_string(),
+    ///     "scenario usage 1 baseline: must be 0 or more, got `-1`"
+    /// );
+    /// ```
+    pub fn resolve(&self, matrix: &Matrix, term: &Term, locate: &dyn Locate) -> Result<Profile> {
+        Ctx {
+            m: matrix,
+            loc: locate,
+        }
+        .profile(self, term)
     }
 }
 
@@ -568,29 +398,31 @@ impl Ctx<'_> {
                 Ok(UsageSource::Csv(path.clone()))
             }
             (None, true) => Ok(UsageSource::Zero),
-            (None, false) => {
-                let seed = if spec.usage.seed.trim().is_empty() {
-                    0
-                } else {
-                    self.whole(Field::UsageSeed, &spec.usage.seed)?
-                };
-                let mut cells: Vec<CellProfile> = Vec::with_capacity(spec.usage.cells.len());
-                for (i, c) in spec.usage.cells.iter().enumerate() {
-                    let p = self.cell_profile(i, c, term)?;
-                    if cells.iter().any(|x| x.cell == p.cell) {
-                        return Err(self.invalid(
-                            Field::UsageCell(i, CellPart::Whole),
-                            "usage profile",
-                            format!("cell {} is profiled twice", self.m.cell_name(p.cell)),
-                        ));
-                    }
-                    cells.push(p);
-                }
-                let profile = Profile { seed, cells };
-                crate::profile::validate(&profile, term)?;
-                Ok(UsageSource::Profile(profile))
-            }
+            (None, false) => Ok(UsageSource::Profile(self.profile(&spec.usage, term)?)),
         }
+    }
+
+    fn profile(&self, spec: &UsageSpec, term: &Term) -> Result<Profile> {
+        let seed = if spec.seed.trim().is_empty() {
+            0
+        } else {
+            self.whole(Field::UsageSeed, &spec.seed)?
+        };
+        let mut cells: Vec<CellProfile> = Vec::with_capacity(spec.cells.len());
+        for (i, c) in spec.cells.iter().enumerate() {
+            let p = self.cell_profile(i, c, term)?;
+            if cells.iter().any(|x| x.cell == p.cell) {
+                return Err(self.invalid(
+                    Field::UsageCell(i, CellPart::Whole),
+                    "usage profile",
+                    format!("cell {} is profiled twice", self.m.cell_name(p.cell)),
+                ));
+            }
+            cells.push(p);
+        }
+        let profile = Profile { seed, cells };
+        crate::profile::validate(&profile, term)?;
+        Ok(profile)
     }
 
     fn cell_profile(&self, i: usize, c: &CellUsageSpec, term: &Term) -> Result<CellProfile> {
