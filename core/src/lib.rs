@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod bill;
+pub mod book;
 pub mod compare;
 pub mod deal;
 pub mod deal_toml;
