@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use unitcalc_core::bill_csv;
 use unitcalc_core::compare;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::engine;
@@ -254,7 +255,7 @@ fn quote(a: QuoteArgs) -> Result<()> {
             kpi::price_per_quantity_month(&bill, &d.matrix, "TB")?.as_ref(),
         ),
         Format::Json => render::json(&bill)?,
-        Format::Csv => render::bills_csv(&d.deal.name, &[&bill])?,
+        Format::Csv => bill_csv::to_csv([(d.deal.name.as_str(), &bill)]),
     };
     output::write_text(a.common.output.as_deref(), &text)
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use unitcalc_core::bill_csv;
 use unitcalc_core::book::{CustomerBills, Mover, Summary, SummaryOptions};
 
 use crate::book;
@@ -88,19 +89,8 @@ pub fn run(o: &Options) -> Result<()> {
     match o.format {
         Format::Table => sink.write_all(table(&summary).as_bytes())?,
         Format::Json => sink.write_all(render::json(&summary)?.as_bytes())?,
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut sink);
-            let err = |e: csv::Error| CliError::Output {
-                what: "CSV",
-                message: e.to_string(),
-            };
-            w.write_record(render::LINE_CSV_HEADER).map_err(err)?;
-            for (name, b) in summary.bills() {
-                render::bill_csv_rows(&mut w, name, b).map_err(err)?;
-            }
-            w.flush()
-                .map_err(|e| CliError::io(o.output.clone().unwrap_or_default(), e))?;
-        }
+        Format::Csv => bill_csv::write_csv(&mut sink, summary.bills())
+            .map_err(|e| CliError::io(sink.display(), e))?,
     }
     sink.finish()
 }

@@ -22,6 +22,25 @@ pub enum LineKind {
     Overage,
 }
 
+impl LineKind {
+    /// The kind's name as written in bills (JSON) and CSV exports, kebab-case.
+    ///
+    /// ```
+    /// use unitcalc_core::bill::LineKind;
+    /// assert_eq!(LineKind::PayAsYouGo.as_str(), "pay-as-you-go");
+    /// assert_eq!(LineKind::Overage.as_str(), "overage");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineKind::Fee => "fee",
+            LineKind::Installment => "installment",
+            LineKind::Commitment => "commitment",
+            LineKind::PayAsYouGo => "pay-as-you-go",
+            LineKind::Overage => "overage",
+        }
+    }
+}
+
 /// One rounded money line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {

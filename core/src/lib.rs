@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod bill;
+pub mod bill_csv;
 pub mod book;
 pub mod compare;
 pub mod deal;

@@ -279,7 +279,7 @@ impl Summary {
 
     /// Every bill kept ([`SummaryOptions::keep_bills`]), in customer order,
     /// each customer's current bill before its candidate bill, with the
-    /// customer's name: what the bill CSV writes.
+    /// customer's name: what [`crate::bill_csv`] writes.
     pub fn bills(&self) -> impl Iterator<Item = (&str, &Bill)> {
         self.customers.iter().flat_map(|c| {
             [c.current_bill.as_ref(), c.candidate_bill.as_ref()]
