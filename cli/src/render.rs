@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
+use unitcalc_core::display::plural;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
@@ -109,8 +110,11 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
     );
     let _ = writeln!(
         out,
-        "term:     {} to {} ({} months), channel {}",
-        b.term_start, b.term_end, b.term_months, b.channel
+        "term:     {} to {} ({}), channel {}",
+        b.term_start,
+        b.term_end,
+        plural(b.term_months, "month", "months"),
+        b.channel
     );
     out.push('\n');
     let mut t = Table::new(
@@ -172,12 +176,15 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
     if let Some(k) = per_tb_month {
         let _ = writeln!(
             out,
-            "{:<22}{} {} over {} {}-months (half-even, {} places)",
+            "{:<22}{} {} over {} (half-even, {} places)",
             format!("price per {}-month:", k.unit),
             k.price,
             b.currency,
-            k.quantity_months,
-            k.unit,
+            plural(
+                k.quantity_months,
+                &format!("{}-month", k.unit),
+                &format!("{}-months", k.unit)
+            ),
             unitcalc_core::kpi::KPI_SCALE
         );
     }

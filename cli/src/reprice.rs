@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use unitcalc_core::bill_csv;
 use unitcalc_core::book::{CustomerBills, Mover, Summary, SummaryOptions};
+use unitcalc_core::display::plural;
 
 use crate::book;
 use crate::error::{CliError, Result};
@@ -107,9 +108,9 @@ fn table(r: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "; {} usage rows, {} customers, {}",
-        r.rows,
-        r.customers.len(),
+        "; {}, {}, {}",
+        plural(r.rows, "usage row", "usage rows"),
+        plural(r.customers.len(), "customer", "customers"),
         r.currency
     );
     out.push('\n');
