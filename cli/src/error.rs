@@ -1,5 +1,6 @@
-//! The CLI's error type: core errors, I/O and book errors, each printed as one
-//! line naming the file, line and offending value.
+//! The CLI's error type: core errors (book errors among them), I/O and
+//! argument errors, each printed as one line naming the file, line and
+//! offending value.
 
 use std::path::PathBuf;
 
@@ -34,16 +35,6 @@ pub enum CliError {
         path: PathBuf,
         /// The operating system's error.
         source: std::io::Error,
-    },
-    /// A book file that does not parse or breaks a rule.
-    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Book {
-        /// The book file.
-        file: String,
-        /// 1-based line, where known.
-        line: Option<u32>,
-        /// What is wrong, with the offending value.
-        message: String,
     },
     /// Command-line arguments that are valid syntax but make no sense together.
     #[error("{0}")]

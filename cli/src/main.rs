@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use unitcalc_core::bill_csv;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::quote;
 use unitcalc_core::matrix::Matrix;
@@ -249,7 +250,7 @@ fn quote(a: QuoteArgs) -> Result<()> {
     let text = match a.common.format {
         Format::Table => render::bill_table(&d.deal.name, bill, q.per_tb_month[0].as_ref()),
         Format::Json => render::json(bill)?,
-        Format::Csv => render::bills_csv(&d.deal.name, &[bill])?,
+        Format::Csv => bill_csv::to_csv([(d.deal.name.as_str(), bill)]),
     };
     output::write_text(a.common.output.as_deref(), &text)
 }

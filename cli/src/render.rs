@@ -1,11 +1,12 @@
 //! Text renderings of bills and comparisons: aligned tables for people, JSON
-//! (decimals as strings) and tidy CSV (one row per offer × period × line) for
-//! spreadsheets and Tableau.
+//! (decimals as strings) and the comparison's tidy CSV. A bill's tidy CSV
+//! (one row per period × line) is the core's `bill_csv`.
 
 use std::fmt::Write as _;
 
-use unitcalc_core::bill::{Bill, LineKind};
+use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
+use unitcalc_core::display::plural;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
@@ -87,17 +88,6 @@ fn norm<T: Into<rust_decimal::Decimal>>(v: Option<T>) -> String {
         .unwrap_or_default()
 }
 
-/// Kebab-case name of a line kind.
-pub fn kind_name(k: LineKind) -> &'static str {
-    match k {
-        LineKind::Fee => "fee",
-        LineKind::Installment => "installment",
-        LineKind::Commitment => "commitment",
-        LineKind::PayAsYouGo => "pay-as-you-go",
-        LineKind::Overage => "overage",
-    }
-}
-
 /// JSON text of any serializable value, pretty-printed, with a final newline.
 pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     let mut s = serde_json::to_string_pretty(v).map_err(|e| CliError::Output {
@@ -120,8 +110,11 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
     );
     let _ = writeln!(
         out,
-        "term:     {} to {} ({} months), channel {}",
-        b.term_start, b.term_end, b.term_months, b.channel
+        "term:     {} to {} ({}), channel {}",
+        b.term_start,
+        b.term_end,
+        plural(b.term_months, "month", "months"),
+        b.channel
     );
     out.push('\n');
     let mut t = Table::new(
@@ -183,12 +176,15 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
     if let Some(k) = per_tb_month {
         let _ = writeln!(
             out,
-            "{:<22}{} {} over {} {}-months (half-even, {} places)",
+            "{:<22}{} {} over {} (half-even, {} places)",
             format!("price per {}-month:", k.unit),
             k.price,
             b.currency,
-            k.quantity_months,
-            k.unit,
+            plural(
+                k.quantity_months,
+                &format!("{}-month", k.unit),
+                &format!("{}-months", k.unit)
+            ),
             unitcalc_core::kpi::KPI_SCALE
         );
     }
@@ -211,83 +207,11 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
     out
 }
 
-/// Header of the tidy line CSV.
-pub const LINE_CSV_HEADER: &[&str] = &[
-    "customer",
-    "matrix",
-    "matrix_version",
-    "offer",
-    "offer_kind",
-    "period",
-    "line_kind",
-    "description",
-    "meter",
-    "environment",
-    "use_case",
-    "quantity_hours",
-    "units",
-    "unit_price",
-    "amount",
-    "currency",
-];
-
-/// Appends one row per period × line of `b` to a CSV writer.
-pub fn bill_csv_rows<W: std::io::Write>(
-    w: &mut csv::Writer<W>,
-    customer: &str,
-    b: &Bill,
-) -> csv::Result<()> {
-    for p in &b.periods {
-        for l in &p.lines {
-            let (m, e, u) = l
-                .cell
-                .as_ref()
-                .map(|c| {
-                    (
-                        c.meter.as_str(),
-                        c.environment.as_str(),
-                        c.use_case.as_str(),
-                    )
-                })
-                .unwrap_or(("", "", ""));
-            w.write_record([
-                customer,
-                &b.matrix,
-                &b.matrix_version,
-                &b.offer,
-                &b.offer_kind,
-                &p.label,
-                kind_name(l.kind),
-                &l.description,
-                m,
-                e,
-                u,
-                &norm(l.quantity_hours.map(|q| q.get())),
-                &norm(l.units.map(|u| u.get())),
-                &opt(l.unit_price),
-                &l.amount.to_string(),
-                &b.currency,
-            ])?;
-        }
-    }
-    Ok(())
-}
-
 fn csv_err(e: impl ToString) -> CliError {
     CliError::Output {
         what: "CSV",
         message: e.to_string(),
     }
-}
-
-/// Tidy CSV of one or more bills of a deal.
-pub fn bills_csv(customer: &str, bills: &[&Bill]) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(LINE_CSV_HEADER).map_err(csv_err)?;
-    for b in bills {
-        bill_csv_rows(&mut w, customer, b).map_err(csv_err)?;
-    }
-    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
 }
 
 /// A comparison as a table: one row per offer, then period totals side by side.

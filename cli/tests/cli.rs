@@ -551,3 +551,32 @@ fn reprice_reads_crlf_line_ends_and_a_last_line_without_newline() {
         );
     }
 }
+
+#[test]
+fn reprice_of_one_customer_counts_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = root();
+    let src = std::fs::read_to_string(root.join("examples/book/usage.csv")).unwrap();
+    let mut lines = src.lines();
+    let mut csv = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.starts_with("acme,")) {
+        csv.push_str(l);
+        csv.push('\n');
+    }
+    std::fs::write(dir.path().join("usage.csv"), csv).unwrap();
+    let book = dir.path().join("book.toml");
+    std::fs::write(
+        &book,
+        format!(
+            "matrix = \"{m}\"\nusage = \"usage.csv\"\n[[customers]]\nname = \"acme\"\ndeal = \"{d}\"\n",
+            m = root.join("matrices/spec-m.toml").display(),
+            d = root.join("examples/book/deals/acme.toml").display(),
+        ),
+    )
+    .unwrap();
+    let out = stdout_ok(&["reprice", book.to_str().unwrap()]);
+    assert!(
+        out.starts_with("current matrix spec-m version 1; 1464 usage rows, 1 customer, USD\n"),
+        "{out}"
+    );
+}

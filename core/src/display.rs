@@ -1,5 +1,5 @@
 //! Text for people: digits grouped by thousands, decimals shortened for
-//! display, percentages. Display only: bills, exports and share links keep
+//! display, percentages, counted nouns. Display only: bills, exports and share links keep
 //! the exact values; what is rounded here is what a screen shows.
 //!
 //! Every shortened figure is rounded once, [`DISPLAY_ROUNDING`] (half-up,
@@ -74,6 +74,23 @@ pub fn percent(ratio: impl Into<Decimal>) -> String {
         Some(p) => format!("{}%", short(p, 2)),
         None => format!("{} × 100%", short(ratio, 2)),
     }
+}
+
+/// A count (or an exact quantity) with its noun: the singular for exactly
+/// one, the plural otherwise (zero, many, fractions): `1 month`,
+/// `12 months`, `0 customers`, `1.5 TB-months`.
+///
+/// ```
+/// use unitcalc_core::display::plural;
+/// assert_eq!(plural(1u32, "month", "months"), "1 month");
+/// assert_eq!(plural(12u32, "month", "months"), "12 months");
+/// assert_eq!(plural(0usize, "customer", "customers"), "0 customers");
+/// let q: unitcalc_core::num::Quantity = "1.000000".parse().unwrap();
+/// assert_eq!(plural(q, "TB-month", "TB-months"), "1.000000 TB-month");
+/// ```
+pub fn plural<N: Display + Copy + Into<Decimal>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n.into() == Decimal::ONE { one } else { many };
+    format!("{n} {noun}")
 }
 
 /// The vertical axis of a chart: the values at its bottom (`floor`) and top.

@@ -21,6 +21,8 @@
 
 pub mod bill;
 pub mod bundled;
+pub mod bill_csv;
+pub mod book;
 pub mod compare;
 pub mod deal;
 pub mod deal_toml;

@@ -1,53 +1,18 @@
 //! Exports: the bill as CSV and JSON, the deal and matrix as TOML, as browser
 //! downloads (a Blob and an object URL: nothing is sent anywhere).
 
-use unitcalc_core::bill::{Bill, LineKind};
+use unitcalc_core::bill::Bill;
 use unitcalc_core::deal::{Deal, UsageSource};
 use unitcalc_core::deal_toml;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::scenario::{MatrixChoice, Resolved, Scenario};
 use wasm_bindgen::JsCast;
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The bill's lines as CSV, one row per line plus one total row per period.
-/// Decimals are written exactly as the core computed them.
-///
-/// Columns: `period,kind,description,cell,quantity_hours,units,unit_price,amount`.
+/// The bill as the tidy bill CSV every tool writes (`unitcalc_core::bill_csv`:
+/// one row per period × line, sixteen columns, decimals exactly as the core
+/// computed them). The browser's bill has no customer: that column is empty.
 pub fn bill_csv(b: &Bill) -> String {
-    let mut out =
-        String::from("period,kind,description,cell,quantity_hours,units,unit_price,amount\n");
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    for p in &b.periods {
-        for l in &p.lines {
-            let kind = match l.kind {
-                LineKind::Fee => "fee",
-                LineKind::Installment => "installment",
-                LineKind::Commitment => "commitment",
-                LineKind::PayAsYouGo => "pay-as-you-go",
-                LineKind::Overage => "overage",
-            };
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
-                p.label,
-                kind,
-                csv_field(&l.description),
-                opt(l.cell.as_ref().map(|c| c.to_string())),
-                opt(l.quantity_hours.map(|v| v.to_string())),
-                opt(l.units.map(|v| v.to_string())),
-                opt(l.unit_price.map(|v| v.to_string())),
-                l.amount
-            ));
-        }
-        out.push_str(&format!("{},total,,,,,,{}\n", p.label, p.total));
-    }
-    out
+    unitcalc_core::bill_csv::to_csv([("", b)])
 }
 
 /// The bill as pretty JSON (decimals as strings).

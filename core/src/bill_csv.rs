@@ -1,0 +1,258 @@
+//! The tidy bill CSV: one row per customer × period × line, for spreadsheets
+//! and Tableau. The one CSV layout of a bill, written by the command line
+//! (`quote`, `reprice`) and the browser's export alike.
+//!
+//! Columns ([`COLUMNS`]): `customer, matrix, matrix_version, offer,
+//! offer_kind, period, line_kind, description, meter, environment, use_case,
+//! quantity_hours, units, unit_price, amount, currency`. Decimals are the
+//! bill's exact values: quantities and units without trailing zeros (as in
+//! the JSON bill), prices and amounts as priced; nothing is rounded here.
+//! A line without a cell (a fee, an installment) leaves the cell columns,
+//! quantity, units and unit price empty.
+//!
+//! Quoting follows RFC 4180 as spreadsheets read it: a field holding a comma,
+//! a double quote, a carriage return or a line feed is quoted, its quotes
+//! doubled; rows end with `\n`.
+//!
+//! ```
+//! use unitcalc_core::{bill_csv, engine, usage_csv};
+//! use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
+//! use unitcalc_core::time::{Date, Term};
+//! # let matrix = usage_csv::example_matrix();
+//! let terms = DealTerms {
+//!     term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(),
+//!     channel: Channel::Direct,
+//! };
+//! let offer = Offer {
+//!     name: "PAYG".into(),
+//!     kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0.20".parse().unwrap() }),
+//! };
+//! let usage = usage_csv::read_usage(
+//!     b"timestamp,meter,environment,use_case,quantity\n2026-03-01T00:00:00Z,capacity,azure,hot,200.0\n",
+//!     "usage.csv", &matrix, &terms.term,
+//! ).unwrap();
+//! let bill = engine::price(&matrix, &terms, &offer, &usage).unwrap();
+//! let csv = bill_csv::to_csv([("acme", &bill)]);
+//! let mut rows = csv.lines();
+//! assert_eq!(rows.next(), Some(bill_csv::COLUMNS.join(",").as_str()));
+//! assert_eq!(
+//!     rows.next(),
+//!     Some("acme,spec-m,1,PAYG,pay-as-you-go,2026-03,pay-as-you-go,Usage capacity/azure/hot,capacity,azure,hot,200,0.375,0.8000,0.30,USD")
+//! );
+//! assert_eq!(rows.next(), None);
+//! ```
+
+use std::io;
+
+use rust_decimal::Decimal;
+
+use crate::bill::Bill;
+
+/// The header: the sixteen column names, in order.
+pub const COLUMNS: [&str; 16] = [
+    "customer",
+    "matrix",
+    "matrix_version",
+    "offer",
+    "offer_kind",
+    "period",
+    "line_kind",
+    "description",
+    "meter",
+    "environment",
+    "use_case",
+    "quantity_hours",
+    "units",
+    "unit_price",
+    "amount",
+    "currency",
+];
+
+/// The whole CSV: the header, then every line of every bill, in the order
+/// given. `customer` fills the first column of that bill's rows (the command
+/// line writes the deal name for a quote and the customer for a book).
+///
+/// ```
+/// use unitcalc_core::bill_csv;
+/// let none: [(&str, &unitcalc_core::bill::Bill); 0] = [];
+/// assert_eq!(
+///     bill_csv::to_csv(none),
+///     "customer,matrix,matrix_version,offer,offer_kind,period,line_kind,description,\
+///      meter,environment,use_case,quantity_hours,units,unit_price,amount,currency\n"
+/// );
+/// ```
+pub fn to_csv<'a>(bills: impl IntoIterator<Item = (&'a str, &'a Bill)>) -> String {
+    let mut out = header();
+    for (customer, b) in bills {
+        push_rows(&mut out, customer, b);
+    }
+    out
+}
+
+/// Streams the same text as [`to_csv`] to `w`, one bill's rows at a time
+/// (a book of thousands of bills never sits in memory as text). The only
+/// errors are `w`'s own.
+///
+/// ```
+/// use unitcalc_core::bill_csv;
+/// let mut out = Vec::new();
+/// let none: [(&str, &unitcalc_core::bill::Bill); 0] = [];
+/// bill_csv::write_csv(&mut out, none).unwrap();
+/// assert_eq!(out, bill_csv::to_csv(none).into_bytes());
+/// ```
+pub fn write_csv<'a, W: io::Write>(
+    w: &mut W,
+    bills: impl IntoIterator<Item = (&'a str, &'a Bill)>,
+) -> io::Result<()> {
+    let mut buf = header();
+    for (customer, b) in bills {
+        push_rows(&mut buf, customer, b);
+        w.write_all(buf.as_bytes())?;
+        buf.clear();
+    }
+    w.write_all(buf.as_bytes())
+}
+
+/// The header row with its line end.
+fn header() -> String {
+    let mut out = COLUMNS.join(",");
+    out.push('\n');
+    out
+}
+
+/// Appends one row per period × line of `b`.
+fn push_rows(out: &mut String, customer: &str, b: &Bill) {
+    for p in &b.periods {
+        for l in &p.lines {
+            let (meter, env, use_case) = l.cell.as_ref().map_or(("", "", ""), |c| {
+                (
+                    c.meter.as_str(),
+                    c.environment.as_str(),
+                    c.use_case.as_str(),
+                )
+            });
+            let fields: [&str; 16] = [
+                customer,
+                &b.matrix,
+                &b.matrix_version,
+                &b.offer,
+                &b.offer_kind,
+                &p.label,
+                l.kind.as_str(),
+                &l.description,
+                meter,
+                env,
+                use_case,
+                &normalized(l.quantity_hours.map(|q| q.get())),
+                &normalized(l.units.map(|u| u.get())),
+                &l.unit_price.map(|p| p.to_string()).unwrap_or_default(),
+                &l.amount.to_string(),
+                &b.currency,
+            ];
+            for (i, f) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_field(out, f);
+            }
+            out.push('\n');
+        }
+    }
+}
+
+/// A quantity or units without trailing zeros, as in the JSON bill: the same
+/// exact value. Empty when absent.
+fn normalized(v: Option<Decimal>) -> String {
+    v.map(|d| d.normalize().to_string()).unwrap_or_default()
+}
+
+/// One field, quoted when it holds a comma, a quote or a line break.
+fn push_field(out: &mut String, f: &str) {
+    if f.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bill::LineKind;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        // (field, written)
+        let table = [
+            ("plain", "plain"),
+            ("", ""),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("cr\r", "\"cr\r\""),
+            ("Prepaid 1,500 units", "\"Prepaid 1,500 units\""),
+            ("20% off; ünïcode", "20% off; ünïcode"),
+        ];
+        for (f, want) in table {
+            let mut out = String::new();
+            push_field(&mut out, f);
+            assert_eq!(out, want, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn quoting_agrees_with_the_csv_crate() {
+        let fields = [
+            "",
+            " ",
+            "a",
+            "a,b",
+            "\"",
+            "\"\"",
+            "a\"b",
+            "\n",
+            "\r\n",
+            "x\ry",
+            "#c",
+            "'q'",
+            "tab\there",
+            ";",
+            "1,500",
+            "ü,\"é\"",
+            "\u{feff}bom",
+        ];
+        for f in fields {
+            let record = ["c", f, "x"];
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(record).unwrap();
+            let want = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            let mut got = String::new();
+            for (i, f) in record.iter().enumerate() {
+                if i > 0 {
+                    got.push(',');
+                }
+                push_field(&mut got, f);
+            }
+            got.push('\n');
+            assert_eq!(got, want, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn line_kind_names_are_the_json_names() {
+        for k in [
+            LineKind::Fee,
+            LineKind::Installment,
+            LineKind::Commitment,
+            LineKind::PayAsYouGo,
+            LineKind::Overage,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+    }
+}
