@@ -351,7 +351,7 @@ mod tests {
             ("[[customers]]\nname = \"\"\ndeal = \"d.toml\"\n", "book.toml:3: customer name is empty"),
             (
                 "[[customers]]\nname = \"a\"\ndeal = \"d.toml\"\n[[customers]]\nname = \"a\"\ndeal = \"d.toml\"\n",
-                "book.toml:3: customer `a` is listed twice",
+                "book.toml:6: customer `a` is listed twice",
             ),
             (
                 "[[customers]]\nname = \"a\"\ndeal = \"d.toml\"\noffer = \"Nope\"\n",
