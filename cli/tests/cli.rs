@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use unitcalc_tests::assert_golden;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -33,13 +35,7 @@ fn stdout_ok(args: &[&str]) -> String {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = root().join("cli/tests/golden").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(actual, want, "output differs from {}", path.display());
+    assert_golden(root().join("cli/tests/golden").join(name), actual);
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

@@ -17,25 +17,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use unitcalc_core::deal_toml::{matrix_ref, parse_deal};
-use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage_csv::read_usage;
+use unitcalc_tests::{check_golden, spec_m};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
         .to_path_buf()
-}
-
-fn spec_m() -> Matrix {
-    let path = root().join("matrices/spec-m.toml");
-    parse_matrix(
-        &fs::read_to_string(path).expect("read spec-m"),
-        "spec-m.toml",
-    )
-    .expect("spec-m parses")
 }
 
 /// Files in `dir` ending in `.ext`, sorted by name.
@@ -59,7 +50,6 @@ fn run(
     parse: &dyn Fn(&Path, &str) -> Result<(), String>,
 ) -> (usize, Vec<String>) {
     let dir = root().join("tests/fixtures/bad").join(kind);
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
     let mut failures = Vec::new();
     let fixtures = files(&dir, ext);
     for path in &fixtures {
@@ -78,21 +68,8 @@ fn run(
             }
             Err(e) => e,
         };
-        if update {
-            fs::write(&err_path, format!("{got}\n")).expect("write .err");
-            continue;
-        }
-        match fs::read_to_string(&err_path) {
-            Err(_) => failures.push(format!(
-                "{kind}/{name}: no {}; got\n    {got}",
-                err_path.display()
-            )),
-            Ok(want) if want.trim() != got.trim() => failures.push(format!(
-                "{kind}/{name}:\n    want {}\n    got  {}",
-                want.trim(),
-                got.trim()
-            )),
-            Ok(_) => {}
+        if let Err(e) = check_golden(&err_path, &format!("{got}\n")) {
+            failures.push(format!("{kind}/{name}: {e}"));
         }
     }
     // An .err without its fixture is a stale snapshot.

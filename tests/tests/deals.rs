@@ -10,6 +10,7 @@ use unitcalc_core::deal_toml::{matrix_ref, parse_deal};
 use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::profile::generate;
 use unitcalc_core::usage_csv::read_usage;
+use unitcalc_tests::assert_golden;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -83,21 +84,12 @@ fn example_deals_match_their_golden_comparisons() {
             );
         }
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let golden = root()
-            .join("tests/golden/deals")
-            .join(format!("{name}.json"));
         let json = serde_json::to_string_pretty(&c.rows).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
-            std::fs::write(&golden, &json).unwrap();
-        }
-        let want = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_SNAPSHOTS=1)", golden.display()));
-        assert_eq!(
-            json,
-            want,
-            "{name}: comparison differs from {}",
-            golden.display()
+        assert_golden(
+            root()
+                .join("tests/golden/deals")
+                .join(format!("{name}.json")),
+            &json,
         );
         seen += 1;
     }

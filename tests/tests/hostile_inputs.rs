@@ -6,15 +6,11 @@ use std::io::Read;
 
 use unitcalc_core::engine::price;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::num::{Money, Quantity};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage_csv::{read_usage, CsvRecord, UsageReader, HEADER, MAX_LINE_BYTES};
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m")
-}
+use unitcalc_tests::spec_m;
 
 /// A header, then one line of `len` digits, produced lazily; counts the bytes
 /// handed out.

@@ -4,21 +4,15 @@
 //! Golden files live in `tests/golden/`; `UPDATE_SNAPSHOTS=1 cargo test -p
 //! unitcalc-tests` rewrites them (review the diff before committing).
 
-use std::path::PathBuf;
-
 use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::price;
 use unitcalc_core::matrix::{Currency, Matrix};
-use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::num::{Money, Price, Quantity, Ratio, RoundingMode, Units};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage::UsageSeries;
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
-}
+use unitcalc_tests::{assert_golden, spec_m};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
@@ -64,17 +58,11 @@ fn fixed(m: &Matrix) -> Offer {
 }
 
 fn golden(name: &str, bill: &Bill) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("golden")
-        .join(format!("{name}.json"));
     let json = serde_json::to_string_pretty(bill).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &json).unwrap();
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_SNAPSHOTS=1)", path.display()));
-    assert_eq!(json, want, "bill differs from {}", path.display());
+    assert_golden(
+        unitcalc_tests::path("tests/golden").join(format!("{name}.json")),
+        &json,
+    );
     // Decimals are JSON strings and the bill round-trips exactly.
     let back: Bill = serde_json::from_str(&json).unwrap();
     assert_eq!(&back, bill);
