@@ -7,6 +7,7 @@
 //! | [`spec_m`] | matrix M of the pricing model, parsed from `matrices/spec-m.toml` |
 //! | [`fixtures`] | where the fixtures live; the files of a folder, sorted |
 //! | [`golden`] | the one golden-file rule: [`assert_golden`], [`check_golden`] |
+//! | [`examples`] | worked examples A–F: deal files, golden bills, headline figures |
 //! | [`deals`] | a deal file loaded and priced as the CLI and the browser do |
 //!
 //! Golden files are rewritten by running the tests with `UPDATE_SNAPSHOTS=1`
@@ -18,6 +19,7 @@ use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml::parse_matrix;
 
 pub mod deals;
+pub mod examples;
 pub mod fixtures;
 pub mod golden;
 
