@@ -49,10 +49,14 @@ pub fn check_golden(path: impl AsRef<Path>, actual: &str) -> Result<(), String> 
         return Ok(());
     }
     let want = String::from_utf8_lossy(&want);
+    let mut diff = first_difference(&want, actual);
+    if diff.is_empty() {
+        diff = " (not valid UTF-8)\n".into();
+    }
     Err(format!(
-        "output differs from golden file {name}{}; if the change is intended, \
-         run with {UPDATE_VAR}=1 to rewrite it and review the diff (git diff -- {name})",
-        first_difference(&want, actual)
+        "output differs from golden file {name}{diff}\
+         If the change is intended, run with {UPDATE_VAR}=1 to rewrite it \
+         and review the diff (git diff -- {name})."
     ))
 }
 

@@ -1,21 +1,33 @@
 //! Deal files end to end: parse the deal, load its matrix, build its usage
 //! (CSV or profile), price every offer and compare. Each example deal of
 //! `examples/deals/` is its own test, against its golden comparison in
-//! `tests/golden/deals/`; `UPDATE_SNAPSHOTS=1` rewrites them.
+//! `tests/golden/deals/`; `UPDATE_SNAPSHOTS=1` rewrites them. The shipped
+//! deals and matrices round-trip through `to_toml`.
 
 use unitcalc_core::compare::Comparison;
-use unitcalc_tests::deals::price_deal_file;
+use unitcalc_core::deal_toml;
+use unitcalc_core::matrix_toml::{parse_matrix, to_toml};
+use unitcalc_tests::deals::load_deal;
 use unitcalc_tests::examples::example;
 use unitcalc_tests::fixtures::{files, stem};
-use unitcalc_tests::{assert_golden, path};
+use unitcalc_tests::{assert_golden, display, path};
 
 /// The example deals of `examples/deals/`, one test each below.
 const EXAMPLE_DEALS: [&str; 3] = ["acme-compare", "illustrative-gcp", "spec-example-c"];
 
-/// Prices `examples/deals/NAME.toml`; its comparison rows agree with its
-/// bills and match `tests/golden/deals/NAME.json`.
+/// Prices `examples/deals/NAME.toml`: its comparison rows agree with its
+/// bills and match `tests/golden/deals/NAME.json`, and the deal round-trips
+/// through `to_toml`.
 fn example_deal(name: &str) -> Comparison {
-    let c = price_deal_file(path(format!("examples/deals/{name}.toml")));
+    let loaded = load_deal(path(format!("examples/deals/{name}.toml")));
+    let written = deal_toml::to_toml(&loaded.deal, &loaded.matrix);
+    assert_eq!(
+        deal_toml::parse_deal(&written, "written", &loaded.matrix)
+            .unwrap_or_else(|e| panic!("{name} as written: {e}")),
+        loaded.deal,
+        "{name}: to_toml round trip"
+    );
+    let c = loaded.compare();
     for (row, bill) in c.rows.iter().zip(&c.bills) {
         assert_eq!(row.total, bill.total, "{name}: {}", row.offer);
         assert_eq!(
@@ -59,4 +71,25 @@ fn every_example_deal_has_a_test() {
         .map(|p| stem(p))
         .collect();
     assert_eq!(found, EXAMPLE_DEALS);
+}
+
+/// Every matrix in `matrices/` parses and round-trips through `to_toml`.
+#[test]
+fn shipped_matrices_round_trip() {
+    let matrices = files(&path("matrices"), "toml");
+    let names: Vec<String> = matrices.iter().map(|p| stem(p)).collect();
+    for want in ["spec-m", "illustrative", "illustrative-candidate"] {
+        assert!(names.iter().any(|n| n == want), "no matrices/{want}.toml");
+    }
+    for p in &matrices {
+        let src = std::fs::read_to_string(p).unwrap();
+        let m = parse_matrix(&src, &display(p)).unwrap_or_else(|e| panic!("{e}"));
+        let written = to_toml(&m);
+        assert_eq!(
+            parse_matrix(&written, "written").unwrap_or_else(|e| panic!("{e}")),
+            m,
+            "{}",
+            display(p)
+        );
+    }
 }
