@@ -1,17 +1,14 @@
 //! Runs the `unitcalc` binary on fixture deals, books and usage files: golden
-//! outputs for the worked examples, headline figures as tables, and error
-//! exits. `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites the golden
-//! files (review the diff before committing).
+//! outputs for the worked examples (their deal files and JSON bills are the
+//! tests crate's, `tests/fixtures/examples/` and `tests/golden/`; the table
+//! and CSV outputs are in `cli/tests/golden/`), headline figures as tables,
+//! and error exits. `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites
+//! the golden files (review the diff before committing).
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
-}
+use unitcalc_tests::examples::example;
+use unitcalc_tests::{assert_golden, root};
 
 /// Runs `unitcalc` from the workspace root, so paths in messages are stable.
 fn run(args: &[&str]) -> Output {
@@ -33,69 +30,75 @@ fn stdout_ok(args: &[&str]) -> String {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = root().join("cli/tests/golden").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::write(&path, actual).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(actual, want, "output differs from {}", path.display());
+    assert_golden(root().join("cli/tests/golden").join(name), actual);
 }
 
 fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout_ok(args)).expect("valid JSON")
 }
 
-const EXAMPLES: &[&str] = &["a", "b", "c", "d", "e", "f"];
-
-#[test]
-fn quote_golden_outputs_of_the_worked_examples() {
-    for x in EXAMPLES {
-        let deal = format!("cli/tests/fixtures/example-{x}.toml");
-        for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
-            golden(
-                &format!("quote-{x}.{ext}"),
-                &stdout_ok(&["quote", &deal, "--format", format]),
-            );
-        }
+/// `unitcalc quote` of worked example `id` in each format: the table and the
+/// CSV against `cli/tests/golden/quote-ID.{txt,csv}`, the JSON against the
+/// example's one golden bill (`tests/golden/example-ID.json`, the bill the
+/// tests crate prices from the same deal file) and the figures the pricing
+/// model states.
+fn quote_example(id: &str) -> serde_json::Value {
+    let x = example(id);
+    let deal = x.deal_rel();
+    for (format, ext) in [("table", "txt"), ("csv", "csv")] {
+        golden(
+            &format!("quote-{id}.{ext}"),
+            &stdout_ok(&["quote", &deal, "--format", format]),
+        );
     }
+    let out = stdout_ok(&["quote", &deal, "--format", "json"]);
+    assert_golden(x.golden_bill(), &out);
+    let bill: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let period = bill["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["label"] == x.period)
+        .unwrap_or_else(|| panic!("example {id}: no period {}", x.period));
+    assert_eq!(period["total"], x.period_total, "example {id} {}", x.period);
+    assert_eq!(bill["total"], x.term_total, "example {id} term total");
+    bill
 }
 
-/// Worked examples of pricing-model.md section 11: (example, period, its total, term total).
-const HEADLINES: &[(&str, &str, &str, &str)] = &[
-    ("a", "2026-03", "223.20", "223.20"),
-    ("b", "2026-03", "40000.00", "480000.00"),
-    ("c", "2026-03", "40002.10", "480002.10"),
-    ("d", "2026-03", "40000.94", "480000.94"),
-    ("e", "2026-02", "20000.00", "480000.00"),
-    ("f", "2026-03", "966.00", "966.00"),
-];
+#[test]
+fn quote_example_a() {
+    quote_example("a");
+}
 
 #[test]
-fn quote_json_states_the_worked_examples_figures() {
-    for (x, period, period_total, total) in HEADLINES {
-        let bill = json(&[
-            "quote",
-            &format!("cli/tests/fixtures/example-{x}.toml"),
-            "-f",
-            "json",
-        ]);
-        let p = bill["periods"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["label"] == *period)
-            .unwrap();
-        assert_eq!(p["total"], *period_total, "example {x} period {period}");
-        assert_eq!(bill["total"], *total, "example {x} term total");
-    }
-    let f = json(&["quote", "cli/tests/fixtures/example-f.toml", "-f", "json"]);
-    assert_eq!(f["commitment"]["exhausted_term_hour"], 667);
+fn quote_example_b() {
+    quote_example("b");
+}
+
+#[test]
+fn quote_example_c() {
+    quote_example("c");
+}
+
+#[test]
+fn quote_example_d() {
+    quote_example("d");
+}
+
+#[test]
+fn quote_example_e() {
+    quote_example("e");
+}
+
+#[test]
+fn quote_example_f() {
+    let bill = quote_example("f");
+    assert_eq!(bill["commitment"]["exhausted_term_hour"], 667);
 }
 
 #[test]
 fn quote_csv_is_tidy_and_sums_to_the_total() {
-    let csv = stdout_ok(&["quote", "cli/tests/fixtures/example-c.toml", "-f", "csv"]);
+    let csv = stdout_ok(&["quote", &example("c").deal_rel(), "-f", "csv"]);
     let mut r = csv::Reader::from_reader(csv.as_bytes());
     let headers = r.headers().unwrap().clone();
     let amount = headers.iter().position(|h| h == "amount").unwrap();
@@ -120,16 +123,16 @@ fn quote_usage_override_prices_the_same_usage_from_a_csv() {
         "usage",
         "generate",
         "--deal",
-        "cli/tests/fixtures/example-c.toml",
+        &example("c").deal_rel(),
         "--prefix",
         "c",
         "-o",
         csv,
     ]);
-    let from_profile = json(&["quote", "cli/tests/fixtures/example-c.toml", "-f", "json"]);
+    let from_profile = json(&["quote", &example("c").deal_rel(), "-f", "json"]);
     let from_csv = json(&[
         "quote",
-        "cli/tests/fixtures/example-c.toml",
+        &example("c").deal_rel(),
         "--usage",
         csv,
         "-f",
@@ -353,14 +356,14 @@ const ERRORS: &[(&[&str], &[&str])] = &[
     (
         &[
             "quote",
-            "cli/tests/fixtures/example-a.toml",
+            "tests/fixtures/examples/example-a.toml",
             "--offer",
             "Nope",
         ],
         &["no offer `Nope`", "PAYG 20% off"],
     ),
     (
-        &["matrix", "check", "cli/tests/fixtures/example-a.toml"],
+        &["matrix", "check", "tests/fixtures/examples/example-a.toml"],
         &["example-a.toml"],
     ),
 ];
@@ -404,7 +407,7 @@ fn a_failed_run_leaves_no_output_file() {
     );
     stdout_ok(&[
         "quote",
-        "cli/tests/fixtures/example-a.toml",
+        "tests/fixtures/examples/example-a.toml",
         "-f",
         "json",
         "-o",

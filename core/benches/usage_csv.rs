@@ -1,20 +1,19 @@
 //! Throughput of the streaming usage CSV reader (rows per second) and the
 //! speed of the usage profile generator.
 
+mod common;
+
 use std::hint::black_box;
 use std::io::Write;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rust_decimal::Decimal;
 use unitcalc_core::engine::Pricer;
-use unitcalc_core::matrix::CellId;
 use unitcalc_core::num::{Quantity, Ratio};
 use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
 use unitcalc_core::profile::{generate, CellProfile, Profile};
 use unitcalc_core::time::{Date, Hour, Term};
-use unitcalc_core::usage_csv::{
-    example_matrix, CsvRecord, UsageReader, HEADER, HEADER_WITH_CUSTOMER,
-};
+use unitcalc_core::usage_csv::{CsvRecord, UsageReader, HEADER, HEADER_WITH_CUSTOMER};
 
 const CELLS: [(&str, &str, &str); 4] = [
     ("capacity", "aws", "hot"),
@@ -72,7 +71,7 @@ fn book_of(rows: usize, customer: bool, cells: &[(&str, &str, &str)]) -> Vec<u8>
 }
 
 fn reader(c: &mut Criterion) {
-    let matrix = example_matrix();
+    let matrix = common::spec_m();
     let rows = 1_000_000;
     let mut g = c.benchmark_group("usage_csv");
     g.sample_size(10);
@@ -129,24 +128,18 @@ fn reader(c: &mut Criterion) {
 fn profile(c: &mut Criterion) {
     let term = Term::new(Date::parse("2026-03-01").unwrap(), 36).unwrap();
     let r = |s: &str| Ratio(Decimal::from_str_exact(s).unwrap());
-    let cells = (0..4u16)
-        .map(|i| CellProfile {
-            cell: CellId {
-                meter: 0,
-                environment: i % 3,
-                use_case: 0,
-            },
-            baseline: Quantity(Decimal::from(500 + u32::from(i) * 100)),
+    let m = common::spec_m();
+    let cells = common::four_cells(&m)
+        .into_iter()
+        .zip(0u32..)
+        .map(|(cell, i)| CellProfile {
+            cell,
+            baseline: Quantity(Decimal::from(500 + i * 100)),
             monthly_growth: r("0.02"),
             daily_amplitude: r("0.15"),
             weekend_dip: r("0.1"),
             noise: r("0.05"),
             bursts: vec![],
-        })
-        .enumerate()
-        .map(|(i, mut c)| {
-            c.cell.use_case = u16::from(i == 3);
-            c
         })
         .collect();
     let p = Profile { seed: 42, cells };

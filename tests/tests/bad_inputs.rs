@@ -1,205 +1,271 @@
 //! The golden bad-input catalogue: every fixture under `tests/fixtures/bad/`
-//! must be refused with exactly the error text in its `.err` file.
+//! is its own test, named `KIND/NAME`, and must be refused with exactly the
+//! text of its `.err` file (the message and a newline).
 //!
-//! - `bad/matrix/NAME.toml`: `parse_matrix(src, "NAME.toml")`
-//! - `bad/deal/NAME.toml`: `parse_deal(src, "NAME.toml", &spec_m)`
-//! - `bad/usage/NAME.csv`: `read_usage(bytes, "NAME.csv", &spec_m, &term)`,
-//!   term 2026-03-01 for 12 months
-//! - `bad/link/NAME.link`: `scenario::open_link(fragment)` (decode, load the
-//!   matrix, resolve), exactly what the browser does with a share link; the
-//!   fixtures are written by `scripts/make-link-fixtures.py`
+//! | kind | fixture | read by |
+//! |---|---|---|
+//! | `matrix` | `bad/matrix/NAME.toml` | `parse_matrix(src, "NAME.toml")` |
+//! | `deal` | `bad/deal/NAME.toml` | `parse_deal(src, "NAME.toml", &spec_m)` |
+//! | `usage` | `bad/usage/NAME.csv` | `read_usage(bytes, "NAME.csv", &spec_m, &term)`, term 2026-03-01 for 12 months |
+//! | `link` | `bad/link/NAME.link` | `scenario::open_link(fragment)`: decode, load the matrix, resolve, as the browser does with a share link (fixtures written by `scripts/make-link-fixtures.py`) |
 //!
-//! With `UPDATE_SNAPSHOTS=1` the `.err` files are (re)written instead; review
-//! them by eye before committing. Also checks that every matrix in `matrices/`
-//! and every deal in `examples/deals/` parses and round-trips through `to_toml`.
+//! Checks of the catalogue as a whole are tests named `catalogue/…`: every
+//! `.err` has its fixture, each kind has its fixtures, and no message speaks
+//! the parser's type jargon (`expected u32`, `invalid type`, `a map`).
+//!
+//! `cargo test -p unitcalc-tests --test bad_inputs -- deal/term-zero-months`
+//! runs one fixture. With `UPDATE_SNAPSHOTS=1` the `.err` files are
+//! (re)written instead of compared; review them by eye before committing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use unitcalc_core::deal_toml::{parse_deal, read};
-use unitcalc_core::matrix::Matrix;
+use libtest_mimic::{Arguments, Failed, Trial};
+use unitcalc_core::deal_toml::parse_deal;
 use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage_csv::read_usage;
+use unitcalc_tests::fixtures::{self, files, stem};
+use unitcalc_tests::{check_golden, display, spec_m};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+/// How a fixture of one kind is read: `Err(message)` when it is refused.
+type Reader = fn(&Path, &str) -> Result<(), String>;
+
+/// (folder under `bad/`, fixture extension, at least this many fixtures, reader).
+const KINDS: [(&str, &str, usize, Reader); 4] = [
+    ("matrix", "toml", 20, read_matrix),
+    ("deal", "toml", 12, read_deal),
+    ("usage", "csv", 12, read_usage_file),
+    ("link", "link", 30, read_link),
+];
+
+fn read_matrix(path: &Path, name: &str) -> Result<(), String> {
+    let src = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    parse_matrix(&src, name)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
-fn spec_m() -> Matrix {
-    let path = root().join("matrices/spec-m.toml");
-    parse_matrix(
-        &fs::read_to_string(path).expect("read spec-m"),
-        "spec-m.toml",
-    )
-    .expect("spec-m parses")
+fn read_deal(path: &Path, name: &str) -> Result<(), String> {
+    let src = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    parse_deal(&src, name, &spec_m())
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
-/// Files in `dir` ending in `.ext`, sorted by name.
-fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = match fs::read_dir(dir) {
-        Ok(rd) => rd
-            .map(|e| e.expect("dir entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == ext))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    v.sort();
-    v
-}
-
-/// Runs one catalogue directory: `parse(path, name)` must fail with the text
-/// of the fixture's `.err`. Returns the failures, one line each.
-fn run(
-    kind: &str,
-    ext: &str,
-    parse: &dyn Fn(&Path, &str) -> Result<(), String>,
-) -> (usize, Vec<String>) {
-    let dir = root().join("tests/fixtures/bad").join(kind);
-    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
-    let mut failures = Vec::new();
-    let fixtures = files(&dir, ext);
-    for path in &fixtures {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("utf-8 file name")
-            .to_string();
-        let err_path = path.with_extension("err");
-        let got = match parse(path, &name) {
-            Ok(()) => {
-                failures.push(format!(
-                    "{kind}/{name}: parsed OK but should have been refused"
-                ));
-                continue;
-            }
-            Err(e) => e,
-        };
-        if update {
-            fs::write(&err_path, format!("{got}\n")).expect("write .err");
-            continue;
-        }
-        match fs::read_to_string(&err_path) {
-            Err(_) => failures.push(format!(
-                "{kind}/{name}: no {}; got\n    {got}",
-                err_path.display()
-            )),
-            Ok(want) if want.trim() != got.trim() => failures.push(format!(
-                "{kind}/{name}:\n    want {}\n    got  {}",
-                want.trim(),
-                got.trim()
-            )),
-            Ok(_) => {}
-        }
-    }
-    // An .err without its fixture is a stale snapshot.
-    for err in files(&dir, "err") {
-        if !err.with_extension(ext).exists() {
-            failures.push(format!("{kind}: {} has no fixture", err.display()));
-        }
-    }
-    (fixtures.len(), failures)
-}
-
-fn check(kind: &str, min: usize, result: (usize, Vec<String>)) {
-    let (count, failures) = result;
-    assert!(
-        failures.is_empty(),
-        "{} failing {kind} fixture(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(
-        count >= min,
-        "expected at least {min} {kind} fixtures, found {count}"
-    );
-}
-
-#[test]
-fn bad_matrices_are_refused_with_golden_errors() {
-    let r = run("matrix", "toml", &|path, name| {
-        let src = fs::read_to_string(path).map_err(|e| e.to_string())?;
-        parse_matrix(&src, name)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
-    check("matrix", 20, r);
-}
-
-#[test]
-fn bad_deals_are_refused_with_golden_errors() {
-    let m = spec_m();
-    let r = run("deal", "toml", &|path, name| {
-        let src = fs::read_to_string(path).map_err(|e| e.to_string())?;
-        parse_deal(&src, name, &m)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
-    check("deal", 12, r);
-}
-
-#[test]
-fn bad_usage_files_are_refused_with_golden_errors() {
-    let m = spec_m();
+fn read_usage_file(path: &Path, name: &str) -> Result<(), String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
     let term = Term::new(Date::parse("2026-03-01").expect("date"), 12).expect("term");
-    let r = run("usage", "csv", &|path, name| {
-        let bytes = fs::read(path).map_err(|e| e.to_string())?;
-        read_usage(&bytes, name, &m, &term)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
-    check("usage", 12, r);
+    read_usage(&bytes, name, &spec_m(), &term)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
-#[test]
-fn bad_share_links_are_refused_with_golden_errors() {
-    let r = run("link", "link", &|path, _| {
-        let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
-        unitcalc_core::scenario::open_link(text.trim_end_matches('\n'))
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    });
-    check("link", 30, r);
+fn read_link(path: &Path, _: &str) -> Result<(), String> {
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    unitcalc_core::scenario::open_link(text.trim_end_matches('\n'))
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
-#[test]
-fn every_shipped_matrix_and_deal_parses() {
-    let matrices = files(&root().join("matrices"), "toml");
-    assert!(
-        matrices.len() >= 3,
-        "expected spec-m, illustrative and illustrative-candidate"
-    );
-    for path in &matrices {
-        let src = fs::read_to_string(path).expect("read matrix");
-        let m = parse_matrix(&src, &path.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
-        let written = unitcalc_core::matrix_toml::to_toml(&m);
-        assert_eq!(
-            parse_matrix(&written, "written").expect("written matrix parses"),
-            m,
-            "{}",
-            path.display()
-        );
+/// One fixture: refused, with exactly the text of its `.err` file.
+fn refused_as_catalogued(path: &Path, read: Reader) -> Result<(), Failed> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a UTF-8 file name");
+    match read(path, name) {
+        Ok(()) => Err(format!("{}: read without error, but must be refused", display(path)).into()),
+        Err(got) => Ok(check_golden(
+            path.with_extension("err"),
+            &format!("{got}\n"),
+        )?),
     }
-    let deals_dir = root().join("examples/deals");
-    let deals = files(&deals_dir, "toml");
-    assert!(deals.len() >= 2, "expected at least two example deals");
-    for path in &deals {
-        let name = path.display().to_string();
-        let src = fs::read_to_string(path).expect("read deal");
-        let mref = read(&src, &name).unwrap_or_else(|e| panic!("{e}")).matrix_path().to_string();
-        let mpath = deals_dir.join(&mref);
-        let msrc = fs::read_to_string(&mpath)
-            .unwrap_or_else(|e| panic!("{name}: matrix {}: {e}", mpath.display()));
-        let m = parse_matrix(&msrc, &mpath.display().to_string()).unwrap_or_else(|e| panic!("{e}"));
-        let deal = parse_deal(&src, &name, &m).unwrap_or_else(|e| panic!("{e}"));
-        let written = unitcalc_core::deal_toml::to_toml(&deal, &m);
-        assert_eq!(
-            parse_deal(&written, "written", &m).expect("written deal parses"),
-            deal,
-            "{name}"
-        );
+}
+
+/// Every `.err` file of the catalogue, sorted.
+fn err_files() -> Vec<PathBuf> {
+    KINDS
+        .iter()
+        .flat_map(|(kind, ..)| files(&fixtures::bad(kind), "err"))
+        .collect()
+}
+
+/// An `.err` without its fixture is a stale snapshot; a kind with fewer
+/// fixtures than its minimum lost some (or its folder).
+fn catalogue_is_complete() -> Result<(), Failed> {
+    let mut problems = Vec::new();
+    for (kind, ext, min, _) in KINDS {
+        let dir = fixtures::bad(kind);
+        let n = files(&dir, ext).len();
+        if n < min {
+            problems.push(format!(
+                "{}: {n} .{ext} fixtures, expected at least {min}",
+                display(&dir)
+            ));
+        }
+        for err in files(&dir, "err") {
+            if !err.with_extension(ext).exists() {
+                problems.push(format!(
+                    "{}: no fixture {}.{ext} beside it",
+                    display(&err),
+                    stem(&err)
+                ));
+            }
+        }
     }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
+}
+
+/// Words of the Rust type system and of the parsers' generic messages, which
+/// mean nothing to the person who wrote the file. A message says what to
+/// write instead (e.g. "`months` is a whole number: write months = 3").
+const JARGON: &[&str] = &[
+    "invalid type",
+    "invalid value",
+    "invalid length",
+    "a borrowed string",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "f32",
+    "f64",
+    "sequence",
+    "map",
+    "struct",
+    "enum",
+    "variant",
+    "tuple",
+    "newtype",
+];
+
+/// The jargon in `message`, outside what it quotes (`…` or "…": the file's own
+/// text, which may say anything). Whole words, case-insensitive.
+fn jargon_in(message: &str) -> Vec<&'static str> {
+    let mut unquoted = String::new();
+    let mut quote = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' => {
+                quote = Some(c);
+                unquoted.push(' ');
+            }
+            None => unquoted.push(c),
+        }
+    }
+    let words: Vec<String> = unquoted
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let text = format!(" {} ", words.join(" "));
+    JARGON
+        .iter()
+        .copied()
+        .filter(|j| text.contains(&format!(" {j} ")))
+        .collect()
+}
+
+/// The rule of [`jargon_in`] as a table: (message, the jargon it finds).
+fn jargon_rule_holds() -> Result<(), Failed> {
+    let table: [(&str, &[&str]); 7] = [
+        (
+            "deal.toml:8:10: invalid type: string \"12\", expected u32",
+            &["invalid type", "u32"],
+        ),
+        (
+            "m.toml:46:11: invalid type: string \"1.00\", expected a map",
+            &["invalid type", "map"],
+        ),
+        (
+            "x: invalid type: sequence, expected a borrowed string",
+            &["invalid type", "a borrowed string", "sequence"],
+        ),
+        (
+            "x: unknown variant `fixed`, expected enum Kind",
+            &["enum", "variant"],
+        ),
+        (
+            "deal.toml:8:10: `months` is a whole number: write months = 3",
+            &[],
+        ),
+        (
+            "usage.csv:2: unknown meter `map` (or \"u32\", or `struct`)",
+            &[],
+        ),
+        (
+            "a second customer `globex`: read one customer per file",
+            &[],
+        ),
+    ];
+    let wrong: Vec<String> = table
+        .iter()
+        .filter(|(msg, want)| jargon_in(msg) != *want)
+        .map(|(msg, want)| format!("{msg:?}: found {:?}, expected {want:?}", jargon_in(msg)))
+        .collect();
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("\n").into())
+    }
+}
+
+/// No catalogued message speaks type jargon; lists every offending file.
+fn no_type_jargon() -> Result<(), Failed> {
+    let offending: Vec<String> = err_files()
+        .iter()
+        .filter_map(|err| {
+            let text = fs::read_to_string(err).ok()?;
+            let found = jargon_in(&text);
+            (!found.is_empty()).then(|| {
+                format!(
+                    "{} ({}): {}",
+                    display(err),
+                    found.join(", "),
+                    text.trim_end()
+                )
+            })
+        })
+        .collect();
+    if offending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} catalogued message(s) speak type jargon; say what to write instead:\n{}",
+            offending.len(),
+            offending.join("\n")
+        )
+        .into())
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    for (kind, ext, _, read) in KINDS {
+        for path in files(&fixtures::bad(kind), ext) {
+            trials.push(Trial::test(format!("{kind}/{}", stem(&path)), move || {
+                refused_as_catalogued(&path, read)
+            }));
+        }
+    }
+    trials.push(Trial::test("catalogue/complete", catalogue_is_complete));
+    trials.push(Trial::test("catalogue/jargon-rule", jargon_rule_holds));
+    trials.push(Trial::test("catalogue/no-type-jargon", no_type_jargon));
+    libtest_mimic::run(&args, trials).exit();
 }

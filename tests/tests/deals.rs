@@ -1,103 +1,95 @@
 //! Deal files end to end: parse the deal, load its matrix, build its usage
-//! (CSV or profile), price every offer and compare. Golden comparisons live
-//! in `tests/golden/deals/`; `UPDATE_SNAPSHOTS=1` rewrites them.
+//! (CSV or profile), price every offer and compare. Each example deal of
+//! `examples/deals/` is its own test, against its golden comparison in
+//! `tests/golden/deals/`; `UPDATE_SNAPSHOTS=1` rewrites them. The shipped
+//! deals and matrices round-trip through `to_toml`.
 
-use std::path::{Path, PathBuf};
+use unitcalc_core::compare::Comparison;
+use unitcalc_core::deal_toml;
+use unitcalc_core::matrix_toml::{parse_matrix, to_toml};
+use unitcalc_tests::deals::load_deal;
+use unitcalc_tests::examples::example;
+use unitcalc_tests::fixtures::{files, stem};
+use unitcalc_tests::{assert_golden, display, path};
 
-use unitcalc_core::compare::{compare, Comparison};
-use unitcalc_core::deal_toml::{parse_deal, read};
-use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::usage_csv::read_usage;
+/// The example deals of `examples/deals/`, one test each below.
+const EXAMPLE_DEALS: [&str; 3] = ["acme-compare", "illustrative-gcp", "spec-example-c"];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Prices a deal file as the CLI and the browser do.
-fn price_deal_file(path: &Path) -> Comparison {
-    let src = std::fs::read_to_string(path).unwrap();
-    let file = path.display().to_string();
-    let dir = path.parent().unwrap();
-    let matrix_path = dir.join(read(&src, &file).unwrap().matrix_path());
-    let matrix = parse_matrix(
-        &std::fs::read_to_string(&matrix_path).unwrap(),
-        &matrix_path.display().to_string(),
-    )
-    .unwrap();
-    let deal = parse_deal(&src, &file, &matrix).unwrap();
-    let usage = unitcalc_core::quote::usage_of(&deal, |csv| {
-        let p = dir.join(csv);
-        read_usage(
-            &std::fs::read(&p).unwrap(),
-            &p.display().to_string(),
-            &matrix,
-            &deal.terms.term,
-        )
-    })
-    .unwrap();
-    compare(&matrix, &deal.terms, &deal.offers, &usage).unwrap()
-}
-
-#[test]
-fn worked_example_c_from_its_deal_file() {
-    let c = price_deal_file(&root().join("examples/deals/spec-example-c.toml"));
-    let bill = &c.bills[0];
-    assert_eq!(bill.periods[0].label, "2026-03");
-    assert_eq!(bill.periods[0].total.to_string(), "40002.10");
-    let cell = &bill.periods[0].cells[0];
-    assert_eq!((cell.tolerated_hours, cell.charged_hours), (72, 28));
+/// Prices `examples/deals/NAME.toml`: its comparison rows agree with its
+/// bills and match `tests/golden/deals/NAME.json`, and the deal round-trips
+/// through `to_toml`.
+fn example_deal(name: &str) -> Comparison {
+    let loaded = load_deal(path(format!("examples/deals/{name}.toml")));
+    let written = deal_toml::to_toml(&loaded.deal, &loaded.matrix);
     assert_eq!(
-        cell.charged_quantity_hours.get(),
-        rust_decimal::Decimal::from(1120)
+        deal_toml::parse_deal(&written, "written", &loaded.matrix)
+            .unwrap_or_else(|e| panic!("{name} as written: {e}")),
+        loaded.deal,
+        "{name}: to_toml round trip"
     );
-    assert!(bill.periods[1..]
-        .iter()
-        .all(|p| p.total.to_string() == "40000.00"));
+    let c = loaded.compare();
+    for (row, bill) in c.rows.iter().zip(&c.bills) {
+        assert_eq!(row.total, bill.total, "{name}: {}", row.offer);
+        assert_eq!(
+            row.delta_total.get(),
+            bill.total.get() - c.bills[0].total.get(),
+            "{name}: {}",
+            row.offer
+        );
+    }
+    let json = serde_json::to_string_pretty(&c.rows).unwrap() + "\n";
+    assert_golden(
+        path("tests/golden/deals").join(format!("{name}.json")),
+        &json,
+    );
+    c
 }
 
-/// Every example deal prices, and its comparison matches its golden file.
 #[test]
-fn example_deals_match_their_golden_comparisons() {
-    let dir = root().join("examples/deals");
-    let mut seen = 0;
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+fn acme_compare() {
+    assert_eq!(example_deal("acme-compare").bills.len(), 3);
+}
+
+#[test]
+fn illustrative_gcp() {
+    example_deal("illustrative-gcp");
+}
+
+/// The shipped example of worked example C prices exactly as the fixture of
+/// worked example C (the one with the golden bill).
+#[test]
+fn spec_example_c() {
+    let c = example_deal("spec-example-c");
+    assert_eq!(c.bills, vec![example("c").bill()]);
+}
+
+/// A new example deal needs its own test above.
+#[test]
+fn every_example_deal_has_a_test() {
+    let found: Vec<String> = files(&path("examples/deals"), "toml")
+        .iter()
+        .map(|p| stem(p))
         .collect();
-    paths.sort();
-    for path in paths
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-    {
-        let c = price_deal_file(&path);
-        for (row, bill) in c.rows.iter().zip(&c.bills) {
-            assert_eq!(row.total, bill.total);
-            assert_eq!(
-                row.delta_total.get(),
-                bill.total.get() - c.bills[0].total.get()
-            );
-        }
-        let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let golden = root()
-            .join("tests/golden/deals")
-            .join(format!("{name}.json"));
-        let json = serde_json::to_string_pretty(&c.rows).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
-            std::fs::write(&golden, &json).unwrap();
-        }
-        let want = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_SNAPSHOTS=1)", golden.display()));
-        assert_eq!(
-            json,
-            want,
-            "{name}: comparison differs from {}",
-            golden.display()
-        );
-        seen += 1;
+    assert_eq!(found, EXAMPLE_DEALS);
+}
+
+/// Every matrix in `matrices/` parses and round-trips through `to_toml`.
+#[test]
+fn shipped_matrices_round_trip() {
+    let matrices = files(&path("matrices"), "toml");
+    let names: Vec<String> = matrices.iter().map(|p| stem(p)).collect();
+    for want in ["spec-m", "illustrative", "illustrative-candidate"] {
+        assert!(names.iter().any(|n| n == want), "no matrices/{want}.toml");
     }
-    assert!(
-        seen >= 3,
-        "expected at least three example deals, found {seen}"
-    );
+    for p in &matrices {
+        let src = std::fs::read_to_string(p).unwrap();
+        let m = parse_matrix(&src, &display(p)).unwrap_or_else(|e| panic!("{e}"));
+        let written = to_toml(&m);
+        assert_eq!(
+            parse_matrix(&written, "written").unwrap_or_else(|e| panic!("{e}")),
+            m,
+            "{}",
+            display(p)
+        );
+    }
 }

@@ -4,16 +4,12 @@
 
 use rust_decimal::Decimal;
 use unitcalc_core::engine::price_records;
-use unitcalc_core::matrix::{CellId, Matrix};
-use unitcalc_core::matrix_toml::parse_matrix;
+use unitcalc_core::matrix::CellId;
 use unitcalc_core::num::{self, Money, Price, Quantity, Units};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage::HourRecord;
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m")
-}
+use unitcalc_tests::spec_m;
 
 fn d(mantissa: i64, scale: u32) -> Decimal {
     Decimal::new(mantissa, scale)

@@ -6,15 +6,13 @@ use std::io::Read;
 
 use unitcalc_core::engine::price;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::num::{Money, Quantity};
+use unitcalc_core::num::Quantity;
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage_csv::{read_usage, CsvRecord, UsageReader, HEADER, MAX_LINE_BYTES};
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").expect("spec-m")
-}
+use unitcalc_tests::deals::load_deal;
+use unitcalc_tests::examples::example;
+use unitcalc_tests::spec_m;
 
 /// A header, then one line of `len` digits, produced lazily; counts the bytes
 /// handed out.
@@ -94,28 +92,19 @@ fn ten_to_25_tb_every_hour() -> (Matrix, Term, unitcalc_core::usage::UsageSeries
 #[test]
 fn ten_to_the_25_tb_is_an_overflow_error_not_a_panic() {
     let (m, term, usage) = ten_to_25_tb_every_hour();
-    let cell = m.cell("capacity", "azure", "hot").expect("cell");
     let terms = DealTerms {
         term,
         channel: Channel::Direct,
     };
+    // List pay-as-you-go, and the fixed 500 TB offer of worked examples B–D.
+    let fixed = load_deal(example("b").deal()).deal.offers.remove(0);
+    assert_eq!(fixed.name, "Fixed 500 TB");
     let offers = [
         Offer {
             name: "PAYG".into(),
             kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
         },
-        Offer {
-            name: "Fixed 500 TB".into(),
-            kind: OfferKind::FixedCapacity(FixedCapacity {
-                entitlements: vec![Entitlement {
-                    cell,
-                    quantity: Quantity("500".parse().expect("decimal")),
-                }],
-                monthly_fee: Money("40000.00".parse().expect("decimal")),
-                payment: Payment::Monthly,
-                overage: OveragePolicy::default(),
-            }),
-        },
+        fixed,
     ];
     let got: Vec<String> = offers
         .iter()

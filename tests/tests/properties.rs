@@ -8,15 +8,11 @@ use rust_decimal::Decimal;
 use unitcalc_core::bill::{Bill, LineKind};
 use unitcalc_core::engine::{price_records, prorated_fees};
 use unitcalc_core::matrix::{CellId, Matrix};
-use unitcalc_core::matrix_toml::parse_matrix;
 use unitcalc_core::num::{Fraction, Money, Price, Quantity, Ratio, RoundingMode, Units};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Hour, Term};
 use unitcalc_core::usage::HourRecord;
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
-}
+use unitcalc_tests::spec_m;
 
 fn offered(m: &Matrix) -> Vec<CellId> {
     m.cells().filter(|c| m.cell_rate(*c).is_some()).collect()

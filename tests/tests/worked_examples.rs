@@ -1,197 +1,108 @@
-//! The worked examples of pricing-model.md §11, priced from `matrices/spec-m.toml`,
-//! plus golden JSON bills and rounding tables across currencies and modes.
+//! The worked examples A–F of pricing-model.md section 11, each priced from its
+//! deal file (`tests/fixtures/examples/example-X.toml`, matrix M) against its
+//! one golden bill (`tests/golden/example-X.json`, the same file the CLI's
+//! `quote -f json` is checked against) and the figures the pricing model
+//! states (`unitcalc_tests::examples::EXAMPLES`); then rounding tables across
+//! currencies and modes.
 //!
-//! Golden files live in `tests/golden/`; `UPDATE_SNAPSHOTS=1 cargo test -p
-//! unitcalc-tests` rewrites them (review the diff before committing).
-
-use std::path::PathBuf;
+//! `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-tests` rewrites the golden
+//! bills (review the diff before committing).
 
 use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::price;
-use unitcalc_core::matrix::{Currency, Matrix};
-use unitcalc_core::matrix_toml::parse_matrix;
-use unitcalc_core::num::{Money, Price, Quantity, Ratio, RoundingMode, Units};
+use unitcalc_core::matrix::Currency;
+use unitcalc_core::num::{Price, Quantity, RoundingMode};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage::UsageSeries;
-
-fn spec_m() -> Matrix {
-    parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml").unwrap()
-}
+use unitcalc_tests::examples::{bill_json, example};
+use unitcalc_tests::{assert_golden, spec_m};
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
 }
 
-/// Usage in one cell: `base` every hour, `burst` for `len` hours from hour `at`.
-fn usage(
-    term: &Term,
-    m: &Matrix,
-    cell: (&str, &str, &str),
-    base: &str,
-    burst: (&str, usize, usize),
-) -> UsageSeries {
-    let cell = m.cell(cell.0, cell.1, cell.2).unwrap();
-    let (level, at, len) = burst;
-    let q = (0..term.hours())
-        .map(|h| {
-            Quantity(d(if (at..at + len).contains(&h) {
-                level
-            } else {
-                base
-            }))
-        })
-        .collect();
-    let mut u = UsageSeries::new(term);
-    u.set_series(cell, q);
-    u
-}
-
-fn fixed(m: &Matrix) -> Offer {
-    Offer {
-        name: "Fixed 500 TB".into(),
-        kind: OfferKind::FixedCapacity(FixedCapacity {
-            entitlements: vec![Entitlement {
-                cell: m.cell("capacity", "azure", "hot").unwrap(),
-                quantity: Quantity(d("500")),
-            }],
-            monthly_fee: Money(d("40000.00")),
-            payment: Payment::Monthly,
-            overage: OveragePolicy::default(),
-        }),
-    }
-}
-
-fn golden(name: &str, bill: &Bill) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("golden")
-        .join(format!("{name}.json"));
-    let json = serde_json::to_string_pretty(bill).unwrap() + "\n";
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &json).unwrap();
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_SNAPSHOTS=1)", path.display()));
-    assert_eq!(json, want, "bill differs from {}", path.display());
-    // Decimals are JSON strings and the bill round-trips exactly.
+/// Prices worked example `id` from its deal file and checks what every
+/// example states: its period's total, the term's total, and the golden bill
+/// (which round-trips through JSON exactly, decimals as strings).
+fn priced(id: &str) -> Bill {
+    let x = example(id);
+    let bill = x.bill();
+    let period = bill
+        .periods
+        .iter()
+        .find(|p| p.label == x.period)
+        .unwrap_or_else(|| panic!("example {id}: no period {}", x.period));
+    assert_eq!(
+        period.total.to_string(),
+        x.period_total,
+        "example {id} {}",
+        x.period
+    );
+    assert_eq!(
+        bill.total.to_string(),
+        x.term_total,
+        "example {id} term total"
+    );
+    let json = bill_json(&bill);
+    assert_golden(x.golden_bill(), &json);
     let back: Bill = serde_json::from_str(&json).unwrap();
-    assert_eq!(&back, bill);
+    assert_eq!(
+        back, bill,
+        "example {id}: the bill round-trips through JSON"
+    );
+    bill
 }
 
+/// A: 200 TB on azure/hot all March, 20% off: 279 units at 0.80.
 #[test]
 fn example_a_pay_as_you_go() {
-    let m = spec_m();
-    let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
-    let u = usage(&term, &m, ("capacity", "azure", "hot"), "200", ("0", 0, 0));
-    let offer = Offer {
-        name: "PAYG 20% off".into(),
-        kind: OfferKind::PayAsYouGo(PayAsYouGo {
-            discount: Ratio(d("0.20")),
-        }),
-    };
-    let bill = price(
-        &m,
-        &DealTerms {
-            term,
-            channel: Channel::Direct,
-        },
-        &offer,
-        &u,
-    )
-    .unwrap();
+    let bill = priced("a");
     assert_eq!(bill.periods[0].lines[0].units.unwrap().get(), d("279"));
-    assert_eq!(bill.total.to_string(), "223.20");
-    golden("example-a", &bill);
 }
 
-/// B, C, D: (name, burst level, burst hours, March total).
+/// B: 48 hours at 540 TB over E = 500: within the band and the grace, all tolerated.
 #[test]
-fn examples_b_c_d_fixed_capacity() {
-    let m = spec_m();
-    let term = Term::new(Date::parse("2026-03-01").unwrap(), 12).unwrap();
-    let table = [
-        ("example-b", "540", 48, "40000.00"),
-        ("example-c", "540", 100, "40002.10"),
-        ("example-d", "600", 5, "40000.94"),
-    ];
-    for (name, level, hours, march) in table {
-        let u = usage(
-            &term,
-            &m,
-            ("capacity", "azure", "hot"),
-            "500",
-            (level, 200, hours),
-        );
-        let bill = price(
-            &m,
-            &DealTerms {
-                term,
-                channel: Channel::Direct,
-            },
-            &fixed(&m),
-            &u,
-        )
-        .unwrap();
-        assert_eq!(bill.periods[0].total.to_string(), march, "{name}");
-        golden(name, &bill);
-    }
+fn example_b_fixed_capacity_tolerated_burst() {
+    let bill = priced("b");
+    let cell = &bill.periods[0].cells[0];
+    assert_eq!((cell.tolerated_hours, cell.charged_hours), (48, 0));
 }
 
+/// C: 100 hours at 540 TB: hours 73–100 charged on 40 TB, 1,120 TB-hours.
+#[test]
+fn example_c_fixed_capacity_prolonged_burst() {
+    let bill = priced("c");
+    let cell = &bill.periods[0].cells[0];
+    assert_eq!((cell.tolerated_hours, cell.charged_hours), (72, 28));
+    assert_eq!(cell.charged_quantity_hours.get(), d("1120"));
+}
+
+/// D: 5 hours at 600 TB, above the band: all charged on 100 TB.
+#[test]
+fn example_d_above_the_band() {
+    let bill = priced("d");
+    let cell = &bill.periods[0].cells[0];
+    assert_eq!((cell.tolerated_hours, cell.charged_hours), (0, 5));
+    assert_eq!(cell.charged_quantity_hours.get(), d("500"));
+}
+
+/// E: the term starts 2026-02-15: 336 of February's 672 hours, half the fee.
 #[test]
 fn example_e_partial_first_period() {
-    let m = spec_m();
-    let term = Term::new(Date::parse("2026-02-15").unwrap(), 12).unwrap();
-    let bill = price(
-        &m,
-        &DealTerms {
-            term,
-            channel: Channel::Direct,
-        },
-        &fixed(&m),
-        &UsageSeries::new(&term),
-    )
-    .unwrap();
+    let bill = priced("e");
     let feb = &bill.periods[0];
     assert_eq!((feb.hours, feb.month_hours, feb.partial), (336, 672, true));
-    assert_eq!(feb.total.to_string(), "20000.00");
 }
 
+/// F: 1,000 units at 0.85 upfront, 1.5 units an hour: exhausted in hour 667.
 #[test]
 fn example_f_units_commitment() {
-    let m = spec_m();
-    let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
-    let u = usage(
-        &term,
-        &m,
-        ("capacity", "on-prem", "hot"),
-        "1000",
-        ("0", 0, 0),
-    );
-    let offer = Offer {
-        name: "Prepaid 1,000 units".into(),
-        kind: OfferKind::Commitment(Commitment {
-            units: Units(d("1000")),
-            price: Price(d("0.85")),
-            payment: Payment::Upfront,
-            overage_price: None,
-        }),
-    };
-    let bill = price(
-        &m,
-        &DealTerms {
-            term,
-            channel: Channel::Direct,
-        },
-        &offer,
-        &u,
-    )
-    .unwrap();
+    let bill = priced("f");
     let c = bill.commitment.as_ref().unwrap();
     assert_eq!(c.commitment_amount.to_string(), "850.00");
     assert_eq!(c.exhausted_term_hour, Some(667));
-    golden("example-f", &bill);
 }
 
 /// Rounding of one pay-as-you-go line: (currency, mode, TB-hours on on-prem/hot, list price, amount).

@@ -1,5 +1,9 @@
 //! Shared by the benchmarks: matrix M, the four cells they meter, and the
 //! fixed-capacity offer (500 per cell, 40,000.00 a month, default rule).
+//! Matrix M is parsed from `matrices/spec-m.toml`, never built by hand.
+
+// Each bench uses part of this module.
+#![allow(dead_code)]
 
 use rust_decimal::Decimal;
 use unitcalc_core::matrix::{CellId, Matrix};
