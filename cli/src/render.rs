@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
-use unitcalc_core::display::plural;
+use unitcalc_core::display::{self, plural};
 use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
@@ -254,14 +254,9 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
             r.marketplace_fee.to_string(),
             r.net_revenue.to_string(),
             r.delta_net_revenue.to_string(),
-            {
-                // Σ of no overage lines is a bare 0: show it at the money scale.
-                let mut o = r.overage.get();
-                o.rescale(r.total.get().scale());
-                o.to_string()
-            },
+            display::money_at(r.overage, r.total.get().scale()),
             r.effective_price_per_unit
-                .map(|p| p.get().round_dp(6).normalize().to_string())
+                .map(display::unit_price)
                 .unwrap_or_default(),
         ]);
     }

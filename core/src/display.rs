@@ -65,6 +65,42 @@ pub fn short(v: impl Into<Decimal>, places: u32) -> String {
     grouped(&r)
 }
 
+/// Decimal places of an effective price per unit in tables (rounded
+/// half-even, as the KPI figures are).
+pub const UNIT_PRICE_SCALE: u32 = 6;
+
+/// An effective price per unit for a table: rounded half-even to
+/// [`UNIT_PRICE_SCALE`] places, trailing zeros dropped, not grouped.
+///
+/// ```
+/// use unitcalc_core::{display::unit_price, num::Price};
+/// let p: Price = "0.83333333333".parse().unwrap();
+/// assert_eq!(unit_price(p), "0.833333");
+/// assert_eq!(unit_price("1.0000005".parse().unwrap()), "1");
+/// ```
+pub fn unit_price(p: crate::num::Price) -> String {
+    p.get()
+        .round_dp_with_strategy(UNIT_PRICE_SCALE, RoundingMode::HalfEven.strategy())
+        .normalize()
+        .to_string()
+}
+
+/// A money amount at `scale` decimals (a bare sum of no lines, `0`, shown
+/// as `0.00`); an amount with more decimals is shown as it is.
+///
+/// ```
+/// use unitcalc_core::{display::money_at, num::Money};
+/// assert_eq!(money_at(Money::ZERO, 2), "0.00");
+/// assert_eq!(money_at("2.1".parse().unwrap(), 2), "2.10");
+/// ```
+pub fn money_at(m: crate::num::Money, scale: u32) -> String {
+    let mut v = m.get();
+    if v.scale() < scale {
+        v.rescale(scale);
+    }
+    v.to_string()
+}
+
 /// A ratio as a percentage with at most 2 decimals: `0.8` → `80%`,
 /// `0.015` → `1.5%`. (×100 moves the decimal point: exact, no overflow for
 /// any ratio the engine accepts; a ratio too large to scale shows as is.)
