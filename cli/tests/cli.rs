@@ -583,3 +583,28 @@ fn reprice_of_one_customer_counts_in_the_singular() {
         "{out}"
     );
 }
+
+/// The browser's exported deal (`deal_toml::export` of its form, here worked
+/// example C) is a deal file the CLI quotes, with the bundled matrix found
+/// by its file name; the bill equals the one from the example's own deal
+/// file, and the browser's reader opens the export to the same form.
+#[test]
+fn the_browsers_exported_deal_quotes_in_the_cli() {
+    use unitcalc_core::deal::DealSpec;
+    use unitcalc_core::deal_toml;
+    let dir = tempfile::tempdir().unwrap();
+    let exported = deal_toml::export(&DealSpec::example()).unwrap();
+    let path = dir.path().join("example-c.toml");
+    std::fs::write(&path, &exported).unwrap();
+    let from_export = stdout_ok(&["quote", path.to_str().unwrap(), "-f", "json"]);
+    let from_example = stdout_ok(&["quote", "examples/deals/spec-example-c.toml", "-f", "json"]);
+    assert_eq!(from_export, from_example);
+    let reopened = deal_toml::read(&exported, "example-c.toml").unwrap().spec;
+    let m = reopened.matrix.load().unwrap();
+    let fields = unitcalc_core::deal::FieldLabels;
+    let (a, b) = (
+        reopened.resolve(&m, &fields).unwrap(),
+        DealSpec::example().resolve(&m, &fields).unwrap(),
+    );
+    assert_eq!((a.name, a.terms, a.offers, a.usage), (b.name, b.terms, b.offers, b.usage));
+}

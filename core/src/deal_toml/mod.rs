@@ -9,7 +9,7 @@
 //! links and the browser's form. The file is walked as a spanned tree
 //! (the same walker as matrices), so the browser can open deal files too.
 
-use crate::deal::{Deal, DealSpec, Field, Locate};
+use crate::deal::{Deal, DealSpec, Field, FieldLabels, Locate};
 use crate::error::{Origin, Result};
 use crate::matrix::Matrix;
 
@@ -114,6 +114,24 @@ pub fn read(src: &str, file: &str) -> Result<DealFile> {
 /// ```
 pub fn parse_deal(src: &str, file: &str, matrix: &Matrix) -> Result<Deal> {
     read(src, file)?.resolve(matrix)
+}
+
+/// The deal TOML of a deal as written in the browser's form (or a share
+/// link): its matrix loaded, resolved with [`FieldLabels`], then
+/// [`to_toml`]. The browser's **Export deal** writes exactly this, and the
+/// CLI quotes it (a bundled matrix is written as its file name, which the
+/// CLI finds among the bundled matrices).
+///
+/// ```
+/// use unitcalc_core::deal::DealSpec;
+/// use unitcalc_core::deal_toml::{export, read};
+/// let text = export(&DealSpec::example()).unwrap();
+/// assert!(text.contains("matrix = \"spec-m.toml\""));
+/// assert_eq!(read(&text, "exported.toml").unwrap().matrix_path(), "spec-m.toml");
+/// ```
+pub fn export(spec: &DealSpec) -> Result<String> {
+    let matrix = spec.matrix.load()?;
+    Ok(to_toml(&spec.resolve(&matrix, &FieldLabels)?, &matrix))
 }
 
 #[cfg(test)]
