@@ -312,8 +312,8 @@ impl Book {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deal_toml::parse_deal;
     use crate::deal::MatrixChoice;
+    use crate::deal_toml::parse_deal;
 
     const DEAL: &str =
         "name = \"Acme\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = 2\n\

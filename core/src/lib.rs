@@ -20,9 +20,9 @@
 #![warn(missing_docs)]
 
 pub mod bill;
-pub mod bundled;
 pub mod bill_csv;
 pub mod book;
+pub mod bundled;
 pub mod compare;
 pub mod deal;
 pub mod deal_toml;

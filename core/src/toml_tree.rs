@@ -146,13 +146,20 @@ impl<'a> Src<'a> {
         let span = item.span();
         match item {
             Item::Value(Value::Integer(i)) => Ok(Self::spanned(item, i.value().to_string())),
-            Item::Value(Value::String(s)) if s.value().trim().parse::<i64>().is_ok() => Err(self.error(
-                span,
-                format!("`{key}` is a whole number: write {key} = {}", s.value().trim()),
-            )),
+            Item::Value(Value::String(s)) if s.value().trim().parse::<i64>().is_ok() => Err(self
+                .error(
+                    span,
+                    format!(
+                        "`{key}` is a whole number: write {key} = {}",
+                        s.value().trim()
+                    ),
+                )),
             _ => {
                 let written = self.written(&span);
-                Err(self.error(span.clone(), format!("`{key}` is a whole number, got `{written}`")))
+                Err(self.error(
+                    span.clone(),
+                    format!("`{key}` is a whole number, got `{written}`"),
+                ))
             }
         }
     }

@@ -114,6 +114,40 @@ pub enum BurstField {
     Level,
 }
 
+impl Field {
+    /// How messages about deal files name a value (its key, with a word of
+    /// context where the key alone is ambiguous): `monthly_fee`,
+    /// `entitlement quantity`, `burst level`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Field::Offer(_, f) => match f {
+                OfferField::Whole => "offer",
+                OfferField::Name => "name",
+                OfferField::Kind => "kind",
+                OfferField::Discount => "discount",
+                OfferField::Entitlements => "entitlements",
+                OfferField::MonthlyFee => "monthly_fee",
+                OfferField::Payment => "payment",
+                OfferField::Tolerance => "tolerance",
+                OfferField::GraceHours => "grace_hours",
+                OfferField::OveragePrice => "overage_price",
+                OfferField::CommitUnits => "units",
+                OfferField::CommitPrice => "commit_price",
+            },
+            Field::Entitlement(..) => "entitlement quantity",
+            Field::UsageValue(_, f) => match f {
+                UsageField::Baseline => "baseline",
+                UsageField::MonthlyGrowth => "monthly_growth",
+                UsageField::DailyAmplitude => "daily_amplitude",
+                UsageField::WeekendDip => "weekend_dip",
+                UsageField::Noise => "noise",
+            },
+            Field::Burst(..) => "burst level",
+            _ => "value",
+        }
+    }
+}
+
 /// Turns the field at fault into where the error points.
 pub trait Locate {
     /// Where `field` was written.
@@ -197,4 +231,3 @@ impl Locate for FieldLabels {
         true
     }
 }
-

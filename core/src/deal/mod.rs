@@ -15,9 +15,7 @@ mod field;
 mod resolve;
 mod spec;
 
-pub use field::{
-    BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField,
-};
+pub use field::{BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField};
 pub use spec::{
     BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
     UsageSpec, MAX_OFFERS,

@@ -18,11 +18,10 @@ use crate::profile::{Burst, CellProfile, Profile};
 use crate::time::{Date, Hour, Term};
 use crate::toml_util::parse_decimal;
 
-use super::spec::{
-    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, OfferSpec, UsageSpec,
-    MAX_OFFERS,
-};
 use super::field::{BurstField, CellPart, Field, Locate, OfferField, UsageField};
+use super::spec::{
+    BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, OfferSpec, UsageSpec, MAX_OFFERS,
+};
 use super::{Deal, UsageSource};
 
 /// Bounds for a decimal field.
@@ -70,16 +69,10 @@ impl Ctx<'_> {
         })
     }
 
-    /// A decimal within `bound`; `what` names it after `context` in files
-    /// (`offer `X`: discount must be in [0, 1), got `1``).
-    fn bounded(
-        &self,
-        field: Field,
-        context: &str,
-        what: &str,
-        text: &str,
-        bound: Bound,
-    ) -> Result<Decimal> {
+    /// A decimal within `bound`; in files the message names it after
+    /// `context` (`offer `X`: discount must be in [0, 1), got `1``).
+    fn bounded(&self, field: Field, context: &str, text: &str, bound: Bound) -> Result<Decimal> {
+        let what = field.what();
         let d = self.decimal(field, text)?;
         let (ok, rule) = match bound {
             Bound::NonNegative => (d >= Decimal::ZERO, "must be 0 or more"),
@@ -123,7 +116,8 @@ impl Ctx<'_> {
             value: value.to_string(),
         };
         let cell = CellId {
-            meter: (self.m.meter_index(meter)).ok_or_else(|| unknown(CellPart::Meter, "meter", meter))?,
+            meter: (self.m.meter_index(meter))
+                .ok_or_else(|| unknown(CellPart::Meter, "meter", meter))?,
             environment: (self.m.environment_index(env))
                 .ok_or_else(|| unknown(CellPart::Environment, "environment", env))?,
             use_case: (self.m.use_case_index(uc))
@@ -279,13 +273,7 @@ impl Ctx<'_> {
             if text.trim().is_empty() {
                 return Ok(None);
             }
-            let d = self.bounded(
-                at(OfferField::OveragePrice),
-                &ctx,
-                "overage_price",
-                text,
-                Bound::NonNegative,
-            )?;
+            let d = self.bounded(at(OfferField::OveragePrice), &ctx, text, Bound::NonNegative)?;
             Ok(Some(Price(d)))
         };
         let kind = match o.kind {
@@ -293,7 +281,6 @@ impl Ctx<'_> {
                 discount: Ratio(self.bounded(
                     at(OfferField::Discount),
                     &ctx,
-                    "discount",
                     &o.discount,
                     Bound::UnitOpen,
                 )?),
@@ -303,7 +290,6 @@ impl Ctx<'_> {
                 monthly_fee: Money(self.bounded(
                     at(OfferField::MonthlyFee),
                     &ctx,
-                    "monthly_fee",
                     &o.monthly_fee,
                     Bound::NonNegative,
                 )?),
@@ -312,7 +298,6 @@ impl Ctx<'_> {
                     tolerance: Ratio(self.bounded(
                         at(OfferField::Tolerance),
                         &ctx,
-                        "tolerance",
                         &o.tolerance,
                         Bound::NonNegative,
                     )?),
@@ -324,14 +309,12 @@ impl Ctx<'_> {
                 units: Units(self.bounded(
                     at(OfferField::CommitUnits),
                     &ctx,
-                    "units",
                     &o.commit_units,
                     Bound::Positive,
                 )?),
                 price: Price(self.bounded(
                     at(OfferField::CommitPrice),
                     &ctx,
-                    "commit_price",
                     &o.commit_price,
                     Bound::NonNegative,
                 )?),
@@ -369,13 +352,7 @@ impl Ctx<'_> {
                     format!("a second entitlement for cell {}", self.m.cell_name(cell)),
                 ));
             }
-            let q = self.bounded(
-                at(CellPart::Quantity),
-                ctx,
-                "entitlement quantity",
-                &e.quantity,
-                Bound::Positive,
-            )?;
+            let q = self.bounded(at(CellPart::Quantity), ctx, &e.quantity, Bound::Positive)?;
             out.push(Entitlement {
                 cell,
                 quantity: Quantity(q),
@@ -428,35 +405,34 @@ impl Ctx<'_> {
     fn cell_profile(&self, i: usize, c: &CellUsageSpec, term: &Term) -> Result<CellProfile> {
         let cell = self.cell(&c.cell, |p| Field::UsageCell(i, p), "usage profile")?;
         let ctx = format!("usage profile {}", self.m.cell_name(cell));
-        let value = |f, what: &str, text: &str, bound| {
-            self.bounded(Field::UsageValue(i, f), &ctx, what, text, bound)
-        };
+        let value = |f, text: &str, bound| self.bounded(Field::UsageValue(i, f), &ctx, text, bound);
         let mut bursts = Vec::with_capacity(c.bursts.len());
         for (k, b) in c.bursts.iter().enumerate() {
             bursts.push(self.burst(i, k, b, term, &ctx)?);
         }
         Ok(CellProfile {
             cell,
-            baseline: Quantity(value(UsageField::Baseline, "baseline", &c.baseline, Bound::NonNegative)?),
+            baseline: Quantity(value(
+                UsageField::Baseline,
+                &c.baseline,
+                Bound::NonNegative,
+            )?),
             monthly_growth: Ratio(value(
                 UsageField::MonthlyGrowth,
-                "monthly_growth",
                 &c.monthly_growth,
                 Bound::AboveMinusOne,
             )?),
             daily_amplitude: Ratio(value(
                 UsageField::DailyAmplitude,
-                "daily_amplitude",
                 &c.daily_amplitude,
                 Bound::UnitClosed,
             )?),
             weekend_dip: Ratio(value(
                 UsageField::WeekendDip,
-                "weekend_dip",
                 &c.weekend_dip,
                 Bound::UnitClosed,
             )?),
-            noise: Ratio(value(UsageField::Noise, "noise", &c.noise, Bound::UnitClosed)?),
+            noise: Ratio(value(UsageField::Noise, &c.noise, Bound::UnitClosed)?),
             bursts,
         })
     }
@@ -503,7 +479,7 @@ impl Ctx<'_> {
                 "burst hours must be at least 1, got `0`",
             ));
         }
-        let level = self.bounded(at(BurstField::Level), ctx, "burst level", &b.level, Bound::NonNegative)?;
+        let level = self.bounded(at(BurstField::Level), ctx, &b.level, Bound::NonNegative)?;
         Ok(Burst {
             start,
             hours,

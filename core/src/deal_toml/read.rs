@@ -79,7 +79,13 @@ impl<'a> Walk<'a> {
     }
 
     /// An optional decimal under `key` into `slot`.
-    fn opt_decimal(&mut self, t: &Table<'_>, key: &str, field: Field, slot: &mut String) -> Result<()> {
+    fn opt_decimal(
+        &mut self,
+        t: &Table<'_>,
+        key: &str,
+        field: Field,
+        slot: &mut String,
+    ) -> Result<()> {
         if let Some(item) = t.get(key) {
             *slot = self.decimal(item, field)?;
         }
@@ -188,7 +194,10 @@ fn usage(w: &mut Walk<'_>, item: &Item) -> Result<(UsageSpec, Option<String>)> {
             "[usage] takes either `csv` or a [usage.profile], not both".into(),
         )),
         (None, None) => {
-            let at = src.text.find("\n[usage]").map_or(0, |i| i.saturating_add(1));
+            let at = src
+                .text
+                .find("\n[usage]")
+                .map_or(0, |i| i.saturating_add(1));
             Err(Error::Invalid {
                 at: Origin::from_offset(src.file, src.text, at),
                 message: "[usage] needs either `csv = \"file.csv\"` or a [usage.profile]".into(),
@@ -220,16 +229,34 @@ fn profile(w: &mut Walk<'_>, item: &Item) -> Result<UsageSpec> {
 
 fn cell_usage(w: &mut Walk<'_>, i: usize, t: &Table<'_>) -> Result<CellUsageSpec> {
     let cell = w.cell(t, |p| Field::UsageCell(i, p))?;
-    let baseline = w.decimal(t.require("baseline")?, Field::UsageValue(i, UsageField::Baseline))?;
+    let baseline = w.decimal(
+        t.require("baseline")?,
+        Field::UsageValue(i, UsageField::Baseline),
+    )?;
     let mut c = CellUsageSpec {
         cell,
         baseline,
         ..CellUsageSpec::default()
     };
     let at = |f| Field::UsageValue(i, f);
-    w.opt_decimal(t, "monthly_growth", at(UsageField::MonthlyGrowth), &mut c.monthly_growth)?;
-    w.opt_decimal(t, "daily_amplitude", at(UsageField::DailyAmplitude), &mut c.daily_amplitude)?;
-    w.opt_decimal(t, "weekend_dip", at(UsageField::WeekendDip), &mut c.weekend_dip)?;
+    w.opt_decimal(
+        t,
+        "monthly_growth",
+        at(UsageField::MonthlyGrowth),
+        &mut c.monthly_growth,
+    )?;
+    w.opt_decimal(
+        t,
+        "daily_amplitude",
+        at(UsageField::DailyAmplitude),
+        &mut c.daily_amplitude,
+    )?;
+    w.opt_decimal(
+        t,
+        "weekend_dip",
+        at(UsageField::WeekendDip),
+        &mut c.weekend_dip,
+    )?;
     w.opt_decimal(t, "noise", at(UsageField::Noise), &mut c.noise)?;
     if let Some(item) = t.get("bursts") {
         let list = w.src.tables(item, BURST)?;
@@ -332,14 +359,29 @@ fn offer(w: &mut Walk<'_>, i: usize, t: &Table<'_>) -> Result<OfferSpec> {
         ..OfferSpec::default()
     };
     w.opt_decimal(t, "discount", at(OfferField::Discount), &mut o.discount)?;
-    w.opt_decimal(t, "monthly_fee", at(OfferField::MonthlyFee), &mut o.monthly_fee)?;
+    w.opt_decimal(
+        t,
+        "monthly_fee",
+        at(OfferField::MonthlyFee),
+        &mut o.monthly_fee,
+    )?;
     w.opt_decimal(t, "tolerance", at(OfferField::Tolerance), &mut o.tolerance)?;
     if let Some(g) = t.get("grace_hours") {
         o.grace_hours = w.whole("grace_hours", g, at(OfferField::GraceHours))?;
     }
     w.opt_decimal(t, "units", at(OfferField::CommitUnits), &mut o.commit_units)?;
-    w.opt_decimal(t, "commit_price", at(OfferField::CommitPrice), &mut o.commit_price)?;
-    w.opt_decimal(t, "overage_price", at(OfferField::OveragePrice), &mut o.overage_price)?;
+    w.opt_decimal(
+        t,
+        "commit_price",
+        at(OfferField::CommitPrice),
+        &mut o.commit_price,
+    )?;
+    w.opt_decimal(
+        t,
+        "overage_price",
+        at(OfferField::OveragePrice),
+        &mut o.overage_price,
+    )?;
     if let Some(p) = t.get("payment") {
         let v = src.string(p)?;
         o.payment = v.get_ref().parse().map_err(|m| invalid(v.span(), m))?;
@@ -350,7 +392,10 @@ fn offer(w: &mut Walk<'_>, i: usize, t: &Table<'_>) -> Result<OfferSpec> {
         w.note(at(OfferField::Entitlements), list.span());
         for (k, e) in list.get_ref().iter().enumerate() {
             let cell = w.cell(e, |p| Field::Entitlement(i, k, p))?;
-            let quantity = w.decimal(e.require("quantity")?, Field::Entitlement(i, k, CellPart::Quantity))?;
+            let quantity = w.decimal(
+                e.require("quantity")?,
+                Field::Entitlement(i, k, CellPart::Quantity),
+            )?;
             o.entitlements.push(EntitlementSpec { cell, quantity });
         }
     }

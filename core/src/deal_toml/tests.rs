@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::deal::UsageSource;
-use crate::offer::{Channel, OfferKind, OveragePolicy};
 use crate::matrix_toml::parse_matrix;
+use crate::offer::{Channel, OfferKind, OveragePolicy};
 
 const SPEC_M: &str = include_str!("../../../matrices/spec-m.toml");
 
@@ -97,7 +97,6 @@ fn round_trips() {
     }
 }
 
-
 /// The friction a finance user hit writing deals by hand: (edit of a
 /// deal with a profile, expected outcome).
 #[test]
@@ -120,7 +119,12 @@ fn hand_written_deals() {
         )
     };
     // A burst 3 days in is the burst that starts at 2026-03-04T00:00:00Z.
-    let after = parse_deal(&profile("after_hours = 72, hours = 4, level = \"540\""), "d.toml", &m).unwrap();
+    let after = parse_deal(
+        &profile("after_hours = 72, hours = 4, level = \"540\""),
+        "d.toml",
+        &m,
+    )
+    .unwrap();
     let at = parse_deal(
         &profile("start = \"2026-03-04T00:00:00Z\", hours = 4, level = \"540\""),
         "d.toml",
@@ -150,7 +154,10 @@ fn hand_written_deals() {
         (base.replace("[[offers]]", "offers = []\n[[x]]"), "d.toml:7:3: unknown field `x`, expected one of `name`, `matrix`, `channel`, `term`, `usage`, `offers`"),
     ];
     for (src, want) in table {
-        let got = parse_deal(&src, "d.toml", &m).map(|_| ()).unwrap_err().to_string();
+        let got = parse_deal(&src, "d.toml", &m)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
         assert_eq!(got, want, "{src}");
     }
 }

@@ -128,4 +128,3 @@ pub fn to_toml(deal: &Deal, matrix: &Matrix) -> String {
     }
     s
 }
-

@@ -85,4 +85,3 @@ pub fn read_saved(text: &str) -> (BTreeMap<String, DealSpec>, Vec<(String, Error
     }
     (all, refused)
 }
-

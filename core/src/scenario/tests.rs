@@ -24,7 +24,10 @@ fn round_trip_and_resolve() {
     let link = encode(&s).unwrap();
     assert_eq!(decode(&link).unwrap(), s);
     assert_eq!(decode(link.trim_start_matches('#')).unwrap(), s);
-    let r = decode(&link).unwrap().resolve(&spec_m(), &FieldLabels).unwrap();
+    let r = decode(&link)
+        .unwrap()
+        .resolve(&spec_m(), &FieldLabels)
+        .unwrap();
     assert_eq!(r.offers.len(), 1);
     let crate::deal::UsageSource::Profile(p) = &r.usage else {
         panic!("profile")
@@ -71,25 +74,20 @@ fn scenario_strategy() -> impl proptest::strategy::Strategy<Value = DealSpec> {
                 commit_price: r.4,
             },
         );
-    let burst = (text(), text(), text(), text()).prop_map(|(start, after_hours, hours, level)| {
-        BurstSpec {
+    let burst =
+        (text(), text(), text(), text()).prop_map(|(start, after_hours, hours, level)| BurstSpec {
             start,
             after_hours,
             hours,
             level,
-        }
-    });
+        });
     let cell = (
         (text(), text(), text()),
         (text(), text(), text()),
         vec(burst, 0..3),
     )
         .prop_map(
-            |(
-                (cell, baseline, monthly_growth),
-                (daily_amplitude, weekend_dip, noise),
-                bursts,
-            )| {
+            |((cell, baseline, monthly_growth), (daily_amplitude, weekend_dip, noise), bursts)| {
                 CellUsageSpec {
                     cell,
                     baseline,
@@ -111,17 +109,15 @@ fn scenario_strategy() -> impl proptest::strategy::Strategy<Value = DealSpec> {
         (text(), vec(cell, 0..3)),
     )
         .prop_map(
-            |((name, matrix, term_start, term_months, channel), offers, (seed, cells))| {
-                DealSpec {
-                    name,
-                    matrix,
-                    term_start,
-                    term_months,
-                    channel,
-                    offers,
-                    usage: UsageSpec { seed, cells },
-                    usage_csv: None,
-                }
+            |((name, matrix, term_start, term_months, channel), offers, (seed, cells))| DealSpec {
+                name,
+                matrix,
+                term_start,
+                term_months,
+                channel,
+                offers,
+                usage: UsageSpec { seed, cells },
+                usage_csv: None,
             },
         )
 }
@@ -294,7 +290,7 @@ fn semantic_errors_name_field_and_value() {
             |s| s.usage.cells[0].baseline = "5e2".into(),
             "`5e2` is not a decimal number",
         ),
-        ];
+    ];
     for (edit, want) in table {
         let mut s = DealSpec::example();
         edit(&mut s);
@@ -336,4 +332,3 @@ fn oversize_scenario_is_refused_on_encode() {
     s.matrix = MatrixChoice::Custom("#".repeat(MAX_LINK_BYTES));
     assert!(matches!(encode(&s), Err(Error::TooLarge { .. })));
 }
-
