@@ -34,7 +34,6 @@ pub mod num;
 pub mod offer;
 pub mod profile;
 pub mod report;
-mod report_types;
 pub mod scenario;
 pub mod time;
 mod toml_tree;

@@ -1,12 +1,41 @@
 //! Usage and units reports by billing month or ISO week (reporting only).
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Origin, Result, UsageIssue};
-use crate::matrix::Matrix;
+use crate::matrix::{CellName, Matrix};
 use crate::num::{Quantity, Units};
 use crate::time::{Date, Hour};
 use crate::usage::UsageSeries;
 
-pub use crate::report_types::*;
+/// Report buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Granularity {
+    /// Calendar months (billing periods).
+    Month,
+    /// ISO weeks, Monday 00:00 UTC.
+    IsoWeek,
+}
+
+/// One bucket × cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    /// `2026-03` or `2026-W10`.
+    pub label: String,
+    /// First hour of the bucket inside the usage (inclusive).
+    pub start: Hour,
+    /// End of the bucket inside the usage (exclusive).
+    pub end: Hour,
+    /// The cell.
+    pub cell: CellName,
+    /// Σ hourly quantity.
+    pub quantity_hours: Quantity,
+    /// Σ hourly units.
+    pub units: Units,
+    /// Highest hourly quantity.
+    pub peak: Quantity,
+}
 
 /// The bucket containing `h`: its label, start and (unclipped) end.
 fn bucket(h: Hour, by: Granularity) -> (String, Hour, Hour) {
