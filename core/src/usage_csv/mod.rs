@@ -27,7 +27,7 @@ mod tests;
 
 #[doc(hidden)]
 pub use example::example_matrix;
-pub use reader::UsageReader;
+pub use reader::{Start, UsageReader};
 
 use crate::error::{Error, Origin, Result};
 use crate::matrix::{CellId, Matrix};

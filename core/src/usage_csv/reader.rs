@@ -5,7 +5,7 @@ use std::io::{BufReader, Read};
 
 use super::line::{excerpt, span};
 use super::quantity::{parse_quantity, QuantityError};
-use super::{CsvRecord, BOM, CELL_CACHE, HEADER, HEADER_WITH_CUSTOMER};
+use super::{line_u32, CsvRecord, BOM, CELL_CACHE, HEADER, HEADER_WITH_CUSTOMER};
 use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, Matrix};
 use crate::time::Hour;
@@ -18,8 +18,23 @@ struct CachedCell {
     cell: CellId,
 }
 
+/// What a [`UsageReader`] expects before the first record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The header, [`HEADER`] or [`HEADER_WITH_CUSTOMER`] (a whole file, or
+    /// its beginning).
+    Header,
+    /// No header: records straight away (a part of a file past its header),
+    /// with a leading `customer` column or not.
+    Records {
+        /// True when the file's header is [`HEADER_WITH_CUSTOMER`].
+        customer: bool,
+    },
+}
+
 /// A streaming usage CSV reader: validates the header on construction, then
-/// yields one validated record at a time, reusing its buffers.
+/// yields one validated record at a time, reusing its buffers. It can also
+/// read a part of a file from a given line ([`UsageReader::from_line`]).
 ///
 /// Each record is checked on its own (header, field count, timestamp, names,
 /// offered cell, quantity); term bounds, duplicates and time order need state
@@ -64,8 +79,39 @@ pub struct UsageReader<'m, R: Read> {
 }
 
 impl<'m, R: Read> UsageReader<'m, R> {
-    /// Reads and validates the header.
+    /// Reads and validates the header: a whole file, from its line 1.
     pub fn new(reader: R, file: &str, matrix: &'m Matrix) -> Result<Self> {
+        Self::from_line(reader, file, matrix, 1, Start::Header)
+    }
+
+    /// Reads a part of a usage CSV that begins at line `first_line` of the
+    /// file (1-based; 0 counts as 1): errors and [`CsvRecord::line`] number
+    /// lines as the file does. `start` says whether a header comes first
+    /// ([`Start::Header`], validated as [`UsageReader::new`] does) or the part
+    /// is past it ([`Start::Records`], taking the file's header on trust).
+    /// A byte order mark is accepted only before a header on line 1.
+    ///
+    /// ```
+    /// use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader};
+    /// # let matrix = unitcalc_core::usage_csv::example_matrix();
+    /// // Lines 41 and 42 of a book's usage (header `customer,timestamp,…`).
+    /// let part = "acme,2026-03-01T00:00:00Z,capacity,aws,hot,500\n\
+    ///             acme,2026-03-01T00:00:00Z,capacity,aws,cold,5\n";
+    /// let records = Start::Records { customer: true };
+    /// let mut reader = UsageReader::from_line(part.as_bytes(), "book.csv", &matrix, 41, records).unwrap();
+    /// let mut rec = CsvRecord::default();
+    /// assert!(reader.next_record(&mut rec).unwrap());
+    /// assert_eq!((rec.line, rec.customer.as_str()), (41, "acme"));
+    /// let err = reader.next_record(&mut rec).unwrap_err();
+    /// assert_eq!(err.to_string(), "book.csv:42: unknown use case `cold`");
+    /// ```
+    pub fn from_line(
+        reader: R,
+        file: &str,
+        matrix: &'m Matrix,
+        first_line: u64,
+        start: Start,
+    ) -> Result<Self> {
         let offered = matrix
             .cells()
             .map(|c| matrix.cell_rate(c).is_some())
@@ -76,7 +122,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             matrix,
             offered,
             has_customer: false,
-            line_no: 0,
+            line_no: first_line.saturating_sub(1),
             line: Vec::with_capacity(256),
             scratch: Vec::new(),
             fields: [(0, 0); 6],
@@ -86,27 +132,38 @@ impl<'m, R: Read> UsageReader<'m, R> {
             cell_cache_next: 0,
             done: false,
         };
-        if !r.read_line()? {
+        match start {
+            Start::Header => r.read_header()?,
+            Start::Records { customer } => r.has_customer = customer,
+        }
+        Ok(r)
+    }
+
+    /// Reads the header (the first non-blank line) and whether it has a
+    /// leading customer column.
+    fn read_header(&mut self) -> Result<()> {
+        let first = self.line_no.saturating_add(1);
+        if !self.read_line()? {
             return Err(Error::Csv {
-                at: Origin::line(file, 1),
+                at: Origin::line(self.file.clone(), line_u32(first)),
                 message: format!("empty file: expected the header `{HEADER}`"),
             });
         }
-        let mut header: &[u8] = &r.line;
-        if r.line_no == 1 {
+        let mut header: &[u8] = &self.line;
+        if self.line_no == 1 {
             header = header.strip_prefix(BOM).unwrap_or(header);
         }
         if header == HEADER.as_bytes() {
-            r.has_customer = false;
+            self.has_customer = false;
         } else if header == HEADER_WITH_CUSTOMER.as_bytes() {
-            r.has_customer = true;
+            self.has_customer = true;
         } else {
             let found = excerpt(header);
-            return Err(r.csv_err(format!(
+            return Err(self.csv_err(format!(
                 "expected the header `{HEADER}` (optionally with a leading `customer` column), found `{found}`"
             )));
         }
-        Ok(r)
+        Ok(())
     }
 
     /// True when the file has a leading `customer` column.
@@ -140,10 +197,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
     }
 
     pub(super) fn origin(&self) -> Origin {
-        Origin::line(
-            self.file.clone(),
-            u32::try_from(self.line_no).unwrap_or(u32::MAX),
-        )
+        Origin::line(self.file.clone(), line_u32(self.line_no))
     }
 
     pub(super) fn csv_err(&self, message: String) -> Error {

@@ -348,3 +348,84 @@ fn golden_bad_inputs() {
     }
     assert!(n >= 12, "only {n} fixtures");
 }
+
+/// Reads to the end or the first error (as its message).
+fn read_all(mut r: UsageReader<'_, &[u8]>) -> Vec<std::result::Result<CsvRecord, String>> {
+    let mut out = Vec::new();
+    loop {
+        let mut rec = CsvRecord::default();
+        match r.next_record(&mut rec) {
+            Ok(true) => out.push(Ok(rec)),
+            Ok(false) => return out,
+            Err(e) => {
+                out.push(Err(e.to_string()));
+                return out;
+            }
+        }
+    }
+}
+
+/// A file read in two parts, each from its first line (past the header, as
+/// the CLI reads a book in blocks), gives the records, line numbers and
+/// errors of the whole file read at once, wherever it is cut.
+#[test]
+fn parts_read_from_their_first_lines_match_the_whole_file() {
+    let m = example_matrix();
+    let body = [
+        "acme,2026-03-01T00:00:00Z,capacity,aws,hot,500",
+        "",
+        "\"Acme, Inc.\",2026-03-01T00:00:00Z,compute,on-prem,hot,1.5",
+        "\r",
+        "acme,2026-03-01T01:00:00Z,capacity,azure,archive,.25\r",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,x",
+        "acme,2026-03-01T03:00:00Z,capacity,aws,hot,1",
+    ]
+    .join("\n");
+    let whole = format!("customer,{HEADER}\n{body}\n");
+    let want = read_all(UsageReader::new(whole.as_bytes(), "b.csv", &m).unwrap());
+    assert_eq!(want.len(), 4);
+    assert_eq!(
+        want[3],
+        Err(
+            "b.csv:7: invalid quantity `x` (expected a non-negative decimal such as 500 or 0.25)"
+                .into()
+        )
+    );
+    let records = Start::Records { customer: true };
+    let body = format!("{body}\n");
+    for (cut, _) in body.match_indices('\n') {
+        let (a, b) = body.split_at(cut + 1);
+        let second = 2 + a.matches('\n').count() as u64;
+        let mut got =
+            read_all(UsageReader::from_line(a.as_bytes(), "b.csv", &m, 2, records).unwrap());
+        if got.last().is_none_or(|r| r.is_ok()) {
+            got.extend(read_all(
+                UsageReader::from_line(b.as_bytes(), "b.csv", &m, second, records).unwrap(),
+            ));
+        }
+        assert_eq!(got, want, "cut after byte {cut}");
+    }
+}
+
+#[test]
+fn a_header_past_line_one_is_numbered_from_there() {
+    let m = example_matrix();
+    let err = |src: &str| {
+        UsageReader::from_line(src.as_bytes(), "p.csv", &m, 10, Start::Header)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err("\n\n"),
+        "p.csv:10: empty file: expected the header `timestamp,meter,environment,use_case,quantity`"
+    );
+    // A byte order mark belongs only at the start of a file.
+    assert!(err(&format!("\n\u{feff}{HEADER}\n")).starts_with("p.csv:11: expected the header"));
+    let src = format!("{HEADER}\n2026-03-01T00:00:00Z,capacity,aws,hot,5\n");
+    let mut r = UsageReader::from_line(src.as_bytes(), "p.csv", &m, 10, Start::Header).unwrap();
+    assert!(!r.has_customer());
+    let mut rec = CsvRecord::default();
+    assert!(r.next_record(&mut rec).unwrap());
+    assert_eq!((rec.line, r.line()), (11, 11));
+}
