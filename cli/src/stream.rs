@@ -25,7 +25,7 @@ use unitcalc_core::error::{Error, Origin};
 use unitcalc_core::matrix::{CellId, Matrix};
 use unitcalc_core::num::Quantity;
 use unitcalc_core::time::Hour;
-use unitcalc_core::usage_csv::{CsvRecord, UsageReader, HEADER_WITH_CUSTOMER};
+use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader, HEADER_WITH_CUSTOMER};
 
 use crate::book::Slot;
 use crate::error::{CliError, Result};
@@ -35,7 +35,6 @@ const BLOCK: usize = 1 << 20;
 
 /// The usage CSV header a book's usage must have.
 pub const HEADER: &str = HEADER_WITH_CUSTOMER;
-const HEADER_LINE: &str = "customer,timestamp,meter,environment,use_case,quantity\n";
 
 struct Block {
     data: Vec<u8>,
@@ -146,46 +145,6 @@ fn read_blocks(
     }
 }
 
-/// Moves an error's line from a block's own numbering (its header is line 1,
-/// its first data line is line 2) to the file's.
-fn shift(e: Error, first_line: u64) -> Error {
-    let fix = |mut at: Origin| {
-        if let Some(l) = at.line {
-            let g = (first_line + u64::from(l)).saturating_sub(2);
-            at.line = Some(u32::try_from(g).unwrap_or(u32::MAX));
-        }
-        at
-    };
-    match e {
-        Error::Toml { at, message } => Error::Toml {
-            at: fix(at),
-            message,
-        },
-        Error::Invalid { at, message } => Error::Invalid {
-            at: fix(at),
-            message,
-        },
-        Error::Unknown { at, what, value } => Error::Unknown {
-            at: fix(at),
-            what,
-            value,
-        },
-        Error::Csv { at, message } => Error::Csv {
-            at: fix(at),
-            message,
-        },
-        Error::Time { at, source } => Error::Time {
-            at: fix(at),
-            source,
-        },
-        Error::Usage { at, source } => Error::Usage {
-            at: fix(at),
-            source,
-        },
-        other => other,
-    }
-}
-
 /// Per dense cell index of the current matrix: the same cell by name in the
 /// candidate matrix (`Err` names what the candidate lacks).
 pub type CandidateCells = Vec<Result<CellId, (&'static str, String)>>;
@@ -204,12 +163,12 @@ pub fn candidate_cells(current: &Matrix, candidate: Option<&Matrix>) -> Candidat
         .collect()
 }
 
-/// Parses one block with the core's streaming reader (the block is read as
-/// a file of its own behind the header; lines are shifted back).
+/// Parses one block with the core's streaming reader, from the block's first
+/// line (past the file's header, which `price_book` checked), so records and
+/// errors carry the file's line numbers.
 fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) -> Result<Parsed> {
-    let input = HEADER_LINE.as_bytes().chain(&b.data[..]);
-    let mut reader =
-        UsageReader::new(input, file, setup.matrix).map_err(|e| shift(e, b.first_line))?;
+    let start = Start::Records { customer: true };
+    let mut reader = UsageReader::from_line(&b.data[..], file, setup.matrix, b.first_line, start)?;
     let mut names: Vec<Box<str>> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut recs = Vec::with_capacity(b.data.len() / 48);
@@ -219,9 +178,9 @@ fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) 
         match reader.next_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(CliError::Core(shift(e, b.first_line))),
+            Err(e) => return Err(CliError::Core(e)),
         }
-        let line = (b.first_line + rec.line).saturating_sub(2);
+        let line = rec.line;
         if rec.customer.trim().is_empty() {
             return Err(csv_error(file, line, "empty customer".into()));
         }

@@ -18,7 +18,7 @@
 //! use unitcalc_core::{bill_csv, engine, usage_csv};
 //! use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
 //! use unitcalc_core::time::{Date, Term};
-//! # let matrix = usage_csv::example_matrix();
+//! let matrix = unitcalc_core::bundled::matrix("spec-m").unwrap();
 //! let terms = DealTerms {
 //!     term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(),
 //!     channel: Channel::Direct,

@@ -211,7 +211,7 @@ impl Book {
     ///
     /// ```
     /// use unitcalc_core::book::{parse_book, BookDeal};
-    /// use unitcalc_core::{deal_toml, scenario::MatrixChoice, Error};
+    /// use unitcalc_core::{deal_toml, deal::MatrixChoice, Error};
     /// let matrix = MatrixChoice::Bundled("spec-m".into()).load().unwrap();
     /// let deal = "name = \"Acme\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = 1\n\
     ///             [usage]\ncsv = \"u.csv\"\n[[offers]]\nname = \"PAYG\"\nkind = \"pay-as-you-go\"\n";

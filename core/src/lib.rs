@@ -38,7 +38,6 @@ pub mod offer;
 pub mod profile;
 pub mod quote;
 pub mod report;
-mod report_types;
 pub mod scenario;
 pub mod time;
 mod toml_tree;

@@ -1,12 +1,41 @@
 //! Usage and units reports by billing month or ISO week (reporting only).
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Origin, Result, UsageIssue};
-use crate::matrix::Matrix;
+use crate::matrix::{CellName, Matrix};
 use crate::num::{Quantity, Units};
 use crate::time::{Date, Hour};
 use crate::usage::UsageSeries;
 
-pub use crate::report_types::*;
+/// Report buckets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Granularity {
+    /// Calendar months (billing periods).
+    Month,
+    /// ISO weeks, Monday 00:00 UTC.
+    IsoWeek,
+}
+
+/// One bucket × cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    /// `2026-03` or `2026-W10`.
+    pub label: String,
+    /// First hour of the bucket inside the usage (inclusive).
+    pub start: Hour,
+    /// End of the bucket inside the usage (exclusive).
+    pub end: Hour,
+    /// The cell.
+    pub cell: CellName,
+    /// Σ hourly quantity.
+    pub quantity_hours: Quantity,
+    /// Σ hourly units.
+    pub units: Units,
+    /// Highest hourly quantity.
+    pub peak: Quantity,
+}
 
 /// The bucket containing `h`: its label, start and (unclipped) end.
 fn bucket(h: Hour, by: Granularity) -> (String, Hour, Hour) {
@@ -48,7 +77,7 @@ fn bucket(h: Hour, by: Granularity) -> (String, Hour, Hour) {
 /// use unitcalc_core::time::{Date, Hour, Term};
 /// use unitcalc_core::usage::UsageSeries;
 /// use unitcalc_core::matrix::CellId;
-/// # let matrix = unitcalc_core::usage_csv::example_matrix();
+/// # let matrix = unitcalc_core::bundled::matrix("spec-m").unwrap();
 /// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
 /// let mut usage = UsageSeries::new(&term);
 /// let aws_hot = CellId { meter: 0, environment: 1, use_case: 0 };
@@ -126,7 +155,6 @@ mod tests {
     use crate::matrix::CellId;
     use crate::profile::{generate, CellProfile, Profile};
     use crate::time::Term;
-    use crate::usage_csv::example_matrix;
     use rust_decimal::Decimal;
 
     fn d(s: &str) -> Decimal {
@@ -182,7 +210,7 @@ mod tests {
         let mut q = vec![Quantity(d("10")); term.hours()];
         q[5] = Quantity(d("99.5"));
         u.set_series(AWS_HOT, q);
-        let m = example_matrix();
+        let m = crate::bundled::matrix("spec-m").unwrap();
         let show = |rows: Vec<ReportRow>| -> Vec<String> {
             rows.iter()
                 .map(|r| {
@@ -220,7 +248,12 @@ mod tests {
         let term = Term::new(Date::parse("2026-12-01").unwrap(), 2).unwrap();
         let mut u = UsageSeries::new(&term);
         u.set_series(AWS_HOT, vec![Quantity(d("1")); term.hours()]);
-        let rows = usage_report(&example_matrix(), &u, Granularity::IsoWeek).unwrap();
+        let rows = usage_report(
+            &crate::bundled::matrix("spec-m").unwrap(),
+            &u,
+            Granularity::IsoWeek,
+        )
+        .unwrap();
         let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
         // 2027-01-01 is a Friday: it belongs to 2026-W53; 2027-W01 starts Monday 4 January.
         assert!(
@@ -236,7 +269,7 @@ mod tests {
 
     #[test]
     fn weekly_totals_sum_to_monthly_totals_and_matrix_order() {
-        let m = example_matrix();
+        let m = crate::bundled::matrix("spec-m").unwrap();
         let u = sample("2026-02-15", 13);
         let months = usage_report(&m, &u, Granularity::Month).unwrap();
         let weeks = usage_report(&m, &u, Granularity::IsoWeek).unwrap();
@@ -301,7 +334,12 @@ mod tests {
             },
             vec![Quantity(d("1")); term.hours()],
         );
-        let e = usage_report(&example_matrix(), &u, Granularity::Month).unwrap_err();
+        let e = usage_report(
+            &crate::bundled::matrix("spec-m").unwrap(),
+            &u,
+            Granularity::Month,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "usage report: cell capacity/on-prem/archive is not offered in this matrix"

@@ -90,11 +90,11 @@ impl MatrixId {
 ///
 /// ```
 /// use unitcalc_core::book::{CustomerBills, Summary, SummaryOptions};
-/// use unitcalc_core::{engine, usage_csv, usage_csv::example_matrix};
+/// use unitcalc_core::{bundled, engine, usage_csv};
 /// use unitcalc_core::offer::{DealTerms, Offer, OfferKind, PayAsYouGo};
 /// use unitcalc_core::time::{Date, Term};
-/// let current = example_matrix();
-/// let mut candidate = example_matrix();
+/// let current = bundled::matrix("spec-m").unwrap();
+/// let mut candidate = bundled::matrix("spec-m").unwrap();
 /// candidate.list_price = "1.10".parse().unwrap();
 /// let terms = DealTerms {
 ///     term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(),
@@ -304,8 +304,8 @@ impl Summary {
 mod tests {
     use super::*;
     use crate::bill::Bill;
+    use crate::bundled;
     use crate::num::Overflow;
-    use crate::usage_csv::example_matrix;
 
     fn bill(total: &str, net: &str) -> Bill {
         let json = format!(
@@ -331,7 +331,7 @@ mod tests {
 
     #[test]
     fn movers_are_ordered_and_limited() {
-        let matrix = example_matrix();
+        let matrix = bundled::matrix("spec-m").unwrap();
         let book = [
             ("a", "10.00", "12.00"),
             ("b", "10.00", "8.00"),
@@ -365,7 +365,7 @@ mod tests {
 
     #[test]
     fn without_a_candidate_there_are_no_deltas() {
-        let matrix = example_matrix();
+        let matrix = bundled::matrix("spec-m").unwrap();
         let s = Summary::new(
             &matrix,
             None,
@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn an_overflowing_total_is_an_error_not_a_panic() {
-        let matrix = example_matrix();
+        let matrix = bundled::matrix("spec-m").unwrap();
         let max = Decimal::MAX.to_string();
         let e = Summary::new(
             &matrix,

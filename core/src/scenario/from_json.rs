@@ -35,6 +35,9 @@ pub(crate) struct Bad {
 
 type R<T> = std::result::Result<T, Bad>;
 
+/// A deal read with the version it was written in.
+type Versioned = (u32, DealSpec);
+
 fn bad(n: &Node, path: &str, message: String) -> Bad {
     Bad {
         message: if path.is_empty() {
@@ -329,7 +332,7 @@ fn usage(n: &Node, path: &str) -> R<UsageSpec> {
 }
 
 /// A whole scenario: its version (read, not checked) and the deal.
-pub(super) fn scenario(n: &Node) -> R<(u32, DealSpec)> {
+pub(super) fn scenario(n: &Node) -> R<Versioned> {
     const KEYS: [&str; 8] = [
         "version",
         "name",
@@ -369,7 +372,7 @@ pub(super) fn scenario(n: &Node) -> R<(u32, DealSpec)> {
 
 /// Saved scenarios: an object of name → scenario. Entries that do not
 /// read are returned as errors, so one bad entry does not hide the rest.
-pub(super) fn saved(n: &Node) -> R<Vec<(String, R<(u32, DealSpec)>)>> {
+pub(super) fn saved(n: &Node) -> R<Vec<(String, R<Versioned>)>> {
     let Value::Object(members) = &n.value else {
         return Err(bad(
             n,

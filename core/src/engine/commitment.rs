@@ -1,0 +1,197 @@
+//! The units commitment (pricing model section 6): the bucket of committed
+//! units, drawn hour by hour in matrix order, its commitment or installment
+//! lines, and the bill's commitment state.
+
+use rust_decimal::Decimal;
+
+use super::pricer::{nonneg, Pricer};
+use super::{offer_err, overflow};
+use crate::bill::{CellStats, CommitmentState, Line, LineKind};
+use crate::error::{Result, UsageIssue};
+use crate::matrix::Matrix;
+use crate::num::{self, Fraction, Money, Overflow, Price, Units};
+use crate::offer::{Commitment, Offer, OfferKind, Payment};
+use crate::time::Hour;
+use crate::wide;
+
+#[derive(Debug, Clone)]
+pub(super) struct Bucket {
+    /// Balance mantissa at `scale`; drawn/overage accumulators share the scale.
+    pub(super) balance: i128,
+    pub(super) scale: u32,
+    pub(super) exhausted_at: Option<Hour>,
+}
+
+/// Validates a commitment offer; returns its overage price and a full bucket.
+pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(Price, Bucket)> {
+    if c.units.get() <= Decimal::ZERO {
+        return Err(offer_err(
+            offer,
+            format!("committed units {} must be above zero", c.units),
+        ));
+    }
+    nonneg(offer, c.price.get(), "commit price")?;
+    let overage_price = c.overage_price.unwrap_or(matrix.list_price);
+    nonneg(offer, overage_price.get(), "overage price")?;
+    let (balance, scale) = wide::split(c.units.get());
+    let bucket = Bucket {
+        balance,
+        scale,
+        exhausted_at: None,
+    };
+    Ok((overage_price, bucket))
+}
+
+impl Pricer<'_> {
+    /// Commitment: draws this hour's records from the bucket in matrix order.
+    pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
+        let Some(bucket) = self.bucket.as_mut() else {
+            return Ok(());
+        };
+        if self.hour_buf.is_empty() {
+            return Ok(());
+        }
+        self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
+        // Indices in `hour_buf` were checked by `push`; a miss is refused
+        // rather than indexed.
+        let missing = Overflow {
+            what: "a cell index",
+        };
+        for &(i, qm) in &self.hour_buf {
+            let st = self.cells.get(i).ok_or(missing)?;
+            let mut units = qm
+                .checked_mul(st.rate_m)
+                .ok_or(Overflow { what: "units" })?;
+            let us = st.w.saturating_add(st.rate_s);
+            if us > bucket.scale {
+                // Raise the bucket's scale, with every drawn/overage accumulator.
+                bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
+                for &j in &self.active {
+                    let acc = &mut self.cells.get_mut(j).ok_or(missing)?.period;
+                    acc.drawn = wide::rescale(acc.drawn, bucket.scale, us)?;
+                    acc.overage = wide::rescale(acc.overage, bucket.scale, us)?;
+                }
+                bucket.scale = us;
+            } else {
+                units = wide::rescale(units, us, bucket.scale)?;
+            }
+            let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
+            if units <= bucket.balance {
+                bucket.balance = wide::sub(bucket.balance, units)?;
+                acc.drawn = wide::add(acc.drawn, units)?;
+            } else {
+                let over = wide::sub(units, bucket.balance)?;
+                acc.drawn = wide::add(acc.drawn, bucket.balance)?;
+                acc.overage = wide::add(acc.overage, over)?;
+                bucket.balance = 0;
+            }
+            if bucket.balance == 0 && bucket.exhausted_at.is_none() {
+                bucket.exhausted_at = self.latest;
+            }
+        }
+        self.hour_buf.clear();
+        Ok(())
+    }
+
+    /// Period `k`'s commitment line (upfront, first period) or installment
+    /// (monthly: the commitment × period hours ÷ term hours, rounded; the
+    /// last installment is the rest, so they add up to the commitment).
+    pub(super) fn commitment_lines(
+        &self,
+        c: &Commitment,
+        k: usize,
+        hours: Decimal,
+        lines: &mut Vec<Line>,
+    ) -> Result<(), UsageIssue> {
+        let commit = self.round(c.units.at(c.price)?);
+        match c.payment {
+            Payment::Upfront if k == 0 => lines.push(Line {
+                kind: LineKind::Commitment,
+                description: format!("Commitment, {} units at {}", c.units, c.price),
+                cell: None,
+                quantity_hours: None,
+                units: Some(c.units),
+                unit_price: Some(c.price),
+                amount: commit,
+            }),
+            Payment::Upfront => {}
+            Payment::Monthly => {
+                let amount = if k.saturating_add(1) == self.periods.len() {
+                    commit.checked_sub(self.installments_paid()?)?
+                } else {
+                    let term_hours = self.terms.term.hours() as u64;
+                    Fraction::new(num::mul(commit.get(), hours, "installment")?, term_hours)
+                        .unwrap_or(Fraction::ZERO)
+                        .round(self.scale, self.mode)?
+                };
+                lines.push(Line {
+                    kind: LineKind::Installment,
+                    description: format!(
+                        "Installment {} of {}",
+                        k.saturating_add(1),
+                        self.periods.len()
+                    ),
+                    cell: None,
+                    quantity_hours: None,
+                    units: None,
+                    unit_price: None,
+                    amount,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The sum of the installments of the periods already closed.
+    fn installments_paid(&self) -> Result<Money, Overflow> {
+        let earlier = self
+            .out
+            .iter()
+            .flat_map(|p| &p.lines)
+            .filter(|l| l.kind == LineKind::Installment);
+        let mut paid = Money::ZERO;
+        for l in earlier {
+            paid = paid.checked_add(l.amount)?;
+        }
+        Ok(paid)
+    }
+
+    /// The bill's commitment state (commitment offers only): drawn, overage,
+    /// remaining and expired units, from the term's cells and the bucket.
+    pub(super) fn commitment_state(
+        &self,
+        cells: &[CellStats],
+        consumed: Decimal,
+    ) -> Result<Option<CommitmentState>> {
+        let (OfferKind::Commitment(c), Some(b)) = (&self.offer.kind, &self.bucket) else {
+            return Ok(None);
+        };
+        let ov = overflow(self.offer);
+        let (scale, mode) = (self.scale, self.mode);
+        let remaining = wide::to_decimal(b.balance, b.scale).map_err(&ov)?;
+        let drawn = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+            num::add(a, c.drawn_units.unwrap_or_default().get(), "drawn")
+        });
+        let over = cells.iter().try_fold(Decimal::ZERO, |a, c| {
+            num::add(a, c.overage_units.get(), "overage")
+        });
+        Ok(Some(CommitmentState {
+            units_purchased: c.units,
+            commit_price: c.price,
+            commitment_amount: c.units.at(c.price).map_err(&ov)?.round(scale, mode),
+            units_consumed: Units(consumed),
+            units_drawn: Units(drawn.map_err(&ov)?),
+            overage_units: Units(over.map_err(&ov)?),
+            units_remaining: Units(remaining),
+            exhausted_at: b.exhausted_at,
+            exhausted_term_hour: b.exhausted_at.and_then(|h| {
+                u64::try_from(h.0.checked_sub(self.term_start.0)?.checked_add(1)?).ok()
+            }),
+            expired_units: Units(remaining),
+            expired_value: Units(remaining)
+                .at(c.price)
+                .map_err(&ov)?
+                .round(scale, mode),
+        }))
+    }
+}

@@ -1,0 +1,174 @@
+//! The pricing engine: one offer over hourly usage, streamed in time order.
+//!
+//! [`Pricer`] keeps state per cell (streaks, period accumulators) and per
+//! hour (the commitment's draw order), never per record, so a year of usage
+//! or a book of customers prices in bounded memory. [`price`] drives it from
+//! a dense [`UsageSeries`].
+//!
+//! Money is rounded only when a period's lines are written (section 7).
+
+mod close;
+mod commitment;
+mod excess;
+mod overage;
+mod pricer;
+#[cfg(test)]
+mod tests;
+
+use rust_decimal::Decimal;
+
+pub use excess::{ExcessKind, ExcessRun};
+pub use pricer::Pricer;
+
+use crate::bill::Bill;
+use crate::error::{Error, Origin, Result};
+use crate::matrix::Matrix;
+use crate::num::{self, Fraction, Money, Overflow, Quantity};
+use crate::offer::{DealTerms, Offer};
+use crate::time::Hour;
+use crate::usage::{HourRecord, UsageSeries};
+
+/// Prices an offer over dense usage.
+///
+/// ```
+/// use unitcalc_core::{engine, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = m.cell("capacity", "azure", "hot").unwrap();
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(cell, vec!["200".parse().unwrap(); term.hours()]);
+/// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0.20".parse().unwrap() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let bill = engine::price(&m, &terms, &offer, &usage).unwrap();
+/// assert_eq!(bill.total.to_string(), "223.20"); // worked example A
+/// ```
+pub fn price(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<Bill> {
+    let mut p = Pricer::new(matrix, terms, offer)?;
+    push_series(&mut p, usage)?;
+    p.finish()
+}
+
+/// Pushes every non-zero quantity of a dense series, hour by hour and within
+/// an hour in matrix order: [`UsageSeries::records`] without the iterator
+/// adapters (the browser's hot loop).
+fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
+    let cells = usage.cells();
+    for h in 0..usage.hours() {
+        let hour = Hour(
+            usage
+                .start()
+                .0
+                .saturating_add(i64::try_from(h).unwrap_or(i64::MAX)),
+        );
+        for c in cells {
+            let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
+            if !q.is_zero() {
+                p.push(hour, c.cell, q)
+                    .map_err(|e| Error::usage(Origin::file("usage"), e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`price`], and also the runs of hours the overage rule tolerated or
+/// charged (fixed-capacity offers; none for the others), for charts and audit.
+///
+/// ```
+/// use unitcalc_core::{engine, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = m.cell("capacity", "azure", "hot").unwrap();
+/// let mut q = vec!["500".parse().unwrap(); term.hours()];
+/// for h in 216..316 { q[h] = "540".parse().unwrap(); } // 100 hours from 2026-03-10
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(cell, q);
+/// let offer = Offer { name: "Fixed".into(), kind: OfferKind::FixedCapacity(FixedCapacity {
+///     entitlements: vec![Entitlement { cell, quantity: "500".parse().unwrap() }],
+///     monthly_fee: "40000.00".parse().unwrap(), payment: Payment::Monthly,
+///     overage: OveragePolicy::default() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let (bill, runs) = engine::price_with_excess(&m, &terms, &offer, &usage).unwrap();
+/// assert_eq!(bill.total.to_string(), "40002.10"); // worked example C
+/// // hours 1–72 of the streak tolerated, 73–100 charged
+/// assert_eq!(runs.len(), 2);
+/// assert_eq!((runs[0].kind, runs[0].hours()), (ExcessKind::Tolerated, 72));
+/// assert_eq!((runs[1].kind, runs[1].hours()), (ExcessKind::Charged, 28));
+/// assert_eq!(runs[1].start.to_string(), "2026-03-13T00:00:00Z");
+/// # use unitcalc_core::engine::ExcessKind;
+/// ```
+pub fn price_with_excess(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<(Bill, Vec<ExcessRun>)> {
+    let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
+    push_series(&mut p, usage)?;
+    p.finish_with_excess()
+}
+
+/// Prices an offer over records in time order; `source` names them in errors.
+pub fn price_records(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    records: impl IntoIterator<Item = HourRecord>,
+    source: &str,
+) -> Result<Bill> {
+    let mut p = Pricer::new(matrix, terms, offer)?;
+    for r in records {
+        p.push(r.hour, r.cell, r.quantity)
+            .map_err(|e| Error::usage(Origin::file(source), e))?;
+    }
+    p.finish()
+}
+
+/// The exact, unrounded fixed fee of each billing period: F × (hours of the
+/// period in the term) ÷ (hours in the whole calendar month). Monthly payment
+/// rounds each share; upfront payment rounds their exact sum once.
+///
+/// ```
+/// use unitcalc_core::{engine::prorated_fees, num::{Fraction, Money, RoundingMode}, time::{Date, Term}};
+/// let term = Term::new(Date::parse("2026-02-15").unwrap(), 1).unwrap();
+/// let shares = prorated_fees(Money("40000.00".parse().unwrap()), &term).unwrap();
+/// let feb = shares[0].round(2, RoundingMode::HalfUp).unwrap();
+/// assert_eq!(feb.to_string(), "20000.00"); // worked example E: 336 of 672 hours
+/// ```
+pub fn prorated_fees(fee: Money, term: &crate::time::Term) -> Result<Vec<Fraction>, Overflow> {
+    term.periods()
+        .iter()
+        .map(|p| {
+            let num = num::mul(fee.get(), Decimal::from(p.hours()), "prorated fee")?;
+            Ok(Fraction::new(num, u64::from(p.month_hours)).unwrap_or(Fraction::ZERO))
+        })
+        .collect()
+}
+
+fn offer_err(offer: &Offer, message: impl Into<String>) -> Error {
+    Error::Offer {
+        offer: offer.name.clone(),
+        message: message.into(),
+    }
+}
+
+fn overflow(offer: &Offer) -> impl Fn(Overflow) -> Error + '_ {
+    move |source| Error::Overflow {
+        context: format!("pricing offer `{}`", offer.name),
+        source,
+    }
+}
+
+impl From<Overflow> for Error {
+    fn from(source: Overflow) -> Self {
+        Error::Overflow {
+            context: "pricing".to_string(),
+            source,
+        }
+    }
+}

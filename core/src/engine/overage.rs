@@ -1,0 +1,107 @@
+//! The fixed-capacity overage rule (pricing model section 5): each cell's
+//! entitlement E and tolerance band E × (1 + b), and per hour the streak of
+//! hours with excess, tolerated within the band and the grace hours,
+//! charged otherwise. Decided here, hour by hour, from `Pricer::push`; the
+//! bill's counts, its overage lines and the excess runs all follow.
+
+use rust_decimal::Decimal;
+
+use super::excess::ExcessKind;
+use super::offer_err;
+use super::overflow;
+use super::pricer::CellState;
+use crate::error::Result;
+use crate::matrix::Matrix;
+use crate::num::Overflow;
+use crate::offer::{FixedCapacity, Offer};
+use crate::wide;
+
+/// Sets each entitled cell's E and band at its working scale, refusing an
+/// entitlement outside the matrix, on a cell not offered, twice on a cell or
+/// not above zero. Returns the entitled cells (dense indices, offer order).
+pub(super) fn set_entitlements(
+    matrix: &Matrix,
+    offer: &Offer,
+    f: &FixedCapacity,
+    cells: &mut [CellState],
+) -> Result<Vec<usize>> {
+    let ov = overflow(offer);
+    let mut active = Vec::new();
+    for e in &f.entitlements {
+        let i = matrix.cell_index(e.cell);
+        let name = matrix.cell_name(e.cell);
+        let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
+        let Some(st) = st else {
+            return Err(offer_err(
+                offer,
+                format!("entitlement cell {name} is not in the matrix"),
+            ));
+        };
+        if st.rate.is_none() {
+            return Err(offer_err(
+                offer,
+                format!("entitlement cell {name} is not offered in this matrix"),
+            ));
+        }
+        if st.has_entitlement {
+            return Err(offer_err(
+                offer,
+                format!("cell {name} has two entitlements"),
+            ));
+        }
+        if e.quantity.get() <= Decimal::ZERO {
+            return Err(offer_err(
+                offer,
+                format!("entitlement {} in {name} must be above zero", e.quantity),
+            ));
+        }
+        st.has_entitlement = true;
+        st.entitlement = e.quantity.get();
+        let band = f.overage.band_top(e.quantity).map_err(&ov)?.get();
+        let (em, es) = wide::split(st.entitlement);
+        let (bm, bs) = wide::split(band);
+        st.w = es.max(bs);
+        st.e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
+        st.band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
+        active.push(i);
+    }
+    Ok(active)
+}
+
+impl CellState {
+    /// A record of this cell for `hour` (hours since the epoch): when the
+    /// previous hour was absent (usage 0), the streak resets.
+    #[inline]
+    pub(super) fn enter_hour(&mut self, hour: i64) {
+        if hour.checked_sub(1) != Some(self.last_hour) {
+            self.streak = 0;
+        }
+        self.last_hour = hour;
+    }
+
+    /// Section 5 for one hour of usage `qm` (a mantissa at the working scale
+    /// `w`; with no entitlement E = 0): an hour above E extends the streak
+    /// and is tolerated while within the band and `grace` hours, else
+    /// charged whole; an hour at or below E ends the streak.
+    #[inline]
+    pub(super) fn overage_hour(
+        &mut self,
+        qm: i128,
+        grace: u32,
+    ) -> Result<Option<ExcessKind>, Overflow> {
+        if qm <= self.e_m {
+            self.streak = 0;
+            return Ok(None);
+        }
+        self.streak = self.streak.saturating_add(1);
+        let acc = &mut self.period;
+        if qm <= self.band_m && self.streak <= grace {
+            acc.tolerated = acc.tolerated.saturating_add(1);
+            Ok(Some(ExcessKind::Tolerated))
+        } else {
+            acc.charged = acc.charged.saturating_add(1);
+            acc.charged_usage = wide::add(acc.charged_usage, qm)?;
+            Ok(Some(ExcessKind::Charged))
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Lines and fields: reading one line at a time within the line limit, and
+//! splitting it into (possibly quoted) fields.
+
+use std::io::{BufRead, Read};
+
+use super::reader::UsageReader;
+use super::{EXCERPT, MAX_LINE_BYTES};
+use crate::error::{Error, Result};
+
+impl<R: Read> UsageReader<'_, R> {
+    /// Reads the next non-blank line into `self.line` (without the line end);
+    /// `Ok(false)` at the end of input.
+    pub(super) fn read_line(&mut self) -> Result<bool> {
+        loop {
+            self.line.clear();
+            let mut any = false;
+            loop {
+                let buf = match self.input.fill_buf() {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(self.io_err(&e)),
+                };
+                if buf.is_empty() {
+                    break;
+                }
+                if !any {
+                    any = true;
+                    self.line_no = self.line_no.saturating_add(1);
+                }
+                match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        if self.line.len().saturating_add(i) > MAX_LINE_BYTES + 1 {
+                            return Err(self.too_long());
+                        }
+                        self.line.extend_from_slice(buf.get(..i).unwrap_or(buf));
+                        self.input.consume(i.saturating_add(1));
+                        break;
+                    }
+                    None => {
+                        let n = buf.len();
+                        if self.line.len().saturating_add(n) > MAX_LINE_BYTES + 1 {
+                            return Err(self.too_long());
+                        }
+                        self.line.extend_from_slice(buf);
+                        self.input.consume(n);
+                    }
+                }
+            }
+            if !any {
+                return Ok(false);
+            }
+            if self.line.last() == Some(&b'\r') {
+                self.line.pop();
+            }
+            if self.line.len() > MAX_LINE_BYTES {
+                return Err(self.too_long());
+            }
+            if !self.line.is_empty() {
+                return Ok(true);
+            }
+        }
+    }
+
+    fn too_long(&self) -> Error {
+        self.csv_err(format!(
+            "line is longer than the limit of {MAX_LINE_BYTES} bytes"
+        ))
+    }
+
+    /// Splits `self.line` into fields; returns the field count (counting
+    /// beyond 6 without recording).
+    pub(super) fn split(&mut self) -> Result<usize> {
+        if !self.line.contains(&b'"') {
+            let mut n = 0;
+            let mut start = 0;
+            for (i, &b) in self.line.iter().enumerate() {
+                if b == b',' {
+                    // Fields beyond the sixth are counted, not recorded.
+                    if let Some(f) = self.fields.get_mut(n) {
+                        *f = (start, i);
+                    }
+                    n = n.saturating_add(1);
+                    start = i.saturating_add(1);
+                }
+            }
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, self.line.len());
+            }
+            return Ok(n.saturating_add(1));
+        }
+        // Quoted fields: unquote into `scratch`, then swap.
+        self.scratch.clear();
+        let line = &self.line;
+        let mut n = 0;
+        let mut i = 0;
+        loop {
+            let start = self.scratch.len();
+            if line.get(i) == Some(&b'"') {
+                i = i.saturating_add(1);
+                loop {
+                    match line.get(i) {
+                        None => {
+                            return Err(self.csv_err(format!(
+                            "unterminated quoted field in `{}` (quoted fields cannot span lines)",
+                            excerpt(&self.line)
+                        )))
+                        }
+                        Some(b'"') if line.get(i.saturating_add(1)) == Some(&b'"') => {
+                            self.scratch.push(b'"');
+                            i = i.saturating_add(2);
+                        }
+                        Some(b'"') => {
+                            i = i.saturating_add(1);
+                            break;
+                        }
+                        Some(&b) => {
+                            self.scratch.push(b);
+                            i = i.saturating_add(1);
+                        }
+                    }
+                }
+                if !matches!(line.get(i), None | Some(b',')) {
+                    return Err(self.csv_err(format!(
+                        "text after a closing quote in `{}`",
+                        excerpt(&self.line)
+                    )));
+                }
+            } else {
+                while let Some(&b) = line.get(i) {
+                    if b == b',' {
+                        break;
+                    }
+                    if b == b'"' {
+                        return Err(
+                            self.csv_err(format!("stray quote in `{}`", excerpt(&self.line)))
+                        );
+                    }
+                    self.scratch.push(b);
+                    i = i.saturating_add(1);
+                }
+            }
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, self.scratch.len());
+            }
+            n = n.saturating_add(1);
+            if i >= line.len() {
+                break;
+            }
+            i = i.saturating_add(1); // the comma
+            if i == line.len() {
+                // A trailing comma: one more, empty field.
+                if let Some(f) = self.fields.get_mut(n) {
+                    *f = (self.scratch.len(), self.scratch.len());
+                }
+                n = n.saturating_add(1);
+                break;
+            }
+        }
+        std::mem::swap(&mut self.line, &mut self.scratch);
+        Ok(n)
+    }
+}
+
+/// Field `i` of a split line; empty when out of range (never, by construction).
+#[inline]
+pub(super) fn span<'l>(line: &'l [u8], fields: &[(usize, usize); 6], i: usize) -> &'l [u8] {
+    fields
+        .get(i)
+        .and_then(|&(a, b)| line.get(a..b))
+        .unwrap_or_default()
+}
+
+pub(super) fn excerpt(bytes: &[u8]) -> String {
+    let s = String::from_utf8_lossy(bytes);
+    if s.chars().count() > EXCERPT {
+        let mut t: String = s.chars().take(EXCERPT).collect();
+        t.push('…');
+        t
+    } else {
+        s.into_owned()
+    }
+}
