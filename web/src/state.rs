@@ -1,8 +1,14 @@
-//! The app state and its reducer. Every change goes through [`Action`]; the
-//! reducer re-prices the scenario with `unitcalc-core` and keeps the result
-//! (or the error message) in [`AppState::outcome`]. Parsed matrices and
-//! generated usage are cached, so an offer edit re-prices without
-//! regenerating usage.
+//! The app state and its reducer. Every change goes through a typed
+//! [`Action`]; the reducer applies it to the scenario (or the view, the
+//! saved scenarios, the alert) and re-prices the scenario with
+//! `unitcalc-core`, keeping the result (or the error message) in
+//! [`AppState::outcome`]. Parsed matrices and generated usage are cached, so
+//! an offer edit re-prices without regenerating usage.
+//!
+//! The reducer's only outside calls are the saved scenarios' store
+//! ([`crate::storage`]) and the clock of the page's timing figure; both are
+//! stand-ins off the browser, so the unit tests below run natively
+//! (`cargo test -p unitcalc-web`) and in the browser.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,18 +19,51 @@ use unitcalc_core::engine::ExcessRun;
 use unitcalc_core::kpi::{self, PricePerQuantityMonth};
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::num::Quantity;
+use unitcalc_core::offer::Payment;
 use unitcalc_core::profile::{CellProfile, Profile};
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
-use unitcalc_core::scenario::{MatrixChoice, Resolved, Scenario};
+use unitcalc_core::scenario::{
+    self, BurstSpec, CellUsageSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec, Resolved,
+    Scenario, UsageSpec, MAX_OFFERS, VERSION,
+};
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::{engine, profile, usage_csv, Error};
 use yew::Reducible;
 
-use crate::boundary;
+use crate::{boundary, browser, storage};
 
-/// An edit of the scenario, applied by the reducer.
-pub type Edit = Rc<dyn Fn(&mut Scenario)>;
+/// The scenario a fresh page starts with: pay-as-you-go on matrix M.
+pub fn default_scenario() -> Scenario {
+    Scenario {
+        version: VERSION,
+        name: "New deal".into(),
+        matrix: MatrixChoice::Bundled("spec-m".into()),
+        term_start: "2026-01-01".into(),
+        term_months: "12".into(),
+        channel: "direct".into(),
+        offers: vec![OfferSpec {
+            name: "Pay-as-you-go".into(),
+            kind: KindSpec::PayAsYouGo,
+            ..OfferSpec::default()
+        }],
+        usage: UsageSpec {
+            seed: "7".into(),
+            cells: vec![CellUsageSpec {
+                cell: "capacity/aws/hot".into(),
+                baseline: "200".into(),
+                monthly_growth: "0.02".into(),
+                ..CellUsageSpec::default()
+            }],
+        },
+    }
+}
+
+/// Opens a share link fragment (the core decodes, loads and resolves it);
+/// an error becomes the banner's message.
+pub fn open_link(fragment: &str) -> Result<Scenario, String> {
+    scenario::open_link(fragment).map_err(|e| boundary::link_message(&e))
+}
 
 /// Which main view is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,27 +148,227 @@ impl PartialEq for UsageKey {
     }
 }
 
-/// Things the user can do.
+/// A text field of an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferField {
+    /// Name shown on bills.
+    Name,
+    /// Pay-as-you-go discount.
+    Discount,
+    /// Fixed capacity: monthly fee.
+    MonthlyFee,
+    /// Fixed capacity: tolerance band.
+    Tolerance,
+    /// Fixed capacity: grace hours.
+    GraceHours,
+    /// Overage price per unit (empty: the list price).
+    OveragePrice,
+    /// Commitment: units committed.
+    CommitUnits,
+    /// Commitment: price per unit.
+    CommitPrice,
+}
+
+impl OfferField {
+    fn of(self, o: &mut OfferSpec) -> &mut String {
+        match self {
+            OfferField::Name => &mut o.name,
+            OfferField::Discount => &mut o.discount,
+            OfferField::MonthlyFee => &mut o.monthly_fee,
+            OfferField::Tolerance => &mut o.tolerance,
+            OfferField::GraceHours => &mut o.grace_hours,
+            OfferField::OveragePrice => &mut o.overage_price,
+            OfferField::CommitUnits => &mut o.commit_units,
+            OfferField::CommitPrice => &mut o.commit_price,
+        }
+    }
+}
+
+/// A field of an entitlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntitlementField {
+    /// `meter/environment/use_case`.
+    Cell,
+    /// Entitled quantity.
+    Quantity,
+}
+
+/// A field of one cell's usage profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageField {
+    /// `meter/environment/use_case`.
+    Cell,
+    /// Quantity at the start of the term.
+    Baseline,
+    /// Compounded growth per month.
+    MonthlyGrowth,
+    /// Daily swing.
+    DailyAmplitude,
+    /// Weekend dip.
+    WeekendDip,
+    /// Noise.
+    Noise,
+}
+
+impl UsageField {
+    fn of(self, c: &mut CellUsageSpec) -> &mut String {
+        match self {
+            UsageField::Cell => &mut c.cell,
+            UsageField::Baseline => &mut c.baseline,
+            UsageField::MonthlyGrowth => &mut c.monthly_growth,
+            UsageField::DailyAmplitude => &mut c.daily_amplitude,
+            UsageField::WeekendDip => &mut c.weekend_dip,
+            UsageField::Noise => &mut c.noise,
+        }
+    }
+}
+
+/// A field of a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BurstField {
+    /// First hour (RFC 3339).
+    Start,
+    /// Length in hours.
+    Hours,
+    /// Level held.
+    Level,
+}
+
+/// Things the user can do. Values are the text as typed: the core parses
+/// them when the scenario is priced. An action naming an offer, cell,
+/// entitlement or burst that does not exist changes nothing.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Change the scenario.
-    Edit(Edit),
-    /// Replace the scenario (a saved one, or one from a share link).
-    Load(Scenario),
-    /// Something the user asked for did not happen (a share link that does
-    /// not open, a file refused unread): the message, in the alert banner.
-    Alert(String),
-    /// Hide the alert banner.
-    DismissAlert,
-    /// Switch view.
-    SetView(View),
-    /// Month or ISO week bars.
-    SetGranularity(Granularity),
-    /// Which offer's bill is shown.
-    SelectOffer(usize),
+    /// Deal name.
+    SetName(String),
+    /// Price with this matrix (a bundled one, or custom TOML text).
+    SetMatrix(MatrixChoice),
+    /// Make the matrix a custom one, starting from the current one's text.
+    CustomizeMatrix,
+    /// Term start `YYYY-MM-DD`.
+    SetTermStart(String),
+    /// Term length in months.
+    SetTermMonths(String),
+    /// `direct` or a marketplace environment id.
+    SetChannel(String),
+    /// One text field of an offer.
+    SetOfferField {
+        /// Index of the offer.
+        offer: usize,
+        /// Which field.
+        field: OfferField,
+        /// New text.
+        value: String,
+    },
+    /// An offer's kind.
+    SetOfferKind {
+        /// Index of the offer.
+        offer: usize,
+        /// New kind.
+        kind: KindSpec,
+    },
+    /// An offer's payment schedule.
+    SetPayment {
+        /// Index of the offer.
+        offer: usize,
+        /// New schedule.
+        payment: Payment,
+    },
+    /// A copy of the last offer, named `Offer N` (at most [`MAX_OFFERS`]).
+    AddOffer,
+    /// Remove an offer (never the last one left).
+    RemoveOffer(usize),
+    /// A new entitlement of quantity 0 on `cell`.
+    AddEntitlement {
+        /// Index of the offer.
+        offer: usize,
+        /// `meter/environment/use_case`.
+        cell: String,
+    },
+    /// One field of an entitlement.
+    SetEntitlement {
+        /// Index of the offer.
+        offer: usize,
+        /// Index of the entitlement.
+        entitlement: usize,
+        /// Which field.
+        field: EntitlementField,
+        /// New text.
+        value: String,
+    },
+    /// Remove an entitlement.
+    RemoveEntitlement {
+        /// Index of the offer.
+        offer: usize,
+        /// Index of the entitlement.
+        entitlement: usize,
+    },
+    /// The profile's noise seed.
+    SetSeed(String),
+    /// A new usage cell with a baseline of 100 on `cell`.
+    AddUsageCell {
+        /// `meter/environment/use_case`.
+        cell: String,
+    },
+    /// One field of a usage cell.
+    SetUsageField {
+        /// Index of the usage cell.
+        cell: usize,
+        /// Which field.
+        field: UsageField,
+        /// New text.
+        value: String,
+    },
+    /// Remove a usage cell.
+    RemoveUsageCell(usize),
+    /// A 24-hour burst at the cell's baseline from the term's first hour.
+    AddBurst {
+        /// Index of the usage cell.
+        cell: usize,
+    },
+    /// One field of a burst.
+    SetBurstField {
+        /// Index of the usage cell.
+        cell: usize,
+        /// Index of the burst.
+        burst: usize,
+        /// Which field.
+        field: BurstField,
+        /// New text.
+        value: String,
+    },
+    /// Remove a burst.
+    RemoveBurst {
+        /// Index of the usage cell.
+        cell: usize,
+        /// Index of the burst.
+        burst: usize,
+    },
     /// Use an uploaded CSV instead of the profile.
     UploadCsv(Rc<CsvUsage>),
     /// Back to the profile generator.
     ClearCsv,
+    /// Open a share link's fragment (`#v1.…`): its scenario replaces the
+    /// current one, or the alert says why it does not open. An empty
+    /// fragment (`""` or `"#"`) changes nothing.
+    LoadLink(String),
+    /// Save the scenario in this browser under a name.
+    Save(String),
+    /// Replace the scenario by the one saved under a name.
+    LoadSaved(String),
+    /// Delete the scenario saved under a name.
+    DeleteSaved(String),
+    /// Which offer's bill is shown.
+    SelectOffer(usize),
+    /// Switch view.
+    SetView(View),
+    /// Month or ISO week bars.
+    SetGranularity(Granularity),
+    /// Something the user asked for did not happen (a file refused unread):
+    /// the message, in the alert banner.
+    Alert(String),
+    /// Hide the alert banner.
+    DismissAlert,
 }
 
 /// The whole UI state.
@@ -147,6 +386,10 @@ pub struct AppState {
     pub csv: Option<Rc<CsvUsage>>,
     /// A share link that failed to open, or a refused upload: the banner.
     pub alert: Option<String>,
+    /// Names of the scenarios saved in this browser.
+    pub saved: Vec<String>,
+    /// What the last save, load or delete of a saved scenario did.
+    pub notice: Option<String>,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
     /// Pricing result.
@@ -160,7 +403,11 @@ pub struct AppState {
 
 impl PartialEq for AppState {
     fn eq(&self, o: &Self) -> bool {
-        self.generation == o.generation && self.view == o.view && self.alert == o.alert
+        self.generation == o.generation
+            && self.view == o.view
+            && self.alert == o.alert
+            && self.saved == o.saved
+            && self.notice == o.notice
     }
 }
 
@@ -174,6 +421,8 @@ impl AppState {
             selected: 0,
             csv: None,
             alert: None,
+            saved: Vec::new(),
+            notice: None,
             matrix: None,
             outcome: Rc::new(Err(String::new())),
             generation: 0,
@@ -182,6 +431,31 @@ impl AppState {
         };
         s.recompute();
         s
+    }
+
+    /// The page's first state: the scenario of the share link in `fragment`
+    /// (the location's `#…`), or the default one with the alert saying why
+    /// the link does not open; and the names of the saved scenarios.
+    pub fn open(fragment: &str) -> AppState {
+        let (scenario, alert) = match fragment.len() {
+            0 | 1 => (default_scenario(), None),
+            _ => match open_link(fragment) {
+                Ok(s) => (s, None),
+                Err(m) => (default_scenario(), Some(m)),
+            },
+        };
+        let mut s = AppState::new(scenario);
+        s.alert = alert;
+        s.saved = storage::names();
+        s
+    }
+
+    /// Replaces the scenario (a saved one, or one from a share link).
+    fn load(&mut self, scenario: Scenario) {
+        self.scenario = scenario;
+        self.csv = None;
+        self.alert = None;
+        self.selected = 0;
     }
 
     /// The matrix's TOML text for the current choice.
@@ -195,7 +469,7 @@ impl AppState {
         if self.selected >= self.scenario.offers.len() {
             self.selected = 0;
         }
-        let t0 = now();
+        let t0 = browser::now_ms();
         let matrix = self.matrix_cached();
         self.matrix = matrix.as_ref().ok().cloned();
         self.outcome = Rc::new(
@@ -203,7 +477,7 @@ impl AppState {
                 .and_then(|m| self.compute(m))
                 .map_err(|e| boundary::message(&e)),
         );
-        self.compute_ms = elapsed_ms(t0);
+        self.compute_ms = browser::elapsed_ms(t0);
     }
 
     fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
@@ -293,34 +567,145 @@ fn generate_cached(
     Ok(usage)
 }
 
+fn offer(s: &mut Scenario, i: usize) -> Option<&mut OfferSpec> {
+    s.offers.get_mut(i)
+}
+
+fn usage_cell(s: &mut Scenario, i: usize) -> Option<&mut CellUsageSpec> {
+    s.usage.cells.get_mut(i)
+}
+
+/// Applies a scenario edit; any other action is handed back.
+fn edit(s: &mut Scenario, action: Action) -> Option<Action> {
+    match action {
+        Action::SetName(v) => s.name = v,
+        Action::SetMatrix(m) => s.matrix = m,
+        Action::CustomizeMatrix => {
+            s.matrix = MatrixChoice::Custom(s.matrix.text().unwrap_or_default().to_string())
+        }
+        Action::SetTermStart(v) => s.term_start = v,
+        Action::SetTermMonths(v) => s.term_months = v,
+        Action::SetChannel(v) => s.channel = v,
+        Action::SetOfferField {
+            offer: i,
+            field,
+            value,
+        } => {
+            if let Some(o) = offer(s, i) {
+                *field.of(o) = value;
+            }
+        }
+        Action::SetOfferKind { offer: i, kind } => {
+            if let Some(o) = offer(s, i) {
+                o.kind = kind;
+            }
+        }
+        Action::SetPayment { offer: i, payment } => {
+            if let Some(o) = offer(s, i) {
+                o.payment = payment;
+            }
+        }
+        Action::AddOffer => {
+            if s.offers.len() < MAX_OFFERS {
+                let mut o = s.offers.last().cloned().unwrap_or_default();
+                o.name = format!("Offer {}", s.offers.len() + 1);
+                s.offers.push(o);
+            }
+        }
+        Action::RemoveOffer(i) => {
+            if s.offers.len() > 1 && i < s.offers.len() {
+                s.offers.remove(i);
+            }
+        }
+        Action::AddEntitlement { offer: i, cell } => {
+            if let Some(o) = offer(s, i) {
+                o.entitlements.push(EntitlementSpec {
+                    cell,
+                    quantity: "0".into(),
+                });
+            }
+        }
+        Action::SetEntitlement {
+            offer: i,
+            entitlement: k,
+            field,
+            value,
+        } => {
+            if let Some(e) = offer(s, i).and_then(|o| o.entitlements.get_mut(k)) {
+                match field {
+                    EntitlementField::Cell => e.cell = value,
+                    EntitlementField::Quantity => e.quantity = value,
+                }
+            }
+        }
+        Action::RemoveEntitlement {
+            offer: i,
+            entitlement: k,
+        } => {
+            if let Some(o) = offer(s, i).filter(|o| k < o.entitlements.len()) {
+                o.entitlements.remove(k);
+            }
+        }
+        Action::SetSeed(v) => s.usage.seed = v,
+        Action::AddUsageCell { cell } => s.usage.cells.push(CellUsageSpec {
+            cell,
+            baseline: "100".into(),
+            ..CellUsageSpec::default()
+        }),
+        Action::SetUsageField { cell, field, value } => {
+            if let Some(c) = usage_cell(s, cell) {
+                *field.of(c) = value;
+            }
+        }
+        Action::RemoveUsageCell(k) => {
+            if k < s.usage.cells.len() {
+                s.usage.cells.remove(k);
+            }
+        }
+        Action::AddBurst { cell } => {
+            let start = format!("{}T00:00:00Z", s.term_start);
+            if let Some(c) = usage_cell(s, cell) {
+                c.bursts.push(BurstSpec {
+                    start,
+                    hours: "24".into(),
+                    level: c.baseline.clone(),
+                });
+            }
+        }
+        Action::SetBurstField {
+            cell,
+            burst,
+            field,
+            value,
+        } => {
+            if let Some(b) = usage_cell(s, cell).and_then(|c| c.bursts.get_mut(burst)) {
+                match field {
+                    BurstField::Start => b.start = value,
+                    BurstField::Hours => b.hours = value,
+                    BurstField::Level => b.level = value,
+                }
+            }
+        }
+        Action::RemoveBurst { cell, burst } => {
+            if let Some(c) = usage_cell(s, cell).filter(|c| burst < c.bursts.len()) {
+                c.bursts.remove(burst);
+            }
+        }
+        other => return Some(other),
+    }
+    None
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        let Some(action) = edit(&mut s.scenario, action) else {
+            s.recompute();
+            return Rc::new(s);
+        };
         match action {
-            Action::Edit(edit) => {
-                edit(&mut s.scenario);
-                s.recompute();
-            }
-            Action::Load(scenario) => {
-                s.scenario = scenario;
-                s.csv = None;
-                s.alert = None;
-                s.selected = 0;
-                s.recompute();
-            }
-            Action::Alert(m) => s.alert = Some(m),
-            Action::DismissAlert => s.alert = None,
-            Action::SetView(v) => s.view = v,
-            Action::SetGranularity(g) => {
-                s.granularity = g;
-                s.recompute();
-            }
-            Action::SelectOffer(i) => {
-                s.selected = i;
-                s.generation += 1;
-            }
             Action::UploadCsv(c) => {
                 s.csv = Some(c);
                 s.recompute();
@@ -329,6 +714,51 @@ impl Reducible for AppState {
                 s.csv = None;
                 s.recompute();
             }
+            Action::LoadLink(fragment) => {
+                if fragment.len() <= 1 {
+                    return self;
+                }
+                match open_link(&fragment) {
+                    Ok(sc) => {
+                        s.load(sc);
+                        s.recompute();
+                    }
+                    Err(m) => s.alert = Some(m),
+                }
+            }
+            Action::Save(name) => match storage::save(&name, &s.scenario) {
+                Ok(()) => {
+                    s.saved = storage::names();
+                    s.notice = Some(format!("Saved “{name}” in this browser."));
+                }
+                Err(e) => s.notice = Some(e),
+            },
+            Action::LoadSaved(name) => match storage::load_all().remove(&name) {
+                Some(sc) => {
+                    s.load(sc);
+                    s.recompute();
+                    s.notice = Some(format!("Loaded “{name}”."));
+                }
+                None => s.notice = Some(format!("“{name}” is no longer saved.")),
+            },
+            Action::DeleteSaved(name) => {
+                storage::delete(&name);
+                s.saved = storage::names();
+                s.notice = Some(format!("Deleted “{name}”."));
+            }
+            Action::SelectOffer(i) => {
+                s.selected = i;
+                s.generation += 1;
+            }
+            Action::SetView(v) => s.view = v,
+            Action::SetGranularity(g) => {
+                s.granularity = g;
+                s.recompute();
+            }
+            Action::Alert(m) => s.alert = Some(m),
+            Action::DismissAlert => s.alert = None,
+            // Scenario edits were applied above.
+            _ => {}
         }
         Rc::new(s)
     }
@@ -347,20 +777,5 @@ impl<T> Clone for ByPtr<T> {
 impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.0, &o.0)
-    }
-}
-
-fn now() -> Option<f64> {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-}
-
-/// Milliseconds since `t0`, for the page's own timing figure (never for money).
-#[allow(clippy::float_arithmetic)]
-fn elapsed_ms(t0: Option<f64>) -> String {
-    match (t0, now()) {
-        (Some(a), Some(b)) => format!("{:.2}", b - a),
-        _ => String::new(),
     }
 }
