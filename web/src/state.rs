@@ -834,11 +834,14 @@ mod tests {
         }
     }
 
+    /// An action, and the change it should make to the scenario.
+    type Case = (Action, fn(&mut Scenario));
+
     /// Each scenario edit, applied to worked example C, against the
     /// scenario it should give.
     #[test]
     fn scenario_edits_table() {
-        let cases: Vec<(Action, fn(&mut Scenario))> = vec![
+        let cases: Vec<Case> = vec![
             (Action::SetName("Acme".into()), |s| s.name = "Acme".into()),
             (
                 Action::SetMatrix(MatrixChoice::Bundled("illustrative".into())),
