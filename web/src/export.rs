@@ -1,12 +1,14 @@
-//! Exports: the bill as CSV and JSON, the deal and matrix as TOML, as browser
-//! downloads (a Blob and an object URL: nothing is sent anywhere).
+//! Exports: the bill as CSV and JSON, the deal and matrix as TOML, as files
+//! the page offers for download ([`crate::browser::download`]: nothing is
+//! sent anywhere).
 
 use unitcalc_core::bill::Bill;
 use unitcalc_core::deal::{Deal, UsageSource};
 use unitcalc_core::deal_toml;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::scenario::{MatrixChoice, Resolved, Scenario};
-use wasm_bindgen::JsCast;
+
+use crate::state::AppState;
 
 /// The bill as the tidy bill CSV every tool writes (`unitcalc_core::bill_csv`:
 /// one row per period × line, sixteen columns, decimals exactly as the core
@@ -43,27 +45,62 @@ pub fn deal_toml(s: &Scenario, r: &Resolved, m: &Matrix, csv: Option<&str>) -> S
     deal_toml::to_toml(&deal, m)
 }
 
-/// Offers `text` as a file download.
-pub fn download(file_name: &str, mime: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    /// The shown bill as CSV.
+    BillCsv,
+    /// The shown bill as JSON.
+    BillJson,
+    /// The deal as TOML.
+    DealToml,
+    /// The matrix as TOML.
+    MatrixToml,
+}
+
+/// A file to offer as a download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// File name.
+    pub name: String,
+    /// Media type.
+    pub mime: &'static str,
+    /// Contents.
+    pub text: String,
+}
+
+/// The file of an export of the state's shown bill, deal or matrix; `None`
+/// when there is no bill (the scenario does not price).
+pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
+    let c = s.outcome.as_ref().as_ref().ok()?;
+    let bill = c.bills().get(s.selected)?;
+    let stem = if s.scenario.name.trim().is_empty() {
+        "deal".to_string()
+    } else {
+        s.scenario.name.trim().replace(' ', "-")
     };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
+    let (name, mime, text) = match kind {
+        ExportKind::BillCsv => (format!("{stem}-bill.csv"), "text/csv", bill_csv(bill)),
+        ExportKind::BillJson => (
+            format!("{stem}-bill.json"),
+            "application/json",
+            bill_json(bill),
+        ),
+        ExportKind::DealToml => (
+            format!("{stem}.toml"),
+            "application/toml",
+            deal_toml(
+                &s.scenario,
+                &c.resolved,
+                &c.matrix,
+                s.csv.as_ref().map(|c| c.name.as_str()),
+            ),
+        ),
+        ExportKind::MatrixToml => (
+            "matrix.toml".to_string(),
+            "application/toml",
+            s.matrix_text().unwrap_or_default().to_string(),
+        ),
     };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = doc
-        .create_element("a")
-        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
-    {
-        a.set_href(&url);
-        a.set_download(file_name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(File { name, mime, text })
 }

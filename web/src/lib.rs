@@ -1,14 +1,18 @@
 //! # unitcalc-web
 //!
 //! The browser bill simulator: a yew app compiled to WebAssembly. Every figure
-//! comes from `unitcalc-core`; this crate holds the UI state ([`state`]), the
-//! one place where core errors become messages ([`boundary`]), exports
-//! ([`export`]), browser storage ([`storage`]) and small components. Figures
-//! are shown with core's `display` (grouping, rounding for display).
+//! comes from `unitcalc-core`; this crate holds the UI state and its typed
+//! actions ([`state`]), the one place where core errors become messages
+//! ([`boundary`]), the one module that calls browser APIs ([`browser`]),
+//! exports ([`export`]), saved scenarios ([`storage`]), the URL sync hook
+//! ([`hooks`]) and small components. Figures are shown with core's
+//! `display` (grouping, rounding for display).
 
 pub mod boundary;
+pub mod browser;
 pub mod components;
 pub mod export;
+pub mod hooks;
 pub mod state;
 pub mod storage;
 

@@ -2,33 +2,38 @@
 //!
 //! The stored text is [`scenario::write_saved`]'s JSON object; reading it
 //! back goes through [`scenario::read_saved`], so a saved scenario is read
-//! by the same code and rules as a share link's.
+//! by the same code and rules as a share link's. Every call reads the store
+//! afresh, so scenarios saved from another tab are kept.
 
 use std::collections::BTreeMap;
 
 use unitcalc_core::scenario::{self, Scenario};
 
-const KEY: &str = "unitcalc.scenarios.v1";
+use crate::browser::{self, StoreError};
 
-fn store() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
+const KEY: &str = "unitcalc.scenarios.v1";
 
 /// All saved scenarios by name. A store that cannot be read reads as
 /// empty; an entry that does not read is left out.
 pub fn load_all() -> BTreeMap<String, Scenario> {
-    let text = store().and_then(|s| s.get_item(KEY).ok()?);
-    text.map(|t| scenario::read_saved(&t).0).unwrap_or_default()
+    browser::stored(KEY)
+        .map(|t| scenario::read_saved(&t).0)
+        .unwrap_or_default()
+}
+
+/// The names of the saved scenarios, in order.
+pub fn names() -> Vec<String> {
+    load_all().into_keys().collect()
 }
 
 fn write(all: &BTreeMap<String, Scenario>) -> Result<(), String> {
     let text = scenario::write_saved(all).map_err(|e| e.to_string())?;
-    store()
-        .ok_or_else(|| "this browser's storage is not available".to_string())?
-        .set_item(KEY, &text)
-        .map_err(|_| {
+    browser::store(KEY, &text).map_err(|e| match e {
+        StoreError::Unavailable => "this browser's storage is not available".to_string(),
+        StoreError::Refused => {
             "could not save in this browser's storage (is it full or disabled?)".to_string()
-        })
+        }
+    })
 }
 
 /// Saves a scenario under a name (replacing one of the same name).

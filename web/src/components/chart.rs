@@ -16,9 +16,9 @@ use unitcalc_core::offer::OveragePolicy;
 use unitcalc_core::report::{Granularity, ReportRow};
 use unitcalc_core::time::Hour;
 use unitcalc_core::usage::UsageSeries;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::browser;
 use crate::state::ByPtr;
 use unitcalc_core::display::{grouped, short, Axis};
 
@@ -211,7 +211,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
     let on_zoom = {
         let zoom = zoom.clone();
         Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let v = browser::select_value(&e);
             zoom.set(v.parse::<usize>().ok());
         })
     };

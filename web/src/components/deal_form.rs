@@ -7,7 +7,7 @@ use unitcalc_core::scenario::{MatrixChoice, Scenario};
 use yew::prelude::*;
 
 use super::fields::{setter, Field, Select};
-use crate::state::Edit;
+use crate::state::Action;
 
 /// Props of [`DealForm`].
 #[derive(Properties, PartialEq)]
@@ -17,7 +17,7 @@ pub struct DealFormProps {
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
     /// Scenario edits.
-    pub on_edit: Callback<Edit>,
+    pub on_action: Callback<Action>,
 }
 
 /// Deal-wide inputs.
@@ -33,19 +33,12 @@ pub fn DealForm(p: &DealFormProps) -> Html {
         MatrixChoice::Bundled(n) => n.clone(),
         MatrixChoice::Custom(_) => "custom".into(),
     };
-    let on_matrix = setter(&p.on_edit, |s, v| {
-        s.matrix = if v == "custom" {
+    let on_matrix = setter(&p.on_action, |v| {
+        if v == "custom" {
             // start the custom matrix from the current one's text
-            let text = match &s.matrix {
-                MatrixChoice::Bundled(n) => crate::BUNDLED
-                    .iter()
-                    .find(|(b, _)| b == n)
-                    .map_or("", |(_, t)| *t),
-                MatrixChoice::Custom(t) => t,
-            };
-            MatrixChoice::Custom(text.to_string())
+            Action::CustomizeMatrix
         } else {
-            MatrixChoice::Bundled(v)
+            Action::SetMatrix(MatrixChoice::Bundled(v))
         }
     });
     let mut channels = vec![(
@@ -64,19 +57,19 @@ pub fn DealForm(p: &DealFormProps) -> Html {
         <fieldset class="deal">
             <legend>{ "Deal" }</legend>
             <Field id="deal-name" label="Customer / deal name" value={s.name.clone()}
-                oninput={setter(&p.on_edit, |s, v| s.name = v)} />
+                oninput={setter(&p.on_action, Action::SetName)} />
             <Select id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
             if let Some(m) = &p.matrix {
                 <p class="hint">{ format!("{} v{} · {} · list price {} · {}", m.name, m.version, m.currency.code, m.list_price, m.rounding.as_str()) }</p>
             }
             <div class="row">
                 <Field id="term-start" kind="date" label="Term start" value={s.term_start.clone()}
-                    oninput={setter(&p.on_edit, |s, v| s.term_start = v)} />
+                    oninput={setter(&p.on_action, Action::SetTermStart)} />
                 <Field id="term-months" kind="number" label="Term months" value={s.term_months.clone()}
-                    oninput={setter(&p.on_edit, |s, v| s.term_months = v)} />
+                    oninput={setter(&p.on_action, Action::SetTermMonths)} />
             </div>
             <Select id="channel" label="Channel" value={if s.channel.is_empty() { "direct".to_string() } else { s.channel.clone() }}
-                options={channels} onchange={setter(&p.on_edit, |s, v| s.channel = v)} />
+                options={channels} onchange={setter(&p.on_action, Action::SetChannel)} />
         </fieldset>
     }
 }

@@ -1,35 +1,23 @@
-//! Labelled inputs and selects, and the edit-callback helper.
-
-use std::rc::Rc;
+//! Labelled inputs and selects, and the action-callback helpers.
 
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::scenario::Scenario;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::Edit;
+use crate::browser;
+use crate::state::Action;
 
-/// A callback taking the new text of an input and applying `f` to the scenario.
+/// A callback taking the new text of an input and dispatching the action
+/// `f` makes of it.
 pub fn setter(
-    on_edit: &Callback<Edit>,
-    f: impl Fn(&mut Scenario, String) + 'static,
+    on_action: &Callback<Action>,
+    f: impl Fn(String) -> Action + 'static,
 ) -> Callback<String> {
-    let on_edit = on_edit.clone();
-    let f = Rc::new(f);
-    Callback::from(move |v: String| {
-        let f = f.clone();
-        on_edit.emit(Rc::new(move |s: &mut Scenario| f(s, v.clone())));
-    })
+    on_action.reform(f)
 }
 
-/// A callback applying `f` to the scenario on a click.
-pub fn action(
-    on_edit: &Callback<Edit>,
-    f: impl Fn(&mut Scenario) + 'static,
-) -> Callback<MouseEvent> {
-    let on_edit = on_edit.clone();
-    let f: Edit = Rc::new(f);
-    Callback::from(move |_| on_edit.emit(f.clone()))
+/// A callback dispatching `action` on a click.
+pub fn action(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    on_action.reform(move |_| action.clone())
 }
 
 /// Props of [`Field`].
@@ -55,9 +43,7 @@ pub struct FieldProps {
 #[component]
 pub fn Field(p: &FieldProps) -> Html {
     let cb = p.oninput.clone();
-    let oninput = Callback::from(move |e: InputEvent| {
-        cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
-    });
+    let oninput = Callback::from(move |e: InputEvent| cb.emit(browser::input_value(&e)));
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -85,9 +71,7 @@ pub struct SelectProps {
 #[component]
 pub fn Select(p: &SelectProps) -> Html {
     let cb = p.onchange.clone();
-    let onchange = Callback::from(move |e: Event| {
-        cb.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
-    });
+    let onchange = Callback::from(move |e: Event| cb.emit(browser::select_value(&e)));
     let missing = !p.options.iter().any(|(v, _)| *v == p.value.as_str());
     html! {
         <div class="field">

@@ -8,12 +8,10 @@ use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml;
 use unitcalc_core::num::{Rate, Ratio};
 use unitcalc_core::scenario::MatrixChoice;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::usage_form::read_file;
-use crate::boundary;
-use crate::state::Edit;
+use crate::state::Action;
+use crate::{boundary, browser};
 
 /// Props of [`MatrixView`].
 #[derive(Properties, PartialEq)]
@@ -22,19 +20,15 @@ pub struct MatrixViewProps {
     pub matrix: Option<Rc<Matrix>>,
     /// The matrix TOML text.
     pub text: AttrValue,
-    /// Scenario edits.
-    pub on_edit: Callback<Edit>,
-    /// A file was refused (too large): the message.
-    pub on_refused: Callback<String>,
+    /// Scenario edits, and a file refused (too large).
+    pub on_action: Callback<Action>,
 }
 
 /// Applies one grid edit to a matrix copy, or says why the value is refused.
 type Apply = Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>>;
 
-fn set_custom(on_edit: &Callback<Edit>, text: String) {
-    on_edit.emit(Rc::new(move |s| {
-        s.matrix = MatrixChoice::Custom(text.clone())
-    }));
+fn set_custom(on_action: &Callback<Action>, text: String) {
+    on_action.emit(Action::SetMatrix(MatrixChoice::Custom(text)));
 }
 
 /// Matrix grid and TOML editor.
@@ -42,9 +36,9 @@ fn set_custom(on_edit: &Callback<Edit>, text: String) {
 pub fn MatrixView(p: &MatrixViewProps) -> Html {
     let errors = use_state(BTreeMap::<String, String>::new);
     let edit_cell = |key: String, apply: Apply| {
-        let (errors, on_edit, m) = (errors.clone(), p.on_edit.clone(), p.matrix.clone());
+        let (errors, on_action, m) = (errors.clone(), p.on_action.clone(), p.matrix.clone());
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let v = browser::input_value(&e);
             let Some(m) = &m else { return };
             let mut next = (**m).clone();
             let mut errs = (*errors).clone();
@@ -54,7 +48,7 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
             match result {
                 Ok(()) => {
                     errs.remove(&key);
-                    set_custom(&on_edit, matrix_toml::to_toml(&next));
+                    set_custom(&on_action, matrix_toml::to_toml(&next));
                 }
                 Err(msg) => {
                     errs.insert(key.clone(), msg);
@@ -64,27 +58,19 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
         })
     };
     let on_text = {
-        let on_edit = p.on_edit.clone();
-        Callback::from(move |e: InputEvent| {
-            set_custom(
-                &on_edit,
-                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-            )
-        })
+        let on_action = p.on_action.clone();
+        Callback::from(move |e: InputEvent| set_custom(&on_action, browser::textarea_value(&e)))
     };
     let on_file = {
-        let on_edit = p.on_edit.clone();
-        let refused = p.on_refused.clone();
+        let on_action = p.on_action.clone();
         Callback::from(move |e: Event| {
-            let on_edit = on_edit.clone();
-            read_file(
-                &e,
-                unitcalc_core::matrix_toml::MAX_TOML_BYTES,
-                Callback::from(move |(_, bytes): (String, Vec<u8>)| {
-                    set_custom(&on_edit, String::from_utf8_lossy(&bytes).into_owned())
-                }),
-                refused.clone(),
-            );
+            let done = on_action.clone();
+            let read = browser::read_file(&e, matrix_toml::MAX_TOML_BYTES, move |_, bytes| {
+                set_custom(&done, String::from_utf8_lossy(&bytes).into_owned())
+            });
+            if let Err(e) = read {
+                on_action.emit(Action::Alert(boundary::message(&e)));
+            }
         })
     };
     let grid = p.matrix.as_ref().map(|m| {

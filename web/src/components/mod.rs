@@ -1,5 +1,5 @@
 //! Small function components. Data comes in through `Props`; changes go out
-//! through `Callback`s (scenario edits are [`crate::state::Edit`] closures).
+//! through `Callback`s carrying typed [`crate::state::Action`]s.
 
 pub mod app;
 pub mod bill_view;

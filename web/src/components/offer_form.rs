@@ -4,11 +4,11 @@ use std::rc::Rc;
 
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::offer::Payment;
-use unitcalc_core::scenario::{EntitlementSpec, KindSpec, OfferSpec, MAX_OFFERS};
+use unitcalc_core::scenario::{KindSpec, OfferSpec, MAX_OFFERS};
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::state::Edit;
+use crate::state::{Action, EntitlementField, OfferField};
 
 /// Props of [`OfferForm`].
 #[derive(Properties, PartialEq)]
@@ -23,10 +23,8 @@ pub struct OfferFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// True when this offer's bill is shown.
     pub selected: bool,
-    /// Show this offer's bill.
-    pub on_select: Callback<usize>,
-    /// Scenario edits.
-    pub on_edit: Callback<Edit>,
+    /// Scenario edits, and showing this offer's bill.
+    pub on_action: Callback<Action>,
 }
 
 fn payment_options() -> Vec<(String, String)> {
@@ -57,13 +55,17 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
     let i = p.index;
     let o = &p.offer;
     let id = |f: &str| AttrValue::from(format!("offer-{i}-{f}"));
-    let set = |f: fn(&mut OfferSpec, String)| {
-        setter(&p.on_edit, move |s, v| {
-            if let Some(o) = s.offers.get_mut(i) {
-                f(o, v)
-            }
+    let set = |field: OfferField| {
+        setter(&p.on_action, move |value| Action::SetOfferField {
+            offer: i,
+            field,
+            value,
         })
     };
+    let set_payment = setter(&p.on_action, move |v| Action::SetPayment {
+        offer: i,
+        payment: parse_payment(&v),
+    });
     let kinds: Vec<(String, String)> = [
         KindSpec::PayAsYouGo,
         KindSpec::FixedCapacity,
@@ -73,65 +75,68 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
     .map(|k| (k.as_str().to_string(), k.as_str().replace('-', " ")))
     .collect();
     let cells = cell_options(p.matrix.as_deref());
-    let select = {
-        let cb = p.on_select.clone();
-        Callback::from(move |_| cb.emit(i))
+    let select = action(&p.on_action, Action::SelectOffer(i));
+    // A kind the select does not offer changes nothing.
+    let on_kind = {
+        let cb = p.on_action.clone();
+        Callback::from(move |v: String| {
+            if let Some(kind) = KindSpec::from_name(&v) {
+                cb.emit(Action::SetOfferKind { offer: i, kind })
+            }
+        })
     };
     let fields = match o.kind {
         KindSpec::PayAsYouGo => html! {
             <Field id={id("discount")} label="Discount (0.20 = 20 %)" value={o.discount.clone()}
-                oninput={set(|o, v| o.discount = v)} />
+                oninput={set(OfferField::Discount)} />
         },
         KindSpec::FixedCapacity => html! {
             <>
             <div class="entitlements" role="group" aria-label="Entitlements">
                 { for o.entitlements.iter().enumerate().map(|(k, e)| {
-                    let set_cell = setter(&p.on_edit, move |s, v| {
-                        if let Some(e) = s.offers.get_mut(i).and_then(|o| o.entitlements.get_mut(k)) { e.cell = v }
+                    let set_ent = |field: EntitlementField| setter(&p.on_action, move |value| Action::SetEntitlement {
+                        offer: i, entitlement: k, field, value,
                     });
-                    let set_qty = setter(&p.on_edit, move |s, v| {
-                        if let Some(e) = s.offers.get_mut(i).and_then(|o| o.entitlements.get_mut(k)) { e.quantity = v }
-                    });
+                    let (set_cell, set_qty) = (set_ent(EntitlementField::Cell), set_ent(EntitlementField::Quantity));
                     html! {
                         <div class="row">
                             <Select id={format!("offer-{i}-ent-{k}-cell")} label={format!("Entitlement {} cell", k + 1)}
                                 value={e.cell.clone()} options={cells.clone()} onchange={set_cell} />
                             <Field id={format!("offer-{i}-ent-{k}-qty")} label="Entitled quantity" value={e.quantity.clone()} oninput={set_qty} />
                             <button type="button" class="small" aria-label={format!("Remove entitlement {}", k + 1)}
-                                onclick={action(&p.on_edit, move |s| { if let Some(o) = s.offers.get_mut(i) { if k < o.entitlements.len() { o.entitlements.remove(k); } } })}>{ "×" }</button>
+                                onclick={action(&p.on_action, Action::RemoveEntitlement { offer: i, entitlement: k })}>{ "×" }</button>
                         </div>
                     }
                 }) }
                 <button type="button" id={id("add-ent")} class="small" onclick={{
                     let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
-                    action(&p.on_edit, move |s| { if let Some(o) = s.offers.get_mut(i) {
-                        o.entitlements.push(EntitlementSpec { cell: first.clone(), quantity: "0".into() }) } })
+                    action(&p.on_action, Action::AddEntitlement { offer: i, cell: first })
                 }}>{ "+ entitlement" }</button>
             </div>
             <div class="row">
-                <Field id={id("fee")} label="Monthly fee" value={o.monthly_fee.clone()} oninput={set(|o, v| o.monthly_fee = v)} />
+                <Field id={id("fee")} label="Monthly fee" value={o.monthly_fee.clone()} oninput={set(OfferField::MonthlyFee)} />
                 <Select id={id("payment")} label="Payment" value={payment_value(o.payment)} options={payment_options()}
-                    onchange={set(|o, v| o.payment = parse_payment(&v))} />
+                    onchange={set_payment.clone()} />
             </div>
             <div class="row">
-                <Field id={id("tolerance")} label="Tolerance band" value={o.tolerance.clone()} oninput={set(|o, v| o.tolerance = v)} />
-                <Field id={id("grace")} label="Grace hours" value={o.grace_hours.clone()} oninput={set(|o, v| o.grace_hours = v)} />
+                <Field id={id("tolerance")} label="Tolerance band" value={o.tolerance.clone()} oninput={set(OfferField::Tolerance)} />
+                <Field id={id("grace")} label="Grace hours" value={o.grace_hours.clone()} oninput={set(OfferField::GraceHours)} />
             </div>
             <Field id={id("overage")} label="Overage price per unit (empty = list)" value={o.overage_price.clone()}
-                oninput={set(|o, v| o.overage_price = v)} />
+                oninput={set(OfferField::OveragePrice)} />
             </>
         },
         KindSpec::Commitment => html! {
             <>
             <div class="row">
-                <Field id={id("units")} label="Units committed" value={o.commit_units.clone()} oninput={set(|o, v| o.commit_units = v)} />
-                <Field id={id("price")} label="Commit price per unit" value={o.commit_price.clone()} oninput={set(|o, v| o.commit_price = v)} />
+                <Field id={id("units")} label="Units committed" value={o.commit_units.clone()} oninput={set(OfferField::CommitUnits)} />
+                <Field id={id("price")} label="Commit price per unit" value={o.commit_price.clone()} oninput={set(OfferField::CommitPrice)} />
             </div>
             <div class="row">
                 <Select id={id("payment")} label="Payment" value={payment_value(o.payment)} options={payment_options()}
-                    onchange={set(|o, v| o.payment = parse_payment(&v))} />
+                    onchange={set_payment.clone()} />
                 <Field id={id("overage")} label="Overage price (empty = list)" value={o.overage_price.clone()}
-                    oninput={set(|o, v| o.overage_price = v)} />
+                    oninput={set(OfferField::OveragePrice)} />
             </div>
             </>
         },
@@ -140,22 +145,18 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
         <fieldset class={classes!("offer", p.selected.then_some("selected"))}>
             <legend>{ format!("Offer {}", i + 1) }</legend>
             <div class="row">
-                <Field id={id("name")} label="Offer name" value={o.name.clone()} oninput={set(|o, v| o.name = v)} />
+                <Field id={id("name")} label="Offer name" value={o.name.clone()} oninput={set(OfferField::Name)} />
                 <Select id={id("kind")} label="Kind" value={o.kind.as_str()} options={kinds}
-                    onchange={set(|o, v| if let Some(k) = KindSpec::from_name(&v) { o.kind = k })} />
+                    onchange={on_kind} />
             </div>
             { fields }
             <div class="row buttons">
                 <button type="button" id={id("show")} onclick={select} aria-pressed={p.selected.to_string()}>{ "Show this bill" }</button>
                 if p.count > 1 {
-                    <button type="button" id={id("remove")} onclick={action(&p.on_edit, move |s| { if s.offers.len() > 1 && i < s.offers.len() { s.offers.remove(i); } })}>{ "Remove offer" }</button>
+                    <button type="button" id={id("remove")} onclick={action(&p.on_action, Action::RemoveOffer(i))}>{ "Remove offer" }</button>
                 }
                 if p.count < MAX_OFFERS && i + 1 == p.count {
-                    <button type="button" id="add-offer" onclick={action(&p.on_edit, move |s| {
-                        let mut o = s.offers.get(i).cloned().unwrap_or_default();
-                        o.name = format!("Offer {}", s.offers.len() + 1);
-                        s.offers.push(o);
-                    })}>{ "+ offer (compare)" }</button>
+                    <button type="button" id="add-offer" onclick={action(&p.on_action, Action::AddOffer)}>{ "+ offer (compare)" }</button>
                 }
             </div>
         </fieldset>

@@ -1,20 +1,9 @@
 //! Share link, named scenarios (localStorage), exports and print.
 
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportKind {
-    /// The shown bill as CSV.
-    BillCsv,
-    /// The shown bill as JSON.
-    BillJson,
-    /// The deal as TOML.
-    DealToml,
-    /// The matrix as TOML.
-    MatrixToml,
-}
+use crate::browser;
+use crate::export::ExportKind;
 
 /// Props of [`SharePanel`].
 #[derive(Properties, PartialEq)]
@@ -45,9 +34,7 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
     let name = use_state(String::new);
     let on_name = {
         let name = name.clone();
-        Callback::from(move |e: InputEvent| {
-            name.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| name.set(browser::input_value(&e)))
     };
     let on_submit = {
         let (name, cb) = (name.clone(), p.on_save.clone());
@@ -63,18 +50,14 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
         let cb = p.on_export.clone();
         html! { <button type="button" id={id.to_string()} disabled={!p.can_export} onclick={Callback::from(move |_| cb.emit(k))}>{ label.to_string() }</button> }
     };
-    let print = Callback::from(|_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    });
+    let print = Callback::from(|_| browser::print());
     html! {
         <fieldset class="share no-print">
             <legend>{ "Share and keep" }</legend>
             <div class="field">
                 <label for="share-link">{ "Share link (the whole scenario is in the part after #)" }</label>
                 { match &p.link {
-                    Ok(l) => html! { <input id="share-link" readonly=true value={l.clone()} onfocus={Callback::from(|e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().select())} /> },
+                    Ok(l) => html! { <input id="share-link" readonly=true value={l.clone()} onfocus={Callback::from(|e: FocusEvent| browser::select_all(&e))} /> },
                     Err(m) => html! { <p class="error" id="share-link">{ m.clone() }</p> },
                 } }
                 if p.csv { <p class="note">{ "Uploaded CSV usage is not put in share links; the link carries the usage profile." }</p> }

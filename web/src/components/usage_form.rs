@@ -3,61 +3,25 @@
 use std::rc::Rc;
 
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::scenario::{BurstSpec, CellUsageSpec, UsageSpec};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::HtmlInputElement;
+use unitcalc_core::scenario::{CellUsageSpec, UsageSpec};
+use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::boundary;
-use crate::state::{CsvUsage, Edit};
-use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
+use crate::state::{Action, BurstField, CsvUsage, UsageField};
+use crate::{boundary, browser};
 
 /// Props of [`UsageForm`].
 #[derive(Properties, PartialEq)]
 pub struct UsageFormProps {
     /// The profile as typed.
     pub usage: UsageSpec,
-    /// Term start, to place a new burst.
-    pub term_start: AttrValue,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
     /// The uploaded CSV's name, when usage comes from a CSV.
     pub csv: Option<AttrValue>,
-    /// Scenario edits.
-    pub on_edit: Callback<Edit>,
-    /// A CSV was chosen.
-    pub on_csv: Callback<Rc<CsvUsage>>,
-    /// Back to the profile.
-    pub on_clear_csv: Callback<()>,
-    /// A file was refused (too large): the message.
-    pub on_refused: Callback<String>,
-}
-
-/// Reads the first file of a file input as bytes, then emits it; a file
-/// larger than `limit` bytes is not read: `refused` gets the message.
-pub fn read_file(
-    e: &Event,
-    limit: usize,
-    done: Callback<(String, Vec<u8>)>,
-    refused: Callback<String>,
-) {
-    let input: HtmlInputElement = e.target_unchecked_into();
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
-    let name = file.name();
-    // `File.size` is a JS number; a saturating cast, compared by the core.
-    if let Err(e) = unitcalc_core::Error::check_size(&name, file.size() as usize, limit) {
-        input.set_value("");
-        refused.emit(boundary::message(&e));
-        return;
-    }
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Ok(buf) = JsFuture::from(file.array_buffer()).await {
-            done.emit((name, js_sys::Uint8Array::new(&buf).to_vec()));
-        }
-    });
+    /// Scenario edits, the CSV chosen (or refused), back to the profile.
+    pub on_action: Callback<Action>,
 }
 
 /// Usage inputs.
@@ -65,32 +29,27 @@ pub fn read_file(
 pub fn UsageForm(p: &UsageFormProps) -> Html {
     let cells = cell_options(p.matrix.as_deref());
     let on_file = {
-        let cb = p.on_csv.clone();
-        let refused = p.on_refused.clone();
+        let cb = p.on_action.clone();
         Callback::from(move |e: Event| {
-            let cb = cb.clone();
-            read_file(
-                &e,
-                MAX_UPLOAD_BYTES,
-                Callback::from(move |(name, bytes)| cb.emit(Rc::new(CsvUsage { name, bytes }))),
-                refused.clone(),
-            );
+            let done = cb.clone();
+            let read = browser::read_file(&e, MAX_UPLOAD_BYTES, move |name, bytes| {
+                done.emit(Action::UploadCsv(Rc::new(CsvUsage { name, bytes })))
+            });
+            if let Err(e) = read {
+                cb.emit(Action::Alert(boundary::message(&e)));
+            }
         })
     };
-    let clear = {
-        let cb = p.on_clear_csv.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
+    let clear = action(&p.on_action, Action::ClearCsv);
     let profile = html! {
         <>
-        <Field id="seed" label="Noise seed" value={p.usage.seed.clone()} oninput={setter(&p.on_edit, |s, v| s.usage.seed = v)} />
+        <Field id="seed" label="Noise seed" value={p.usage.seed.clone()} oninput={setter(&p.on_action, Action::SetSeed)} />
         { for p.usage.cells.iter().enumerate().map(|(k, c)| html! {
-            <UsageCell key={k} index={k} cell={c.clone()} options={cells.clone()}
-                term_start={p.term_start.clone()} on_edit={p.on_edit.clone()} />
+            <UsageCell key={k} index={k} cell={c.clone()} options={cells.clone()} on_action={p.on_action.clone()} />
         }) }
         <button type="button" id="add-usage-cell" class="small" onclick={{
             let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
-            action(&p.on_edit, move |s| s.usage.cells.push(CellUsageSpec { cell: first.clone(), baseline: "100".into(), ..CellUsageSpec::default() }))
+            action(&p.on_action, Action::AddUsageCell { cell: first })
         }}>{ "+ usage cell" }</button>
         </>
     };
@@ -121,60 +80,53 @@ pub struct UsageCellProps {
     pub cell: CellUsageSpec,
     /// The offered cells, as select options.
     pub options: Vec<(String, String)>,
-    /// Term start, to place a new burst.
-    pub term_start: AttrValue,
     /// Scenario edits (a stable callback).
-    pub on_edit: Callback<Edit>,
+    pub on_action: Callback<Action>,
 }
 
 /// One usage cell's controls: cell, baseline, growth, seasonality, noise, bursts.
 #[component]
 pub fn UsageCell(p: &UsageCellProps) -> Html {
     let (k, c) = (p.index, &p.cell);
-    let set = |f: fn(&mut CellUsageSpec, String)| {
-        setter(&p.on_edit, move |s, v| {
-            if let Some(c) = s.usage.cells.get_mut(k) {
-                f(c, v)
-            }
+    let set = |field: UsageField| {
+        setter(&p.on_action, move |value| Action::SetUsageField {
+            cell: k,
+            field,
+            value,
         })
     };
     let id = |f: &str| AttrValue::from(format!("usage-{k}-{f}"));
-    let start = format!("{}T00:00:00Z", p.term_start);
     html! {
         <div class="usage-cell" role="group" aria-label={format!("Usage of cell {}", k + 1)}>
             <Select id={id("cell")} label={format!("Usage cell {}", k + 1)} value={c.cell.clone()} options={p.options.clone()}
-                onchange={set(|c, v| c.cell = v)} />
+                onchange={set(UsageField::Cell)} />
             <div class="row">
-                <Field id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(|c, v| c.baseline = v)} />
-                <Field id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(|c, v| c.monthly_growth = v)} />
+                <Field id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(UsageField::Baseline)} />
+                <Field id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(UsageField::MonthlyGrowth)} />
             </div>
             <div class="row">
-                <Field id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(|c, v| c.daily_amplitude = v)} />
-                <Field id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(|c, v| c.weekend_dip = v)} />
-                <Field id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(|c, v| c.noise = v)} />
+                <Field id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(UsageField::DailyAmplitude)} />
+                <Field id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(UsageField::WeekendDip)} />
+                <Field id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(UsageField::Noise)} />
             </div>
             { for c.bursts.iter().enumerate().map(|(b, burst)| {
-                let setb = |f: fn(&mut BurstSpec, String)| setter(&p.on_edit, move |s, v| {
-                    if let Some(x) = s.usage.cells.get_mut(k).and_then(|c| c.bursts.get_mut(b)) { f(x, v) }
+                let setb = |field: BurstField| setter(&p.on_action, move |value| Action::SetBurstField {
+                    cell: k, burst: b, field, value,
                 });
                 html! {
                     <div class="row burst">
                         <Field id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
-                            value={burst.start.clone()} oninput={setb(|x, v| x.start = v)} />
-                        <Field id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(|x, v| x.hours = v)} />
-                        <Field id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(|x, v| x.level = v)} />
+                            value={burst.start.clone()} oninput={setb(BurstField::Start)} />
+                        <Field id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(BurstField::Hours)} />
+                        <Field id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(BurstField::Level)} />
                         <button type="button" class="small" aria-label={format!("Remove burst {}", b + 1)}
-                            onclick={action(&p.on_edit, move |s| { if let Some(c) = s.usage.cells.get_mut(k) { if b < c.bursts.len() { c.bursts.remove(b); } } })}>{ "×" }</button>
+                            onclick={action(&p.on_action, Action::RemoveBurst { cell: k, burst: b })}>{ "×" }</button>
                     </div>
                 }
             }) }
             <div class="row buttons">
-                <button type="button" id={id("add-burst")} class="small" onclick={action(&p.on_edit, move |s| {
-                    if let Some(c) = s.usage.cells.get_mut(k) {
-                        c.bursts.push(BurstSpec { start: start.clone(), hours: "24".into(), level: c.baseline.clone() });
-                    }
-                })}>{ "+ burst" }</button>
-                <button type="button" id={id("remove")} class="small" onclick={action(&p.on_edit, move |s| { if k < s.usage.cells.len() { s.usage.cells.remove(k); } })}>{ "Remove cell" }</button>
+                <button type="button" id={id("add-burst")} class="small" onclick={action(&p.on_action, Action::AddBurst { cell: k })}>{ "+ burst" }</button>
+                <button type="button" id={id("remove")} class="small" onclick={action(&p.on_action, Action::RemoveUsageCell(k))}>{ "Remove cell" }</button>
             </div>
         </div>
     }

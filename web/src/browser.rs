@@ -1,0 +1,259 @@
+//! The one module that calls browser APIs (`web_sys`, `js_sys`,
+//! `wasm_bindgen`): the page's URL and history, timers, `localStorage`, file
+//! reading, downloads, printing, the clock for the page's timing figure, and
+//! the values of input events. Everything else in the crate calls these
+//! small functions.
+//!
+//! The clock and the store are what the reducer ([`crate::state`]) touches;
+//! off the browser (the native unit tests of the reducer) they are stand-ins:
+//! no clock, and an in-memory store.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+// ---- URL and history ----
+
+/// The location's fragment, `#` included (empty when there is none).
+pub fn location_hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// The page's URL without its fragment.
+pub fn base_url() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+/// Puts `fragment` (`#…`) in the address bar with `history.replaceState`:
+/// no request, no history entry. Nothing happens when it is already there.
+pub fn replace_fragment(fragment: &str) {
+    if location_hash() == fragment {
+        return;
+    }
+    if let Some(h) = window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(fragment));
+    }
+}
+
+/// A `hashchange` listener; dropping it removes it.
+pub struct HashListener {
+    callback: Closure<dyn Fn()>,
+}
+
+/// Calls `f` with the new fragment whenever the location's fragment changes
+/// (a link pasted into the address bar of an open page).
+pub fn on_hash_change(f: impl Fn(String) + 'static) -> HashListener {
+    let callback = Closure::<dyn Fn()>::new(move || f(location_hash()));
+    if let Some(w) = window() {
+        let _ = w.add_event_listener_with_callback("hashchange", callback.as_ref().unchecked_ref());
+    }
+    HashListener { callback }
+}
+
+impl Drop for HashListener {
+    fn drop(&mut self) {
+        if let Some(w) = window() {
+            let _ = w.remove_event_listener_with_callback(
+                "hashchange",
+                self.callback.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
+
+// ---- timers ----
+
+/// A pending `setTimeout`; dropping it cancels it.
+pub struct Timeout {
+    id: Option<i32>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+/// Runs `f` once, `ms` milliseconds from now, unless the returned
+/// [`Timeout`] is dropped first.
+pub fn after(ms: i32, f: impl FnOnce() + 'static) -> Timeout {
+    let callback = Closure::once(f);
+    let id = window().and_then(|w| {
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            ms,
+        )
+        .ok()
+    });
+    Timeout {
+        id,
+        _callback: callback,
+    }
+}
+
+impl Drop for Timeout {
+    fn drop(&mut self) {
+        if let (Some(id), Some(w)) = (self.id, window()) {
+            w.clear_timeout_with_handle(id);
+        }
+    }
+}
+
+// ---- clock ----
+
+/// Milliseconds on the page's monotonic clock (`performance.now()`), for
+/// the page's own timing figure (never for money); `None` off the browser.
+pub fn now_ms() -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        window().and_then(|w| w.performance()).map(|p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// Milliseconds since `t0` (from [`now_ms`]) with two decimals, or empty.
+#[allow(clippy::float_arithmetic)]
+pub fn elapsed_ms(t0: Option<f64>) -> String {
+    match (t0, now_ms()) {
+        (Some(a), Some(b)) => format!("{:.2}", b - a),
+        _ => String::new(),
+    }
+}
+
+// ---- localStorage ----
+
+/// Why a value could not be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser gives no `localStorage` (disabled, or not a browser).
+    Unavailable,
+    /// `setItem` failed (storage full or disabled).
+    Refused,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    /// Off the browser: the store's stand-in.
+    static STORE: std::cell::RefCell<std::collections::BTreeMap<String, String>> =
+        std::cell::RefCell::default();
+}
+
+/// The `localStorage` item `key`, when there is one and it can be read.
+pub fn stored(key: &str) -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        window()?.local_storage().ok()??.get_item(key).ok()?
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        STORE.with(|s| s.borrow().get(key).cloned())
+    }
+}
+
+/// Writes the `localStorage` item `key`.
+pub fn store(key: &str, value: &str) -> Result<(), StoreError> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        window()
+            .and_then(|w| w.local_storage().ok()?)
+            .ok_or(StoreError::Unavailable)?
+            .set_item(key, value)
+            .map_err(|_| StoreError::Refused)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        STORE.with(|s| s.borrow_mut().insert(key.to_string(), value.to_string()));
+        Ok(())
+    }
+}
+
+// ---- files ----
+
+/// Reads the first file chosen in the file input that fired `e`, as bytes,
+/// then calls `done` with its name and bytes. A file larger than `limit`
+/// bytes is not read: the input is cleared and the core's refusal returned.
+pub fn read_file(
+    e: &Event,
+    limit: usize,
+    done: impl FnOnce(String, Vec<u8>) + 'static,
+) -> Result<(), unitcalc_core::Error> {
+    let input: HtmlInputElement = e.target_unchecked_into();
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return Ok(());
+    };
+    let name = file.name();
+    // `File.size` is a JS number; a saturating cast, compared by the core.
+    if let Err(e) = unitcalc_core::Error::check_size(&name, file.size() as usize, limit) {
+        input.set_value("");
+        return Err(e);
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+            done(name, js_sys::Uint8Array::new(&buf).to_vec());
+        }
+    });
+    Ok(())
+}
+
+/// Offers `text` as a file download (a Blob and an object URL: nothing is
+/// sent anywhere).
+pub fn download(file_name: &str, mime: &str, text: &str) {
+    let Some(doc) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc
+        .create_element("a")
+        .map(|e| e.unchecked_into::<web_sys::HtmlAnchorElement>())
+    {
+        a.set_href(&url);
+        a.set_download(file_name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Opens the browser's print dialog.
+pub fn print() {
+    if let Some(w) = window() {
+        let _ = w.print();
+    }
+}
+
+// ---- input events ----
+
+/// The text of the `<input>` an input event came from.
+pub fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// The text of the `<textarea>` an input event came from.
+pub fn textarea_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlTextAreaElement>().value()
+}
+
+/// The value of the `<select>` a change event came from.
+pub fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+/// Selects the whole text of the `<input>` that got the focus.
+pub fn select_all(e: &FocusEvent) {
+    e.target_unchecked_into::<HtmlInputElement>().select();
+}

@@ -1,0 +1,31 @@
+//! Custom hooks: what the app keeps in step with the browser outside the
+//! reducer.
+
+use yew::prelude::*;
+
+use crate::browser;
+use crate::state::{Action, AppState};
+
+/// Milliseconds between the last change of the scenario and the address
+/// bar's update, so typing is not slowed by history updates.
+const URL_DELAY_MS: i32 = 300;
+
+/// Keeps the URL fragment in step with the scenario: `fragment` (the
+/// scenario's share link, `#v1.…`, when it encodes) is put in the address bar
+/// with `history.replaceState` (no request, no history entry) 300 ms after
+/// the last change. A link pasted into the address bar of the open page
+/// (`hashchange`) is dispatched as [`Action::LoadLink`].
+#[hook]
+pub fn use_url_sync(fragment: Option<String>, dispatcher: UseReducerDispatcher<AppState>) {
+    use_effect_with(fragment, |fragment| {
+        let pending = fragment
+            .clone()
+            .map(|f| browser::after(URL_DELAY_MS, move || browser::replace_fragment(&f)));
+        move || drop(pending)
+    });
+    use_effect_with((), move |_| {
+        let listener =
+            browser::on_hash_change(move |hash| dispatcher.dispatch(Action::LoadLink(hash)));
+        move || drop(listener)
+    });
+}
