@@ -130,7 +130,8 @@ try {
   await page.click('#export-csv');
   const csvPath = await (await dl).path();
   const csvText = csvPath ? (await readFile(csvPath)).toString() : '';
-  check(csvText.includes('2026-03,total,,,,,,40002.10'), 'bill CSV export has the March total 40002.10');
+  check(csvText.includes(',2026-03,overage,"Overage capacity/azure/hot, 28 charged hours",capacity,azure,hot,1120,2.1,1.00,2.10,USD'),
+    'bill CSV export (the tidy layout) has March\'s overage line, 28 charged hours for 2.10');
   const dl2 = page.waitForEvent('download');
   await page.click('#export-deal');
   const dealPath = await (await dl2).path();

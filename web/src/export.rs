@@ -3,18 +3,17 @@
 //! sent anywhere).
 
 use unitcalc_core::bill::Bill;
-use unitcalc_core::deal::{Deal, UsageSource};
+use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal_toml;
-use unitcalc_core::matrix::Matrix;
-use unitcalc_core::scenario::{MatrixChoice, Resolved, Scenario};
 
-use crate::state::AppState;
+use crate::state::{AppState, Computed};
 
 /// The bill as the tidy bill CSV every tool writes (`unitcalc_core::bill_csv`:
 /// one row per period × line, sixteen columns, decimals exactly as the core
-/// computed them). The browser's bill has no customer: that column is empty.
-pub fn bill_csv(b: &Bill) -> String {
-    unitcalc_core::bill_csv::to_csv([("", b)])
+/// computed them), the deal's name in the `customer` column as `unitcalc
+/// quote` writes it.
+pub fn bill_csv(deal: &str, b: &Bill) -> String {
+    unitcalc_core::bill_csv::to_csv([(deal, b)])
 }
 
 /// The bill as pretty JSON (decimals as strings).
@@ -22,27 +21,14 @@ pub fn bill_json(b: &Bill) -> String {
     serde_json::to_string_pretty(b).unwrap_or_default()
 }
 
-/// The deal as TOML (core's deal writer), with the matrix referenced by file name.
-pub fn deal_toml(s: &Scenario, r: &Resolved, m: &Matrix, csv: Option<&str>) -> String {
-    let matrix = match &s.matrix {
-        MatrixChoice::Bundled(n) => format!("{n}.toml"),
-        MatrixChoice::Custom(_) => "matrix.toml".into(),
-    };
-    let deal = Deal {
-        name: if s.name.trim().is_empty() {
-            "deal".into()
-        } else {
-            s.name.clone()
-        },
-        matrix,
-        terms: r.terms.clone(),
-        usage: csv.map_or_else(
-            || UsageSource::Profile(r.profile.clone()),
-            |c| UsageSource::Csv(c.to_string()),
-        ),
-        offers: r.offers.clone(),
-    };
-    deal_toml::to_toml(&deal, m)
+/// The deal as TOML (the core's deal writer, as `unitcalc quote` reads it):
+/// with the uploaded usage CSV's file name when there is one.
+pub fn deal_toml(c: &Computed, csv: Option<&str>) -> String {
+    let mut deal = c.deal.clone();
+    if let Some(name) = csv {
+        deal.usage = UsageSource::Csv(name.to_string());
+    }
+    deal_toml::to_toml(&deal, &c.matrix)
 }
 
 /// What to export.
@@ -80,7 +66,11 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
         s.scenario.name.trim().replace(' ', "-")
     };
     let (name, mime, text) = match kind {
-        ExportKind::BillCsv => (format!("{stem}-bill.csv"), "text/csv", bill_csv(bill)),
+        ExportKind::BillCsv => (
+            format!("{stem}-bill.csv"),
+            "text/csv",
+            bill_csv(&c.deal.name, bill),
+        ),
         ExportKind::BillJson => (
             format!("{stem}-bill.json"),
             "application/json",
@@ -89,12 +79,7 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
         ExportKind::DealToml => (
             format!("{stem}.toml"),
             "application/toml",
-            deal_toml(
-                &s.scenario,
-                &c.resolved,
-                &c.matrix,
-                s.csv.as_ref().map(|c| c.name.as_str()),
-            ),
+            deal_toml(c, s.csv.as_ref().map(|c| c.name.as_str())),
         ),
         ExportKind::MatrixToml => (
             "matrix.toml".to_string(),

@@ -17,7 +17,7 @@ pub mod state;
 pub mod storage;
 
 /// Matrices bundled with the tool: (name, TOML text), embedded at build time.
-pub use unitcalc_core::scenario::BUNDLED;
+pub use unitcalc_core::bundled::BUNDLED;
 
 /// Mounts the app on the document body.
 pub fn start() {

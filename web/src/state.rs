@@ -14,29 +14,27 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use unitcalc_core::bill::Bill;
-use unitcalc_core::compare::{comparison_of, Comparison};
-use unitcalc_core::engine::ExcessRun;
-use unitcalc_core::kpi::{self, PricePerQuantityMonth};
-use unitcalc_core::matrix::Matrix;
-use unitcalc_core::num::Quantity;
-use unitcalc_core::offer::Payment;
-use unitcalc_core::profile::{CellProfile, Profile};
-use unitcalc_core::report::{usage_report, Granularity, ReportRow};
-use unitcalc_core::scenario::{
-    self, BurstSpec, CellUsageSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec, Resolved,
-    Scenario, UsageSpec, MAX_OFFERS, VERSION,
+use unitcalc_core::compare::Comparison;
+use unitcalc_core::deal::{
+    BurstSpec, CellUsageSpec, Deal, DealSpec, EntitlementSpec, FieldLabels, KindSpec, MatrixChoice,
+    OfferSpec, UsageSource, UsageSpec, MAX_OFFERS,
 };
-use unitcalc_core::time::Term;
+use unitcalc_core::engine::ExcessRun;
+use unitcalc_core::kpi::PricePerQuantityMonth;
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::offer::Payment;
+use unitcalc_core::report::{usage_report, Granularity, ReportRow};
+use unitcalc_core::scenario;
+use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::{engine, profile, usage_csv, Error};
+use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
 use crate::{boundary, browser, storage};
 
 /// The scenario a fresh page starts with: pay-as-you-go on matrix M.
-pub fn default_scenario() -> Scenario {
-    Scenario {
-        version: VERSION,
+pub fn default_scenario() -> DealSpec {
+    DealSpec {
         name: "New deal".into(),
         matrix: MatrixChoice::Bundled("spec-m".into()),
         term_start: "2026-01-01".into(),
@@ -56,12 +54,13 @@ pub fn default_scenario() -> Scenario {
                 ..CellUsageSpec::default()
             }],
         },
+        usage_csv: None,
     }
 }
 
 /// Opens a share link fragment (the core decodes, loads and resolves it);
 /// an error becomes the banner's message.
-pub fn open_link(fragment: &str) -> Result<Scenario, String> {
+pub fn open_link(fragment: &str) -> Result<DealSpec, String> {
     scenario::open_link(fragment).map_err(|e| boundary::link_message(&e))
 }
 
@@ -92,8 +91,8 @@ pub struct CsvUsage {
 pub struct Computed {
     /// The matrix.
     pub matrix: Rc<Matrix>,
-    /// The resolved scenario.
-    pub resolved: Resolved,
+    /// The deal, resolved.
+    pub deal: Deal,
     /// The usage priced.
     pub usage: Rc<UsageSeries>,
     /// Per offer, the runs of tolerated and charged hours (fixed capacity).
@@ -124,16 +123,14 @@ struct Cache {
     usage: Option<(UsageKey, Rc<UsageSeries>)>,
     /// Each profile cell's generated series, so an edit of one cell's
     /// controls regenerates only that cell.
-    cells: Vec<(CellKey, Rc<Vec<Quantity>>)>,
+    cells: profile::CellCache,
     /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
     report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
 }
 
-/// What one cell's generated series depends on: seed, position, controls, term.
-type CellKey = (u64, usize, CellProfile, Term);
-
 enum UsageKey {
-    Profile(Profile, Term),
+    /// The deal's own usage (none, or its profile).
+    Source(UsageSource, Term),
     /// Holds the upload, so pointer identity is never a reused address.
     Csv(Rc<CsvUsage>, Term),
 }
@@ -141,7 +138,7 @@ enum UsageKey {
 impl PartialEq for UsageKey {
     fn eq(&self, o: &Self) -> bool {
         match (self, o) {
-            (UsageKey::Profile(p, t), UsageKey::Profile(q, u)) => p == q && t == u,
+            (UsageKey::Source(p, t), UsageKey::Source(q, u)) => p == q && t == u,
             (UsageKey::Csv(a, t), UsageKey::Csv(b, u)) => Rc::ptr_eq(a, b) && t == u,
             _ => false,
         }
@@ -375,7 +372,7 @@ pub enum Action {
 #[derive(Clone)]
 pub struct AppState {
     /// The scenario as typed.
-    pub scenario: Scenario,
+    pub scenario: DealSpec,
     /// Current view.
     pub view: View,
     /// Chart buckets.
@@ -413,7 +410,7 @@ impl PartialEq for AppState {
 
 impl AppState {
     /// A state for a scenario, priced.
-    pub fn new(scenario: Scenario) -> AppState {
+    pub fn new(scenario: DealSpec) -> AppState {
         let mut s = AppState {
             scenario,
             view: View::Bill,
@@ -451,7 +448,7 @@ impl AppState {
     }
 
     /// Replaces the scenario (a saved one, or one from a share link).
-    fn load(&mut self, scenario: Scenario) {
+    fn load(&mut self, scenario: DealSpec) {
         self.scenario = scenario;
         self.csv = None;
         self.alert = None;
@@ -494,33 +491,27 @@ impl AppState {
 
     fn compute(&self, matrix: Rc<Matrix>) -> Result<Computed, Error> {
         let mut cache = self.cache.borrow_mut();
-        let resolved = self.scenario.resolve(&matrix)?;
-        let term = resolved.terms.term;
+        let deal = self.scenario.resolve(&matrix, &FieldLabels)?;
+        let term = deal.terms.term;
         let key = match &self.csv {
             Some(c) => UsageKey::Csv(c.clone(), term),
-            None => UsageKey::Profile(resolved.profile.clone(), term),
+            None => UsageKey::Source(deal.usage.clone(), term),
         };
         let usage = match &cache.usage {
             Some((k, u)) if *k == key => u.clone(),
             _ => {
-                let u = Rc::new(match &self.csv {
-                    Some(c) => usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term)?,
-                    None => generate_cached(&mut cache.cells, &resolved.profile, &term)?,
+                let u = Rc::new(match (&self.csv, &deal.usage) {
+                    (Some(c), _) => usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term)?,
+                    (None, UsageSource::Profile(p)) => {
+                        profile::generate_reusing(p, &term, &mut cache.cells)?
+                    }
+                    (None, _) => UsageSeries::new(&term),
                 });
                 cache.usage = Some((key, u.clone()));
                 u
             }
         };
-        let mut bills = Vec::with_capacity(resolved.offers.len());
-        let mut runs = Vec::with_capacity(resolved.offers.len());
-        let mut per_tb_month = Vec::with_capacity(resolved.offers.len());
-        for o in &resolved.offers {
-            let (bill, r) = engine::price_with_excess(&matrix, &resolved.terms, o, &usage)?;
-            per_tb_month.push(kpi::price_per_quantity_month(&bill, &matrix, "TB")?);
-            bills.push(bill);
-            runs.push(Rc::new(r));
-        }
-        let comparison = comparison_of(bills)?;
+        let q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage)?;
         // Only the ISO-week bars read the report (month bars are the bill's
         // periods), so a usage edit in month view does not pay for it.
         let report = match &cache.report {
@@ -534,49 +525,26 @@ impl AppState {
         };
         Ok(Computed {
             matrix,
-            resolved,
+            deal,
             usage,
-            runs,
-            per_tb_month,
-            comparison,
+            runs: q.excess.into_iter().map(Rc::new).collect(),
+            per_tb_month: q.per_tb_month,
+            comparison: q.comparison,
             report,
         })
     }
 }
 
-/// The profile's usage, regenerating only cells whose inputs changed since
-/// the last call (`cells` keeps one entry per cell of the latest profile).
-fn generate_cached(
-    cells: &mut Vec<(CellKey, Rc<Vec<Quantity>>)>,
-    p: &Profile,
-    term: &Term,
-) -> Result<UsageSeries, Error> {
-    profile::validate(p, term)?;
-    let mut usage = UsageSeries::new(term);
-    let mut kept = Vec::with_capacity(p.cells.len());
-    for (index, c) in p.cells.iter().enumerate() {
-        let key: CellKey = (p.seed, index, c.clone(), *term);
-        let series = match cells.iter().find(|(k, _)| *k == key) {
-            Some((_, s)) => s.clone(),
-            None => Rc::new(profile::generate_cell(p.seed, index, c, term)?),
-        };
-        usage.set_series(c.cell, series.as_ref().clone());
-        kept.push((key, series));
-    }
-    *cells = kept;
-    Ok(usage)
-}
-
-fn offer(s: &mut Scenario, i: usize) -> Option<&mut OfferSpec> {
+fn offer(s: &mut DealSpec, i: usize) -> Option<&mut OfferSpec> {
     s.offers.get_mut(i)
 }
 
-fn usage_cell(s: &mut Scenario, i: usize) -> Option<&mut CellUsageSpec> {
+fn usage_cell(s: &mut DealSpec, i: usize) -> Option<&mut CellUsageSpec> {
     s.usage.cells.get_mut(i)
 }
 
 /// Applies a scenario edit; any other action is handed back.
-fn edit(s: &mut Scenario, action: Action) -> Option<Action> {
+fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
     match action {
         Action::SetName(v) => s.name = v,
         Action::SetMatrix(m) => s.matrix = m,
@@ -663,10 +631,14 @@ fn edit(s: &mut Scenario, action: Action) -> Option<Action> {
             }
         }
         Action::AddBurst { cell } => {
-            let start = format!("{}T00:00:00Z", s.term_start);
+            // The first hour of the term, when its start reads.
+            let start = Date::parse(s.term_start.trim())
+                .map(|d| d.start_hour().to_string())
+                .unwrap_or_default();
             if let Some(c) = usage_cell(s, cell) {
                 c.bursts.push(BurstSpec {
                     start,
+                    after_hours: String::new(),
                     hours: "24".into(),
                     level: c.baseline.clone(),
                 });
@@ -757,7 +729,7 @@ impl Reducible for AppState {
             }
             Action::Alert(m) => s.alert = Some(m),
             Action::DismissAlert => s.alert = None,
-            // Scenario edits were applied above.
+            // DealSpec edits were applied above.
             _ => {}
         }
         Rc::new(s)
@@ -781,498 +753,4 @@ impl<T> PartialEq for ByPtr<T> {
 }
 
 #[cfg(test)]
-mod tests {
-    //! The reducer on plain data: native `#[test]`s (`cargo test -p
-    //! unitcalc-web`), and the same tests in the browser under
-    //! wasm-bindgen-test (`scripts/test-browser.sh`).
-
-    use super::*;
-    use crate::export::{self, ExportKind};
-    use unitcalc_core::scenario::{encode, BUNDLED};
-
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-    fn example() -> Rc<AppState> {
-        Rc::new(AppState::new(Scenario::example()))
-    }
-
-    fn apply(s: Rc<AppState>, actions: impl IntoIterator<Item = Action>) -> Rc<AppState> {
-        actions.into_iter().fold(s, |s, a| s.reduce(a))
-    }
-
-    /// The priced total of the shown offer's period `k`, or the error message.
-    fn period_total(s: &AppState, k: usize) -> Result<String, String> {
-        let c = s.outcome.as_ref().as_ref().map_err(Clone::clone)?;
-        Ok(c.bills()[s.selected].periods[k].total.to_string())
-    }
-
-    fn set_offer(offer: usize, field: OfferField, value: &str) -> Action {
-        Action::SetOfferField {
-            offer,
-            field,
-            value: value.into(),
-        }
-    }
-
-    fn set_usage(field: UsageField, value: &str) -> Action {
-        Action::SetUsageField {
-            cell: 0,
-            field,
-            value: value.into(),
-        }
-    }
-
-    fn set_burst(field: BurstField, value: &str) -> Action {
-        Action::SetBurstField {
-            cell: 0,
-            burst: 0,
-            field,
-            value: value.into(),
-        }
-    }
-
-    /// An action, and the change it should make to the scenario.
-    type Case = (Action, fn(&mut Scenario));
-
-    /// Each scenario edit, applied to worked example C, against the
-    /// scenario it should give.
-    #[test]
-    fn scenario_edits_table() {
-        let cases: Vec<Case> = vec![
-            (Action::SetName("Acme".into()), |s| s.name = "Acme".into()),
-            (
-                Action::SetMatrix(MatrixChoice::Bundled("illustrative".into())),
-                |s| s.matrix = MatrixChoice::Bundled("illustrative".into()),
-            ),
-            (
-                Action::SetMatrix(MatrixChoice::Custom("x = 1".into())),
-                |s| s.matrix = MatrixChoice::Custom("x = 1".into()),
-            ),
-            (Action::CustomizeMatrix, |s| {
-                s.matrix = MatrixChoice::Custom(BUNDLED[0].1.into())
-            }),
-            (Action::SetTermStart("2026-04-01".into()), |s| {
-                s.term_start = "2026-04-01".into()
-            }),
-            (Action::SetTermMonths("24".into()), |s| {
-                s.term_months = "24".into()
-            }),
-            (Action::SetChannel("aws".into()), |s| {
-                s.channel = "aws".into()
-            }),
-            (set_offer(0, OfferField::Name, "Big"), |s| {
-                s.offers[0].name = "Big".into()
-            }),
-            (set_offer(0, OfferField::Discount, "0.2"), |s| {
-                s.offers[0].discount = "0.2".into()
-            }),
-            (set_offer(0, OfferField::MonthlyFee, "1.50"), |s| {
-                s.offers[0].monthly_fee = "1.50".into()
-            }),
-            (set_offer(0, OfferField::Tolerance, "0.05"), |s| {
-                s.offers[0].tolerance = "0.05".into()
-            }),
-            (set_offer(0, OfferField::GraceHours, "24"), |s| {
-                s.offers[0].grace_hours = "24".into()
-            }),
-            (set_offer(0, OfferField::OveragePrice, "0.002"), |s| {
-                s.offers[0].overage_price = "0.002".into()
-            }),
-            (set_offer(0, OfferField::CommitUnits, "5"), |s| {
-                s.offers[0].commit_units = "5".into()
-            }),
-            (set_offer(0, OfferField::CommitPrice, "2"), |s| {
-                s.offers[0].commit_price = "2".into()
-            }),
-            (
-                Action::SetOfferKind {
-                    offer: 0,
-                    kind: KindSpec::Commitment,
-                },
-                |s| s.offers[0].kind = KindSpec::Commitment,
-            ),
-            (
-                Action::SetPayment {
-                    offer: 0,
-                    payment: Payment::Upfront,
-                },
-                |s| s.offers[0].payment = Payment::Upfront,
-            ),
-            (Action::AddOffer, |s| {
-                let mut o = s.offers[0].clone();
-                o.name = "Offer 2".into();
-                s.offers.push(o);
-            }),
-            (
-                Action::AddEntitlement {
-                    offer: 0,
-                    cell: "capacity/aws/hot".into(),
-                },
-                |s| {
-                    s.offers[0].entitlements.push(EntitlementSpec {
-                        cell: "capacity/aws/hot".into(),
-                        quantity: "0".into(),
-                    })
-                },
-            ),
-            (
-                Action::SetEntitlement {
-                    offer: 0,
-                    entitlement: 0,
-                    field: EntitlementField::Cell,
-                    value: "capacity/aws/hot".into(),
-                },
-                |s| s.offers[0].entitlements[0].cell = "capacity/aws/hot".into(),
-            ),
-            (
-                Action::SetEntitlement {
-                    offer: 0,
-                    entitlement: 0,
-                    field: EntitlementField::Quantity,
-                    value: "600".into(),
-                },
-                |s| s.offers[0].entitlements[0].quantity = "600".into(),
-            ),
-            (
-                Action::RemoveEntitlement {
-                    offer: 0,
-                    entitlement: 0,
-                },
-                |s| s.offers[0].entitlements.clear(),
-            ),
-            (Action::SetSeed("9".into()), |s| s.usage.seed = "9".into()),
-            (
-                Action::AddUsageCell {
-                    cell: "capacity/aws/hot".into(),
-                },
-                |s| {
-                    s.usage.cells.push(CellUsageSpec {
-                        cell: "capacity/aws/hot".into(),
-                        baseline: "100".into(),
-                        ..CellUsageSpec::default()
-                    })
-                },
-            ),
-            (set_usage(UsageField::Cell, "capacity/aws/hot"), |s| {
-                s.usage.cells[0].cell = "capacity/aws/hot".into()
-            }),
-            (set_usage(UsageField::Baseline, "450"), |s| {
-                s.usage.cells[0].baseline = "450".into()
-            }),
-            (set_usage(UsageField::MonthlyGrowth, "0.01"), |s| {
-                s.usage.cells[0].monthly_growth = "0.01".into()
-            }),
-            (set_usage(UsageField::DailyAmplitude, "0.1"), |s| {
-                s.usage.cells[0].daily_amplitude = "0.1".into()
-            }),
-            (set_usage(UsageField::WeekendDip, "0.2"), |s| {
-                s.usage.cells[0].weekend_dip = "0.2".into()
-            }),
-            (set_usage(UsageField::Noise, "0.03"), |s| {
-                s.usage.cells[0].noise = "0.03".into()
-            }),
-            (Action::RemoveUsageCell(0), |s| s.usage.cells.clear()),
-            // A new burst starts at the term's first hour, 24 hours at the baseline.
-            (Action::AddBurst { cell: 0 }, |s| {
-                s.usage.cells[0].bursts.push(BurstSpec {
-                    start: "2026-03-01T00:00:00Z".into(),
-                    hours: "24".into(),
-                    level: "500".into(),
-                })
-            }),
-            (set_burst(BurstField::Start, "2026-03-11T00:00:00Z"), |s| {
-                s.usage.cells[0].bursts[0].start = "2026-03-11T00:00:00Z".into()
-            }),
-            (set_burst(BurstField::Hours, "10"), |s| {
-                s.usage.cells[0].bursts[0].hours = "10".into()
-            }),
-            (set_burst(BurstField::Level, "520"), |s| {
-                s.usage.cells[0].bursts[0].level = "520".into()
-            }),
-            (Action::RemoveBurst { cell: 0, burst: 0 }, |s| {
-                s.usage.cells[0].bursts.clear()
-            }),
-        ];
-        for (action, change) in cases {
-            let before = example();
-            let mut want = Scenario::example();
-            change(&mut want);
-            assert_ne!(
-                want, before.scenario,
-                "{action:?}: the table's change is a change"
-            );
-            let after = before.clone().reduce(action.clone());
-            assert_eq!(after.scenario, want, "{action:?}");
-            assert_eq!(
-                after.generation,
-                before.generation + 1,
-                "{action:?} re-prices"
-            );
-        }
-    }
-
-    /// Edits naming what does not exist, and the limits, change nothing.
-    #[test]
-    fn edits_out_of_range_change_nothing() {
-        let four = apply(
-            example(),
-            [Action::AddOffer, Action::AddOffer, Action::AddOffer],
-        );
-        assert_eq!(four.scenario.offers.len(), MAX_OFFERS);
-        for (start, action) in [
-            (example(), Action::RemoveOffer(0)),
-            (four.clone(), Action::AddOffer),
-            (four.clone(), Action::RemoveOffer(4)),
-            (example(), set_offer(1, OfferField::Name, "x")),
-            (
-                example(),
-                Action::SetOfferKind {
-                    offer: 1,
-                    kind: KindSpec::Commitment,
-                },
-            ),
-            (
-                example(),
-                Action::SetEntitlement {
-                    offer: 0,
-                    entitlement: 1,
-                    field: EntitlementField::Quantity,
-                    value: "1".into(),
-                },
-            ),
-            (
-                example(),
-                Action::RemoveEntitlement {
-                    offer: 0,
-                    entitlement: 1,
-                },
-            ),
-            (
-                example(),
-                Action::AddEntitlement {
-                    offer: 2,
-                    cell: "capacity/aws/hot".into(),
-                },
-            ),
-            (example(), Action::RemoveUsageCell(1)),
-            (
-                example(),
-                Action::SetUsageField {
-                    cell: 1,
-                    field: UsageField::Baseline,
-                    value: "1".into(),
-                },
-            ),
-            (example(), Action::AddBurst { cell: 1 }),
-            (example(), Action::RemoveBurst { cell: 0, burst: 1 }),
-            (
-                example(),
-                Action::SetBurstField {
-                    cell: 0,
-                    burst: 1,
-                    field: BurstField::Hours,
-                    value: "1".into(),
-                },
-            ),
-        ] {
-            let after = start.clone().reduce(action.clone());
-            assert_eq!(after.scenario, start.scenario, "{action:?}");
-        }
-    }
-
-    #[test]
-    fn removing_the_shown_offer_shows_the_first() {
-        let s = apply(
-            example(),
-            [
-                Action::AddOffer,
-                Action::SelectOffer(1),
-                Action::RemoveOffer(1),
-            ],
-        );
-        assert_eq!(s.scenario.offers.len(), 1);
-        assert_eq!(s.selected, 0);
-        assert!(s.outcome.is_ok());
-    }
-
-    /// Edits re-price through the core: worked example C's March total, a
-    /// fee edit, and a bad value's message.
-    #[test]
-    fn edits_reprice() {
-        let s = example();
-        assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
-        let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40000.50"));
-        assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.60"));
-        let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40,000"));
-        let err = period_total(&s, 0).unwrap_err();
-        assert!(
-            err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
-            "{err}"
-        );
-        assert!(s.matrix.is_some(), "the matrix still parses");
-    }
-
-    /// The view actions change the view state only; the ISO-week bars
-    /// bring the weekly report.
-    #[test]
-    fn view_actions() {
-        let s = example();
-        let gen = s.generation;
-        let s = s.reduce(Action::SetView(View::Compare));
-        assert_eq!((s.view, s.generation), (View::Compare, gen));
-        let s = s.reduce(Action::SelectOffer(0));
-        assert_eq!(s.generation, gen + 1);
-        let s = s.reduce(Action::SetGranularity(Granularity::IsoWeek));
-        let c = s.outcome.as_ref().as_ref().unwrap();
-        assert!(c.report.len() >= 52, "{} weekly rows", c.report.len());
-        let s = s.reduce(Action::Alert("no".into()));
-        assert_eq!(s.alert.as_deref(), Some("no"));
-        let s = s.reduce(Action::DismissAlert);
-        assert_eq!(s.alert, None);
-        assert_eq!(s.scenario, Scenario::example());
-    }
-
-    /// An uploaded CSV replaces the profile until cleared: 80 hours at 540
-    /// TB from 2026-03-10 charge hours 73–80, March 40,000.60.
-    #[test]
-    fn csv_upload_and_clear() {
-        let mut csv = String::from("timestamp,meter,environment,use_case,quantity\n");
-        for h in 0..80 {
-            csv.push_str(&format!(
-                "2026-03-{:02}T{:02}:00:00Z,capacity,azure,hot,540\n",
-                10 + h / 24,
-                h % 24
-            ));
-        }
-        let upload = Rc::new(CsvUsage {
-            name: "burst.csv".into(),
-            bytes: csv.into_bytes(),
-        });
-        let s = example().reduce(Action::UploadCsv(upload.clone()));
-        assert_eq!(s.csv, Some(upload));
-        assert_eq!(period_total(&s, 0).as_deref(), Ok("40000.60"));
-        let s = s.reduce(Action::ClearCsv);
-        assert_eq!(s.csv, None);
-        assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
-    }
-
-    /// The first state, and links opened in an open page.
-    #[test]
-    fn share_links() {
-        let link = encode(&Scenario::example()).unwrap();
-        assert_eq!(AppState::open("").scenario, default_scenario());
-        assert_eq!(AppState::open("#").scenario, default_scenario());
-        let s = AppState::open(&link);
-        assert_eq!(
-            (s.scenario.clone(), s.alert.clone()),
-            (Scenario::example(), None)
-        );
-        let s = AppState::open("#v1.AAAA");
-        assert_eq!(s.scenario, default_scenario());
-        assert!(s
-            .alert
-            .as_deref()
-            .is_some_and(|m| m.starts_with("This share link could not be opened")));
-
-        // A good link replaces the scenario, the upload, the alert and the shown offer.
-        let start = apply(
-            Rc::new(AppState::open("")),
-            [
-                Action::AddOffer,
-                Action::SelectOffer(1),
-                Action::Alert("old".into()),
-                Action::UploadCsv(Rc::new(CsvUsage {
-                    name: "u.csv".into(),
-                    bytes: Vec::new(),
-                })),
-            ],
-        );
-        let s = start.clone().reduce(Action::LoadLink(link.clone()));
-        assert_eq!(s.scenario, Scenario::example());
-        assert_eq!(
-            (s.selected, s.csv.is_none(), s.alert.is_none()),
-            (0, true, true)
-        );
-        assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
-        // A broken one keeps the scenario and says why.
-        let s = s.reduce(Action::LoadLink(link[..link.len() - 30].into()));
-        assert_eq!(s.scenario, Scenario::example());
-        let m = s.alert.clone().unwrap_or_default();
-        assert!(
-            m.contains("could not be opened") && m.contains("truncated"),
-            "{m}"
-        );
-        // An empty fragment is no link: nothing happens.
-        for empty in ["", "#"] {
-            let again = s.clone().reduce(Action::LoadLink(empty.into()));
-            assert!(Rc::ptr_eq(&again, &s));
-        }
-    }
-
-    /// Save, load and delete a named scenario in the browser's store.
-    #[test]
-    fn saved_scenarios() {
-        let name = "state.rs unit test";
-        let s = example().reduce(Action::Save(name.into()));
-        assert!(s.saved.iter().any(|n| n == name), "{:?}", s.saved);
-        assert_eq!(
-            s.notice.as_deref(),
-            Some("Saved “state.rs unit test” in this browser.")
-        );
-        let s = apply(
-            s,
-            [
-                Action::SetName("changed".into()),
-                Action::Alert("old".into()),
-                Action::LoadSaved(name.into()),
-            ],
-        );
-        assert_eq!(s.scenario, Scenario::example());
-        assert_eq!(s.alert, None);
-        assert_eq!(s.notice.as_deref(), Some("Loaded “state.rs unit test”."));
-        // A fresh page lists it.
-        assert!(AppState::open("").saved.iter().any(|n| n == name));
-        let s = s.reduce(Action::DeleteSaved(name.into()));
-        assert!(!s.saved.iter().any(|n| n == name));
-        assert_eq!(s.notice.as_deref(), Some("Deleted “state.rs unit test”."));
-        let s = apply(
-            s,
-            [
-                Action::SetName("kept".into()),
-                Action::LoadSaved(name.into()),
-            ],
-        );
-        assert_eq!(s.scenario.name, "kept");
-        assert_eq!(
-            s.notice.as_deref(),
-            Some("“state.rs unit test” is no longer saved.")
-        );
-    }
-
-    /// Exports are files of the shown offer's bill, deal and matrix, and
-    /// none when the scenario does not price.
-    #[test]
-    fn export_files() {
-        let s = example();
-        let csv = export::file(&s, ExportKind::BillCsv).unwrap();
-        assert_eq!(
-            (csv.name.as_str(), csv.mime),
-            ("Example-C-bill.csv", "text/csv")
-        );
-        assert!(
-            csv.text.contains("2026-03,total,,,,,,40002.10"),
-            "{}",
-            csv.text
-        );
-        let m = export::file(&s, ExportKind::MatrixToml).unwrap();
-        assert_eq!(
-            (m.name.as_str(), m.text.as_str()),
-            ("matrix.toml", BUNDLED[0].1)
-        );
-        let bad = s.reduce(Action::SetTermMonths("x".into()));
-        assert_eq!(export::file(&bad, ExportKind::DealToml), None);
-    }
-}
+mod tests;

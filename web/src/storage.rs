@@ -7,7 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use unitcalc_core::scenario::{self, Scenario};
+use unitcalc_core::deal::DealSpec;
+use unitcalc_core::scenario;
 
 use crate::browser::{self, StoreError};
 
@@ -15,7 +16,7 @@ const KEY: &str = "unitcalc.scenarios.v1";
 
 /// All saved scenarios by name. A store that cannot be read reads as
 /// empty; an entry that does not read is left out.
-pub fn load_all() -> BTreeMap<String, Scenario> {
+pub fn load_all() -> BTreeMap<String, DealSpec> {
     browser::stored(KEY)
         .map(|t| scenario::read_saved(&t).0)
         .unwrap_or_default()
@@ -26,7 +27,7 @@ pub fn names() -> Vec<String> {
     load_all().into_keys().collect()
 }
 
-fn write(all: &BTreeMap<String, Scenario>) -> Result<(), String> {
+fn write(all: &BTreeMap<String, DealSpec>) -> Result<(), String> {
     let text = scenario::write_saved(all).map_err(|e| e.to_string())?;
     browser::store(KEY, &text).map_err(|e| match e {
         StoreError::Unavailable => "this browser's storage is not available".to_string(),
@@ -37,7 +38,7 @@ fn write(all: &BTreeMap<String, Scenario>) -> Result<(), String> {
 }
 
 /// Saves a scenario under a name (replacing one of the same name).
-pub fn save(name: &str, s: &Scenario) -> Result<(), String> {
+pub fn save(name: &str, s: &DealSpec) -> Result<(), String> {
     let mut all = load_all();
     all.insert(name.to_string(), s.clone());
     write(&all)

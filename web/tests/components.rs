@@ -4,7 +4,7 @@
 //!  cargo test -p unitcalc-web --target wasm32-unknown-unknown` from `web/`.
 #![cfg(target_arch = "wasm32")]
 
-use unitcalc_core::scenario::{encode, Scenario};
+use unitcalc_core::scenario::{encode, DealSpec};
 use unitcalc_web::components::app::{open_link, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -54,8 +54,8 @@ fn text(root: &Element, sel: &str) -> Option<String> {
 
 #[wasm_bindgen_test]
 fn open_link_table() {
-    let good = encode(&Scenario::example()).unwrap();
-    assert_eq!(open_link(&good).unwrap(), Scenario::example());
+    let good = encode(&DealSpec::example()).unwrap();
+    assert_eq!(open_link(&good).unwrap(), DealSpec::example());
     for (link, want) in [
         (&good[..good.len() - 30], "truncated"),
         ("#v1.%%%", "base64url"),
@@ -72,7 +72,7 @@ fn open_link_table() {
 
 #[wasm_bindgen_test]
 async fn example_c_link_renders_march_total() {
-    set_hash(&encode(&Scenario::example()).unwrap());
+    set_hash(&encode(&DealSpec::example()).unwrap());
     let root = mount().await;
     assert_eq!(
         text(&root, "td[data-total=\"2026-03\"]").as_deref(),

@@ -81,7 +81,6 @@ pub const FACTOR_SCALE: u32 = 8;
 
 use series::cell_series;
 pub use validate::validate;
-use validate::validate_cell;
 
 fn invalid(message: String) -> Error {
     Error::Invalid {
@@ -165,31 +164,54 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
     Ok(series)
 }
 
-/// The hourly quantities [`generate`] makes for the cell profile at `index`
-/// of a profile with `seed`, alone: the same values, so a caller that keeps
-/// each cell's series (the browser) regenerates only the cell that changed.
-/// The cell is validated as in [`generate`]; that no two cells of a profile
-/// repeat one cell is the caller's to check (or [`generate`]'s).
+/// Each cell's generated series, kept between calls of [`generate_reusing`]
+/// so that an edit of one cell's profile regenerates only that cell (the
+/// browser re-prices on every keystroke).
+#[derive(Debug, Clone, Default)]
+pub struct CellCache {
+    cells: Vec<(CellKey, Vec<Quantity>)>,
+}
+
+/// What a cell's series depends on: the seed, its place, its profile, the term.
+type CellKey = (u64, usize, CellProfile, Term);
+
+/// [`generate`], reusing the series of every cell whose inputs are the same
+/// as in the previous call with `cache` (same values as [`generate`]; the
+/// cache keeps one entry per cell of the latest profile).
 ///
 /// ```
 /// use unitcalc_core::matrix::CellId;
-/// use unitcalc_core::profile::{generate, generate_cell, CellProfile, Profile};
+/// use unitcalc_core::profile::{generate, generate_reusing, CellCache, CellProfile, Profile};
 /// use unitcalc_core::time::{Date, Term};
-/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 2).unwrap();
-/// let cell = |u| CellProfile { cell: CellId { meter: 0, environment: 1, use_case: u },
-///     baseline: "500".parse().unwrap(), monthly_growth: "0.02".parse().unwrap(),
-///     daily_amplitude: "0.1".parse().unwrap(), weekend_dip: "0.05".parse().unwrap(),
-///     noise: "0.03".parse().unwrap(), bursts: vec![] };
-/// let profile = Profile { seed: 7, cells: vec![cell(0), cell(1)] };
-/// let whole = generate(&profile, &term).unwrap();
-/// assert_eq!(generate_cell(7, 1, &profile.cells[1], &term).unwrap(), whole.cells()[1].quantities);
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = |m: u16, base: &str| CellProfile {
+///     cell: CellId { meter: m, environment: 0, use_case: 0 },
+///     baseline: base.parse().unwrap(),
+///     monthly_growth: "0.02".parse().unwrap(),
+///     daily_amplitude: "0.1".parse().unwrap(),
+///     weekend_dip: "0".parse().unwrap(),
+///     noise: "0.05".parse().unwrap(),
+///     bursts: vec![],
+/// };
+/// let mut cache = CellCache::default();
+/// let mut p = Profile { seed: 7, cells: vec![cell(0, "500"), cell(1, "8")] };
+/// assert_eq!(generate_reusing(&p, &term, &mut cache).unwrap(), generate(&p, &term).unwrap());
+/// p.cells[1].baseline = "9".parse().unwrap(); // regenerates only cell 1
+/// assert_eq!(generate_reusing(&p, &term, &mut cache).unwrap(), generate(&p, &term).unwrap());
 /// ```
-pub fn generate_cell(
-    seed: u64,
-    index: usize,
-    cell: &CellProfile,
-    term: &Term,
-) -> Result<Vec<Quantity>> {
-    validate_cell(index, cell, term)?;
-    cell_series(seed, index, cell, term, true)
+pub fn generate_reusing(profile: &Profile, term: &Term, cache: &mut CellCache) -> Result<UsageSeries> {
+    validate(profile, term)?;
+    let mut usage = UsageSeries::new(term);
+    let mut kept = Vec::with_capacity(profile.cells.len());
+    for (index, c) in profile.cells.iter().enumerate() {
+        let key: CellKey = (profile.seed, index, c.clone(), *term);
+        let series = match cache.cells.iter().position(|(k, _)| *k == key) {
+            Some(i) => cache.cells.swap_remove(i).1,
+            None => cell_series(profile.seed, index, c, term, true)?,
+        };
+        usage.set_series(c.cell, series.clone());
+        kept.push((key, series));
+    }
+    cache.cells = kept;
+    Ok(usage)
 }

@@ -99,7 +99,7 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
     let row = c.comparison.rows.get(sel).cloned();
     match state.view {
         View::Bill => {
-            let ent = match c.resolved.offers.get(sel).map(|o| &o.kind) {
+            let ent = match c.deal.offers.get(sel).map(|o| &o.kind) {
                 Some(OfferKind::FixedCapacity(f)) => f
                     .entitlements
                     .first()

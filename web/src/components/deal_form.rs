@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
+use unitcalc_core::deal::{DealSpec, MatrixChoice};
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::scenario::{MatrixChoice, Scenario};
 use yew::prelude::*;
 
 use super::fields::{setter, Field, Select};
@@ -13,10 +13,10 @@ use crate::state::Action;
 #[derive(Properties, PartialEq)]
 pub struct DealFormProps {
     /// The scenario.
-    pub scenario: Scenario,
+    pub scenario: DealSpec,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
-    /// Scenario edits.
+    /// DealSpec edits.
     pub on_action: Callback<Action>,
 }
 
@@ -32,6 +32,9 @@ pub fn DealForm(p: &DealFormProps) -> Html {
     let matrix_value = match &s.matrix {
         MatrixChoice::Bundled(n) => n.clone(),
         MatrixChoice::Custom(_) => "custom".into(),
+        MatrixChoice::File(path) => unitcalc_core::bundled::by_path(path)
+            .unwrap_or("custom")
+            .into(),
     };
     let on_matrix = setter(&p.on_action, |v| {
         if v == "custom" {

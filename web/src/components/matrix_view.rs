@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use unitcalc_core::deal::MatrixChoice;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml;
 use unitcalc_core::num::{Rate, Ratio};
-use unitcalc_core::scenario::MatrixChoice;
 use yew::prelude::*;
 
 use crate::state::Action;
@@ -20,7 +20,7 @@ pub struct MatrixViewProps {
     pub matrix: Option<Rc<Matrix>>,
     /// The matrix TOML text.
     pub text: AttrValue,
-    /// Scenario edits, and a file refused (too large).
+    /// DealSpec edits, and a file refused (too large).
     pub on_action: Callback<Action>,
 }
 

@@ -2,9 +2,9 @@
 
 use std::rc::Rc;
 
+use unitcalc_core::deal::{KindSpec, OfferSpec, MAX_OFFERS};
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::offer::Payment;
-use unitcalc_core::scenario::{KindSpec, OfferSpec, MAX_OFFERS};
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
@@ -23,30 +23,15 @@ pub struct OfferFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// True when this offer's bill is shown.
     pub selected: bool,
-    /// Scenario edits, and showing this offer's bill.
+    /// DealSpec edits, and showing this offer's bill.
     pub on_action: Callback<Action>,
 }
 
 fn payment_options() -> Vec<(String, String)> {
-    vec![
-        ("monthly".into(), "monthly".into()),
-        ("upfront".into(), "upfront".into()),
-    ]
-}
-
-fn payment_value(p: Payment) -> &'static str {
-    match p {
-        Payment::Monthly => "monthly",
-        Payment::Upfront => "upfront",
-    }
-}
-
-fn parse_payment(v: &str) -> Payment {
-    if v == "upfront" {
-        Payment::Upfront
-    } else {
-        Payment::Monthly
-    }
+    [Payment::Monthly, Payment::Upfront]
+        .iter()
+        .map(|p| (p.as_str().to_string(), p.as_str().to_string()))
+        .collect()
 }
 
 /// One offer's inputs.
@@ -64,23 +49,19 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
     };
     let set_payment = setter(&p.on_action, move |v| Action::SetPayment {
         offer: i,
-        payment: parse_payment(&v),
+        payment: v.parse().unwrap_or_default(),
     });
-    let kinds: Vec<(String, String)> = [
-        KindSpec::PayAsYouGo,
-        KindSpec::FixedCapacity,
-        KindSpec::Commitment,
-    ]
-    .iter()
-    .map(|k| (k.as_str().to_string(), k.as_str().replace('-', " ")))
-    .collect();
+    let kinds: Vec<(String, String)> = KindSpec::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.as_str().replace('-', " ")))
+        .collect();
     let cells = cell_options(p.matrix.as_deref());
     let select = action(&p.on_action, Action::SelectOffer(i));
     // A kind the select does not offer changes nothing.
     let on_kind = {
         let cb = p.on_action.clone();
         Callback::from(move |v: String| {
-            if let Some(kind) = KindSpec::from_name(&v) {
+            if let Ok(kind) = v.parse::<KindSpec>() {
                 cb.emit(Action::SetOfferKind { offer: i, kind })
             }
         })
@@ -115,7 +96,7 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
             </div>
             <div class="row">
                 <Field id={id("fee")} label="Monthly fee" value={o.monthly_fee.clone()} oninput={set(OfferField::MonthlyFee)} />
-                <Select id={id("payment")} label="Payment" value={payment_value(o.payment)} options={payment_options()}
+                <Select id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
                     onchange={set_payment.clone()} />
             </div>
             <div class="row">
@@ -133,7 +114,7 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
                 <Field id={id("price")} label="Commit price per unit" value={o.commit_price.clone()} oninput={set(OfferField::CommitPrice)} />
             </div>
             <div class="row">
-                <Select id={id("payment")} label="Payment" value={payment_value(o.payment)} options={payment_options()}
+                <Select id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
                     onchange={set_payment.clone()} />
                 <Field id={id("overage")} label="Overage price (empty = list)" value={o.overage_price.clone()}
                     oninput={set(OfferField::OveragePrice)} />

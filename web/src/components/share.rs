@@ -64,7 +64,7 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
             </div>
             <form class="row" onsubmit={on_submit}>
                 <div class="field">
-                    <label for="save-name">{ "Scenario name" }</label>
+                    <label for="save-name">{ "DealSpec name" }</label>
                     <input id="save-name" value={(*name).clone()} oninput={on_name} autocomplete="off" />
                 </div>
                 <button type="submit" id="save-scenario">{ "Save in this browser" }</button>

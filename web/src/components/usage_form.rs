@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
+use unitcalc_core::deal::{CellUsageSpec, UsageSpec};
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::scenario::{CellUsageSpec, UsageSpec};
 use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ pub struct UsageFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// The uploaded CSV's name, when usage comes from a CSV.
     pub csv: Option<AttrValue>,
-    /// Scenario edits, the CSV chosen (or refused), back to the profile.
+    /// DealSpec edits, the CSV chosen (or refused), back to the profile.
     pub on_action: Callback<Action>,
 }
 
@@ -80,7 +80,7 @@ pub struct UsageCellProps {
     pub cell: CellUsageSpec,
     /// The offered cells, as select options.
     pub options: Vec<(String, String)>,
-    /// Scenario edits (a stable callback).
+    /// DealSpec edits (a stable callback).
     pub on_action: Callback<Action>,
 }
 

@@ -1,0 +1,507 @@
+//! The reducer as a table: actions and the scenario or figures each gives.
+
+//! The reducer on plain data: native `#[test]`s (`cargo test -p
+//! unitcalc-web`), and the same tests in the browser under
+//! wasm-bindgen-test (`scripts/test-browser.sh`).
+
+use super::*;
+use crate::export::{self, ExportKind};
+use unitcalc_core::bundled::BUNDLED;
+use unitcalc_core::scenario::encode;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+fn example() -> Rc<AppState> {
+    Rc::new(AppState::new(DealSpec::example()))
+}
+
+fn apply(s: Rc<AppState>, actions: impl IntoIterator<Item = Action>) -> Rc<AppState> {
+    actions.into_iter().fold(s, |s, a| s.reduce(a))
+}
+
+/// The priced total of the shown offer's period `k`, or the error message.
+fn period_total(s: &AppState, k: usize) -> Result<String, String> {
+    let c = s.outcome.as_ref().as_ref().map_err(Clone::clone)?;
+    Ok(c.bills()[s.selected].periods[k].total.to_string())
+}
+
+fn set_offer(offer: usize, field: OfferField, value: &str) -> Action {
+    Action::SetOfferField {
+        offer,
+        field,
+        value: value.into(),
+    }
+}
+
+fn set_usage(field: UsageField, value: &str) -> Action {
+    Action::SetUsageField {
+        cell: 0,
+        field,
+        value: value.into(),
+    }
+}
+
+fn set_burst(field: BurstField, value: &str) -> Action {
+    Action::SetBurstField {
+        cell: 0,
+        burst: 0,
+        field,
+        value: value.into(),
+    }
+}
+
+/// An action, and the change it should make to the scenario.
+type Case = (Action, fn(&mut DealSpec));
+
+/// Each scenario edit, applied to worked example C, against the
+/// scenario it should give.
+#[test]
+fn scenario_edits_table() {
+    let cases: Vec<Case> = vec![
+        (Action::SetName("Acme".into()), |s| s.name = "Acme".into()),
+        (
+            Action::SetMatrix(MatrixChoice::Bundled("illustrative".into())),
+            |s| s.matrix = MatrixChoice::Bundled("illustrative".into()),
+        ),
+        (
+            Action::SetMatrix(MatrixChoice::Custom("x = 1".into())),
+            |s| s.matrix = MatrixChoice::Custom("x = 1".into()),
+        ),
+        (Action::CustomizeMatrix, |s| {
+            s.matrix = MatrixChoice::Custom(BUNDLED[0].1.into())
+        }),
+        (Action::SetTermStart("2026-04-01".into()), |s| {
+            s.term_start = "2026-04-01".into()
+        }),
+        (Action::SetTermMonths("24".into()), |s| {
+            s.term_months = "24".into()
+        }),
+        (Action::SetChannel("aws".into()), |s| {
+            s.channel = "aws".into()
+        }),
+        (set_offer(0, OfferField::Name, "Big"), |s| {
+            s.offers[0].name = "Big".into()
+        }),
+        (set_offer(0, OfferField::Discount, "0.2"), |s| {
+            s.offers[0].discount = "0.2".into()
+        }),
+        (set_offer(0, OfferField::MonthlyFee, "1.50"), |s| {
+            s.offers[0].monthly_fee = "1.50".into()
+        }),
+        (set_offer(0, OfferField::Tolerance, "0.05"), |s| {
+            s.offers[0].tolerance = "0.05".into()
+        }),
+        (set_offer(0, OfferField::GraceHours, "24"), |s| {
+            s.offers[0].grace_hours = "24".into()
+        }),
+        (set_offer(0, OfferField::OveragePrice, "0.002"), |s| {
+            s.offers[0].overage_price = "0.002".into()
+        }),
+        (set_offer(0, OfferField::CommitUnits, "5"), |s| {
+            s.offers[0].commit_units = "5".into()
+        }),
+        (set_offer(0, OfferField::CommitPrice, "2"), |s| {
+            s.offers[0].commit_price = "2".into()
+        }),
+        (
+            Action::SetOfferKind {
+                offer: 0,
+                kind: KindSpec::Commitment,
+            },
+            |s| s.offers[0].kind = KindSpec::Commitment,
+        ),
+        (
+            Action::SetPayment {
+                offer: 0,
+                payment: Payment::Upfront,
+            },
+            |s| s.offers[0].payment = Payment::Upfront,
+        ),
+        (Action::AddOffer, |s| {
+            let mut o = s.offers[0].clone();
+            o.name = "Offer 2".into();
+            s.offers.push(o);
+        }),
+        (
+            Action::AddEntitlement {
+                offer: 0,
+                cell: "capacity/aws/hot".into(),
+            },
+            |s| {
+                s.offers[0].entitlements.push(EntitlementSpec {
+                    cell: "capacity/aws/hot".into(),
+                    quantity: "0".into(),
+                })
+            },
+        ),
+        (
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 0,
+                field: EntitlementField::Cell,
+                value: "capacity/aws/hot".into(),
+            },
+            |s| s.offers[0].entitlements[0].cell = "capacity/aws/hot".into(),
+        ),
+        (
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 0,
+                field: EntitlementField::Quantity,
+                value: "600".into(),
+            },
+            |s| s.offers[0].entitlements[0].quantity = "600".into(),
+        ),
+        (
+            Action::RemoveEntitlement {
+                offer: 0,
+                entitlement: 0,
+            },
+            |s| s.offers[0].entitlements.clear(),
+        ),
+        (Action::SetSeed("9".into()), |s| s.usage.seed = "9".into()),
+        (
+            Action::AddUsageCell {
+                cell: "capacity/aws/hot".into(),
+            },
+            |s| {
+                s.usage.cells.push(CellUsageSpec {
+                    cell: "capacity/aws/hot".into(),
+                    baseline: "100".into(),
+                    ..CellUsageSpec::default()
+                })
+            },
+        ),
+        (set_usage(UsageField::Cell, "capacity/aws/hot"), |s| {
+            s.usage.cells[0].cell = "capacity/aws/hot".into()
+        }),
+        (set_usage(UsageField::Baseline, "450"), |s| {
+            s.usage.cells[0].baseline = "450".into()
+        }),
+        (set_usage(UsageField::MonthlyGrowth, "0.01"), |s| {
+            s.usage.cells[0].monthly_growth = "0.01".into()
+        }),
+        (set_usage(UsageField::DailyAmplitude, "0.1"), |s| {
+            s.usage.cells[0].daily_amplitude = "0.1".into()
+        }),
+        (set_usage(UsageField::WeekendDip, "0.2"), |s| {
+            s.usage.cells[0].weekend_dip = "0.2".into()
+        }),
+        (set_usage(UsageField::Noise, "0.03"), |s| {
+            s.usage.cells[0].noise = "0.03".into()
+        }),
+        (Action::RemoveUsageCell(0), |s| s.usage.cells.clear()),
+        // A new burst starts at the term's first hour, 24 hours at the baseline.
+        (Action::AddBurst { cell: 0 }, |s| {
+            s.usage.cells[0].bursts.push(BurstSpec {
+                after_hours: String::new(),
+                start: "2026-03-01T00:00:00Z".into(),
+                hours: "24".into(),
+                level: "500".into(),
+            })
+        }),
+        (set_burst(BurstField::Start, "2026-03-11T00:00:00Z"), |s| {
+            s.usage.cells[0].bursts[0].start = "2026-03-11T00:00:00Z".into()
+        }),
+        (set_burst(BurstField::Hours, "10"), |s| {
+            s.usage.cells[0].bursts[0].hours = "10".into()
+        }),
+        (set_burst(BurstField::Level, "520"), |s| {
+            s.usage.cells[0].bursts[0].level = "520".into()
+        }),
+        (Action::RemoveBurst { cell: 0, burst: 0 }, |s| {
+            s.usage.cells[0].bursts.clear()
+        }),
+    ];
+    for (action, change) in cases {
+        let before = example();
+        let mut want = DealSpec::example();
+        change(&mut want);
+        assert_ne!(
+            want, before.scenario,
+            "{action:?}: the table's change is a change"
+        );
+        let after = before.clone().reduce(action.clone());
+        assert_eq!(after.scenario, want, "{action:?}");
+        assert_eq!(
+            after.generation,
+            before.generation + 1,
+            "{action:?} re-prices"
+        );
+    }
+}
+
+/// Edits naming what does not exist, and the limits, change nothing.
+#[test]
+fn edits_out_of_range_change_nothing() {
+    let four = apply(
+        example(),
+        [Action::AddOffer, Action::AddOffer, Action::AddOffer],
+    );
+    assert_eq!(four.scenario.offers.len(), MAX_OFFERS);
+    for (start, action) in [
+        (example(), Action::RemoveOffer(0)),
+        (four.clone(), Action::AddOffer),
+        (four.clone(), Action::RemoveOffer(4)),
+        (example(), set_offer(1, OfferField::Name, "x")),
+        (
+            example(),
+            Action::SetOfferKind {
+                offer: 1,
+                kind: KindSpec::Commitment,
+            },
+        ),
+        (
+            example(),
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 1,
+                field: EntitlementField::Quantity,
+                value: "1".into(),
+            },
+        ),
+        (
+            example(),
+            Action::RemoveEntitlement {
+                offer: 0,
+                entitlement: 1,
+            },
+        ),
+        (
+            example(),
+            Action::AddEntitlement {
+                offer: 2,
+                cell: "capacity/aws/hot".into(),
+            },
+        ),
+        (example(), Action::RemoveUsageCell(1)),
+        (
+            example(),
+            Action::SetUsageField {
+                cell: 1,
+                field: UsageField::Baseline,
+                value: "1".into(),
+            },
+        ),
+        (example(), Action::AddBurst { cell: 1 }),
+        (example(), Action::RemoveBurst { cell: 0, burst: 1 }),
+        (
+            example(),
+            Action::SetBurstField {
+                cell: 0,
+                burst: 1,
+                field: BurstField::Hours,
+                value: "1".into(),
+            },
+        ),
+    ] {
+        let after = start.clone().reduce(action.clone());
+        assert_eq!(after.scenario, start.scenario, "{action:?}");
+    }
+}
+
+#[test]
+fn removing_the_shown_offer_shows_the_first() {
+    let s = apply(
+        example(),
+        [
+            Action::AddOffer,
+            Action::SelectOffer(1),
+            Action::RemoveOffer(1),
+        ],
+    );
+    assert_eq!(s.scenario.offers.len(), 1);
+    assert_eq!(s.selected, 0);
+    assert!(s.outcome.is_ok());
+}
+
+/// Edits re-price through the core: worked example C's March total, a
+/// fee edit, and a bad value's message.
+#[test]
+fn edits_reprice() {
+    let s = example();
+    assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
+    let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40000.50"));
+    assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.60"));
+    let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40,000"));
+    let err = period_total(&s, 0).unwrap_err();
+    assert!(
+        err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
+        "{err}"
+    );
+    assert!(s.matrix.is_some(), "the matrix still parses");
+}
+
+/// The view actions change the view state only; the ISO-week bars
+/// bring the weekly report.
+#[test]
+fn view_actions() {
+    let s = example();
+    let gen = s.generation;
+    let s = s.reduce(Action::SetView(View::Compare));
+    assert_eq!((s.view, s.generation), (View::Compare, gen));
+    let s = s.reduce(Action::SelectOffer(0));
+    assert_eq!(s.generation, gen + 1);
+    let s = s.reduce(Action::SetGranularity(Granularity::IsoWeek));
+    let c = s.outcome.as_ref().as_ref().unwrap();
+    assert!(c.report.len() >= 52, "{} weekly rows", c.report.len());
+    let s = s.reduce(Action::Alert("no".into()));
+    assert_eq!(s.alert.as_deref(), Some("no"));
+    let s = s.reduce(Action::DismissAlert);
+    assert_eq!(s.alert, None);
+    assert_eq!(s.scenario, DealSpec::example());
+}
+
+/// An uploaded CSV replaces the profile until cleared: 80 hours at 540
+/// TB from 2026-03-10 charge hours 73–80, March 40,000.60.
+#[test]
+fn csv_upload_and_clear() {
+    let mut csv = String::from("timestamp,meter,environment,use_case,quantity\n");
+    for h in 0..80 {
+        csv.push_str(&format!(
+            "2026-03-{:02}T{:02}:00:00Z,capacity,azure,hot,540\n",
+            10 + h / 24,
+            h % 24
+        ));
+    }
+    let upload = Rc::new(CsvUsage {
+        name: "burst.csv".into(),
+        bytes: csv.into_bytes(),
+    });
+    let s = example().reduce(Action::UploadCsv(upload.clone()));
+    assert_eq!(s.csv, Some(upload));
+    assert_eq!(period_total(&s, 0).as_deref(), Ok("40000.60"));
+    let s = s.reduce(Action::ClearCsv);
+    assert_eq!(s.csv, None);
+    assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
+}
+
+/// The first state, and links opened in an open page.
+#[test]
+fn share_links() {
+    let link = encode(&DealSpec::example()).unwrap();
+    assert_eq!(AppState::open("").scenario, default_scenario());
+    assert_eq!(AppState::open("#").scenario, default_scenario());
+    let s = AppState::open(&link);
+    assert_eq!(
+        (s.scenario.clone(), s.alert.clone()),
+        (DealSpec::example(), None)
+    );
+    let s = AppState::open("#v1.AAAA");
+    assert_eq!(s.scenario, default_scenario());
+    assert!(s
+        .alert
+        .as_deref()
+        .is_some_and(|m| m.starts_with("This share link could not be opened")));
+
+    // A good link replaces the scenario, the upload, the alert and the shown offer.
+    let start = apply(
+        Rc::new(AppState::open("")),
+        [
+            Action::AddOffer,
+            Action::SelectOffer(1),
+            Action::Alert("old".into()),
+            Action::UploadCsv(Rc::new(CsvUsage {
+                name: "u.csv".into(),
+                bytes: Vec::new(),
+            })),
+        ],
+    );
+    let s = start.clone().reduce(Action::LoadLink(link.clone()));
+    assert_eq!(s.scenario, DealSpec::example());
+    assert_eq!(
+        (s.selected, s.csv.is_none(), s.alert.is_none()),
+        (0, true, true)
+    );
+    assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
+    // A broken one keeps the scenario and says why.
+    let s = s.reduce(Action::LoadLink(link[..link.len() - 30].into()));
+    assert_eq!(s.scenario, DealSpec::example());
+    let m = s.alert.clone().unwrap_or_default();
+    assert!(
+        m.contains("could not be opened") && m.contains("truncated"),
+        "{m}"
+    );
+    // An empty fragment is no link: nothing happens.
+    for empty in ["", "#"] {
+        let again = s.clone().reduce(Action::LoadLink(empty.into()));
+        assert!(Rc::ptr_eq(&again, &s));
+    }
+}
+
+/// Save, load and delete a named scenario in the browser's store.
+#[test]
+fn saved_scenarios() {
+    let name = "state.rs unit test";
+    let s = example().reduce(Action::Save(name.into()));
+    assert!(s.saved.iter().any(|n| n == name), "{:?}", s.saved);
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Saved “state.rs unit test” in this browser.")
+    );
+    let s = apply(
+        s,
+        [
+            Action::SetName("changed".into()),
+            Action::Alert("old".into()),
+            Action::LoadSaved(name.into()),
+        ],
+    );
+    assert_eq!(s.scenario, DealSpec::example());
+    assert_eq!(s.alert, None);
+    assert_eq!(s.notice.as_deref(), Some("Loaded “state.rs unit test”."));
+    // A fresh page lists it.
+    assert!(AppState::open("").saved.iter().any(|n| n == name));
+    let s = s.reduce(Action::DeleteSaved(name.into()));
+    assert!(!s.saved.iter().any(|n| n == name));
+    assert_eq!(s.notice.as_deref(), Some("Deleted “state.rs unit test”."));
+    let s = apply(
+        s,
+        [
+            Action::SetName("kept".into()),
+            Action::LoadSaved(name.into()),
+        ],
+    );
+    assert_eq!(s.scenario.name, "kept");
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("“state.rs unit test” is no longer saved.")
+    );
+}
+
+/// Exports are files of the shown offer's bill, deal and matrix, and
+/// none when the scenario does not price.
+#[test]
+fn export_files() {
+    let s = example();
+    let csv = export::file(&s, ExportKind::BillCsv).unwrap();
+    assert_eq!(
+        (csv.name.as_str(), csv.mime),
+        ("Example-C-bill.csv", "text/csv")
+    );
+    assert!(
+        csv.text.contains("\nExample C,spec-m,1,Fixed 500 TB,fixed-capacity,2026-03,overage,\"Overage capacity/azure/hot, 28 charged hours\",capacity,azure,hot,1120,2.1,1.00,2.10,USD\n"),
+        "{}",
+        csv.text
+    );
+    // The deal exports as the deal TOML the CLI reads, and reads back to the same deal.
+    let deal = export::file(&s, ExportKind::DealToml).unwrap();
+    let back = unitcalc_core::deal_toml::read(&deal.text, &deal.name).unwrap().spec;
+    let m = back.matrix.load().unwrap();
+    let resolved = back.resolve(&m, &unitcalc_core::deal::FieldLabels).unwrap();
+    let computed = s.outcome.as_ref().as_ref().unwrap();
+    assert_eq!(
+        (&resolved.terms, &resolved.offers, &resolved.usage),
+        (&computed.deal.terms, &computed.deal.offers, &computed.deal.usage)
+    );
+    let m = export::file(&s, ExportKind::MatrixToml).unwrap();
+    assert_eq!(
+        (m.name.as_str(), m.text.as_str()),
+        ("matrix.toml", BUNDLED[0].1)
+    );
+    let bad = s.reduce(Action::SetTermMonths("x".into()));
+    assert_eq!(export::file(&bad, ExportKind::DealToml), None);
+}
