@@ -4,7 +4,8 @@
 //!  cargo test -p unitcalc-web --target wasm32-unknown-unknown` from `web/`.
 #![cfg(target_arch = "wasm32")]
 
-use unitcalc_core::scenario::{encode, DealSpec};
+use unitcalc_core::deal::DealSpec;
+use unitcalc_core::scenario::encode;
 use unitcalc_web::components::app::{open_link, App};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
