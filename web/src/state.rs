@@ -349,6 +349,14 @@ pub enum Action {
     /// current one, or the alert says why it does not open. An empty
     /// fragment (`""` or `"#"`) changes nothing.
     LoadLink(String),
+    /// Open a deal TOML file (the core's deal reader): its deal replaces the
+    /// current one, or the alert says why it does not open.
+    OpenDeal {
+        /// File name, for messages.
+        name: String,
+        /// The file's text.
+        text: String,
+    },
     /// Save the scenario in this browser under a name.
     Save(String),
     /// Replace the scenario by the one saved under a name.
@@ -698,6 +706,20 @@ impl Reducible for AppState {
                     Err(m) => s.alert = Some(m),
                 }
             }
+            Action::OpenDeal { name, text } => {
+                match scenario::open_deal_file(&text, &name) {
+                    Ok(deal) => {
+                        let csv = deal.usage_csv.clone();
+                        s.load(deal);
+                        s.recompute();
+                        s.notice = Some(match csv {
+                        Some(c) => format!("Opened {name}. Its usage is in `{c}`: upload that file under Usage."),
+                        None => format!("Opened {name}."),
+                    });
+                    }
+                    Err(e) => s.alert = Some(boundary::message(&e)),
+                }
+            }
             Action::Save(name) => match storage::save(&name, &s.scenario) {
                 Ok(()) => {
                     s.saved = storage::names();
@@ -729,7 +751,7 @@ impl Reducible for AppState {
             }
             Action::Alert(m) => s.alert = Some(m),
             Action::DismissAlert => s.alert = None,
-            // DealSpec edits were applied above.
+            // Deal edits were applied above.
             _ => {}
         }
         Rc::new(s)

@@ -103,6 +103,37 @@ pub fn open_link(fragment: &str) -> Result<DealSpec> {
     Ok(s)
 }
 
+/// A deal file opened where there are no files to follow (the browser):
+/// read by the deal TOML reader ([`crate::deal_toml::read`]), its matrix
+/// path taken as the bundled matrix it names ([`crate::bundled::by_path`]).
+/// A usage CSV it names stays in [`DealSpec::usage_csv`] for the caller to
+/// ask for. Values are checked when the deal is resolved, as for a link.
+///
+/// ```
+/// use unitcalc_core::deal::{DealSpec, MatrixChoice};
+/// use unitcalc_core::{deal_toml, scenario::open_deal_file};
+/// let text = deal_toml::export(&DealSpec::example()).unwrap();
+/// let opened = open_deal_file(&text, "example-c.toml").unwrap();
+/// assert_eq!(opened.matrix, MatrixChoice::Bundled("spec-m".into()));
+/// let other = text.replace("spec-m.toml", "../pricing/acme-2027.toml");
+/// assert!(open_deal_file(&other, "acme.toml").unwrap_err().to_string().contains("acme-2027.toml"));
+/// ```
+pub fn open_deal_file(text: &str, file: &str) -> Result<DealSpec> {
+    let mut spec = crate::deal_toml::read(text, file)?.spec;
+    if let MatrixChoice::File(path) = &spec.matrix {
+        let Some(name) = crate::bundled::by_path(path) else {
+            return Err(Error::Invalid {
+                at: Origin::file(file),
+                message: format!(
+                    "its matrix `{path}` is not one of the bundled matrices: open the deal with a bundled matrix, or load that matrix as a custom one and rebuild the deal"
+                ),
+            });
+        };
+        spec.matrix = MatrixChoice::Bundled(name.into());
+    }
+    Ok(spec)
+}
+
 /// Writes a share link fragment: `#v1.` + base64url(JSON), no padding.
 ///
 /// Refuses (with [`Error::TooLarge`]) a deal whose link would exceed

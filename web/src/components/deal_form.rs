@@ -16,7 +16,7 @@ pub struct DealFormProps {
     pub scenario: DealSpec,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
-    /// DealSpec edits.
+    /// Deal edits.
     pub on_action: Callback<Action>,
 }
 

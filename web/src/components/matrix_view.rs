@@ -20,7 +20,7 @@ pub struct MatrixViewProps {
     pub matrix: Option<Rc<Matrix>>,
     /// The matrix TOML text.
     pub text: AttrValue,
-    /// DealSpec edits, and a file refused (too large).
+    /// Deal edits, and a file refused (too large).
     pub on_action: Callback<Action>,
 }
 

@@ -23,7 +23,7 @@ pub struct OfferFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// True when this offer's bill is shown.
     pub selected: bool,
-    /// DealSpec edits, and showing this offer's bill.
+    /// Deal edits, and showing this offer's bill.
     pub on_action: Callback<Action>,
 }
 

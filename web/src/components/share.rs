@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use unitcalc_core::matrix_toml::MAX_TOML_BYTES;
+
 use crate::browser;
 use crate::export::ExportKind;
 
@@ -26,6 +28,9 @@ pub struct SharePanelProps {
     pub on_delete: Callback<String>,
     /// Export.
     pub on_export: Callback<ExportKind>,
+    /// A deal TOML file chosen: its name and text; or the message why it
+    /// was refused unread.
+    pub on_deal_file: Callback<Result<(String, String), String>>,
 }
 
 /// The share, keep and export panel.
@@ -51,6 +56,18 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
         html! { <button type="button" id={id.to_string()} disabled={!p.can_export} onclick={Callback::from(move |_| cb.emit(k))}>{ label.to_string() }</button> }
     };
     let print = Callback::from(|_| browser::print());
+    let on_deal_file = {
+        let cb = p.on_deal_file.clone();
+        Callback::from(move |e: Event| {
+            let done = cb.clone();
+            let read = browser::read_file(&e, MAX_TOML_BYTES, move |name, bytes| {
+                done.emit(Ok((name, String::from_utf8_lossy(&bytes).into_owned())))
+            });
+            if let Err(err) = read {
+                cb.emit(Err(crate::boundary::message(&err)));
+            }
+        })
+    };
     html! {
         <fieldset class="share no-print">
             <legend>{ "Share and keep" }</legend>
@@ -64,11 +81,15 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
             </div>
             <form class="row" onsubmit={on_submit}>
                 <div class="field">
-                    <label for="save-name">{ "DealSpec name" }</label>
+                    <label for="save-name">{ "Scenario name" }</label>
                     <input id="save-name" value={(*name).clone()} oninput={on_name} autocomplete="off" />
                 </div>
                 <button type="submit" id="save-scenario">{ "Save in this browser" }</button>
             </form>
+            <div class="field">
+                <label for="deal-file">{ "Open a deal TOML file (as unitcalc quote reads it)" }</label>
+                <input id="deal-file" type="file" accept=".toml,text/plain" onchange={on_deal_file} />
+            </div>
             if let Some(n) = &p.notice { <p class="note" role="status">{ n.clone() }</p> }
             if !p.saved.is_empty() {
                 <ul class="saved" aria-label="Saved scenarios">

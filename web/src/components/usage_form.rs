@@ -20,7 +20,7 @@ pub struct UsageFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// The uploaded CSV's name, when usage comes from a CSV.
     pub csv: Option<AttrValue>,
-    /// DealSpec edits, the CSV chosen (or refused), back to the profile.
+    /// Deal edits, the CSV chosen (or refused), back to the profile.
     pub on_action: Callback<Action>,
 }
 
@@ -80,7 +80,7 @@ pub struct UsageCellProps {
     pub cell: CellUsageSpec,
     /// The offered cells, as select options.
     pub options: Vec<(String, String)>,
-    /// DealSpec edits (a stable callback).
+    /// Deal edits (a stable callback).
     pub on_action: Callback<Action>,
 }
 

@@ -489,13 +489,19 @@ fn export_files() {
     );
     // The deal exports as the deal TOML the CLI reads, and reads back to the same deal.
     let deal = export::file(&s, ExportKind::DealToml).unwrap();
-    let back = unitcalc_core::deal_toml::read(&deal.text, &deal.name).unwrap().spec;
+    let back = unitcalc_core::deal_toml::read(&deal.text, &deal.name)
+        .unwrap()
+        .spec;
     let m = back.matrix.load().unwrap();
     let resolved = back.resolve(&m, &unitcalc_core::deal::FieldLabels).unwrap();
     let computed = s.outcome.as_ref().as_ref().unwrap();
     assert_eq!(
         (&resolved.terms, &resolved.offers, &resolved.usage),
-        (&computed.deal.terms, &computed.deal.offers, &computed.deal.usage)
+        (
+            &computed.deal.terms,
+            &computed.deal.offers,
+            &computed.deal.usage
+        )
     );
     let m = export::file(&s, ExportKind::MatrixToml).unwrap();
     assert_eq!(
@@ -504,4 +510,29 @@ fn export_files() {
     );
     let bad = s.reduce(Action::SetTermMonths("x".into()));
     assert_eq!(export::file(&bad, ExportKind::DealToml), None);
+}
+
+/// A deal TOML file opens through the core's deal reader: the browser's own
+/// export reopens to the same bill; a file the reader refuses leaves the
+/// deal as it was and says why.
+#[test]
+fn deal_files_open() {
+    let s = example();
+    let exported = export::file(&s, ExportKind::DealToml).unwrap();
+    let blank = Rc::new(AppState::new(default_scenario()));
+    let opened = blank.reduce(Action::OpenDeal {
+        name: exported.name.clone(),
+        text: exported.text,
+    });
+    assert_eq!(period_total(&opened, 0), Ok("40002.10".into()));
+    assert_eq!(opened.notice.as_deref(), Some("Opened Example-C.toml."));
+    let bad = opened.clone().reduce(Action::OpenDeal {
+        name: "bad.toml".into(),
+        text: "name = \"x\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = \"12\"\n".into(),
+    });
+    assert_eq!(
+        bad.alert.as_deref(),
+        Some("bad.toml:5:10: `months` is a whole number: write months = 12")
+    );
+    assert_eq!(bad.scenario, opened.scenario);
 }
