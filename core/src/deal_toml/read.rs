@@ -335,15 +335,14 @@ fn offer(w: &mut Walk<'_>, i: usize, t: &Table<'_>) -> Result<OfferSpec> {
         .map_err(|m| invalid(kind_text.span(), m))?;
     w.note(at(OfferField::Kind), kind_text.span());
     // A key of another kind, at the first one written.
-    let mut stray: Vec<(&str, Range<usize>)> = t
+    let stray = t
         .entries()
         .filter(|(k, _)| !["name", "kind"].contains(k) && !allowed(kind).contains(k))
         .map(|(k, item)| (k, item.span().unwrap_or(0..0)))
-        .collect();
-    stray.sort_by_key(|(_, s)| s.start);
-    if let Some((k, span)) = stray.first() {
+        .min_by_key(|(_, s)| s.start);
+    if let Some((k, span)) = stray {
         return Err(invalid(
-            span.clone(),
+            span,
             format!("`{k}` does not apply to a {} offer", kind.as_str()),
         ));
     }

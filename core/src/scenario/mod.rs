@@ -45,19 +45,43 @@ pub const MAX_LINK_BYTES: usize = 64 * 1024;
 
 const LINK: &str = "share link";
 
-/// A deal with its format version, as links and saved scenarios write it.
+/// A deal with its format version, as links and saved scenarios write it:
+/// `version` first, then the deal's members in [`DealSpec`]'s order (listed
+/// here rather than through `#[serde(flatten)]`, whose map serializer cost
+/// the browser 1 KB).
 #[derive(Serialize)]
-struct Versioned<'a> {
+pub(crate) struct Versioned<'a> {
     version: u32,
-    #[serde(flatten)]
-    deal: &'a DealSpec,
+    name: &'a str,
+    matrix: &'a MatrixChoice,
+    term_start: &'a str,
+    term_months: &'a str,
+    channel: &'a str,
+    offers: &'a [crate::deal::OfferSpec],
+    usage: &'a crate::deal::UsageSpec,
+}
+
+impl<'a> Versioned<'a> {
+    /// The deal at the current [`VERSION`] (a usage CSV path is not written).
+    pub(crate) fn of(deal: &'a DealSpec) -> Versioned<'a> {
+        Versioned {
+            version: VERSION,
+            name: &deal.name,
+            matrix: &deal.matrix,
+            term_start: &deal.term_start,
+            term_months: &deal.term_months,
+            channel: &deal.channel,
+            offers: &deal.offers,
+            usage: &deal.usage,
+        }
+    }
 }
 
 /// The JSON of a deal, with its version; a matrix file path that names a
 /// bundled matrix is written as that bundled matrix (links carry no paths).
 fn to_json(deal: &DealSpec) -> Result<Vec<u8>> {
-    let mut owned;
-    let mut deal = deal;
+    let bundled;
+    let mut v = Versioned::of(deal);
     if let MatrixChoice::File(path) = &deal.matrix {
         let Some(name) = crate::bundled::by_path(path) else {
             return Err(invalid(
@@ -65,21 +89,10 @@ fn to_json(deal: &DealSpec) -> Result<Vec<u8>> {
                 format!("matrix file `{path}` cannot travel in a link: load it as a custom matrix"),
             ));
         };
-        owned = deal.clone();
-        owned.matrix = MatrixChoice::Bundled(name.into());
-        owned.usage_csv = None;
-        deal = &owned;
+        bundled = MatrixChoice::Bundled(name.into());
+        v.matrix = &bundled;
     }
-    if deal.usage_csv.is_some() {
-        owned = deal.clone();
-        owned.usage_csv = None;
-        deal = &owned;
-    }
-    serde_json::to_vec(&Versioned {
-        version: VERSION,
-        deal,
-    })
-    .map_err(|e| invalid("scenario", e.to_string()))
+    serde_json::to_vec(&v).map_err(|e| invalid("scenario", e.to_string()))
 }
 
 /// Opens a share link: [`decode`] the fragment, load its matrix and

@@ -20,19 +20,17 @@ use super::{from_json, invalid, read_json, Versioned, VERSION};
 /// assert_eq!((back, refused.len()), (all, 0));
 /// ```
 pub fn write_saved(all: &BTreeMap<String, DealSpec>) -> Result<String> {
-    let versioned: BTreeMap<&String, Versioned<'_>> = all
-        .iter()
-        .map(|(name, deal)| {
-            (
-                name,
-                Versioned {
-                    version: VERSION,
-                    deal,
-                },
-            )
-        })
-        .collect();
-    serde_json::to_string(&versioned).map_err(|e| invalid("", e.to_string()))
+    serde_json::to_string(&Saved(all)).map_err(|e| invalid("", e.to_string()))
+}
+
+/// The saved scenarios as written: each deal with its version, in name
+/// order (serialized straight from the map, without building another).
+struct Saved<'a>(&'a BTreeMap<String, DealSpec>);
+
+impl serde::Serialize for Saved<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(name, deal)| (name, Versioned::of(deal))))
+    }
 }
 
 /// Reads what [`write_saved`] wrote. Each entry is read like a share link's
