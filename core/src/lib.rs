@@ -19,31 +19,33 @@
 )]
 #![warn(missing_docs)]
 
+// The model.
 pub mod bill;
-pub mod bill_csv;
-pub mod book;
-pub mod bundled;
-pub mod compare;
 pub mod deal;
-pub mod deal_toml;
-pub mod display;
-pub mod engine;
 pub mod error;
-mod json;
-pub mod kpi;
 pub mod matrix;
-pub mod matrix_toml;
 pub mod num;
 pub mod offer;
+pub mod time;
+pub mod usage;
+mod wide;
+
+// Pricing.
+pub mod engine;
 pub mod profile;
+
+// Answers to whole questions, and figures for people.
+pub mod book;
+pub mod compare;
+pub mod display;
+pub mod kpi;
 pub mod quote;
 pub mod report;
-pub mod scenario;
-pub mod time;
-mod toml_tree;
-mod toml_util;
-pub mod usage;
-pub mod usage_csv;
-mod wide;
+
+// The text formats (`formats/`), one reader each, and the bundled matrices.
+pub mod bundled;
+mod formats;
+pub use formats::{bill_csv, deal_toml, matrix_toml, scenario, usage_csv};
+use formats::{json, toml_tree, toml_util};
 
 pub use error::{Error, Result};

@@ -8,7 +8,7 @@
 
 use crate::error::Origin;
 
-/// A field of a [`DealSpec`], for locating errors. Indices are 0-based.
+/// A field of a [`super::DealSpec`], for locating errors. Indices are 0-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     /// The deal's name.

@@ -5,7 +5,7 @@ use crate::deal::UsageSource;
 use crate::matrix_toml::parse_matrix;
 use crate::offer::{Channel, OfferKind, OveragePolicy};
 
-const SPEC_M: &str = include_str!("../../../matrices/spec-m.toml");
+const SPEC_M: &str = include_str!("../../../../matrices/spec-m.toml");
 
 fn spec_m() -> Matrix {
     parse_matrix(SPEC_M, "spec-m.toml").unwrap()
@@ -17,7 +17,7 @@ const HEAD: &str = "name = \"Acme\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \
 fn example_c_parses() {
     let m = spec_m();
     let d = parse_deal(
-        include_str!("../../../examples/deals/spec-example-c.toml"),
+        include_str!("../../../../examples/deals/spec-example-c.toml"),
         "c.toml",
         &m,
     )
@@ -88,8 +88,8 @@ fn round_trips() {
     assert_eq!(d.usage, UsageSource::Csv("u.csv".into()));
     for src in [
         strict.as_str(),
-        include_str!("../../../examples/deals/spec-example-c.toml"),
-        include_str!("../../../examples/deals/acme-compare.toml"),
+        include_str!("../../../../examples/deals/spec-example-c.toml"),
+        include_str!("../../../../examples/deals/acme-compare.toml"),
     ] {
         let d = parse_deal(src, "d.toml", &m).unwrap();
         let text = to_toml(&d, &m);

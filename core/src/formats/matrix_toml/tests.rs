@@ -2,7 +2,7 @@
 
 use super::*;
 
-const SPEC_M: &str = include_str!("../../../matrices/spec-m.toml");
+const SPEC_M: &str = include_str!("../../../../matrices/spec-m.toml");
 
 #[test]
 fn spec_m_parses() {

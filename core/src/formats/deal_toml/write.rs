@@ -27,8 +27,8 @@ fn cell_keys(m: &Matrix, cell: CellId) -> String {
 /// ```
 /// use unitcalc_core::deal_toml::{parse_deal, to_toml};
 /// use unitcalc_core::matrix_toml::parse_matrix;
-/// let m = parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
-/// let src = include_str!("../../../examples/deals/spec-example-c.toml");
+/// let m = parse_matrix(include_str!("../../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let src = include_str!("../../../../examples/deals/spec-example-c.toml");
 /// let deal = parse_deal(src, "spec-example-c.toml", &m).unwrap();
 /// assert_eq!(parse_deal(&to_toml(&deal, &m), "written", &m).unwrap(), deal);
 /// ```

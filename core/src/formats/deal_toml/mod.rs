@@ -89,7 +89,7 @@ pub fn read(src: &str, file: &str) -> Result<DealFile> {
 /// use unitcalc_core::deal_toml::parse_deal;
 /// use unitcalc_core::matrix_toml::parse_matrix;
 /// use unitcalc_core::offer::OfferKind;
-/// let m = parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let m = parse_matrix(include_str!("../../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
 /// let src = r#"
 /// name = "Acme"
 /// matrix = "spec-m.toml"

@@ -1,0 +1,21 @@
+//! The text formats: one reader (and writer) per format, re-exported at the
+//! crate root (`unitcalc_core::matrix_toml`, …). Formats are described in
+//! `docs/`: matrices (`docs/matrix-format.md`), deals
+//! (`docs/deal-format.md`), hourly usage (`docs/usage-format.md`), share
+//! links (`docs/web.md`), the tidy bill CSV (`docs/cli.md`).
+//!
+//! - `toml_tree` (private): the one TOML walker over `toml_edit`'s spanned
+//!   tree (matrices, deals, books): keys, types and positions, in plain words.
+//! - `toml_util` (private): the decimal rule, literal messages, size checks,
+//!   TOML string writing.
+//! - `json` (private): a small strict JSON reader (share links, saved
+//!   scenarios), for the browser's size.
+
+pub mod bill_csv;
+pub mod deal_toml;
+pub(crate) mod json;
+pub mod matrix_toml;
+pub mod scenario;
+pub(crate) mod toml_tree;
+pub(crate) mod toml_util;
+pub mod usage_csv;
