@@ -22,40 +22,36 @@ cargo build --release -q -p unitcalc-cli
 BIN=$CARGO_TARGET_DIR/release/unitcalc
 MATRIX=$ROOT/matrices/spec-m.toml
 
-profile='[usage.profile]
+# The deal both books share: matrix, term and usage profile (offers below).
+bench_deal() {
+  cat <<TOML
+name = "$1"
+matrix = "$MATRIX"
+channel = "direct"
+
+[term]
+start = "2026-03-01"
+months = 12
+
+[usage.profile]
 seed = 1
 
 [[usage.profile.cells]]
 meter = "capacity"
 environment = "azure"
 use_case = "hot"
-baseline = "500"'
-cat > "$DIR/payg.toml" <<TOML
-name = "bench pay-as-you-go"
-matrix = "$MATRIX"
-channel = "direct"
-
-[term]
-start = "2026-03-01"
-months = 12
-
-$profile
+baseline = "500"
+TOML
+}
+{ bench_deal "bench pay-as-you-go"; cat <<TOML
 
 [[offers]]
 name = "PAYG 20% off"
 kind = "pay-as-you-go"
 discount = "0.20"
 TOML
-cat > "$DIR/fixed.toml" <<TOML
-name = "bench fixed capacity"
-matrix = "$MATRIX"
-channel = "direct"
-
-[term]
-start = "2026-03-01"
-months = 12
-
-$profile
+} > "$DIR/payg.toml"
+{ bench_deal "bench fixed capacity"; cat <<TOML
 
 [[offers]]
 name = "Fixed 500 TB"
@@ -66,6 +62,7 @@ entitlements = [
   { meter = "capacity", environment = "azure", use_case = "hot", quantity = "500" },
 ]
 TOML
+} > "$DIR/fixed.toml"
 for k in payg fixed; do
   printf 'matrix = "%s"\ncandidate = "%s"\ndefault_deal = "%s.toml"\n' \
     "$MATRIX" "$ROOT/examples/book/candidate-m.toml" "$k" > "$DIR/book-$k.toml"

@@ -8,14 +8,11 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use unitcalc_core::deal_toml::{parse_deal, read, to_toml};
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::matrix_toml::parse_matrix;
+use unitcalc_core::bundled;
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| {
-        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
-            .expect("spec-m parses")
-    })
+    M.get_or_init(|| bundled::matrix("spec-m").expect("spec-m parses"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use unitcalc_core::bill::{Bill, LineKind};
 use unitcalc_core::engine::{price_records, ExcessKind, ExcessRun, Pricer};
 use unitcalc_core::matrix::{CellId, Matrix};
-use unitcalc_core::matrix_toml::parse_matrix;
+use unitcalc_core::bundled;
 use unitcalc_core::num::{Money, Price, Quantity, Ratio, Units};
 use unitcalc_core::offer::*;
 use unitcalc_core::time::{days_in_month, Date, Hour, Term};
@@ -21,10 +21,7 @@ use unitcalc_core::usage::HourRecord;
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| {
-        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
-            .expect("spec-m parses")
-    })
+    M.get_or_init(|| bundled::matrix("spec-m").expect("spec-m parses"))
 }
 
 fn cells() -> &'static [CellId] {

@@ -7,16 +7,13 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::matrix_toml::parse_matrix;
+use unitcalc_core::bundled;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage_csv::{read_usage, CsvRecord, UsageReader};
 
 fn matrix() -> &'static Matrix {
     static M: OnceLock<Matrix> = OnceLock::new();
-    M.get_or_init(|| {
-        parse_matrix(include_str!("../../matrices/spec-m.toml"), "spec-m.toml")
-            .expect("spec-m parses")
-    })
+    M.get_or_init(|| bundled::matrix("spec-m").expect("spec-m parses"))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -16,6 +16,7 @@ mod resolve;
 mod spec;
 
 pub use field::{BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField};
+pub(crate) use spec::PROFILE_KEYS;
 pub use spec::{
     BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
     UsageSpec, MAX_OFFERS,

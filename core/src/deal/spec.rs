@@ -192,6 +192,17 @@ impl Default for CellUsageSpec {
     }
 }
 
+/// The keys of a cell's usage profile after its cell, as deal files and
+/// share links write them.
+pub(crate) const PROFILE_KEYS: [&str; 6] = [
+    "baseline",
+    "monthly_growth",
+    "daily_amplitude",
+    "weekend_dip",
+    "noise",
+    "bursts",
+];
+
 /// The usage profile as written (no cells: no profiled usage).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct UsageSpec {

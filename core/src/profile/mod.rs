@@ -199,7 +199,11 @@ type CellKey = (u64, usize, CellProfile, Term);
 /// p.cells[1].baseline = "9".parse().unwrap(); // regenerates only cell 1
 /// assert_eq!(generate_reusing(&p, &term, &mut cache).unwrap(), generate(&p, &term).unwrap());
 /// ```
-pub fn generate_reusing(profile: &Profile, term: &Term, cache: &mut CellCache) -> Result<UsageSeries> {
+pub fn generate_reusing(
+    profile: &Profile,
+    term: &Term,
+    cache: &mut CellCache,
+) -> Result<UsageSeries> {
     validate(profile, term)?;
     let mut usage = UsageSeries::new(term);
     let mut kept = Vec::with_capacity(profile.cells.len());

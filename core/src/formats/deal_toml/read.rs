@@ -7,7 +7,7 @@ use toml_edit::Item;
 
 use crate::deal::{
     BurstField, BurstSpec, CellPart, CellUsageSpec, DealSpec, EntitlementSpec, Field, KindSpec,
-    MatrixChoice, OfferField, OfferSpec, UsageField, UsageSpec,
+    MatrixChoice, OfferField, OfferSpec, UsageField, UsageSpec, PROFILE_KEYS,
 };
 use crate::error::{Error, Origin, Result};
 use crate::toml_tree::{Sp, Src, Table};
@@ -19,17 +19,6 @@ const ROOT: &[&str] = &["name", "matrix", "channel", "term", "usage", "offers"];
 const TERM: &[&str] = &["start", "months"];
 const USAGE: &[&str] = &["csv", "profile"];
 const PROFILE: &[&str] = &["seed", "cells"];
-const CELL: &[&str] = &[
-    "meter",
-    "environment",
-    "use_case",
-    "baseline",
-    "monthly_growth",
-    "daily_amplitude",
-    "weekend_dip",
-    "noise",
-    "bursts",
-];
 const BURST: &[&str] = &["start", "after_hours", "hours", "level"];
 const OFFER: &[&str] = &[
     "name",
@@ -213,7 +202,11 @@ fn profile(w: &mut Walk<'_>, item: &Item) -> Result<UsageSpec> {
         Some(s) => w.whole("seed", s, Field::UsageSeed)?,
         None => "0".into(),
     };
-    let list = src.tables(p.require("cells")?, CELL)?;
+    let keys: Vec<&str> = ["meter", "environment", "use_case"]
+        .into_iter()
+        .chain(PROFILE_KEYS)
+        .collect();
+    let list = src.tables(p.require("cells")?, &keys)?;
     if list.get_ref().is_empty() {
         return Err(Error::Invalid {
             at: Origin::from_offset(src.file, src.text, list.span().start),

@@ -23,7 +23,7 @@ use crate::offer::Payment;
 
 use crate::deal::{
     BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
-    UsageSpec,
+    UsageSpec, PROFILE_KEYS,
 };
 
 /// A decoding error: the message and the byte offset of the value at fault.
@@ -296,20 +296,8 @@ fn burst(n: &Node, path: &str) -> R<BurstSpec> {
 }
 
 fn cell_usage(n: &Node, path: &str) -> R<CellUsageSpec> {
-    let o = Obj::new(
-        n,
-        path,
-        "a cell's usage",
-        &[
-            "cell",
-            "baseline",
-            "monthly_growth",
-            "daily_amplitude",
-            "weekend_dip",
-            "noise",
-            "bursts",
-        ],
-    )?;
+    let keys: Vec<&str> = ["cell"].into_iter().chain(PROFILE_KEYS).collect();
+    let o = Obj::new(n, path, "a cell's usage", &keys)?;
     let mut c = CellUsageSpec::default();
     o.strings(&mut [
         ("cell", &mut c.cell),

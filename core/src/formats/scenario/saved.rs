@@ -29,7 +29,11 @@ struct Saved<'a>(&'a BTreeMap<String, DealSpec>);
 
 impl serde::Serialize for Saved<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(name, deal)| (name, Versioned::of(deal))))
+        s.collect_map(
+            self.0
+                .iter()
+                .map(|(name, deal)| (name, Versioned::of(deal))),
+        )
     }
 }
 
