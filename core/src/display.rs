@@ -54,6 +54,21 @@ pub fn grouped(v: &impl Display) -> String {
     out
 }
 
+/// A difference with its sign, digits grouped: `+1,234.50`, `-0.60`, `+0.00`.
+///
+/// ```
+/// assert_eq!(unitcalc_core::display::signed(&"1234.50"), "+1,234.50");
+/// assert_eq!(unitcalc_core::display::signed(&"-0.60"), "-0.60");
+/// ```
+pub fn signed(v: &impl Display) -> String {
+    let s = grouped(v);
+    if s.starts_with('-') {
+        s
+    } else {
+        format!("+{s}")
+    }
+}
+
 /// `v` rounded ([`DISPLAY_ROUNDING`]) to at most `places` decimals, trailing
 /// zeros dropped, digits grouped: quantities, units and unit prices on
 /// screen.

@@ -248,6 +248,12 @@ impl Matrix {
         (0..self.cell_count()).map(|i| self.cell_at(i))
     }
 
+    /// The cells the matrix offers (a multiplier, not `not-offered`), in
+    /// matrix order: what a deal may entitle or use.
+    pub fn offered_cells(&self) -> impl Iterator<Item = CellId> + '_ {
+        self.cells().filter(|c| self.cell_rate(*c).is_some())
+    }
+
     /// Index of a meter by id.
     pub fn meter_index(&self, id: &str) -> Option<u16> {
         self.meters

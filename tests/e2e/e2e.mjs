@@ -139,7 +139,7 @@ try {
   check(dealText.includes('40000.00') && dealText.includes('azure'), 'deal TOML export names the fee and cell');
   await page.click('#tab-matrix');
   await page.fill('#mul-azure-hot', '1.2x');
-  check(/not a decimal multiplier/.test(await page.locator('main').innerText()), 'matrix grid flags a bad multiplier on its cell');
+  check(/multiplier `1.2x` is neither a decimal string/.test(await page.locator('main').innerText()), 'matrix grid flags a bad multiplier on its cell, in the matrix format\'s own words');
   await page.fill('#mul-azure-hot', '1.50');
   await page.click('#tab-bill');
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.52' }).waitFor();

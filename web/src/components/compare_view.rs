@@ -3,7 +3,7 @@
 use unitcalc_core::compare::Comparison;
 use yew::prelude::*;
 
-use unitcalc_core::display::{grouped, short};
+use unitcalc_core::display::{grouped, short, signed};
 
 /// Props of [`CompareView`].
 #[derive(Properties, PartialEq)]
@@ -12,15 +12,6 @@ pub struct CompareViewProps {
     pub comparison: Comparison,
     /// Currency code.
     pub currency: AttrValue,
-}
-
-fn signed(v: &impl std::fmt::Display) -> String {
-    let s = grouped(v);
-    if s.starts_with('-') {
-        s
-    } else {
-        format!("+{s}")
-    }
 }
 
 /// The comparison tables.

@@ -91,8 +91,7 @@ pub fn Select(p: &SelectProps) -> Html {
 /// The offered cells of a matrix as select options (`meter/environment/use_case`).
 pub fn cell_options(m: Option<&Matrix>) -> Vec<(String, String)> {
     let Some(m) = m else { return Vec::new() };
-    m.cells()
-        .filter(|c| m.cell_rate(*c).is_some())
+    m.offered_cells()
         .map(|c| {
             let n = m.cell_name(c).to_string();
             (n.clone(), n)

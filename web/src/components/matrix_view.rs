@@ -6,8 +6,7 @@ use std::rc::Rc;
 
 use unitcalc_core::deal::MatrixChoice;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::matrix_toml;
-use unitcalc_core::num::{Rate, Ratio};
+use unitcalc_core::matrix_toml::{self, GridCell};
 use yew::prelude::*;
 
 use crate::state::Action;
@@ -24,9 +23,6 @@ pub struct MatrixViewProps {
     pub on_action: Callback<Action>,
 }
 
-/// Applies one grid edit to a matrix copy, or says why the value is refused.
-type Apply = Rc<dyn Fn(&mut Matrix, &str) -> Result<(), String>>;
-
 fn set_custom(on_action: &Callback<Action>, text: String) {
     on_action.emit(Action::SetMatrix(MatrixChoice::Custom(text)));
 }
@@ -35,23 +31,20 @@ fn set_custom(on_action: &Callback<Action>, text: String) {
 #[component]
 pub fn MatrixView(p: &MatrixViewProps) -> Html {
     let errors = use_state(BTreeMap::<String, String>::new);
-    let edit_cell = |key: String, apply: Apply| {
+    // One grid edit: the core reads and checks the value (the matrix
+    // format's rules); a refused value is flagged on its cell.
+    let edit_cell = |key: String, cell: GridCell| {
         let (errors, on_action, m) = (errors.clone(), p.on_action.clone(), p.matrix.clone());
         Callback::from(move |e: InputEvent| {
-            let v = browser::input_value(&e);
             let Some(m) = &m else { return };
-            let mut next = (**m).clone();
             let mut errs = (*errors).clone();
-            let result = apply(&mut next, v.trim()).and_then(|()| {
-                matrix_toml::validate(&next, "matrix grid").map_err(|e| boundary::message(&e))
-            });
-            match result {
-                Ok(()) => {
+            match matrix_toml::edit_grid(m, cell, &browser::input_value(&e)) {
+                Ok(next) => {
                     errs.remove(&key);
                     set_custom(&on_action, matrix_toml::to_toml(&next));
                 }
-                Err(msg) => {
-                    errs.insert(key.clone(), msg);
+                Err(err) => {
+                    errs.insert(key.clone(), boundary::message(&err));
                 }
             }
             errors.set(errs);
@@ -74,7 +67,7 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
         })
     };
     let grid = p.matrix.as_ref().map(|m| {
-        let ucs = m.use_cases.len();
+        let index = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
         html! {
             <>
             <table class="grid">
@@ -87,18 +80,12 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
                     <tr><th scope="row">{ env.id.clone() }{ if env.marketplace.is_some() { " (marketplace)" } else { "" } }</th>
                     { for m.use_cases.iter().enumerate().map(|(ui, uc)| {
                         let key = format!("mul-{}-{}", env.id, uc.id);
-                        let value = m.multipliers.get(ei * ucs + ui).copied().flatten().map_or("not-offered".to_string(), |r| r.to_string());
+                        let cell = GridCell::Multiplier { environment: index(ei), use_case: index(ui) };
+                        let value = matrix_toml::grid_text(m, cell);
                         let err = errors.get(&key).cloned();
-                        let idx = ei * ucs + ui;
-                        let apply: Apply = Rc::new(move |m, v| {
-                            m.multipliers[idx] = if v.is_empty() || v == "not-offered" { None } else {
-                                Some(v.parse::<Ratio>().map_err(|_| format!("`{v}` is not a decimal multiplier"))?)
-                            };
-                            Ok(())
-                        });
                         html! { <td class={classes!(err.is_some().then_some("invalid"))}>
                             <input id={key.clone()} aria-label={format!("Multiplier {} / {}", env.id, uc.id)} value={value}
-                                aria-invalid={err.is_some().to_string()} oninput={edit_cell(key.clone(), apply)} />
+                                aria-invalid={err.is_some().to_string()} oninput={edit_cell(key.clone(), cell)} />
                             if let Some(e) = err { <div class="error" role="alert">{ e }</div> }
                         </td> }
                     }) }
@@ -112,13 +99,10 @@ pub fn MatrixView(p: &MatrixViewProps) -> Html {
                 { for m.meters.iter().enumerate().map(|(mi, meter)| {
                     let key = format!("rate-{}", meter.id);
                     let err = errors.get(&key).cloned();
-                    let apply: Apply = Rc::new(move |m, v| {
-                        m.meters[mi].base_rate = v.parse::<Rate>().map_err(|_| format!("`{v}` is not a decimal rate"))?;
-                        Ok(())
-                    });
+                    let cell = GridCell::BaseRate { meter: index(mi) };
                     html! { <tr><th scope="row">{ format!("{} ({})", meter.id, meter.unit) }</th>
-                        <td><input id={key.clone()} aria-label={format!("Base rate of {}", meter.id)} value={meter.base_rate.to_string()}
-                            oninput={edit_cell(key.clone(), apply)} />
+                        <td><input id={key.clone()} aria-label={format!("Base rate of {}", meter.id)} value={matrix_toml::grid_text(m, cell)}
+                            oninput={edit_cell(key.clone(), cell)} />
                         if let Some(e) = err { <div class="error" role="alert">{ e }</div> }</td></tr> }
                 }) }
                 </tbody>

@@ -1,6 +1,7 @@
 //! Matrix TOML: parsing with exact decimals and located errors, and writing.
 //! Format: `docs/matrix-format.md`.
 
+mod edit;
 mod raw;
 mod rules;
 #[cfg(test)]
@@ -22,6 +23,7 @@ use crate::toml_util::{check_input, Locator, Mult, NOT_OFFERED};
 
 use raw::{read_raw, Row};
 use rules::{check, check_lists, Loc};
+pub use edit::{edit_grid, grid_text, GridCell};
 pub use write::to_toml;
 
 /// Parses and validates a matrix. `file` names the source in errors.
