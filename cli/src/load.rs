@@ -88,7 +88,12 @@ pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSerie
     let term = d.deal.terms.term;
     let read = |path: &Path| -> Result<UsageSeries> {
         let bytes = read_bytes(path)?;
-        Ok(usage_csv::read_usage(&bytes, &name(path), &d.matrix, &term)?)
+        Ok(usage_csv::read_usage(
+            &bytes,
+            &name(path),
+            &d.matrix,
+            &term,
+        )?)
     };
     match usage_override {
         Some(p) => read(p),

@@ -18,10 +18,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use unitcalc_core::bill_csv;
 use unitcalc_core::deal::UsageSource;
-use unitcalc_core::quote;
-use unitcalc_core::matrix::Matrix;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
+use unitcalc_core::matrix::Matrix;
+use unitcalc_core::quote;
 use unitcalc_core::time::{Date, Term};
 
 use crate::error::{CliError, Result};
@@ -245,7 +245,12 @@ fn quote(a: QuoteArgs) -> Result<()> {
             ))
         })?,
     };
-    let q = quote::quote(&d.matrix, &d.deal.terms, std::slice::from_ref(offer), &usage)?;
+    let q = quote::quote(
+        &d.matrix,
+        &d.deal.terms,
+        std::slice::from_ref(offer),
+        &usage,
+    )?;
     let bill = &q.comparison.bills[0];
     let text = match a.common.format {
         Format::Table => render::bill_table(&d.deal.name, bill, q.per_tb_month[0].as_ref()),

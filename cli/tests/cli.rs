@@ -606,5 +606,8 @@ fn the_browsers_exported_deal_quotes_in_the_cli() {
         reopened.resolve(&m, &fields).unwrap(),
         DealSpec::example().resolve(&m, &fields).unwrap(),
     );
-    assert_eq!((a.name, a.terms, a.offers, a.usage), (b.name, b.terms, b.offers, b.usage));
+    assert_eq!(
+        (a.name, a.terms, a.offers, a.usage),
+        (b.name, b.terms, b.offers, b.usage)
+    );
 }

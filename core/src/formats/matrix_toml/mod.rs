@@ -21,9 +21,9 @@ use crate::toml_tree::{Sp, Src};
 pub use crate::toml_util::MAX_TOML_BYTES;
 use crate::toml_util::{check_input, Locator, Mult, NOT_OFFERED};
 
+pub use edit::{edit_grid, grid_text, GridCell};
 use raw::{read_raw, Row};
 use rules::{check, check_lists, Loc};
-pub use edit::{edit_grid, grid_text, GridCell};
 pub use write::to_toml;
 
 /// Parses and validates a matrix. `file` names the source in errors.
