@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use unitcalc_core::book::{self, BookDeal};
+use unitcalc_core::deal_toml;
 use unitcalc_core::matrix::Matrix;
 
 use crate::error::{CliError, Result};
@@ -53,15 +54,16 @@ pub fn load(path: &Path, candidate: Option<&Path>) -> Result<Book> {
     })
 }
 
-/// Reads a deal file and parses it against the current and candidate matrices.
+/// Reads a deal file once and resolves it against the current and the
+/// candidate matrices.
 fn read_deal(path: &Path, m: &Matrix, cand: Option<&Matrix>) -> Result<BookDeal> {
-    let src = load::read_text(path)?;
-    let current = load::deal_against(path, &src, m)?;
+    let file = deal_toml::read(&load::read_text(path)?, &load::name(path))?;
+    let current = file.resolve(m)?;
     let candidate = cand
         .map(|c| {
-            load::deal_against(path, &src, c).map_err(|e| CliError::Candidate {
+            file.resolve(c).map_err(|e| CliError::Candidate {
                 matrix: c.name.clone(),
-                source: Box::new(e),
+                source: Box::new(e.into()),
             })
         })
         .transpose()?;

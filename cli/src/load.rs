@@ -77,11 +77,6 @@ pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
     })
 }
 
-/// Parses a deal file's text against an already loaded matrix.
-pub fn deal_against(path: &Path, src: &str, matrix: &Matrix) -> Result<Deal> {
-    Ok(deal_toml::parse_deal(src, &name(path), matrix)?)
-}
-
 /// The deal's usage: `usage_override` (a CSV), else the deal's own CSV
 /// (relative to the deal file), profile or zero usage.
 pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSeries> {
