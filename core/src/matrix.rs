@@ -150,6 +150,33 @@ impl fmt::Display for CellName {
     }
 }
 
+impl std::str::FromStr for CellName {
+    type Err = String;
+    /// `meter/environment/use_case`, as [`CellName`]'s `Display` writes it
+    /// (the names are not checked against a matrix here).
+    ///
+    /// ```
+    /// use unitcalc_core::matrix::CellName;
+    /// let c: CellName = "capacity/azure/hot".parse().unwrap();
+    /// assert_eq!((c.meter.as_str(), c.to_string().as_str()), ("capacity", "capacity/azure/hot"));
+    /// assert!("capacity/azure".parse::<CellName>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<CellName, String> {
+        let mut parts = s.split('/');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(m), Some(e), Some(u), None) => Ok(CellName {
+                meter: m.to_string(),
+                environment: e.to_string(),
+                use_case: u.to_string(),
+            }),
+            _ => Err(format!(
+                "cell `{}` is not meter/environment/use_case",
+                s.chars().take(20).collect::<String>()
+            )),
+        }
+    }
+}
+
 /// A versioned price book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matrix {

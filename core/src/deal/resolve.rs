@@ -8,7 +8,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
-use crate::matrix::{CellId, Matrix};
+use crate::matrix::{CellId, CellName, Matrix};
 use crate::num::{Money, Price, Quantity, Ratio, Units};
 use crate::offer::{
     Channel, Commitment, DealTerms, Entitlement, FixedCapacity, Offer, OfferKind, OveragePolicy,
@@ -101,15 +101,15 @@ impl Ctx<'_> {
 
     /// A cell `meter/environment/use_case` that the matrix offers.
     fn cell(&self, text: &str, at: impl Fn(CellPart) -> Field, context: &str) -> Result<CellId> {
-        let t = text.trim();
-        let parts: Vec<&str> = t.split('/').collect();
-        let [meter, env, uc] = parts[..] else {
-            return Err(self.invalid(
-                at(CellPart::Whole),
-                "",
-                format!("cell `{}` is not meter/environment/use_case", clip(t)),
-            ));
-        };
+        let name: CellName = text
+            .trim()
+            .parse()
+            .map_err(|m: String| self.invalid(at(CellPart::Whole), "", m))?;
+        let (meter, env, uc) = (
+            name.meter.as_str(),
+            name.environment.as_str(),
+            name.use_case.as_str(),
+        );
         let unknown = |part, what, value: &str| Error::Unknown {
             at: self.loc.origin(at(part)),
             what,
