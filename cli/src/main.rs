@@ -22,7 +22,9 @@ use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::quote;
+use unitcalc_core::report;
 use unitcalc_core::time::{Date, Term};
+use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
 
 use crate::error::{CliError, Result};
 use crate::render::Format;
@@ -138,6 +140,34 @@ enum UsageCommand {
     /// (`customer,timestamp,meter,environment,use_case,quantity`) for one or
     /// many customers, from a deal's `[usage.profile]` or from flags.
     Generate(GenerateArgs),
+    /// Add up an hourly usage CSV (with or without a `customer` column) by
+    /// month or ISO week, per customer and cell, for finance systems:
+    /// quantity-hours and units, exact.
+    Report(ReportArgs),
+}
+
+/// Periods of `usage report`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum By {
+    /// Calendar months (`2026-03`).
+    Month,
+    /// ISO weeks, Monday 00:00 UTC (`2026-W53`).
+    Week,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The hourly usage CSV.
+    usage: PathBuf,
+    /// The matrix the usage's cells belong to (units = quantity-hours × base
+    /// rate × multiplier).
+    #[arg(long)]
+    matrix: PathBuf,
+    /// Months or ISO weeks.
+    #[arg(long, value_enum, default_value = "month")]
+    by: By,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +252,7 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Matrix(MatrixCommand::Check { file }) => matrix_check(&file),
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
+        Command::Usage(UsageCommand::Report(a)) => usage_report_cmd(a),
     }
 }
 
@@ -352,6 +383,32 @@ impl Locate for Flags {
     fn names_fields(&self) -> bool {
         true
     }
+}
+
+fn usage_report_cmd(a: ReportArgs) -> Result<()> {
+    let matrix = load::matrix(&a.matrix)?;
+    let by = match a.by {
+        By::Month => report::Granularity::Month,
+        By::Week => report::Granularity::IsoWeek,
+    };
+    let file = std::fs::File::open(&a.usage).map_err(|e| CliError::io(&a.usage, e))?;
+    let mut reader = UsageReader::new(
+        std::io::BufReader::new(file),
+        &load::name(&a.usage),
+        &matrix,
+    )?;
+    let mut acc = report::RecordReport::new(&matrix, by);
+    let mut rec = CsvRecord::default();
+    while reader.next_record(&mut rec)? {
+        acc.push(&rec.customer, rec.hour, rec.cell, rec.quantity)?;
+    }
+    let rows = acc.finish()?;
+    let text = match a.common.format {
+        Format::Table => render::usage_report_table(&rows),
+        Format::Json => render::json(&rows)?,
+        Format::Csv => report::to_csv(&matrix, &rows),
+    };
+    output::write_text(a.common.output.as_deref(), &text)
 }
 
 fn generate_cmd(a: GenerateArgs) -> Result<()> {

@@ -320,3 +320,40 @@ pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
     }
     String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
 }
+
+/// `usage report` as a table: customer (when the usage has one), period,
+/// cell, quantity-hours, units and peak.
+pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> String {
+    let customers = rows.iter().any(|r| !r.customer.is_empty());
+    let mut head = vec![
+        "customer",
+        "period",
+        "cell",
+        "quantity-hours",
+        "units",
+        "peak",
+    ];
+    let mut right = vec![false, false, false, true, true, true];
+    if !customers {
+        head.remove(0);
+        right.remove(0);
+    }
+    let mut t = Table::new(&head, &right);
+    for r in rows {
+        let mut row = vec![
+            r.customer.clone(),
+            r.period.clone(),
+            r.cell.to_string(),
+            r.quantity_hours.to_string(),
+            r.units.to_string(),
+            r.peak.to_string(),
+        ];
+        if !customers {
+            row.remove(0);
+        }
+        t.row(row);
+    }
+    let mut out = t.render();
+    let _ = writeln!(out, "{}", plural(rows.len(), "row", "rows"));
+    out
+}

@@ -611,3 +611,29 @@ fn the_browsers_exported_deal_quotes_in_the_cli() {
         (b.name, b.terms, b.offers, b.usage)
     );
 }
+
+/// `usage report` adds up the example book's usage by month (table) and by
+/// ISO week (tidy CSV), per customer and cell.
+#[test]
+fn usage_report_by_month_and_week() {
+    let base = [
+        "usage",
+        "report",
+        "examples/book/usage.csv",
+        "--matrix",
+        "matrices/spec-m.toml",
+    ];
+    golden("usage-report-month.txt", &stdout_ok(&base));
+    let week = [&base[..], &["--by", "week", "-f", "csv"]].concat();
+    golden("usage-report-week.csv", &stdout_ok(&week));
+    let bad = run(&[
+        &base[..2],
+        &[
+            "examples/book/book.toml",
+            "--matrix",
+            "matrices/spec-m.toml",
+        ],
+    ]
+    .concat());
+    assert_eq!(bad.status.code(), Some(1));
+}

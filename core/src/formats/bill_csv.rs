@@ -167,7 +167,7 @@ fn normalized(v: Option<Decimal>) -> String {
 }
 
 /// One field, quoted when it holds a comma, a quote or a line break.
-fn push_field(out: &mut String, f: &str) {
+pub(crate) fn push_field(out: &mut String, f: &str) {
     if f.contains([',', '"', '\r', '\n']) {
         out.push('"');
         out.push_str(&f.replace('"', "\"\""));

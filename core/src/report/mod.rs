@@ -1,4 +1,11 @@
-//! Usage and units reports by billing month or ISO week (reporting only).
+//! Usage and units reports by billing month or ISO week (reporting only):
+//! of a deal's dense usage ([`usage_report`], the browser's bars) or of a
+//! stream of records with customers ([`RecordReport`], `unitcalc usage
+//! report`).
+
+mod records;
+
+pub use records::{to_csv, CustomerPeriodRow, RecordReport, CSV_COLUMNS};
 
 use serde::{Deserialize, Serialize};
 
