@@ -132,6 +132,18 @@ enum MatrixCommand {
         /// The matrix file (TOML; see docs/matrix-format.md).
         file: PathBuf,
     },
+    /// What changed from one matrix to another: facts, meters and base
+    /// rates, environments and use cases added or removed, and every
+    /// multiplier cell changed (with its relative change) or that became
+    /// (not) offered.
+    Diff {
+        /// The current matrix.
+        old: PathBuf,
+        /// The candidate matrix.
+        new: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,6 +263,9 @@ fn run(cli: Cli) -> Result<()> {
             output: a.common.output,
         }),
         Command::Matrix(MatrixCommand::Check { file }) => matrix_check(&file),
+        Command::Matrix(MatrixCommand::Diff { old, new, common }) => {
+            matrix_diff(&old, &new, &common)
+        }
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
         Command::Usage(UsageCommand::Report(a)) => usage_report_cmd(a),
     }
@@ -301,6 +316,16 @@ fn compare_cmd(a: CompareArgs) -> Result<()> {
         Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
     };
     output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn matrix_diff(old: &std::path::Path, new: &std::path::Path, common: &Common) -> Result<()> {
+    let d = unitcalc_core::matrix::diff::diff(&load::matrix(old)?, &load::matrix(new)?)?;
+    let text = match common.format {
+        Format::Table => render::matrix_diff_table(&d),
+        Format::Json => render::json(&d)?,
+        Format::Csv => unitcalc_core::matrix::diff::to_csv(&d),
+    };
+    output::write_text(common.output.as_deref(), &text)
 }
 
 fn matrix_check(file: &std::path::Path) -> Result<()> {

@@ -357,3 +357,33 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
     let _ = writeln!(out, "{}", plural(rows.len(), "row", "rows"));
     out
 }
+
+/// `matrix diff` as a table, the relative change as a percentage.
+pub fn matrix_diff_table(d: &unitcalc_core::matrix::diff::MatrixDiff) -> String {
+    let mut out = format!("{} -> {}\n", d.old, d.new);
+    if d.differences.is_empty() {
+        out.push_str("no differences\n");
+        return out;
+    }
+    let mut t = Table::new(
+        &["kind", "id", "change", "old", "new", "change %"],
+        &[false, false, false, true, true, true],
+    );
+    for x in &d.differences {
+        t.row(vec![
+            x.kind.to_string(),
+            x.id.clone(),
+            x.change.as_str().to_string(),
+            x.old.clone(),
+            x.new.clone(),
+            x.relative.map(display::percent).unwrap_or_default(),
+        ]);
+    }
+    out.push_str(&t.render());
+    let _ = writeln!(
+        out,
+        "{}",
+        plural(d.differences.len(), "difference", "differences")
+    );
+    out
+}

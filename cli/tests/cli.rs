@@ -637,3 +637,27 @@ fn usage_report_by_month_and_week() {
     .concat());
     assert_eq!(bad.status.code(), Some(1));
 }
+
+/// `matrix diff` of the bundled matrix and its candidate, as a table and as
+/// tidy CSV; a matrix against itself has no differences.
+#[test]
+fn matrix_diff_outputs() {
+    let args = [
+        "matrix",
+        "diff",
+        "matrices/illustrative.toml",
+        "matrices/illustrative-candidate.toml",
+    ];
+    golden("matrix-diff.txt", &stdout_ok(&args));
+    golden(
+        "matrix-diff.csv",
+        &stdout_ok(&[&args[..], &["-f", "csv"]].concat()),
+    );
+    let same = stdout_ok(&[
+        "matrix",
+        "diff",
+        "matrices/spec-m.toml",
+        "matrices/spec-m.toml",
+    ]);
+    assert!(same.ends_with("no differences\n"), "{same}");
+}

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod diff;
+
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;
 
