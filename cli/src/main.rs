@@ -20,6 +20,7 @@ use unitcalc_core::bill_csv;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
+use unitcalc_core::evidence;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::quote;
 use unitcalc_core::report;
@@ -48,6 +49,10 @@ enum Command {
     /// Price every offer of a deal over the same usage, side by side, with
     /// differences against the first offer.
     Compare(CompareArgs),
+    /// SHA-256 fingerprints of a deal's matrix, deal, usage, engine and each
+    /// offer's bill, over canonical texts (docs/evidence.md); `--write DIR`
+    /// writes those texts so `sha256sum DIR/*` gives the same digests.
+    Fingerprint(FingerprintArgs),
     /// Price a book of customers from one usage CSV under the current matrix
     /// and a candidate matrix: per-customer and total revenue, the delta,
     /// and the biggest movers.
@@ -100,6 +105,15 @@ struct CompareArgs {
     matrix: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Debug, Args)]
+struct FingerprintArgs {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// Write the canonical texts to this folder (created if needed).
+    #[arg(long)]
+    write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +266,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Quote(a) => quote(a),
         Command::Compare(a) => compare_cmd(a),
+        Command::Fingerprint(a) => fingerprint_cmd(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
             book: a.book,
             usage: a.usage,
@@ -316,6 +331,35 @@ fn compare_cmd(a: CompareArgs) -> Result<()> {
         Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
     };
     output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn fingerprint_cmd(a: FingerprintArgs) -> Result<()> {
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let q = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
+    let bills = &q.comparison.bills;
+    if let Some(dir) = &a.write {
+        let t = evidence::canonical_texts(&d.matrix, &d.deal, &usage, bills)?;
+        std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+        let mut files = vec![
+            ("matrix.toml".to_string(), t.matrix),
+            ("deal.toml".to_string(), t.deal),
+            ("usage.csv".to_string(), t.usage),
+            ("engine.txt".to_string(), t.engine),
+        ];
+        for (i, (_, text)) in t.bills.into_iter().enumerate() {
+            files.push((format!("bill-{}.json", i + 1), text));
+        }
+        for (name, text) in files {
+            output::write_text(Some(&dir.join(name)), &text)?;
+        }
+    }
+    let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, bills)?;
+    let text = match a.deal.common.format {
+        Format::Json => render::json(&f)?,
+        _ => render::fingerprints_table(&f),
+    };
+    output::write_text(a.deal.common.output.as_deref(), &text)
 }
 
 fn matrix_diff(old: &std::path::Path, new: &std::path::Path, common: &Common) -> Result<()> {

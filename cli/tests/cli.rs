@@ -661,3 +661,33 @@ fn matrix_diff_outputs() {
     ]);
     assert!(same.ends_with("no differences\n"), "{same}");
 }
+
+/// `fingerprint --write DIR` writes the canonical texts: `sha256sum` (the
+/// system's, not ours) gives the digests the command printed, and the
+/// written deal quotes to the same bill as the original.
+#[test]
+fn fingerprints_check_with_sha256sum() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let deal = "examples/deals/spec-example-c.toml";
+    let printed = stdout_ok(&["fingerprint", deal, "--write", d]);
+    let sums = Command::new("sha256sum")
+        .args([
+            "matrix.toml",
+            "deal.toml",
+            "usage.csv",
+            "engine.txt",
+            "bill-1.json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("sha256sum");
+    let sums = String::from_utf8(sums.stdout).unwrap();
+    let printed_lines: Vec<&str> = printed
+        .lines()
+        .map(|l| l.split("  (").next().unwrap())
+        .collect();
+    assert_eq!(sums.lines().collect::<Vec<_>>(), printed_lines);
+    let again = stdout_ok(&["quote", &format!("{d}/deal.toml"), "-f", "json"]);
+    assert_eq!(again, stdout_ok(&["quote", deal, "-f", "json"]));
+}

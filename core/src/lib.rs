@@ -38,6 +38,7 @@ pub mod profile;
 pub mod book;
 pub mod compare;
 pub mod display;
+pub mod evidence;
 pub mod kpi;
 pub mod quote;
 pub mod report;

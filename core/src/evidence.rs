@@ -1,0 +1,198 @@
+//! Fingerprints: SHA-256 digests of a bill's inputs and of the bill, over
+//! canonical texts anyone can rebuild and check with `sha256sum`
+//! (`docs/evidence.md`). The same inputs give the same digests on every
+//! platform; any change of an input changes its digest.
+//!
+//! | input | canonical text |
+//! |---|---|
+//! | matrix | [`crate::matrix_toml::to_toml`] of the parsed matrix |
+//! | deal | [`crate::deal_toml::to_toml`] of the resolved deal, its matrix referenced as `matrix.toml` and a usage CSV as `usage.csv` (so the digest does not depend on where the files lie, and the written folder quotes as it is) |
+//! | usage | [`canonical_usage`]: `timestamp,meter,environment,use_case,quantity`, sorted by hour then matrix cell order, exact decimals without trailing zeros, zero hours left out |
+//! | engine | [`engine_text`]: the crate's version and the pricing-model revision it implements |
+//! | bill | [`canonical_bill`]: the bill's compact JSON (decimals as strings) |
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::bill::Bill;
+use crate::deal::{Deal, MatrixChoice, UsageSource};
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::usage::UsageSeries;
+
+/// The revision of `pricing-model.md` this engine implements (raised when a
+/// meaning in the contract changes).
+pub const PRICING_MODEL_REVISION: &str = "2026-11";
+
+/// The digests of one deal's inputs and of each offer's bill, as lowercase
+/// hexadecimal SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fingerprints {
+    /// The matrix's canonical TOML.
+    pub matrix: String,
+    /// The deal's canonical TOML.
+    pub deal: String,
+    /// The usage's canonical CSV.
+    pub usage: String,
+    /// The engine's identity.
+    pub engine: String,
+    /// Per offer, in the deal's order: (offer name, the bill's canonical JSON).
+    pub bills: Vec<(String, String)>,
+}
+
+/// The canonical texts behind [`Fingerprints`], to write as files and check
+/// with `sha256sum`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalTexts {
+    /// `matrix.toml`.
+    pub matrix: String,
+    /// `deal.toml`.
+    pub deal: String,
+    /// `usage.csv`.
+    pub usage: String,
+    /// `engine.txt`.
+    pub engine: String,
+    /// Per offer: (offer name, `bill-N.json` text).
+    pub bills: Vec<(String, String)>,
+}
+
+/// Lowercase hexadecimal SHA-256 of `text`'s UTF-8 bytes.
+///
+/// ```
+/// assert_eq!(
+///     unitcalc_core::evidence::sha256_hex(""),
+///     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+/// );
+/// ```
+pub fn sha256_hex(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// The engine's identity: `unitcalc-core VERSION` and `pricing-model REVISION`, one per line.
+pub fn engine_text() -> String {
+    format!(
+        "unitcalc-core {}\npricing-model {PRICING_MODEL_REVISION}\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The usage as canonical CSV: a header, then one row per hour and used
+/// cell, by hour then matrix cell order, quantities exact without trailing
+/// zeros; zero hours are left out (a zero record is an absent hour).
+///
+/// ```
+/// use unitcalc_core::{bundled, evidence::canonical_usage, time::{Date, Term}, usage::UsageSeries};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let mut u = UsageSeries::new(&term);
+/// let mut q = vec!["0".parse().unwrap(); term.hours()];
+/// q[1] = "500.50".parse().unwrap();
+/// u.set_series(m.cell("capacity", "azure", "hot").unwrap(), q);
+/// assert_eq!(
+///     canonical_usage(&m, &u),
+///     "timestamp,meter,environment,use_case,quantity\n2026-03-01T01:00:00Z,capacity,azure,hot,500.5\n"
+/// );
+/// ```
+pub fn canonical_usage(m: &Matrix, usage: &UsageSeries) -> String {
+    let mut out = String::from("timestamp,meter,environment,use_case,quantity\n");
+    let mut cells: Vec<_> = usage.cells().iter().collect();
+    cells.sort_by_key(|c| c.cell);
+    let names: Vec<_> = cells.iter().map(|c| m.cell_name(c.cell)).collect();
+    for h in 0..usage.hours() {
+        let hour = crate::time::Hour(
+            usage
+                .start()
+                .0
+                .saturating_add(i64::try_from(h).unwrap_or(i64::MAX)),
+        );
+        for (c, n) in cells.iter().zip(&names) {
+            let Some(q) = c.quantities.get(h) else {
+                continue;
+            };
+            if q.is_zero() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "{hour},{},{},{},{}",
+                n.meter,
+                n.environment,
+                n.use_case,
+                q.get().normalize()
+            );
+        }
+    }
+    out
+}
+
+/// The bill's canonical JSON: compact, fields in declaration order, decimals
+/// as strings.
+pub fn canonical_bill(b: &Bill) -> Result<String> {
+    serde_json::to_string(b).map_err(|e| Error::Invalid {
+        at: crate::error::Origin::file("bill"),
+        message: e.to_string(),
+    })
+}
+
+/// The canonical texts of a priced deal.
+pub fn canonical_texts(
+    m: &Matrix,
+    deal: &Deal,
+    usage: &UsageSeries,
+    bills: &[Bill],
+) -> Result<CanonicalTexts> {
+    let mut deal = deal.clone();
+    deal.matrix = MatrixChoice::File("matrix.toml".into());
+    if let UsageSource::Csv(_) = deal.usage {
+        deal.usage = UsageSource::Csv("usage.csv".into());
+    }
+    Ok(CanonicalTexts {
+        matrix: crate::matrix_toml::to_toml(m),
+        deal: crate::deal_toml::to_toml(&deal, m),
+        usage: canonical_usage(m, usage),
+        engine: engine_text(),
+        bills: bills
+            .iter()
+            .map(|b| Ok((b.offer.clone(), canonical_bill(b)?)))
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// The fingerprints of a priced deal: SHA-256 of each canonical text.
+///
+/// ```
+/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+/// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+/// let f = evidence::fingerprints(&m, &deal, &usage, &q.comparison.bills).unwrap();
+/// assert_eq!(f.matrix, evidence::sha256_hex(&unitcalc_core::matrix_toml::to_toml(&m)));
+/// assert_eq!(f.bills[0].0, "Fixed 500 TB");
+/// ```
+pub fn fingerprints(
+    m: &Matrix,
+    deal: &Deal,
+    usage: &UsageSeries,
+    bills: &[Bill],
+) -> Result<Fingerprints> {
+    let t = canonical_texts(m, deal, usage, bills)?;
+    Ok(Fingerprints {
+        matrix: sha256_hex(&t.matrix),
+        deal: sha256_hex(&t.deal),
+        usage: sha256_hex(&t.usage),
+        engine: sha256_hex(&t.engine),
+        bills: t
+            .bills
+            .iter()
+            .map(|(o, b)| (o.clone(), sha256_hex(b)))
+            .collect(),
+    })
+}
