@@ -39,6 +39,9 @@ pub enum CliError {
     /// Command-line arguments that are valid syntax but make no sense together.
     #[error("{0}")]
     Args(String),
+    /// `verify`: the bill is not what its inputs give.
+    #[error("{0}")]
+    Differs(String),
     /// Serializing an output failed (should not happen for plain data).
     #[error("writing {what}: {message}")]
     Output {

@@ -53,6 +53,10 @@ enum Command {
     /// offer's bill, over canonical texts (docs/evidence.md); `--write DIR`
     /// writes those texts so `sha256sum DIR/*` gives the same digests.
     Fingerprint(FingerprintArgs),
+    /// Price a bill's deal again and compare every field of the bill file
+    /// with what the inputs give: `verified` (exit 0), or the first field that
+    /// differs with both values (exit 1).
+    Verify(VerifyArgs),
     /// Price a book of customers from one usage CSV under the current matrix
     /// and a candidate matrix: per-customer and total revenue, the delta,
     /// and the biggest movers.
@@ -105,6 +109,14 @@ struct CompareArgs {
     matrix: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The bill (JSON, as `quote -f json` writes it).
+    bill: PathBuf,
+    #[command(flatten)]
+    deal: CompareArgs,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +279,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Quote(a) => quote(a),
         Command::Compare(a) => compare_cmd(a),
         Command::Fingerprint(a) => fingerprint_cmd(a),
+        Command::Verify(a) => verify_cmd(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
             book: a.book,
             usage: a.usage,
@@ -331,6 +344,39 @@ fn compare_cmd(a: CompareArgs) -> Result<()> {
         Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
     };
     output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn verify_cmd(a: VerifyArgs) -> Result<()> {
+    let text = load::read_text(&a.bill)?;
+    let bill_name = load::name(&a.bill);
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let q = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
+    let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, &q.comparison.bills)?;
+    // The offer the bill names; the deal's first when it names none of them.
+    let offer = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("offer").and_then(|o| o.as_str().map(String::from)));
+    let i = offer
+        .as_deref()
+        .and_then(|o| d.deal.offers.iter().position(|x| x.name == o))
+        .unwrap_or(0);
+    let priced = &q.comparison.bills[i];
+    let v = evidence::verify_bill(&text, &bill_name, priced)?;
+    match v {
+        evidence::Verification::Verified { .. } => {
+            let text = format!(
+                "{}\n{}  matrix\n{}  deal\n{}  usage\n{}  engine\n",
+                v.message(&bill_name),
+                f.matrix,
+                f.deal,
+                f.usage,
+                f.engine
+            );
+            output::write_text(a.deal.common.output.as_deref(), &text)
+        }
+        evidence::Verification::Differs { .. } => Err(CliError::Differs(v.message(&bill_name))),
+    }
 }
 
 fn fingerprint_cmd(a: FingerprintArgs) -> Result<()> {

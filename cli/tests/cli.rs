@@ -691,3 +691,21 @@ fn fingerprints_check_with_sha256sum() {
     let again = stdout_ok(&["quote", &format!("{d}/deal.toml"), "-f", "json"]);
     assert_eq!(again, stdout_ok(&["quote", deal, "-f", "json"]));
 }
+
+/// `verify`: the golden bill of worked example C verifies against its deal
+/// (exit 0); an edited bill is refused naming the field (exit 1).
+#[test]
+fn verify_a_bill() {
+    let deal = "tests/fixtures/examples/example-c.toml";
+    let ok = stdout_ok(&["verify", "tests/golden/example-c.json", deal]);
+    assert!(
+        ok.starts_with("verified: tests/golden/example-c.json is what its inputs give"),
+        "{ok}"
+    );
+    let bad = run(&["verify", "tests/fixtures/bad/bill/one-cent.json", deal]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: tests/fixtures/bad/bill/one-cent.json differs from what its inputs give at `periods[0].lines[1].amount`: the bill says \"2.11\", the inputs give \"2.10\"\n"
+    );
+}

@@ -196,3 +196,132 @@ pub fn fingerprints(
             .collect(),
     })
 }
+
+/// The result of checking a bill against the bill its inputs give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every field is the same; the bill's fingerprint.
+    Verified {
+        /// SHA-256 of the bill's canonical JSON.
+        bill: String,
+    },
+    /// The first field that differs (object members in alphabetical order,
+    /// array items in order).
+    Differs {
+        /// Its path, e.g. `periods[0].lines[1].amount`.
+        path: String,
+        /// What the bill file says (JSON, `absent` when missing).
+        found: String,
+        /// What the inputs give.
+        expected: String,
+    },
+}
+
+impl Verification {
+    /// What to tell the user about the bill file `file`: `verified` with the
+    /// bill's fingerprint, or where it differs and both values.
+    pub fn message(&self, file: &str) -> String {
+        match self {
+            Verification::Verified { bill } => {
+                format!("verified: {file} is what its inputs give (bill {bill})")
+            }
+            Verification::Differs {
+                path,
+                found,
+                expected,
+            } => format!(
+                "{file} differs from what its inputs give at `{path}`: the bill says {found}, the inputs give {expected}"
+            ),
+        }
+    }
+}
+
+/// Checks a bill file's JSON (`text`, named `file` in errors) against the
+/// bill its inputs give (`priced`): every field (object members in
+/// alphabetical order, array items in order), and so its fingerprint. A
+/// text that is not JSON is an error.
+///
+/// ```
+/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence::{verify_bill, Verification}, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+/// let bill = &quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap().comparison.bills[0];
+/// let text = serde_json::to_string_pretty(bill).unwrap();
+/// assert!(matches!(verify_bill(&text, "c.json", bill).unwrap(), Verification::Verified { .. }));
+/// let edited = text.replacen("\"40002.10\"", "\"40002.11\"", 1);
+/// let Verification::Differs { path, found, expected } = verify_bill(&edited, "c.json", bill).unwrap() else { panic!() };
+/// assert_eq!((path.as_str(), found.as_str(), expected.as_str()), ("periods[0].total", "\"40002.11\"", "\"40002.10\""));
+/// ```
+pub fn verify_bill(text: &str, file: &str, priced: &Bill) -> Result<Verification> {
+    let found: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Invalid {
+        at: crate::error::Origin::line(file, u32::try_from(e.line()).unwrap_or(u32::MAX)),
+        message: format!("not a bill's JSON: {e}"),
+    })?;
+    let expected = serde_json::to_value(priced).map_err(|e| Error::Invalid {
+        at: crate::error::Origin::file("bill"),
+        message: e.to_string(),
+    })?;
+    Ok(match first_difference(&found, &expected, String::new()) {
+        None => Verification::Verified {
+            bill: sha256_hex(&canonical_bill(priced)?),
+        },
+        Some((path, f, e)) => Verification::Differs {
+            path,
+            found: f,
+            expected: e,
+        },
+    })
+}
+
+/// The first place where two JSON trees differ: objects member by member in
+/// the expected order (then members only the found one has), arrays item by
+/// item.
+fn first_difference(
+    found: &serde_json::Value,
+    expected: &serde_json::Value,
+    path: String,
+) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    let show = |v: Option<&Value>| v.map_or("absent".to_string(), Value::to_string);
+    match (found, expected) {
+        (Value::Object(f), Value::Object(e)) => {
+            let join = |k: &str| {
+                if path.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{path}.{k}")
+                }
+            };
+            for (k, ev) in e {
+                match f.get(k) {
+                    Some(fv) => {
+                        if let Some(d) = first_difference(fv, ev, join(k)) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some((join(k), show(None), show(Some(ev)))),
+                }
+            }
+            f.iter()
+                .find(|(k, _)| !e.contains_key(*k))
+                .map(|(k, fv)| (join(k), show(Some(fv)), show(None)))
+        }
+        (Value::Array(f), Value::Array(e)) => {
+            for i in 0..f.len().max(e.len()) {
+                let at = format!("{path}[{i}]");
+                match (f.get(i), e.get(i)) {
+                    (Some(fv), Some(ev)) => {
+                        if let Some(d) = first_difference(fv, ev, at) {
+                            return Some(d);
+                        }
+                    }
+                    (fv, ev) => return Some((at, show(fv), show(ev))),
+                }
+            }
+            None
+        }
+        _ if found == expected => None,
+        _ => Some((path, show(Some(found)), show(Some(expected)))),
+    }
+}

@@ -7,6 +7,7 @@
 //! | `matrix` | `bad/matrix/NAME.toml` | `parse_matrix(src, "NAME.toml")` |
 //! | `deal` | `bad/deal/NAME.toml` | `parse_deal(src, "NAME.toml", &spec_m)` |
 //! | `usage` | `bad/usage/NAME.csv` | `read_usage(bytes, "NAME.csv", &spec_m, &term)`, term 2026-03-01 for 12 months |
+//! | `bill` | `bad/bill/NAME.json` | `evidence::verify_bill` against worked example C's deal (`tests/fixtures/examples/example-c.toml`): an edited bill must name its first difference |
 //! | `link` | `bad/link/NAME.link` | `scenario::open_link(fragment)`: decode, load the matrix, resolve, as the browser does with a share link (fixtures written by `scripts/make-link-fixtures.py`) |
 //!
 //! Checks of the catalogue as a whole are tests named `catalogue/…`: every
@@ -32,11 +33,12 @@ use unitcalc_tests::{check_golden, display, spec_m};
 type Reader = fn(&Path, &str) -> Result<(), String>;
 
 /// (folder under `bad/`, fixture extension, at least this many fixtures, reader).
-const KINDS: [(&str, &str, usize, Reader); 4] = [
+const KINDS: [(&str, &str, usize, Reader); 5] = [
     ("matrix", "toml", 20, read_matrix),
     ("deal", "toml", 12, read_deal),
     ("usage", "csv", 12, read_usage_file),
     ("link", "link", 30, read_link),
+    ("bill", "json", 3, read_bill),
 ];
 
 fn read_matrix(path: &Path, name: &str) -> Result<(), String> {
@@ -66,6 +68,20 @@ fn read_link(path: &Path, _: &str) -> Result<(), String> {
     unitcalc_core::scenario::open_link(text.trim_end_matches('\n'))
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+/// A bill that must not verify against worked example C's inputs.
+fn read_bill(path: &Path, name: &str) -> Result<(), String> {
+    use unitcalc_core::evidence::{verify_bill, Verification};
+    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let c = unitcalc_tests::deals::load_deal(unitcalc_tests::path(
+        "tests/fixtures/examples/example-c.toml",
+    ));
+    let priced = c.compare().bills.remove(0);
+    match verify_bill(&text, name, &priced).map_err(|e| e.to_string())? {
+        v @ Verification::Differs { .. } => Err(v.message(name)),
+        Verification::Verified { .. } => Ok(()),
+    }
 }
 
 /// One fixture: refused, with exactly the text of its `.err` file.
