@@ -325,6 +325,7 @@ pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
 /// cell, quantity-hours, units and peak.
 pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> String {
     let customers = rows.iter().any(|r| !r.customer.is_empty());
+    let all = rows;
     let mut head = vec![
         "customer",
         "period",
@@ -339,10 +340,10 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
         right.remove(0);
     }
     let mut t = Table::new(&head, &right);
-    for r in rows {
+    for unitcalc_core::report::CustomerPeriodRow { customer, row: r } in all {
         let mut row = vec![
-            r.customer.clone(),
-            r.period.clone(),
+            customer.clone(),
+            r.label.clone(),
             r.cell.to_string(),
             r.quantity_hours.to_string(),
             r.units.to_string(),

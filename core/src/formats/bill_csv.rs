@@ -166,6 +166,18 @@ fn normalized(v: Option<Decimal>) -> String {
     v.map(|d| d.normalize().to_string()).unwrap_or_default()
 }
 
+/// One CSV row of text fields and its line end (the project's CSV rules,
+/// for every CSV the core writes).
+pub(crate) fn push_row(out: &mut String, fields: &[String]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, f);
+    }
+    out.push('\n');
+}
+
 /// One field, quoted when it holds a comma, a quote or a line break.
 pub(crate) fn push_field(out: &mut String, f: &str) {
     if f.contains([',', '"', '\r', '\n']) {

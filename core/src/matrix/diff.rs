@@ -297,13 +297,7 @@ pub fn to_csv(d: &MatrixDiff) -> String {
             x.new.clone(),
             x.relative.map(|r| r.to_string()).unwrap_or_default(),
         ];
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            crate::bill_csv::push_field(&mut out, f);
-        }
-        out.push('\n');
+        crate::bill_csv::push_row(&mut out, &fields);
     }
     out
 }

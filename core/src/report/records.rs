@@ -7,32 +7,23 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::error::{Error, Origin, Result, UsageIssue};
-use crate::matrix::{CellId, CellName, Matrix};
+use crate::matrix::{CellId, Matrix};
 use crate::num::{Quantity, Rate, Units};
 use crate::time::Hour;
 
-use super::{bucket, Granularity};
+use super::{bucket, Granularity, ReportRow};
 
-/// One customer × period × cell of a [`RecordReport`].
+/// One customer × period × cell of a [`RecordReport`]: the customer and the
+/// period's [`ReportRow`] (whose `start` and `end` are the whole period's
+/// bounds; ISO weeks are labelled with the ISO week-numbering year, so
+/// 2027-01-01 is in `2026-W53`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerPeriodRow {
     /// The customer column's value; empty when the usage has none.
     pub customer: String,
-    /// `2026-03` or `2026-W10` (ISO week-numbering year: 2027-01-01 is in
-    /// `2026-W53`).
-    pub period: String,
-    /// First hour of the whole period (inclusive).
-    pub start: Hour,
-    /// End of the whole period (exclusive).
-    pub end: Hour,
-    /// The cell.
-    pub cell: CellName,
-    /// Σ hourly quantity.
-    pub quantity_hours: Quantity,
-    /// Σ hourly units: quantity-hours × base rate × multiplier, exact.
-    pub units: Units,
-    /// Highest hourly quantity.
-    pub peak: Quantity,
+    /// The period, cell and sums.
+    #[serde(flatten)]
+    pub row: ReportRow,
 }
 
 #[derive(Debug)]
@@ -55,8 +46,8 @@ struct Acc {
 /// let h = Hour::parse_rfc3339("2027-01-01T00:00:00Z").unwrap();
 /// r.push("acme", h, aws_hot, "200".parse().unwrap()).unwrap();
 /// let rows = r.finish().unwrap();
-/// assert_eq!(rows[0].period, "2026-W53"); // ISO: 1 January 2027 is in 2026's week 53
-/// assert_eq!(rows[0].units.to_string(), "0.36"); // 200 × 0.0015 × 1.20
+/// assert_eq!(rows[0].row.label, "2026-W53"); // ISO: 1 January 2027 is in 2026's week 53
+/// assert_eq!(rows[0].row.units.to_string(), "0.36"); // 200 × 0.0015 × 1.20
 /// ```
 #[derive(Debug)]
 pub struct RecordReport<'m> {
@@ -101,13 +92,15 @@ impl<'m> RecordReport<'m> {
             let rate = rate(self.matrix, cell)?;
             out.push(CustomerPeriodRow {
                 customer,
-                period: acc.period,
-                start,
-                end: acc.end,
-                cell: self.matrix.cell_name(cell),
-                quantity_hours: Quantity(acc.sum.get().normalize()),
-                units: Units(acc.sum.units_at(rate).map_err(overflow)?.get().normalize()),
-                peak: acc.peak,
+                row: ReportRow {
+                    label: acc.period,
+                    start,
+                    end: acc.end,
+                    cell: self.matrix.cell_name(cell),
+                    quantity_hours: Quantity(acc.sum.get().normalize()),
+                    units: Units(acc.sum.units_at(rate).map_err(overflow)?.get().normalize()),
+                    peak: acc.peak,
+                },
             });
         }
         Ok(out)
@@ -159,15 +152,15 @@ pub const CSV_COLUMNS: [&str; 11] = [
 pub fn to_csv(matrix: &Matrix, rows: &[CustomerPeriodRow]) -> String {
     let mut out = CSV_COLUMNS.join(",");
     out.push('\n');
-    for r in rows {
+    for CustomerPeriodRow { customer, row: r } in rows {
         let unit = matrix
             .meters
             .iter()
             .find(|m| m.id == r.cell.meter)
             .map_or("", |m| m.unit.as_str());
         let fields = [
-            r.customer.clone(),
-            r.period.clone(),
+            customer.clone(),
+            r.label.clone(),
             r.start.to_string(),
             r.end.to_string(),
             r.cell.meter.clone(),
@@ -178,13 +171,7 @@ pub fn to_csv(matrix: &Matrix, rows: &[CustomerPeriodRow]) -> String {
             r.peak.to_string(),
             unit.to_string(),
         ];
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            crate::bill_csv::push_field(&mut out, f);
-        }
-        out.push('\n');
+        crate::bill_csv::push_row(&mut out, &fields);
     }
     out
 }
@@ -225,10 +212,10 @@ mod tests {
             let rows = r.finish().unwrap();
             let total = rows
                 .iter()
-                .fold(Units::ZERO, |a, row| a.checked_add(row.units).unwrap());
+                .fold(Units::ZERO, |a, r| a.checked_add(r.row.units).unwrap());
             assert_eq!(total.get().normalize(), billed.get().normalize(), "{by:?}");
             if by == Granularity::IsoWeek {
-                let labels: Vec<&str> = rows.iter().map(|r| r.period.as_str()).collect();
+                let labels: Vec<&str> = rows.iter().map(|r| r.row.label.as_str()).collect();
                 assert!(labels.contains(&"2026-W53"), "{labels:?}");
                 assert!(!labels.contains(&"2027-W53"), "{labels:?}");
             }
