@@ -249,7 +249,7 @@ mod tests {
             .map(|r| {
                 format!(
                     "{} {} {} {} {}",
-                    r.customer, r.period, r.cell, r.quantity_hours, r.peak
+                    r.customer, r.row.label, r.row.cell, r.row.quantity_hours, r.row.peak
                 )
             })
             .collect();
