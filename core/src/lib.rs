@@ -39,6 +39,7 @@ pub mod book;
 pub mod compare;
 pub mod display;
 pub mod kpi;
+pub mod metering;
 pub mod quote;
 pub mod report;
 

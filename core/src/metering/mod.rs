@@ -1,0 +1,14 @@
+//! Marketplace metering: a deal's metered usage, reported to AWS, Azure or
+//! Google Cloud in whole numbers that add up, period by period, to exactly
+//! what the bill charges. Guide: `docs/metering.md`.
+//!
+//! - [`plan`]: the resolved `[metering]` plan of a deal (marketplace,
+//!   identifiers, dimensions); read by the deal reader, checked by the deal
+//!   resolver.
+
+pub mod plan;
+
+pub use plan::{
+    Dimension, DimensionUnit, Identifiers, Marketplace, MeteringPlan, IDENTIFIER_KEYS,
+    MAX_DIMENSION_NAME, MAX_IDENTIFIER,
+};
