@@ -5,9 +5,13 @@
 //! - [`plan`]: the resolved `[metering]` plan of a deal (marketplace,
 //!   identifiers, dimensions); read by the deal reader, checked by the deal
 //!   resolver.
+//! - [`meter`]: what the plan reports, hour by hour in whole numbers, and
+//!   its reconciliation against the bill, period by period.
 
+pub mod meter;
 pub mod plan;
 
+pub use meter::{meter, meter_bill, MeterRecord, Metering, PeriodDimension};
 pub use plan::{
     Dimension, DimensionUnit, Identifiers, Marketplace, MeteringPlan, IDENTIFIER_KEYS,
     MAX_DIMENSION_NAME, MAX_IDENTIFIER,
