@@ -1,13 +1,15 @@
 //! Marketplace metering end to end: the metered fixture deals of
 //! `tests/fixtures/metering/` (worked example C through Azure, AWS and
 //! Google Cloud; a pay-as-you-go deal through Azure) read, resolved and
-//! written back, then metered: the records reconcile to the bill.
+//! written back, then metered: the records reconcile to the bill, and the
+//! request bodies match their golden files in `tests/golden/metering/`.
 
 use unitcalc_core::deal_toml;
-use unitcalc_core::metering::{self, Marketplace, Metering};
+use unitcalc_core::metering::{self, Marketplace, Metering, Request, Window};
 use unitcalc_core::time::Hour;
 use unitcalc_tests::deals::{load_deal, LoadedDeal};
-use unitcalc_tests::path;
+use unitcalc_tests::fixtures::files;
+use unitcalc_tests::{assert_golden, display, path};
 
 /// The metered fixture deals and the marketplace each reports to.
 const DEALS: [(&str, Marketplace); 4] = [
@@ -84,7 +86,7 @@ fn example_c_meters_only_the_charged_hours() {
 
 /// Pay-as-you-go meters all consumption: 200 TB on azure/hot is 0.375 units
 /// an hour, 279 units in March at the listed 0.80 (223.20, worked example
-/// A); 16 vCPU of compute from April is 0.32 an hour, 23,040 cents in April.
+/// A); 16 vCPU of compute for 48 hours is 0.32 an hour, 1,536 cents.
 #[test]
 fn pay_as_you_go_meters_all_consumption() {
     let (_, m) = metered("payg-azure");
@@ -97,9 +99,8 @@ fn pay_as_you_go_meters_all_consumption() {
     };
     assert_eq!(row("2026-03", 0).quantity, 279);
     assert_eq!(row("2026-03", 0).bill_amount.to_string(), "223.20");
-    assert_eq!(row("2026-04", 0).quantity, 270);
-    assert_eq!(row("2026-03", 1).quantity, 0);
-    assert_eq!(row("2026-04", 1).quantity, 23_040);
+    assert_eq!(row("2026-03", 1).quantity, 1_536);
+    assert_eq!(row("2026-03", 1).bill_amount.to_string(), "15.36");
     assert!(m.periods.iter().all(|p| p.difference.is_zero()));
     // Every hour of March reports capacity (0.375 units carried: 0, 0, 1, …).
     let march_capacity = m
@@ -108,4 +109,101 @@ fn pay_as_you_go_meters_all_consumption() {
         .filter(|r| r.dimension == 0 && r.hour.date().month() == 3)
         .count();
     assert!(march_capacity > 270, "{march_capacity}");
+}
+
+/// The request bodies of a fixture deal in `window`.
+fn requests_of(name: &str, window: Window) -> Vec<Request> {
+    let l = load(name);
+    let plan = l.deal.metering.as_ref().expect("a metering plan");
+    let (_, m) = metering::meter(&l.matrix, &l.deal.terms, &l.deal.offers, plan, &l.usage)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    metering::requests(plan, &l.deal.name, &m, window).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Every request of a fixture deal matches its golden body in
+/// `tests/golden/metering/NAME/`, and that folder holds no other file.
+fn golden_requests(name: &str) -> Vec<Request> {
+    let reqs = requests_of(name, Window::default());
+    let dir = path("tests/golden/metering").join(name);
+    for r in &reqs {
+        assert_golden(dir.join(&r.file_name), &r.body);
+    }
+    let written: Vec<String> = reqs.iter().map(|r| r.file_name.clone()).collect();
+    let on_disk: Vec<String> = files(&dir, "json")
+        .iter()
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(String::from))
+        .collect();
+    assert_eq!(on_disk, written, "{}: stale golden requests", display(&dir));
+    // Deterministic: the same deal writes the same bytes.
+    assert_eq!(requests_of(name, Window::default()), reqs, "{name}");
+    reqs
+}
+
+#[test]
+fn example_c_azure_requests() {
+    // 28 charged hours: 25 events, then 3.
+    let reqs = golden_requests("example-c-azure");
+    assert_eq!(reqs.len(), 2);
+    let body: serde_json::Value = serde_json::from_str(&reqs[0].body).unwrap();
+    assert_eq!(body["request"].as_array().map(Vec::len), Some(25));
+    assert_eq!(
+        body["request"][0]["effectiveStartTime"],
+        "2026-03-13T00:00:00Z"
+    );
+}
+
+#[test]
+fn example_c_aws_requests() {
+    let reqs = golden_requests("example-c-aws");
+    let body: serde_json::Value = serde_json::from_str(&reqs[0].body).unwrap();
+    assert_eq!(body["ProductCode"], "7x1k9unitcalc2");
+    assert_eq!(body["UsageRecords"].as_array().map(Vec::len), Some(25));
+}
+
+#[test]
+fn example_c_gcp_requests() {
+    let reqs = golden_requests("example-c-gcp");
+    assert_eq!(reqs.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&reqs[0].body).unwrap();
+    let ops = body["operations"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<_> =
+        ops.iter().map(|o| o["operationId"].to_string()).collect();
+    assert_eq!(ids.len(), ops.len(), "operation ids are unique");
+    assert_eq!(
+        ops[0]["metricValueSets"][0]["metricName"],
+        "unitcalc.endpoints.vast-example.cloud.goog/overage_usd_cents"
+    );
+}
+
+#[test]
+fn payg_azure_requests() {
+    let reqs = golden_requests("payg-azure");
+    for r in &reqs {
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let events = body["request"].as_array().unwrap();
+        assert!(!events.is_empty() && events.len() <= 25, "{}", r.file_name);
+        assert!(events
+            .iter()
+            .all(|e| e["quantity"].as_u64().is_some_and(|q| q > 0)));
+    }
+}
+
+/// `--from`/`--to`: only the hours in `[from, to)`, numbered from 1.
+#[test]
+fn a_window_writes_only_its_hours() {
+    let h = |s: &str| Some(Hour::parse_rfc3339(s).unwrap());
+    let window = Window {
+        from: h("2026-03-13T00:00:00Z"),
+        to: h("2026-03-13T10:00:00Z"),
+    };
+    let reqs = requests_of("example-c-azure", window);
+    assert_eq!(reqs.len(), 1);
+    let body: serde_json::Value = serde_json::from_str(&reqs[0].body).unwrap();
+    assert_eq!(body["request"].as_array().map(Vec::len), Some(10));
+    assert_eq!(reqs[0].file_name, "azure-0001.json");
+    let empty = Window {
+        from: h("2026-04-01T00:00:00Z"),
+        to: None,
+    };
+    assert!(requests_of("example-c-azure", empty).is_empty());
 }

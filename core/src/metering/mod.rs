@@ -7,12 +7,20 @@
 //!   resolver.
 //! - [`meter`]: what the plan reports, hour by hour in whole numbers, and
 //!   its reconciliation against the bill, period by period.
+//! - [`requests`]: the request bodies for AWS, Azure and Google Cloud, one
+//!   JSON file per request ([`uuid`]: the name-based ids of Google Cloud
+//!   operations). They live here, not in `formats/`, because they are
+//!   outputs of this module's records only, and their SHA-1 dependency stays
+//!   in code the browser never references.
 
 pub mod meter;
 pub mod plan;
+pub mod requests;
+pub mod uuid;
 
 pub use meter::{meter, meter_bill, MeterRecord, Metering, PeriodDimension};
 pub use plan::{
     Dimension, DimensionUnit, Identifiers, Marketplace, MeteringPlan, IDENTIFIER_KEYS,
     MAX_DIMENSION_NAME, MAX_IDENTIFIER,
 };
+pub use requests::{requests, Request, Window};
