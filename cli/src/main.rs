@@ -7,6 +7,7 @@ mod book;
 mod error;
 mod generate;
 mod load;
+mod meter;
 mod output;
 mod render;
 mod reprice;
@@ -56,6 +57,54 @@ enum Command {
     /// Usage files.
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Marketplace metering of a deal with a [metering] plan (docs/metering.md).
+    #[command(subcommand)]
+    Meter(MeterCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MeterCommand {
+    /// Write the marketplace request bodies (JSON, one file per request)
+    /// into a folder.
+    Export(MeterExportArgs),
+    /// Reconcile what metering reports against the bill, per period and
+    /// dimension.
+    Reconcile(MeterReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+struct MeterSource {
+    /// The deal file with a [metering] plan (TOML; see docs/deal-format.md).
+    deal: PathBuf,
+    /// Hourly usage CSV replacing the deal's own usage.
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// Matrix file replacing the deal's own matrix reference.
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct MeterExportArgs {
+    #[command(flatten)]
+    source: MeterSource,
+    /// The folder to write the requests into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// First hour to write, RFC 3339 on the hour (inclusive).
+    #[arg(long)]
+    from: Option<String>,
+    /// Hour to stop at, RFC 3339 on the hour (exclusive).
+    #[arg(long)]
+    to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct MeterReconcileArgs {
+    #[command(flatten)]
+    source: MeterSource,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +271,26 @@ fn run(cli: Cli) -> Result<()> {
         }),
         Command::Matrix(MatrixCommand::Check { file }) => matrix_check(&file),
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
+        Command::Meter(MeterCommand::Export(a)) => {
+            let window = unitcalc_core::metering::Window {
+                from: meter::hour("--from", a.from.as_deref())?,
+                to: meter::hour("--to", a.to.as_deref())?,
+            };
+            meter::export(&source(&a.source), &a.out, window)
+        }
+        Command::Meter(MeterCommand::Reconcile(a)) => meter::reconcile(
+            &source(&a.source),
+            a.common.format,
+            a.common.output.as_deref(),
+        ),
+    }
+}
+
+fn source(s: &MeterSource) -> meter::Source<'_> {
+    meter::Source {
+        deal: &s.deal,
+        matrix: s.matrix.as_deref(),
+        usage: s.usage.as_deref(),
     }
 }
 

@@ -206,7 +206,8 @@ impl Cx<'_> {
                     .is_some_and(|n| dim.cells.iter().any(|c| self.matrix.cell_name(*c) == *n))
             })
             .collect();
-        let mut bill_amount = Money::ZERO;
+        // At the currency's scale, so a period without metered lines shows 0.00.
+        let mut bill_amount = Money(Decimal::new(0, self.matrix.currency.minor_units));
         for l in &lines {
             bill_amount = bill_amount.checked_add(l.amount)?;
         }
@@ -266,19 +267,21 @@ impl Cx<'_> {
                 });
             }
         }
-        let amount = Money(num::mul(
-            Decimal::from(reported),
-            dim.price.get(),
-            "metered amount",
-        )?);
+        // Money at least at the currency's scale (0 shows as 0.00).
+        let minor = self.matrix.currency.minor_units;
+        let amount = at_least_scale(
+            num::mul(Decimal::from(reported), dim.price.get(), "metered amount")?,
+            minor,
+        );
+        let difference = at_least_scale(num::sub(amount, bill_amount.get(), "difference")?, minor);
         let row = PeriodDimension {
             period: period.label.clone(),
             dimension: d,
             quantity: reported,
             price: dim.price,
-            amount,
+            amount: Money(amount),
             bill_amount,
-            difference: amount.checked_sub(bill_amount)?,
+            difference: Money(difference),
         };
         Ok((records, row))
     }
@@ -355,6 +358,14 @@ impl Cx<'_> {
         }
         Ok(())
     }
+}
+
+/// `d` with at least `scale` decimals: the same value, `0` as `0.00`.
+fn at_least_scale(mut d: Decimal, scale: u32) -> Decimal {
+    if d.scale() < scale {
+        d.rescale(scale);
+    }
+    d
 }
 
 /// `amount ÷ price` when it is a whole number ≥ 0.

@@ -7,6 +7,7 @@
 //!   resolver.
 //! - [`meter`]: what the plan reports, hour by hour in whole numbers, and
 //!   its reconciliation against the bill, period by period.
+//! - [`reconcile`]: the records against the bill, per period and dimension.
 //! - [`requests`]: the request bodies for AWS, Azure and Google Cloud, one
 //!   JSON file per request ([`uuid`]: the name-based ids of Google Cloud
 //!   operations). They live here, not in `formats/`, because they are
@@ -15,6 +16,7 @@
 
 pub mod meter;
 pub mod plan;
+pub mod reconcile;
 pub mod requests;
 pub mod uuid;
 
