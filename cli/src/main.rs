@@ -103,6 +103,16 @@ struct MeterExportArgs {
 struct MeterReconcileArgs {
     #[command(flatten)]
     source: MeterSource,
+    /// The marketplace's report (CSV `timestamp,dimension,quantity,status`;
+    /// see docs/metering.md) to check against what was sent.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// With --report: the first hour sent, RFC 3339 on the hour (inclusive).
+    #[arg(long, requires = "report")]
+    from: Option<String>,
+    /// With --report: the hour sending stopped at (exclusive).
+    #[arg(long, requires = "report")]
+    to: Option<String>,
     #[command(flatten)]
     common: Common,
 }
@@ -278,11 +288,24 @@ fn run(cli: Cli) -> Result<()> {
             };
             meter::export(&source(&a.source), &a.out, window)
         }
-        Command::Meter(MeterCommand::Reconcile(a)) => meter::reconcile(
-            &source(&a.source),
-            a.common.format,
-            a.common.output.as_deref(),
-        ),
+        Command::Meter(MeterCommand::Reconcile(a)) => {
+            let report = match &a.report {
+                None => None,
+                Some(path) => Some(meter::Report {
+                    path,
+                    window: unitcalc_core::metering::Window {
+                        from: meter::hour("--from", a.from.as_deref())?,
+                        to: meter::hour("--to", a.to.as_deref())?,
+                    },
+                }),
+            };
+            meter::reconcile(
+                &source(&a.source),
+                report.as_ref(),
+                a.common.format,
+                a.common.output.as_deref(),
+            )
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! `unitcalc meter`: a deal's marketplace metering. `export` writes the
 //! request bodies the core builds, one file each, into a folder;
-//! `reconcile` prints the records against the bill. The core meters,
+//! `reconcile` prints the records against the bill (and, with `--report`,
+//! the marketplace's report against what was sent). The core meters,
 //! reconciles and writes the JSON; this module reads files, writes files and
 //! picks the output format.
 
 use std::path::{Path, PathBuf};
 
+use unitcalc_core::metering::report::{self, ReportCheck};
 use unitcalc_core::metering::{self, reconcile, Metering, MeteringPlan, Window};
 use unitcalc_core::time::Hour;
 
@@ -83,53 +85,140 @@ pub fn export(src: &Source<'_>, out: &Path, window: Window) -> Result<()> {
     output::write_text(None, &text)
 }
 
+/// The JSON of `meter reconcile --report`: the bill's reconciliation and the
+/// report's.
+#[derive(serde::Serialize)]
+struct WithReport<'a> {
+    bill: &'a [reconcile::ReconcileRow],
+    report: ReportOut<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ReportOut<'a> {
+    counts: report::Counts,
+    checks: &'a [ReportCheck],
+}
+
+/// `meter reconcile --report`: the marketplace's report and the hours sent.
+pub struct Report<'a> {
+    /// The report CSV.
+    pub path: &'a Path,
+    /// The hours that were sent.
+    pub window: Window,
+}
+
 /// `meter reconcile`: per period and dimension, the reported quantity, the
-/// price, their amount, the bill's metered lines and the difference.
-pub fn reconcile(src: &Source<'_>, format: Format, out: Option<&Path>) -> Result<()> {
+/// price, their amount, the bill's metered lines and the difference; with a
+/// report, what the marketplace made of each hour and dimension sent.
+pub fn reconcile(
+    src: &Source<'_>,
+    with: Option<&Report<'_>>,
+    format: Format,
+    out: Option<&Path>,
+) -> Result<()> {
     let (d, plan, m) = metered(src)?;
     let rows = reconcile::rows(&plan, &m);
-    let text = match format {
-        Format::Json => render::json(&rows)?,
-        Format::Csv => reconcile::to_csv(&rows),
-        Format::Table => {
-            let mut t = Table::new(
-                &[
-                    "period",
-                    "dimension",
-                    "unit",
-                    "quantity",
-                    "price",
-                    "amount",
-                    "bill",
-                    "difference",
-                ],
-                &[false, false, false, true, true, true, true, true],
-            );
-            for r in &rows {
-                t.row(vec![
-                    r.period.clone(),
-                    r.dimension.clone(),
-                    r.unit.as_str().to_string(),
-                    r.quantity.to_string(),
-                    r.price.to_string(),
-                    r.amount.to_string(),
-                    r.bill_amount.to_string(),
-                    r.difference.to_string(),
-                ]);
+    let checks: Option<Vec<ReportCheck>> = match with {
+        None => None,
+        Some(r) => {
+            let text = load::read_text(r.path)?;
+            let seen = report::read_report(&text, &load::name(r.path))?;
+            Some(report::check_report(&plan, &m.records, r.window, &seen))
+        }
+    };
+    let text = match (format, &checks) {
+        (Format::Json, None) => render::json(&rows)?,
+        (Format::Json, Some(c)) => render::json(&WithReport {
+            bill: &rows,
+            report: ReportOut {
+                counts: report::Counts::of(c),
+                checks: c,
+            },
+        })?,
+        (Format::Csv, None) => reconcile::to_csv(&rows),
+        (Format::Csv, Some(c)) => report::checks_csv(c),
+        (Format::Table, _) => {
+            let mut text = bill_table(&d.deal.name, &plan, &rows);
+            if let Some(c) = &checks {
+                text.push('\n');
+                text.push_str(&report_table(c));
             }
-            let off = rows.iter().filter(|r| !r.difference.is_zero()).count();
-            format!(
-                "{} through {}: metering against the bill\n\n{}\n{}\n",
-                d.deal.name,
-                plan.marketplace().as_str(),
-                t.render(),
-                if off == 0 {
-                    "every period reconciles".to_string()
-                } else {
-                    format!("{off} period rows differ")
-                }
-            )
+            text
         }
     };
     output::write_text(out, &text)
+}
+
+fn bill_table(deal: &str, plan: &MeteringPlan, rows: &[reconcile::ReconcileRow]) -> String {
+    let mut t = Table::new(
+        &[
+            "period",
+            "dimension",
+            "unit",
+            "quantity",
+            "price",
+            "amount",
+            "bill",
+            "difference",
+        ],
+        &[false, false, false, true, true, true, true, true],
+    );
+    for r in rows {
+        t.row(vec![
+            r.period.clone(),
+            r.dimension.clone(),
+            r.unit.as_str().to_string(),
+            r.quantity.to_string(),
+            r.price.to_string(),
+            r.amount.to_string(),
+            r.bill_amount.to_string(),
+            r.difference.to_string(),
+        ]);
+    }
+    let off = rows.iter().filter(|r| !r.difference.is_zero()).count();
+    format!(
+        "{deal} through {}: metering against the bill\n\n{}\n{}\n",
+        plan.marketplace().as_str(),
+        t.render(),
+        if off == 0 {
+            "every period reconciles".to_string()
+        } else {
+            format!("{off} period rows differ")
+        }
+    )
+}
+
+/// The outcome counts, then every hour and dimension that did not match.
+fn report_table(checks: &[ReportCheck]) -> String {
+    let mut counts = Table::new(&["outcome", "hours"], &[false, true]);
+    for (o, n) in report::counts(checks) {
+        counts.row(vec![o.as_str().to_string(), n.to_string()]);
+    }
+    let mut text = format!(
+        "marketplace report against what was sent\n\n{}",
+        counts.render()
+    );
+    let off: Vec<&ReportCheck> = checks
+        .iter()
+        .filter(|c| c.outcome != report::Outcome::Matched)
+        .collect();
+    if !off.is_empty() {
+        let mut t = Table::new(
+            &["hour", "dimension", "sent", "reported", "outcome"],
+            &[false, false, true, true, false],
+        );
+        for c in off {
+            let reported: Vec<String> = c.reported.iter().map(u64::to_string).collect();
+            t.row(vec![
+                c.hour.to_string(),
+                c.dimension.clone(),
+                c.sent.map_or_else(String::new, |q| q.to_string()),
+                reported.join(";"),
+                c.outcome.as_str().to_string(),
+            ]);
+        }
+        text.push('\n');
+        text.push_str(&t.render());
+    }
+    text
 }

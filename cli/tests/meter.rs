@@ -143,3 +143,57 @@ fn meter_errors_name_the_deal_or_the_flag() {
     assert!(err.starts_with("error: --from: "), "{err}");
     assert!(folder(dir.path()).is_empty());
 }
+
+/// A marketplace report for the first six charged hours of worked example C
+/// through Azure (`tests/fixtures/metering/example-c-azure-report.csv`): one
+/// hour of each outcome, two mismatched, one unexpected dimension.
+#[test]
+fn reconcile_against_the_marketplace_report() {
+    let args = [
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/example-c-azure.toml",
+        "--report",
+        "tests/fixtures/metering/example-c-azure-report.csv",
+        "--from",
+        "2026-03-13T00:00:00Z",
+        "--to",
+        "2026-03-13T06:00:00Z",
+    ];
+    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        let mut a = args.to_vec();
+        a.extend(["--format", format]);
+        assert_golden(
+            root().join(format!(
+                "cli/tests/golden/meter-report-example-c-azure.{ext}"
+            )),
+            &stdout_ok(&a),
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let counts = &json["report"]["counts"];
+    for (outcome, n) in [
+        ("matched", 1),
+        ("missing", 1),
+        ("duplicate", 1),
+        ("rejected", 1),
+        ("mismatched", 2),
+        ("unexpected", 1),
+    ] {
+        assert_eq!(counts[outcome], n, "{outcome}");
+    }
+    let err = stderr_err(&[
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/example-c-azure.toml",
+        "--report",
+        "tests/fixtures/metering/example-c-azure.toml",
+    ]);
+    assert!(
+        err.starts_with(
+            "error: tests/fixtures/metering/example-c-azure.toml:1: the header must be `timestamp,dimension,quantity,status`"
+        ),
+        "{err}"
+    );
+}

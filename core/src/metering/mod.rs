@@ -8,6 +8,8 @@
 //! - [`meter`]: what the plan reports, hour by hour in whole numbers, and
 //!   its reconciliation against the bill, period by period.
 //! - [`reconcile`]: the records against the bill, per period and dimension.
+//! - [`report`]: the marketplace's own report against what was sent
+//!   (matched, missing, duplicate, rejected, mismatched, unexpected).
 //! - [`requests`]: the request bodies for AWS, Azure and Google Cloud, one
 //!   JSON file per request ([`uuid`]: the name-based ids of Google Cloud
 //!   operations). They live here, not in `formats/`, because they are
@@ -17,6 +19,7 @@
 pub mod meter;
 pub mod plan;
 pub mod reconcile;
+pub mod report;
 pub mod requests;
 pub mod uuid;
 
