@@ -7,6 +7,7 @@
 use unitcalc_core::deal_toml;
 use unitcalc_core::metering::{self, Marketplace, Metering, Request, Window};
 use unitcalc_core::time::Hour;
+use unitcalc_core::usage::UsageSeries;
 use unitcalc_tests::deals::{load_deal, LoadedDeal};
 use unitcalc_tests::fixtures::files;
 use unitcalc_tests::{assert_golden, display, path};
@@ -206,4 +207,119 @@ fn a_window_writes_only_its_hours() {
         to: None,
     };
     assert!(requests_of("example-c-azure", empty).is_empty());
+}
+
+/// A deal through AWS on matrix M, one month of 1,000 TB on aws/hot (1.8
+/// units an hour), with `offer` and a money dimension on aws/hot.
+fn aws_deal(offer: &str) -> (unitcalc_core::matrix::Matrix, unitcalc_core::deal::Deal) {
+    let m = unitcalc_tests::spec_m();
+    let src = format!(
+        r#"name = "Acme"
+matrix = "spec-m.toml"
+channel = "aws"
+[term]
+start = "2026-03-01"
+months = 1
+[usage.profile]
+[[usage.profile.cells]]
+meter = "capacity"
+environment = "aws"
+use_case = "hot"
+baseline = "1000"
+[[offers]]
+name = "Offer"
+{offer}
+[metering]
+product_code = "prod1"
+customer_identifier = "cust1"
+[[metering.dimensions]]
+name = "usage_cents"
+unit = "money"
+price = "0.01"
+cells = [{{ meter = "capacity", environment = "aws", use_case = "hot" }}]
+"#
+    );
+    let deal = deal_toml::parse_deal(&src, "acme.toml", &m).unwrap_or_else(|e| panic!("{e}"));
+    (m, deal)
+}
+
+/// A commitment meters nothing until the bucket is empty: 1,000 units at 1.8
+/// an hour last 555 full hours (999 units); hour 556 draws the last unit and
+/// 0.8 unit is overage (80 cents); every later hour is 1.8 units (180
+/// cents). March: 744 × 1.8 − 1,000 = 339.2 units of overage, 33,920 cents.
+#[test]
+fn a_commitment_meters_only_overage_after_the_bucket() {
+    let (m, deal) = aws_deal("kind = \"commitment\"\nunits = \"1000\"\ncommit_price = \"0.85\"");
+    let usage =
+        unitcalc_core::quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    let plan = deal.metering.as_ref().unwrap();
+    let (bill, metered) = metering::meter(&m, &deal.terms, &deal.offers, plan, &usage).unwrap();
+    let exhausted = bill.commitment.as_ref().unwrap().exhausted_at.unwrap();
+    assert_eq!(exhausted, Hour(deal.terms.term.start_hour().0 + 555));
+    assert_eq!(metered.records[0].hour, exhausted);
+    assert_eq!(metered.records[0].quantity, 80);
+    assert!(metered.records[1..].iter().all(|r| r.quantity == 180));
+    assert_eq!(metered.periods[0].quantity, 33_920);
+    assert!(metered.periods[0].difference.is_zero());
+}
+
+/// A `units` dimension reconciles only in whole units of its price; a bill
+/// of 1,339.20 at 1.00 a unit is not, and metering says so.
+#[test]
+fn a_units_dimension_that_cannot_reconcile_is_an_error() {
+    let (m, mut deal) = aws_deal("kind = \"pay-as-you-go\"\ndiscount = \"0.10\"");
+    let plan = deal.metering.as_mut().unwrap();
+    plan.dimensions[0].unit = metering::DimensionUnit::Units;
+    plan.dimensions[0].price = "0.90".parse().unwrap();
+    let plan = deal.metering.as_ref().unwrap();
+    let usage =
+        unitcalc_core::quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    // 744 × 1.8 = 1,339.2 units at 0.90: 1,205.28, exactly 1,339.2 units: no
+    // whole number.
+    let err = metering::meter(&m, &deal.terms, &deal.offers, plan, &usage).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metering: dimension `usage_cents`, 2026-03: the bill's 1205.28 is not a whole number of the listed price 0.90 (count money in minor units instead)"
+    );
+}
+
+/// Usage in a cell the plan does not count (here from a CSV, which the
+/// resolver cannot see) stops metering, naming the cell, amount and period.
+#[test]
+fn metered_usage_in_a_cell_without_dimension_is_an_error() {
+    let (m, deal) = aws_deal("kind = \"pay-as-you-go\"");
+    let plan = deal.metering.as_ref().unwrap();
+    let term = deal.terms.term;
+    let mut usage = UsageSeries::new(&term);
+    let other = m.cell("capacity", "azure", "hot").unwrap();
+    usage.set_series(other, vec!["100".parse().unwrap(); term.hours()]);
+    let err = metering::meter(&m, &deal.terms, &deal.offers, plan, &usage).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "metering: cell capacity/azure/hot bills 139.50 of metered usage in 2026-03 but no dimension counts it"
+    );
+}
+
+/// AWS takes quantities up to 2,147,483,647 a record.
+#[test]
+fn an_aws_quantity_past_the_limit_is_an_error() {
+    let (_, deal) = aws_deal("kind = \"pay-as-you-go\"");
+    let plan = deal.metering.as_ref().unwrap();
+    let hour = deal.terms.term.start_hour();
+    let record = |quantity| Metering {
+        records: vec![metering::MeterRecord {
+            dimension: 0,
+            hour,
+            quantity,
+        }],
+        periods: Vec::new(),
+    };
+    let limit = metering::requests::MAX_AWS_QUANTITY;
+    assert!(metering::requests(plan, "Acme", &record(limit), Window::default()).is_ok());
+    assert_eq!(
+        metering::requests(plan, "Acme", &record(limit + 1), Window::default())
+            .unwrap_err()
+            .to_string(),
+        "metering: dimension `usage_cents` at 2026-03-01T00:00:00Z: quantity 2147483648 is above AWS's limit 2147483647"
+    );
 }

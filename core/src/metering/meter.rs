@@ -400,3 +400,40 @@ fn floor_div(a: Decimal, b: Decimal) -> Result<u64> {
     }
     Ok(q)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn floor_div_is_exact_where_the_quotient_does_not_terminate() {
+        // (a, b, floor(a ÷ b))
+        let table = [
+            ("0", "0.01", 0),
+            ("0.075", "0.01", 7),
+            ("0.15", "0.01", 15),
+            ("1", "0.03", 33),
+            ("0.99", "0.03", 33),
+            ("0.9899999999999", "0.03", 32),
+            ("2.4", "0.80", 3),
+            ("2.3999", "0.80", 2),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(floor_div(d(a), d(b)).unwrap(), want, "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn whole_quantity_only_for_whole_multiples() {
+        let p = |s: &str| Price(d(s));
+        assert_eq!(whole_quantity(d("223.20"), p("0.80")), Some(279));
+        assert_eq!(whole_quantity(d("2.10"), p("0.01")), Some(210));
+        assert_eq!(whole_quantity(d("0.00"), p("0.01")), Some(0));
+        assert_eq!(whole_quantity(d("0.94"), p("1.00")), None);
+        assert_eq!(whole_quantity(d("-0.01"), p("0.01")), None);
+    }
+}
