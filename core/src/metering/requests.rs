@@ -2,7 +2,7 @@
 //!
 //! | marketplace | API | body | per request |
 //! |---|---|---|---|
-//! | AWS | Marketplace Metering `BatchMeterUsage` | `{ "ProductCode", "UsageRecords": [{ "Timestamp", "CustomerIdentifier", "Dimension", "Quantity" }] }` | ≤ 25 records, < 1 MB |
+//! | AWS | Marketplace Metering `BatchMeterUsage` | `{ "ProductCode", "UsageRecords": [{ "Timestamp" (epoch seconds), "CustomerIdentifier", "Dimension", "Quantity" }] }` | ≤ 25 records, < 1 MB |
 //! | Azure | Marketplace metering `batchUsageEvent` | `{ "request": [{ "resourceId", "quantity", "dimension", "effectiveStartTime", "planId" }] }` | ≤ 25 events |
 //! | Google Cloud | Service Control `services.report` | `{ "operations": [{ "operationId", "operationName", "consumerId", "startTime", "endTime", "metricValueSets": [{ "metricName", "metricValues": [{ "int64Value" }] }] }] }` | ≤ 100 operations (unitcalc's choice), < 1 MB |
 //!
@@ -102,7 +102,7 @@ pub fn requests(
                     .iter()
                     .map(|r| {
                         Ok(AwsRecord {
-                            timestamp: r.hour.to_string(),
+                            timestamp: r.hour.0.saturating_mul(3600),
                             customer_identifier,
                             dimension: dimension(plan, r)?,
                             quantity: aws_quantity(plan, r)?,
@@ -234,7 +234,9 @@ struct AwsBody<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct AwsRecord<'a> {
-    timestamp: String,
+    /// Seconds since the epoch: how the API's JSON protocol writes a
+    /// timestamp (the AWS CLI's `--cli-input-json` reads it too).
+    timestamp: i64,
     customer_identifier: &'a str,
     dimension: &'a str,
     quantity: u64,
