@@ -323,3 +323,24 @@ fn an_aws_quantity_past_the_limit_is_an_error() {
         "metering: dimension `usage_cents` at 2026-03-01T00:00:00Z: quantity 2147483648 is above AWS's limit 2147483647"
     );
 }
+
+/// The browser opens a metered deal file as the deal alone (it meters
+/// nothing); `[metering]` must still be a table.
+#[test]
+fn the_browser_opens_a_metered_deal_without_its_plan() {
+    let src =
+        std::fs::read_to_string(path("tests/fixtures/metering/example-c-azure.toml")).unwrap();
+    let spec = unitcalc_core::scenario::open_deal_file(&src, "example-c-azure.toml").unwrap();
+    assert_eq!(spec.channel, "azure");
+    let m = unitcalc_tests::spec_m();
+    let deal = spec.resolve(&m, &unitcalc_core::deal::FieldLabels).unwrap();
+    assert_eq!(deal.metering, None);
+    let deal_only = src.split("\n[metering]").next().unwrap();
+    let bad = format!("metering = 1\n{deal_only}");
+    assert_eq!(
+        unitcalc_core::scenario::open_deal_file(&bad, "d.toml")
+            .unwrap_err()
+            .to_string(),
+        "d.toml:1:12: expected a table, found the number `1`"
+    );
+}

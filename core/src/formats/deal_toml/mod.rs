@@ -79,7 +79,17 @@ impl Locate for DealFile {
 /// );
 /// ```
 pub fn read(src: &str, file: &str) -> Result<DealFile> {
-    let (spec, metering, spans) = read::deal(src, file)?;
+    read_with(src, file, true)
+}
+
+/// [`read`] without walking the `[metering]` plan (it must still be a
+/// table): for the browser, which carries no plan.
+pub(crate) fn read_without_metering(src: &str, file: &str) -> Result<DealFile> {
+    read_with(src, file, false)
+}
+
+fn read_with(src: &str, file: &str, with_metering: bool) -> Result<DealFile> {
+    let (spec, metering, spans) = read::deal(src, file, with_metering)?;
     Ok(DealFile {
         spec,
         metering,

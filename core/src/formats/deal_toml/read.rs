@@ -132,8 +132,10 @@ impl<'a> Walk<'a> {
 /// their values.
 pub(super) type Read = (DealSpec, Option<MeteringSpec>, Vec<(Field, usize)>);
 
-/// Reads a deal file into its spec and the offsets of its values.
-pub(super) fn deal(text: &str, file: &str) -> Result<Read> {
+/// Reads a deal file into its spec and the offsets of its values; the
+/// `[metering]` plan is walked only `with_metering` (the browser, which
+/// carries no plan, leaves it out, and with it the plan's reading code).
+pub(super) fn deal(text: &str, file: &str, with_metering: bool) -> Result<Read> {
     check_input(text, file, DEAL_KEYS)?;
     let src = Src { file, text };
     let doc = src.parse()?;
@@ -177,8 +179,12 @@ pub(super) fn deal(text: &str, file: &str) -> Result<Read> {
     }
 
     let metering = match root.get("metering") {
+        Some(item) if with_metering => Some(metering(&mut w, item)?),
+        Some(item) => {
+            src.map(item)?;
+            None
+        }
         None => None,
-        Some(item) => Some(metering(&mut w, item)?),
     };
 
     let spec = DealSpec {
