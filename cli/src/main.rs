@@ -7,6 +7,7 @@ mod book;
 mod error;
 mod generate;
 mod load;
+mod meter;
 mod output;
 mod render;
 mod reprice;
@@ -67,6 +68,64 @@ enum Command {
     /// Usage files.
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Marketplace metering of a deal with a [metering] plan (docs/metering.md).
+    #[command(subcommand)]
+    Meter(MeterCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MeterCommand {
+    /// Write the marketplace request bodies (JSON, one file per request)
+    /// into a folder.
+    Export(MeterExportArgs),
+    /// Reconcile what metering reports against the bill, per period and
+    /// dimension.
+    Reconcile(MeterReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+struct MeterSource {
+    /// The deal file with a [metering] plan (TOML; see docs/deal-format.md).
+    deal: PathBuf,
+    /// Hourly usage CSV replacing the deal's own usage.
+    #[arg(long)]
+    usage: Option<PathBuf>,
+    /// Matrix file replacing the deal's own matrix reference.
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct MeterExportArgs {
+    #[command(flatten)]
+    source: MeterSource,
+    /// The folder to write the requests into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// First hour to write, RFC 3339 on the hour (inclusive).
+    #[arg(long)]
+    from: Option<String>,
+    /// Hour to stop at, RFC 3339 on the hour (exclusive).
+    #[arg(long)]
+    to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct MeterReconcileArgs {
+    #[command(flatten)]
+    source: MeterSource,
+    /// The marketplace's report (CSV `timestamp,dimension,quantity,status`;
+    /// see docs/metering.md) to check against what was sent.
+    #[arg(long)]
+    report: Option<PathBuf>,
+    /// With --report: the first hour sent, RFC 3339 on the hour (inclusive).
+    #[arg(long, requires = "report")]
+    from: Option<String>,
+    /// With --report: the hour sending stopped at (exclusive).
+    #[arg(long, requires = "report")]
+    to: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 #[derive(Debug, Args)]
@@ -296,6 +355,39 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
         Command::Usage(UsageCommand::Report(a)) => usage_report_cmd(a),
+        Command::Meter(MeterCommand::Export(a)) => {
+            let window = unitcalc_core::metering::Window {
+                from: meter::hour("--from", a.from.as_deref())?,
+                to: meter::hour("--to", a.to.as_deref())?,
+            };
+            meter::export(&source(&a.source), &a.out, window)
+        }
+        Command::Meter(MeterCommand::Reconcile(a)) => {
+            let report = match &a.report {
+                None => None,
+                Some(path) => Some(meter::Report {
+                    path,
+                    window: unitcalc_core::metering::Window {
+                        from: meter::hour("--from", a.from.as_deref())?,
+                        to: meter::hour("--to", a.to.as_deref())?,
+                    },
+                }),
+            };
+            meter::reconcile(
+                &source(&a.source),
+                report.as_ref(),
+                a.common.format,
+                a.common.output.as_deref(),
+            )
+        }
+    }
+}
+
+fn source(s: &MeterSource) -> meter::Source<'_> {
+    meter::Source {
+        deal: &s.deal,
+        matrix: s.matrix.as_deref(),
+        usage: s.usage.as_deref(),
     }
 }
 

@@ -217,6 +217,14 @@ pub enum Error {
         /// The rule broken and the offending value.
         message: String,
     },
+    /// Usage that cannot be metered as the deal's metering plan says (a
+    /// metered cell without a dimension, an amount that is no whole number
+    /// of a dimension's price, a quantity past a marketplace's limit).
+    #[error("metering: {message}")]
+    Metering {
+        /// What cannot be reported, naming the period, dimension and value.
+        message: String,
+    },
     /// An amount too large for exact decimal arithmetic.
     #[error("{context}: {source}")]
     Overflow {

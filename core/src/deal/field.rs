@@ -37,6 +37,36 @@ pub enum Field {
     UsageValue(usize, UsageField),
     /// Burst `1` of the usage profile's cell `0`.
     Burst(usize, usize, BurstField),
+    /// A part of the metering plan (deal files only).
+    Metering(MeteringField),
+}
+
+/// A part of a deal's metering plan (`[metering]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeteringField {
+    /// The plan as a whole (its `[metering]` header).
+    Whole,
+    /// The metered offer's name.
+    Offer,
+    /// Identifier `0` as written (product code, plan id, …).
+    Identifier(usize),
+    /// A field of dimension `0`.
+    Dimension(usize, DimensionField),
+}
+
+/// A field of a metering dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DimensionField {
+    /// The dimension as a whole.
+    Whole,
+    /// Its name.
+    Name,
+    /// Its unit.
+    Unit,
+    /// Its listed price.
+    Price,
+    /// Part `1` of its cell `0`.
+    Cell(usize, CellPart),
 }
 
 /// A field of an offer.
@@ -143,6 +173,7 @@ impl Field {
                 UsageField::Noise => "noise",
             },
             Field::Burst(..) => "burst level",
+            Field::Metering(MeteringField::Dimension(_, DimensionField::Price)) => "price",
             _ => "value",
         }
     }
@@ -219,6 +250,21 @@ impl FieldLabels {
                 };
                 format!("usage {} burst {} {what}", n(i), n(k))
             }
+            Field::Metering(f) => match f {
+                MeteringField::Whole => "metering".into(),
+                MeteringField::Offer => "metering offer".into(),
+                MeteringField::Identifier(i) => format!("metering identifier {}", n(i)),
+                MeteringField::Dimension(i, f) => {
+                    let what = match f {
+                        DimensionField::Whole => return format!("metering dimension {}", n(i)),
+                        DimensionField::Name => "name",
+                        DimensionField::Unit => "unit",
+                        DimensionField::Price => "price",
+                        DimensionField::Cell(..) => "cell",
+                    };
+                    format!("metering dimension {} {what}", n(i))
+                }
+            },
         }
     }
 }

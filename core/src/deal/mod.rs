@@ -12,16 +12,22 @@
 //! Format of deal files: `docs/deal-format.md`.
 
 mod field;
+mod metering;
 mod resolve;
 mod spec;
 
-pub use field::{BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField};
+pub use field::{
+    BurstField, CellPart, DimensionField, Field, FieldLabels, Locate, MeteringField, OfferField,
+    UsageField,
+};
+pub use metering::{DimensionSpec, MeteringSpec};
 pub(crate) use spec::PROFILE_KEYS;
 pub use spec::{
     BurstSpec, CellUsageSpec, DealSpec, EntitlementSpec, KindSpec, MatrixChoice, OfferSpec,
     UsageSpec, MAX_OFFERS,
 };
 
+use crate::metering::MeteringPlan;
 use crate::offer::{DealTerms, Offer};
 use crate::profile::Profile;
 
@@ -49,4 +55,7 @@ pub struct Deal {
     pub usage: UsageSource,
     /// Offers to price over the same usage (one to [`MAX_OFFERS`]).
     pub offers: Vec<Offer>,
+    /// How one offer's usage is reported to the channel's marketplace
+    /// (deal files' `[metering]`; none from share links and the form).
+    pub metering: Option<MeteringPlan>,
 }

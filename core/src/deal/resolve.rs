@@ -26,7 +26,7 @@ use super::{Deal, UsageSource};
 
 /// Bounds for a decimal field.
 #[derive(Clone, Copy)]
-enum Bound {
+pub(super) enum Bound {
     /// ≥ 0.
     NonNegative,
     /// > 0.
@@ -40,15 +40,15 @@ enum Bound {
 }
 
 /// The resolver's state: the matrix and where errors point.
-struct Ctx<'a> {
-    m: &'a Matrix,
-    loc: &'a dyn Locate,
+pub(super) struct Ctx<'a> {
+    pub(super) m: &'a Matrix,
+    pub(super) loc: &'a dyn Locate,
 }
 
 impl Ctx<'_> {
     /// An [`Error::Invalid`] at `field`: `context: message`, or just
     /// `message` where the origin names the field.
-    fn invalid(&self, field: Field, context: &str, message: impl Into<String>) -> Error {
+    pub(super) fn invalid(&self, field: Field, context: &str, message: impl Into<String>) -> Error {
         let message = message.into();
         let message = if self.loc.names_fields() || context.is_empty() {
             message
@@ -71,7 +71,13 @@ impl Ctx<'_> {
 
     /// A decimal within `bound`; in files the message names it after
     /// `context` (`offer `X`: discount must be in [0, 1), got `1``).
-    fn bounded(&self, field: Field, context: &str, text: &str, bound: Bound) -> Result<Decimal> {
+    pub(super) fn bounded(
+        &self,
+        field: Field,
+        context: &str,
+        text: &str,
+        bound: Bound,
+    ) -> Result<Decimal> {
         let what = field.what();
         let d = self.decimal(field, text)?;
         let (ok, rule) = match bound {
@@ -100,7 +106,7 @@ impl Ctx<'_> {
     }
 
     /// A cell `meter/environment/use_case` that the matrix offers.
-    fn cell(&self, text: &str, at: impl Fn(CellPart) -> Field, context: &str) -> Result<CellId> {
+    pub(super) fn cell(&self, text: &str, at: impl Fn(CellPart) -> Field, context: &str) -> Result<CellId> {
         let name: CellName = text
             .trim()
             .parse()
@@ -139,7 +145,7 @@ impl Ctx<'_> {
 }
 
 /// The first characters of a value, for messages.
-fn clip(s: &str) -> String {
+pub(super) fn clip(s: &str) -> String {
     s.chars().take(20).collect()
 }
 
@@ -183,6 +189,7 @@ impl DealSpec {
             terms: DealTerms { term, channel },
             usage,
             offers,
+            metering: None,
         })
     }
 }

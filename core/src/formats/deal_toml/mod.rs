@@ -9,7 +9,7 @@
 //! links and the browser's form. The file is walked as a spanned tree
 //! (the same walker as matrices), so the browser can open deal files too.
 
-use crate::deal::{Deal, DealSpec, Field, FieldLabels, Locate};
+use crate::deal::{Deal, DealSpec, Field, FieldLabels, Locate, MeteringSpec};
 use crate::error::{Origin, Result};
 use crate::matrix::Matrix;
 
@@ -24,6 +24,8 @@ pub use write::to_toml;
 pub struct DealFile {
     /// The deal as written.
     pub spec: DealSpec,
+    /// Its `[metering]` plan as written, if any (deal files only).
+    pub metering: Option<MeteringSpec>,
     file: String,
     src: String,
     spans: Vec<(Field, usize)>,
@@ -39,10 +41,14 @@ impl DealFile {
         }
     }
 
-    /// Resolves the deal against `matrix`; errors point at the file's line
-    /// and column.
+    /// Resolves the deal against `matrix`, then its metering plan against
+    /// the deal; errors point at the file's line and column.
     pub fn resolve(&self, matrix: &Matrix) -> Result<Deal> {
-        self.spec.resolve(matrix, self)
+        let mut deal = self.spec.resolve(matrix, self)?;
+        if let Some(m) = &self.metering {
+            deal.metering = Some(m.resolve(matrix, &deal, self)?);
+        }
+        Ok(deal)
     }
 }
 
@@ -73,9 +79,20 @@ impl Locate for DealFile {
 /// );
 /// ```
 pub fn read(src: &str, file: &str) -> Result<DealFile> {
-    let (spec, spans) = read::deal(src, file)?;
+    read_with(src, file, true)
+}
+
+/// [`read`] without walking the `[metering]` plan (it must still be a
+/// table): for the browser, which carries no plan.
+pub(crate) fn read_without_metering(src: &str, file: &str) -> Result<DealFile> {
+    read_with(src, file, false)
+}
+
+fn read_with(src: &str, file: &str, with_metering: bool) -> Result<DealFile> {
+    let (spec, metering, spans) = read::deal(src, file, with_metering)?;
     Ok(DealFile {
         spec,
+        metering,
         file: file.to_string(),
         src: src.to_string(),
         spans,

@@ -6,16 +6,32 @@ use std::ops::Range;
 use toml_edit::Item;
 
 use crate::deal::{
-    BurstField, BurstSpec, CellPart, CellUsageSpec, DealSpec, EntitlementSpec, Field, KindSpec,
-    MatrixChoice, OfferField, OfferSpec, UsageField, UsageSpec, PROFILE_KEYS,
+    BurstField, BurstSpec, CellPart, CellUsageSpec, DealSpec, DimensionField, DimensionSpec,
+    EntitlementSpec, Field, KindSpec, MatrixChoice, MeteringField, MeteringSpec, OfferField,
+    OfferSpec, UsageField, UsageSpec, PROFILE_KEYS,
 };
 use crate::error::{Error, Origin, Result};
+use crate::metering::IDENTIFIER_KEYS;
 use crate::toml_tree::{Sp, Src, Table};
 use crate::toml_util::check_input;
 
 /// What an empty deal file should have held, for its error message.
 const DEAL_KEYS: &str = "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[offers]]`";
-const ROOT: &[&str] = &["name", "matrix", "channel", "term", "usage", "offers"];
+const ROOT: &[&str] = &[
+    "name", "matrix", "channel", "term", "usage", "offers", "metering",
+];
+const METERING: &[&str] = &[
+    "offer",
+    "product_code",
+    "customer_identifier",
+    "resource_id",
+    "plan_id",
+    "service_name",
+    "consumer_id",
+    "dimensions",
+];
+const DIMENSION: &[&str] = &["name", "unit", "price", "cells"];
+const CELL: &[&str] = &["meter", "environment", "use_case"];
 const TERM: &[&str] = &["start", "months"];
 const USAGE: &[&str] = &["csv", "profile"];
 const PROFILE: &[&str] = &["seed", "cells"];
@@ -112,8 +128,14 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// Reads a deal file into its spec and the offsets of its values.
-pub(super) fn deal(text: &str, file: &str) -> Result<(DealSpec, Vec<(Field, usize)>)> {
+/// A deal file as read: the deal, its metering plan and the offsets of
+/// their values.
+pub(super) type Read = (DealSpec, Option<MeteringSpec>, Vec<(Field, usize)>);
+
+/// Reads a deal file into its spec and the offsets of its values; the
+/// `[metering]` plan is walked only `with_metering` (the browser, which
+/// carries no plan, leaves it out, and with it the plan's reading code).
+pub(super) fn deal(text: &str, file: &str, with_metering: bool) -> Result<Read> {
     check_input(text, file, DEAL_KEYS)?;
     let src = Src { file, text };
     let doc = src.parse()?;
@@ -156,6 +178,15 @@ pub(super) fn deal(text: &str, file: &str) -> Result<(DealSpec, Vec<(Field, usiz
         }
     }
 
+    let metering = match root.get("metering") {
+        Some(item) if with_metering => Some(metering(&mut w, item)?),
+        Some(item) => {
+            src.map(item)?;
+            None
+        }
+        None => None,
+    };
+
     let spec = DealSpec {
         name: name.get_ref().clone(),
         matrix: MatrixChoice::File(matrix),
@@ -166,7 +197,42 @@ pub(super) fn deal(text: &str, file: &str) -> Result<(DealSpec, Vec<(Field, usiz
         usage,
         usage_csv,
     };
-    Ok((spec, w.spans))
+    Ok((spec, metering, w.spans))
+}
+
+fn metering(w: &mut Walk<'_>, item: &Item) -> Result<MeteringSpec> {
+    let src = w.src;
+    let t = src.table(item, METERING)?;
+    w.note(Field::Metering(MeteringField::Whole), t.span());
+    let mut m = MeteringSpec::default();
+    if let Some(o) = t.get("offer") {
+        m.offer = w.string(o, Field::Metering(MeteringField::Offer))?;
+    }
+    for (key, value) in t.entries().filter(|(k, _)| IDENTIFIER_KEYS.contains(k)) {
+        let at = Field::Metering(MeteringField::Identifier(m.identifiers.len()));
+        let v = w.string(value, at)?;
+        m.identifiers.push((key.to_string(), v));
+    }
+    if let Some(list) = t.get("dimensions") {
+        let list = src.tables(list, DIMENSION)?;
+        for (i, d) in list.get_ref().iter().enumerate() {
+            let at = |f| Field::Metering(MeteringField::Dimension(i, f));
+            w.note(at(DimensionField::Whole), d.span());
+            let mut dim = DimensionSpec {
+                name: w.string(d.require("name")?, at(DimensionField::Name))?,
+                unit: w.string(d.require("unit")?, at(DimensionField::Unit))?,
+                price: w.decimal(d.require("price")?, at(DimensionField::Price))?,
+                cells: Vec::new(),
+            };
+            let cells = src.tables(d.require("cells")?, CELL)?;
+            for (k, c) in cells.get_ref().iter().enumerate() {
+                dim.cells
+                    .push(w.cell(c, |p| at(DimensionField::Cell(k, p)))?);
+            }
+            m.dimensions.push(dim);
+        }
+    }
+    Ok(m)
 }
 
 fn usage(w: &mut Walk<'_>, item: &Item) -> Result<(UsageSpec, Option<String>)> {

@@ -151,7 +151,7 @@ fn hand_written_deals() {
             profile("after_hours = 5000, hours = 4, level = \"540\""),
             "d.toml:17:27: usage profile capacity/azure/hot: burst start 2026-09-25T08:00:00Z is outside the term 2026-03-01T00:00:00Z to 2026-06-01T00:00:00Z",
         ),
-        (base.replace("[[offers]]", "offers = []\n[[x]]"), "d.toml:7:3: unknown field `x`, expected one of `name`, `matrix`, `channel`, `term`, `usage`, `offers`"),
+        (base.replace("[[offers]]", "offers = []\n[[x]]"), "d.toml:7:3: unknown field `x`, expected one of `name`, `matrix`, `channel`, `term`, `usage`, `offers`, `metering`"),
     ];
     for (src, want) in table {
         let got = parse_deal(&src, "d.toml", &m)

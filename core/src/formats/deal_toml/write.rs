@@ -126,5 +126,25 @@ pub fn to_toml(deal: &Deal, matrix: &Matrix) -> String {
             }
         }
     }
+    if let Some(plan) = &deal.metering {
+        let offer = deal.offers.get(plan.offer).map_or("", |o| o.name.as_str());
+        let _ = writeln!(s, "\n[metering]\noffer = {}", quote(offer));
+        for (key, value) in plan.identifiers.pairs() {
+            let _ = writeln!(s, "{key} = {}", quote(value));
+        }
+        for d in &plan.dimensions {
+            let _ = writeln!(
+                s,
+                "\n[[metering.dimensions]]\nname = {}\nunit = \"{}\"\nprice = \"{}\"\ncells = [",
+                quote(&d.name),
+                d.unit.as_str(),
+                d.price
+            );
+            for c in &d.cells {
+                let _ = writeln!(s, "  {{ {} }},", cell_keys(matrix, *c));
+            }
+            s.push_str("]\n");
+        }
+    }
     s
 }

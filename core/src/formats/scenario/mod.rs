@@ -120,7 +120,8 @@ pub fn open_link(fragment: &str) -> Result<DealSpec> {
 /// read by the deal TOML reader ([`crate::deal_toml::read`]), its matrix
 /// path taken as the bundled matrix it names ([`crate::bundled::by_path`]).
 /// A usage CSV it names stays in [`DealSpec::usage_csv`] for the caller to
-/// ask for. Values are checked when the deal is resolved, as for a link.
+/// ask for; a `[metering]` plan is left out (the browser meters nothing).
+/// Values are checked when the deal is resolved, as for a link.
 ///
 /// ```
 /// use unitcalc_core::deal::{DealSpec, MatrixChoice};
@@ -132,7 +133,9 @@ pub fn open_link(fragment: &str) -> Result<DealSpec> {
 /// assert!(open_deal_file(&other, "acme.toml").unwrap_err().to_string().contains("acme-2027.toml"));
 /// ```
 pub fn open_deal_file(text: &str, file: &str) -> Result<DealSpec> {
-    let mut spec = crate::deal_toml::read(text, file)?.spec;
+    // The browser carries no metering plan: it is not walked (a deal file's
+    // `[metering]` must still be a table).
+    let mut spec = crate::deal_toml::read_without_metering(text, file)?.spec;
     if let MatrixChoice::File(path) = &spec.matrix {
         let Some(name) = crate::bundled::by_path(path) else {
             return Err(Error::Invalid {

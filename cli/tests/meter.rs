@@ -1,0 +1,199 @@
+//! `unitcalc meter`: the export writes exactly the golden request bodies of
+//! the tests crate (`tests/golden/metering/`), byte for byte, and again on a
+//! second run; `--from`/`--to` narrow it; `reconcile` prints the records
+//! against the bill in each format (`cli/tests/golden/meter-*`).
+//! `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites the goldens.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use unitcalc_tests::fixtures::files;
+use unitcalc_tests::{assert_golden, root};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unitcalc"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run unitcalc")
+}
+
+fn stdout_ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "unitcalc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn stderr_err(args: &[&str]) -> String {
+    let out = run(args);
+    assert_eq!(out.status.code(), Some(1), "unitcalc {args:?} must fail");
+    String::from_utf8(out.stderr).expect("utf-8 error")
+}
+
+/// The JSON files of a folder, by name, with their bytes.
+fn folder(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir, "json")
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn export_writes_the_golden_requests_and_the_same_bytes_again() {
+    for name in [
+        "example-c-azure",
+        "example-c-aws",
+        "example-c-gcp",
+        "payg-azure",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_str().unwrap();
+        let deal = format!("tests/fixtures/metering/{name}.toml");
+        let said = stdout_ok(&["meter", "export", &deal, "--out", out]);
+        assert!(said.contains(" written to "), "{said}");
+        let first = folder(dir.path());
+        assert_eq!(
+            first,
+            folder(&root().join("tests/golden/metering").join(name)),
+            "{name}"
+        );
+        stdout_ok(&["meter", "export", &deal, "--out", out]);
+        assert_eq!(folder(dir.path()), first, "{name}: a second run");
+    }
+}
+
+#[test]
+fn export_window_keeps_only_its_hours_and_clears_older_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let deal = "tests/fixtures/metering/example-c-azure.toml";
+    stdout_ok(&["meter", "export", deal, "--out", out]);
+    assert_eq!(folder(dir.path()).len(), 2);
+    let said = stdout_ok(&[
+        "meter",
+        "export",
+        deal,
+        "--out",
+        out,
+        "--from",
+        "2026-03-13T00:00:00Z",
+        "--to",
+        "2026-03-13T10:00:00Z",
+    ]);
+    assert_eq!(
+        said,
+        format!("Worked example C (azure): 1 request (10 records) for azure written to {out}\n")
+    );
+    let files = folder(dir.path());
+    assert_eq!(files.len(), 1, "the earlier azure-0002.json is removed");
+    let body: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+    assert_eq!(body["request"].as_array().map(Vec::len), Some(10));
+}
+
+#[test]
+fn reconcile_in_each_format() {
+    let deal = "tests/fixtures/metering/example-c-azure.toml";
+    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        assert_golden(
+            root().join(format!(
+                "cli/tests/golden/meter-reconcile-example-c-azure.{ext}"
+            )),
+            &stdout_ok(&["meter", "reconcile", deal, "--format", format]),
+        );
+    }
+    let payg = stdout_ok(&[
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/payg-azure.toml",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(
+        payg,
+        "period,dimension,unit,quantity,price,amount,bill_amount,difference\n\
+         2026-03,capacity_units,units,279,0.80,223.20,223.20,0.00\n\
+         2026-03,compute_usd_cents,money,1536,0.01,15.36,15.36,0.00\n"
+    );
+}
+
+#[test]
+fn meter_errors_name_the_deal_or_the_flag() {
+    let err = stderr_err(&["meter", "reconcile", "examples/deals/spec-example-c.toml"]);
+    assert_eq!(
+        err,
+        "error: examples/deals/spec-example-c.toml: the deal has no [metering] plan (see docs/metering.md)\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let err = stderr_err(&[
+        "meter",
+        "export",
+        "tests/fixtures/metering/example-c-azure.toml",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--from",
+        "2026-03-13T00:30:00Z",
+    ]);
+    assert!(err.starts_with("error: --from: "), "{err}");
+    assert!(folder(dir.path()).is_empty());
+}
+
+/// A marketplace report for the first six charged hours of worked example C
+/// through Azure (`tests/fixtures/metering/example-c-azure-report.csv`): one
+/// hour of each outcome, two mismatched, one unexpected dimension.
+#[test]
+fn reconcile_against_the_marketplace_report() {
+    let args = [
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/example-c-azure.toml",
+        "--report",
+        "tests/fixtures/metering/example-c-azure-report.csv",
+        "--from",
+        "2026-03-13T00:00:00Z",
+        "--to",
+        "2026-03-13T06:00:00Z",
+    ];
+    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        let mut a = args.to_vec();
+        a.extend(["--format", format]);
+        assert_golden(
+            root().join(format!(
+                "cli/tests/golden/meter-report-example-c-azure.{ext}"
+            )),
+            &stdout_ok(&a),
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let counts = &json["report"]["counts"];
+    for (outcome, n) in [
+        ("matched", 1),
+        ("missing", 1),
+        ("duplicate", 1),
+        ("rejected", 1),
+        ("mismatched", 2),
+        ("unexpected", 1),
+    ] {
+        assert_eq!(counts[outcome], n, "{outcome}");
+    }
+    let err = stderr_err(&[
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/example-c-azure.toml",
+        "--report",
+        "tests/fixtures/metering/example-c-azure.toml",
+    ]);
+    assert!(
+        err.starts_with(
+            "error: tests/fixtures/metering/example-c-azure.toml:1: the header must be `timestamp,dimension,quantity,status`"
+        ),
+        "{err}"
+    );
+}
