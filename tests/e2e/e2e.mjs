@@ -110,6 +110,33 @@ try {
   const goodLink = await page.inputValue('#share-link');
   check(/#v1\.[A-Za-z0-9_-]+$/.test(goodLink), 'share link is #v1.<base64url>');
 
+  // A bad or empty value keeps the last bill on screen (dimmed) and puts the message on its input.
+  await page.fill('#offer-0-fee', '');
+  await page.locator('#offer-0-fee-error').waitFor();
+  const feeNote = await page.locator('#offer-0-fee-error').innerText();
+  check(feeNote.includes('offer 1 monthly fee') && (await page.getAttribute('#offer-0-fee-error', 'role')) === 'alert',
+    `an empty fee: the message is on its input, as an alert (${feeNote})`);
+  check((await page.getAttribute('#offer-0-fee', 'aria-invalid')) === 'true' &&
+    (await page.getAttribute('#offer-0-fee', 'aria-describedby')) === 'offer-0-fee-error',
+    'an empty fee: the input is aria-invalid and described by the message');
+  check((await page.getAttribute('main', 'class') || '').includes('stale') && (await page.getAttribute('main', 'aria-busy')) === 'true' &&
+    (await march.innerText()).trim() === '40,002.10', 'an empty fee: the last bill stays on screen, dimmed (March 40,002.10)');
+  await page.fill('#offer-0-fee', '40000.00');
+  await page.locator('#offer-0-fee-error').waitFor({ state: 'detached' });
+  check((await page.getAttribute('#offer-0-fee', 'aria-invalid')) === null && !((await page.getAttribute('main', 'class')) || '').includes('stale'),
+    'the fee fixed: no mark, the bill is current again');
+  // Typed as people type it: `$40,000.50` prices (March 40,002.60); the share link holds `40000.50`.
+  await page.fill('#offer-0-fee', '$40,000.50');
+  await page.locator('td[data-total="2026-03"]', { hasText: '40,002.60' }).waitFor();
+  await page.waitForFunction(() => {
+    const l = document.querySelector('#share-link').value.split('#v1.')[1];
+    const b = l.replaceAll('-', '+').replaceAll('_', '/');
+    return JSON.parse(atob(b + '='.repeat((4 - b.length % 4) % 4))).offers[0].monthly_fee === '40000.50';
+  });
+  check((await page.inputValue('#offer-0-fee')) === '$40,000.50', 'a fee typed as $40,000.50 prices (March 40,002.60), stays as typed, and the link holds 40000.50');
+  await page.fill('#offer-0-fee', '40000.00');
+  await march.filter({ hasText: '40,002.10' }).waitFor();
+
   // Compare: a second offer (pay-as-you-go at list) on the same usage.
   await page.click('#add-offer');
   await page.selectOption('#offer-1-kind', 'pay-as-you-go');

@@ -13,6 +13,7 @@
 
 mod field;
 mod resolve;
+pub use resolve::FormDeal;
 mod spec;
 
 pub use field::{BurstField, CellPart, Field, FieldLabels, Locate, OfferField, UsageField};

@@ -8,6 +8,7 @@ use super::bill_view::BillView;
 use super::chart::Charts;
 use super::compare_view::CompareView;
 use super::deal_form::DealForm;
+use super::fields::FaultContext;
 use super::matrix_view::MatrixView;
 use super::offer_form::OfferForm;
 use super::share::SharePanel;
@@ -23,7 +24,7 @@ pub use crate::state::{default_scenario, open_link};
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::open(&browser::location_hash()));
-    let link = scenario::encode(&state.scenario);
+    let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
@@ -46,16 +47,28 @@ pub fn App() -> Html {
     };
 
     let outcome: &Result<Computed, String> = &state.outcome;
-    let main = match outcome {
+    // A scenario that does not price keeps the last bill that did, dimmed,
+    // with the message (on its input when the core names the field).
+    let stale = state.fault.is_some() && state.shown.is_ok();
+    let main = match &*state.shown {
         Err(msg) => html! { <div class="error" role="alert" id="error">{ msg.clone() }</div> },
-        Ok(c) => render_view(&state, c, &on_action),
+        Ok(c) => html! {
+            <>
+            if let Some(f) = state.fault.as_ref().filter(|_| stale) {
+                <p class="error stale-note" id="error" role={f.input.is_none().then_some("alert")}>
+                    { format!("{} — the figures below are from the last values that priced.", f.message) }
+                </p>
+            }
+            { render_view(&state, c, &on_action) }
+            </>
+        },
     };
     let link_attr = link
         .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
         .map_err(|e| AttrValue::from(boundary::message(&e)));
     let s = &state.scenario;
     html! {
-        <>
+        <ContextProvider<FaultContext> context={FaultContext(state.fault.clone())}>
         <header class="no-print">
             <h1>{ "unitcalc · bill simulator" }</h1>
             <nav role="tablist" aria-label="Views">
@@ -89,9 +102,10 @@ pub fn App() -> Html {
                         Err(m) => Action::Alert(m),
                     })} />
             </aside>
-            <main id="main" data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
+            <main id="main" class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
+                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
         </div>
-        </>
+        </ContextProvider<FaultContext>>
     }
 }
 

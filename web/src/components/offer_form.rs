@@ -90,7 +90,8 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
                     }
                 }) }
                 <button type="button" id={id("add-ent")} class="small" onclick={{
-                    let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
+                    let free = cells.iter().find(|(v, _)| !o.entitlements.iter().any(|e| e.cell == *v));
+                    let first = free.or(cells.first()).map(|(v, _)| v.clone()).unwrap_or_default();
                     action(&p.on_action, Action::AddEntitlement { offer: i, cell: first })
                 }}>{ "+ entitlement" }</button>
             </div>
