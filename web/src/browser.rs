@@ -139,6 +139,29 @@ pub fn elapsed_ms(t0: Option<f64>) -> String {
     }
 }
 
+// ---- clipboard ----
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`); `done`
+/// gets whether the browser took it (it may refuse: no permission, or the
+/// page is not a secure context). Off the browser: refused.
+pub fn copy_text(text: &str, done: impl FnOnce(bool) + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let Some(w) = window() else {
+            return done(false);
+        };
+        let promise = w.navigator().clipboard().write_text(text);
+        wasm_bindgen_futures::spawn_local(async move {
+            done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok())
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        done(false)
+    }
+}
+
 // ---- localStorage ----
 
 /// Why a value could not be stored.

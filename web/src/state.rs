@@ -415,7 +415,8 @@ pub enum Action {
         /// Index of the burst.
         burst: usize,
     },
-    /// Use an uploaded CSV instead of the profile.
+    /// Use an uploaded CSV instead of the profile. A file that does not
+    /// read is not used: the previous usage stays, the alert says why.
     UploadCsv(Rc<CsvUsage>),
     /// Back to the profile generator.
     ClearCsv,
@@ -448,6 +449,9 @@ pub enum Action {
     Alert(String),
     /// Hide the alert banner.
     DismissAlert,
+    /// The share link was put on the clipboard (`true`) or the browser
+    /// refused (`false`): the notice says which.
+    Copied(bool),
 }
 
 /// The whole UI state.
@@ -562,8 +566,11 @@ impl AppState {
         self.scenario.matrix.text()
     }
 
-    /// Re-prices the scenario.
-    pub fn recompute(&mut self) {
+    /// Re-prices the scenario; gives the message when what failed is reading
+    /// the uploaded usage CSV.
+    pub fn recompute(&mut self) -> Option<String> {
+        let mut refused = None;
+        let mut upload = false;
         self.generation += 1;
         if self.selected >= self.scenario.offers.len() {
             self.selected = 0;
@@ -572,7 +579,10 @@ impl AppState {
         let matrix = self.matrix_cached();
         self.matrix = matrix.as_ref().ok().cloned();
         self.written = None;
-        match matrix.map_err(Failed::from).and_then(|m| self.compute(m)) {
+        match matrix
+            .map_err(Failed::from)
+            .and_then(|m| self.compute(m, &mut upload))
+        {
             Ok(c) => {
                 self.outcome = Rc::new(Ok(c));
                 self.shown = self.outcome.clone();
@@ -580,6 +590,9 @@ impl AppState {
             }
             Err(Failed(field, e)) => {
                 let message = boundary::message(&e);
+                if upload {
+                    refused = Some(message.clone());
+                }
                 self.outcome = Rc::new(Err(message.clone()));
                 if self.shown.is_err() {
                     self.shown = self.outcome.clone();
@@ -591,6 +604,7 @@ impl AppState {
             }
         }
         self.compute_ms = browser::elapsed_ms(t0);
+        refused
     }
 
     fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
@@ -605,7 +619,8 @@ impl AppState {
         })
     }
 
-    fn compute(&mut self, matrix: Rc<Matrix>) -> Result<Computed, Failed> {
+    /// Prices with `matrix`; `upload` is set when the uploaded CSV does not read.
+    fn compute(&mut self, matrix: Rc<Matrix>, upload: &mut bool) -> Result<Computed, Failed> {
         let form = self.scenario.resolve_form(&matrix);
         self.written = form.written.map(Rc::new);
         let deal = form.deal.map_err(|(f, e)| Failed(f, e))?;
@@ -619,7 +634,15 @@ impl AppState {
             Some((k, u)) if *k == key => u.clone(),
             _ => {
                 let u = Rc::new(match (&self.csv, &deal.usage) {
-                    (Some(c), _) => usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term)?,
+                    (Some(c), _) => {
+                        match usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term) {
+                            Ok(u) => u,
+                            Err(e) => {
+                                *upload = true;
+                                return Err(e.into());
+                            }
+                        }
+                    }
                     (None, UsageSource::Profile(p)) => {
                         profile::generate_reusing(p, &term, &mut cache.cells)?
                     }
@@ -802,8 +825,14 @@ impl Reducible for AppState {
         };
         match action {
             Action::UploadCsv(c) => {
-                s.csv = Some(c);
-                s.recompute();
+                // A file that does not read is not used: the previous usage
+                // (an earlier upload or the profile) stays, the alert says why.
+                let previous = s.csv.replace(c.clone());
+                if let Some(why) = s.recompute() {
+                    s.csv = previous;
+                    s.recompute();
+                    s.alert = Some(boundary::upload_refused(&c.name, &why));
+                }
             }
             Action::ClearCsv => {
                 s.csv = None;
@@ -850,6 +879,16 @@ impl Reducible for AppState {
                 }
                 None => s.notice = Some(format!("“{name}” is no longer saved.")),
             },
+            Action::Copied(ok) => {
+                s.notice = Some(
+                    if ok {
+                        "Share link copied to the clipboard."
+                    } else {
+                        "The browser did not allow copying: select the link and copy it (Ctrl+C or ⌘C)."
+                    }
+                    .to_string(),
+                );
+            }
             Action::DeleteSaved(name) => {
                 storage::delete(&name);
                 s.saved = storage::names();

@@ -96,7 +96,7 @@ pub fn App() -> Html {
                     csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()} />
                 <SharePanel link={link_attr} saved={state.saved.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
-                    on_delete={on_action.reform(Action::DeleteSaved)} {on_export}
+                    on_delete={on_action.reform(Action::DeleteSaved)} {on_export} on_copied={on_action.reform(Action::Copied)}
                     on_deal_file={on_action.reform(|r: Result<(String, String), String>| match r {
                         Ok((name, text)) => Action::OpenDeal { name, text },
                         Err(m) => Action::Alert(m),

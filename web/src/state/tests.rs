@@ -633,6 +633,88 @@ fn csv_upload_and_clear() {
     assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
 }
 
+/// A usage CSV that does not read is refused: the previous usage (the
+/// profile, or an earlier upload) keeps pricing, and the alert names the
+/// file and the reader's message. Each bad file, and the words it gives.
+#[test]
+fn a_bad_csv_upload_keeps_the_previous_usage() {
+    let header = "timestamp,meter,environment,use_case,quantity\n";
+    let bad: Vec<(&str, String, &str)> = vec![
+        (
+            "cells.csv",
+            format!("{header}2026-03-10T00:00:00Z,capacity,azure,warm,540\n"),
+            "unknown use case `warm`",
+        ),
+        (
+            "qty.csv",
+            format!("{header}2026-03-10T00:00:00Z,capacity,azure,hot,5x0\n"),
+            "`5x0`",
+        ),
+        ("header.csv", "when,what\n".to_string(), "header.csv"),
+    ];
+    let good = Rc::new(CsvUsage {
+        name: "burst.csv".into(),
+        bytes: (0..80)
+            .map(|h| {
+                format!(
+                    "2026-03-{:02}T{:02}:00:00Z,capacity,azure,hot,540\n",
+                    10 + h / 24,
+                    h % 24
+                )
+            })
+            .fold(header.to_string(), |acc, l| acc + &l)
+            .into_bytes(),
+    });
+    for (start, csv, march) in [
+        (example(), None, "40002.10"),
+        (
+            example().reduce(Action::UploadCsv(good.clone())),
+            Some(good.clone()),
+            "40000.60",
+        ),
+    ] {
+        for (name, text, says) in &bad {
+            let upload = Rc::new(CsvUsage {
+                name: (*name).into(),
+                bytes: text.clone().into_bytes(),
+            });
+            let s = start.clone().reduce(Action::UploadCsv(upload));
+            assert_eq!(s.csv, csv, "{name}");
+            assert_eq!(period_total(&s, 0).as_deref(), Ok(march), "{name}");
+            assert_eq!(s.fault, None, "{name}");
+            let alert = s.alert.clone().unwrap_or_default();
+            assert!(
+                alert.starts_with(&format!("{name} was not used: "))
+                    && alert.contains(says)
+                    && alert.ends_with("The bill still uses the previous usage."),
+                "{alert}"
+            );
+        }
+    }
+}
+
+/// The Copy button's outcome is the notice, and nothing else changes:
+/// (copied, notice).
+#[test]
+fn copying_the_link_says_whether_it_worked() {
+    let cases = [
+        (true, "Share link copied to the clipboard."),
+        (
+            false,
+            "The browser did not allow copying: select the link and copy it (Ctrl+C or ⌘C).",
+        ),
+    ];
+    for (ok, want) in cases {
+        let start = example();
+        let s = start.clone().reduce(Action::Copied(ok));
+        assert_eq!(s.notice.as_deref(), Some(want));
+        assert_eq!(
+            (s.generation, &s.scenario),
+            (start.generation, &start.scenario)
+        );
+    }
+}
+
 /// The first state, and links opened in an open page.
 #[test]
 fn share_links() {
