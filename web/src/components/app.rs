@@ -8,7 +8,6 @@ use super::bill_view::BillView;
 use super::chart::Charts;
 use super::compare_view::CompareView;
 use super::deal_form::DealForm;
-use super::fields::FaultContext;
 use super::matrix_view::MatrixView;
 use super::offer_form::OfferForm;
 use super::share::SharePanel;
@@ -68,7 +67,7 @@ pub fn App() -> Html {
         .map_err(|e| AttrValue::from(boundary::message(&e)));
     let s = &state.scenario;
     html! {
-        <ContextProvider<FaultContext> context={FaultContext(state.fault.clone())}>
+        <>
         <header class="no-print">
             <h1>{ "unitcalc · bill simulator" }</h1>
             <nav role="tablist" aria-label="Views">
@@ -87,12 +86,12 @@ pub fn App() -> Html {
         }
         <div class={classes!("layout", (state.view == View::Quote).then_some("quote"))}>
             <aside class="inputs no-print" aria-label="Inputs">
-                <DealForm scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()} />
+                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()} />
                 { for s.offers.iter().enumerate().map(|(i, o)| {
-                    html! { <OfferForm index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
+                    html! { <OfferForm fault={state.fault.clone()} index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
                         selected={i == state.selected} on_action={on_action.clone()} /> }
                 }) }
-                <UsageForm usage={s.usage.clone()} matrix={state.matrix.clone()}
+                <UsageForm fault={state.fault.clone()} usage={s.usage.clone()} matrix={state.matrix.clone()}
                     csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()} />
                 <SharePanel link={link_attr} saved={state.saved.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
@@ -105,7 +104,7 @@ pub fn App() -> Html {
             <main id="main" class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
                 data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
         </div>
-        </ContextProvider<FaultContext>>
+        </>
     }
 }
 

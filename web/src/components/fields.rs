@@ -8,16 +8,10 @@ use yew::prelude::*;
 use crate::browser;
 use crate::state::{Action, Fault};
 
-/// What the inputs read from the app's context: why the scenario as typed
-/// does not price. The input the fault names marks itself and shows the
-/// message.
-#[derive(Clone, PartialEq, Default)]
-pub struct FaultContext(pub Option<Rc<Fault>>);
-
 /// The fault's message when it names the input `id`, with the message's
 /// element id, for `aria-describedby`.
-fn fault_at(cx: Option<FaultContext>, id: &str) -> Option<(String, AttrValue)> {
-    let f = cx?.0.filter(|f| f.input.as_deref() == Some(id))?;
+fn fault_at(fault: &Option<Rc<Fault>>, id: &str) -> Option<(String, AttrValue)> {
+    let f = fault.as_ref().filter(|f| f.input.as_deref() == Some(id))?;
     Some((format!("{id}-error"), AttrValue::from(f.message.clone())))
 }
 
@@ -62,6 +56,9 @@ pub struct FieldProps {
     /// Placeholder / hint.
     #[prop_or_default]
     pub hint: AttrValue,
+    /// Why the scenario does not price: shown here when it names this input.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// A labelled text input.
@@ -69,7 +66,7 @@ pub struct FieldProps {
 pub fn Field(p: &FieldProps) -> Html {
     let cb = p.oninput.clone();
     let oninput = Callback::from(move |e: InputEvent| cb.emit(browser::input_value(&e)));
-    let fault = fault_at(use_context::<FaultContext>(), &p.id);
+    let fault = fault_at(&p.fault, &p.id);
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -93,6 +90,9 @@ pub struct SelectProps {
     pub options: Vec<(String, String)>,
     /// New value on change.
     pub onchange: Callback<String>,
+    /// Why the scenario does not price: shown here when it names this input.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// A labelled select. A current value missing from the options is still shown.
@@ -101,7 +101,7 @@ pub fn Select(p: &SelectProps) -> Html {
     let cb = p.onchange.clone();
     let onchange = Callback::from(move |e: Event| cb.emit(browser::select_value(&e)));
     let missing = !p.options.iter().any(|(v, _)| *v == p.value.as_str());
-    let fault = fault_at(use_context::<FaultContext>(), &p.id);
+    let fault = fault_at(&p.fault, &p.id);
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
