@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use unitcalc_core::bill::Bill;
+use unitcalc_core::bill_csv;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::display::{self, plural};
 use unitcalc_core::kpi::PricePerQuantityMonth;
@@ -287,7 +288,8 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
     out
 }
 
-/// Tidy CSV of a comparison: one row per offer × period.
+/// Tidy CSV of a comparison: one row per offer × period. Text fields that
+/// begin like a formula get a leading `'` (`unitcalc_core::bill_csv::text_field`).
 pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -304,16 +306,19 @@ pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
     .map_err(csv_err)?;
     for (r, b) in c.rows.iter().zip(&c.bills) {
         for (pd, pb) in r.periods.iter().zip(&b.periods) {
+            // Text fields guarded against spreadsheet formulas (the bill
+            // CSV's rule); the amounts, negative deltas too, stay numbers.
+            let text = bill_csv::text_field;
             w.write_record([
-                deal,
-                &r.offer,
-                &r.offer_kind,
-                &pd.label,
+                &*text(deal),
+                &text(&r.offer),
+                &text(&r.offer_kind),
+                &text(&pd.label),
                 &pd.total.to_string(),
                 &pd.delta.to_string(),
                 &pb.marketplace_fee.to_string(),
                 &pb.net_revenue.to_string(),
-                &b.currency,
+                &text(&b.currency),
             ])
             .map_err(csv_err)?;
         }

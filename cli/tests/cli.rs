@@ -709,3 +709,40 @@ fn verify_a_bill() {
         "error: tests/fixtures/bad/bill/one-cent.json differs from what its inputs give at `periods[0].lines[1].amount`: the bill says \"2.11\", the inputs give \"2.10\"\n"
     );
 }
+
+/// CSV injection: names that a spreadsheet would run as formulas are written
+/// as text (a leading `'`) in the comparison and bill CSVs, while the
+/// amounts, negative deltas too, stay numbers.
+#[test]
+fn csv_outputs_write_formula_like_names_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let deal = dir.path().join("evil.toml");
+    let text = std::fs::read_to_string(root().join("cli/tests/fixtures/compare.toml")).unwrap();
+    let spec_m = root().join("matrices/spec-m.toml");
+    let text = text
+        .replace("../../../matrices/spec-m.toml", spec_m.to_str().unwrap())
+        .replace(
+            "name = \"Compare three offers\"",
+            "name = \"=HYPERLINK(1)\"",
+        )
+        .replace("name = \"PAYG list\"", "name = \"+PAYG\"")
+        .replace("name = \"Fixed 500 TB\"", "name = \"-Fixed\"");
+    std::fs::write(&deal, text).unwrap();
+    let deal = deal.to_str().unwrap();
+    let cmp = stdout_ok(&["compare", deal, "-f", "csv"]);
+    let rows: Vec<&str> = cmp.lines().collect();
+    assert_eq!(
+        rows[1],
+        "'=HYPERLINK(1),'+PAYG,pay-as-you-go,2026-03,705.00,0.00,21.15,683.85,USD"
+    );
+    assert_eq!(
+        rows[4],
+        "'=HYPERLINK(1),'-Fixed,fixed-capacity,2026-03,602.10,-102.90,18.06,584.04,USD"
+    );
+    let quote = stdout_ok(&["quote", deal, "-f", "csv"]);
+    let first = quote.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("'=HYPERLINK(1),spec-m,1,'+PAYG,"),
+        "{first}"
+    );
+}

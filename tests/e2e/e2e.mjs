@@ -34,6 +34,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromePath,
   headless: true,
   viewport: { width: 1280, height: 1000 },
+  permissions: ['clipboard-read', 'clipboard-write'],
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
@@ -109,6 +110,38 @@ try {
   console.log(`screenshot: ${join(outDir, 'bill.png')}`);
   const goodLink = await page.inputValue('#share-link');
   check(/#v1\.[A-Za-z0-9_-]+$/.test(goodLink), 'share link is #v1.<base64url>');
+  // The Copy button puts the link on the clipboard and says so.
+  await page.click('#copy-link');
+  await page.locator('.note[role="status"]', { hasText: 'Share link copied to the clipboard.' }).waitFor();
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  check(clip === goodLink, `Copy puts the share link on the clipboard and confirms it (${clip.slice(0, 40)}…)`);
+
+  // A bad or empty value keeps the last bill on screen (dimmed) and puts the message on its input.
+  await page.fill('#offer-0-fee', '');
+  await page.locator('#offer-0-fee-error').waitFor();
+  const feeNote = await page.locator('#offer-0-fee-error').innerText();
+  check(feeNote.includes('offer 1 monthly fee') && (await page.getAttribute('#offer-0-fee-error', 'role')) === 'alert',
+    `an empty fee: the message is on its input, as an alert (${feeNote})`);
+  check((await page.getAttribute('#offer-0-fee', 'aria-invalid')) === 'true' &&
+    (await page.getAttribute('#offer-0-fee', 'aria-describedby')) === 'offer-0-fee-error',
+    'an empty fee: the input is aria-invalid and described by the message');
+  check((await page.getAttribute('main', 'class') || '').includes('stale') && (await page.getAttribute('main', 'aria-busy')) === 'true' &&
+    (await march.innerText()).trim() === '40,002.10', 'an empty fee: the last bill stays on screen, dimmed (March 40,002.10)');
+  await page.fill('#offer-0-fee', '40000.00');
+  await page.locator('#offer-0-fee-error').waitFor({ state: 'detached' });
+  check((await page.getAttribute('#offer-0-fee', 'aria-invalid')) === null && !((await page.getAttribute('main', 'class')) || '').includes('stale'),
+    'the fee fixed: no mark, the bill is current again');
+  // Typed as people type it: `$40,000.50` prices (March 40,002.60); the share link holds `40000.50`.
+  await page.fill('#offer-0-fee', '$40,000.50');
+  await page.locator('td[data-total="2026-03"]', { hasText: '40,002.60' }).waitFor();
+  await page.waitForFunction(() => {
+    const l = document.querySelector('#share-link').value.split('#v1.')[1];
+    const b = l.replaceAll('-', '+').replaceAll('_', '/');
+    return JSON.parse(atob(b + '='.repeat((4 - b.length % 4) % 4))).offers[0].monthly_fee === '40000.50';
+  });
+  check((await page.inputValue('#offer-0-fee')) === '$40,000.50', 'a fee typed as $40,000.50 prices (March 40,002.60), stays as typed, and the link holds 40000.50');
+  await page.fill('#offer-0-fee', '40000.00');
+  await march.filter({ hasText: '40,002.10' }).waitFor();
 
   // Compare: a second offer (pay-as-you-go at list) on the same usage.
   await page.click('#add-offer');
@@ -156,6 +189,16 @@ try {
   const marchCsv = (await page.locator('td[data-total="2026-03"]').innerText()).trim();
   // 80 consecutive hours at 540 TB (absent hours are 0): hours 73–80 charged, 40 TB × 8 h × 0.001875 = 0.60.
   check(marchCsv === '40,000.60', `CSV upload (80 h at 540 TB from 2026-03-10) prices March at ${marchCsv} (want 40,000.60)`);
+  // A usage CSV that does not read is not used: the uploaded usage keeps pricing, the alert says why.
+  await page.setInputFiles('#usage-csv', { name: 'bad.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('timestamp,meter,environment,use_case,quantity\n2026-03-10T00:00:00Z,capacity,azure,warm,540\n') });
+  await page.locator('#alert', { hasText: 'bad.csv was not used' }).waitFor();
+  const badCsv = (await page.locator('#alert').innerText()).trim();
+  check(badCsv.includes('unknown use case `warm`') && badCsv.includes('The bill still uses the previous usage.') &&
+    (await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,000.60' &&
+    (await mainText()).includes('Usage from burst.csv') === false && (await page.locator('text=Usage from burst.csv').count()) === 1,
+    `a bad usage CSV is refused and burst.csv keeps pricing (March 40,000.60): "${badCsv.slice(0, 90)}"`);
+  await page.click('#alert button');
   await page.click('text=Use the profile generator instead');
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
   // An upload over the core's limit (usage_csv::MAX_UPLOAD_BYTES, 64 MiB) is refused unread.

@@ -10,13 +10,25 @@ pub fn message(e: &Error) -> String {
     }
 }
 
-/// A message for a share link that could not be opened.
-pub fn link_message(e: &Error) -> String {
-    let m = message(e);
-    let stop = if m.ends_with(['.', '?', '!']) {
+/// `m` ending with a full stop.
+fn stop(m: &str) -> &'static str {
+    if m.ends_with(['.', '?', '!']) {
         ""
     } else {
         "."
-    };
+    }
+}
+
+/// A message for a share link that could not be opened.
+pub fn link_message(e: &Error) -> String {
+    let m = message(e);
+    let stop = stop(&m);
     format!("This share link could not be opened: {m}{stop} The page shows the previous or default scenario instead.")
+}
+
+/// A message for an uploaded usage CSV that did not read (`m`, the core's
+/// message): the bill keeps the previous usage.
+pub fn upload_refused(name: &str, m: &str) -> String {
+    let stop = stop(m);
+    format!("{name} was not used: {m}{stop} The bill still uses the previous usage.")
 }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::deal::{
-    BurstSpec, CellUsageSpec, Deal, DealSpec, EntitlementSpec, FieldLabels, KindSpec, MatrixChoice,
+    self, BurstSpec, CellUsageSpec, Deal, DealSpec, EntitlementSpec, Field, KindSpec, MatrixChoice,
     OfferSpec, UsageSource, UsageSpec, MAX_OFFERS,
 };
 use unitcalc_core::engine::ExcessRun;
@@ -116,6 +116,78 @@ impl Computed {
 
 /// Result of pricing: figures, or the message saying what is wrong.
 pub type Outcome = Result<Computed, String>;
+
+/// Why the scenario as typed does not price: the message, and the id of
+/// the form's input at fault when the core names a field the form has an
+/// input for (the page shows the message there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// The core's message.
+    pub message: String,
+    /// The element id of the input at fault ([`input_id`]).
+    pub input: Option<String>,
+}
+
+/// The element id of the form's input for a field of the deal (the ids the
+/// forms give their inputs), or `None` when the form has no input of its
+/// own for it (the list of offers, an offer as a whole, the matrix).
+pub fn input_id(f: Field) -> Option<String> {
+    use deal::{BurstField as B, CellPart as C, OfferField as O, UsageField as U};
+    Some(match f {
+        Field::Name => "deal-name".into(),
+        Field::TermStart => "term-start".into(),
+        Field::TermMonths => "term-months".into(),
+        Field::Channel => "channel".into(),
+        Field::UsageSeed => "seed".into(),
+        Field::Offer(i, o) => {
+            let what = match o {
+                O::Name => "name",
+                O::Kind => "kind",
+                O::Discount => "discount",
+                O::MonthlyFee => "fee",
+                O::Payment => "payment",
+                O::Tolerance => "tolerance",
+                O::GraceHours => "grace",
+                O::OveragePrice => "overage",
+                O::CommitUnits => "units",
+                O::CommitPrice => "price",
+                O::Whole | O::Entitlements => return None,
+            };
+            format!("offer-{i}-{what}")
+        }
+        Field::Entitlement(i, k, C::Quantity) => format!("offer-{i}-ent-{k}-qty"),
+        Field::Entitlement(i, k, _) => format!("offer-{i}-ent-{k}-cell"),
+        Field::UsageCell(i, _) => format!("usage-{i}-cell"),
+        Field::UsageValue(i, u) => {
+            let what = match u {
+                U::Baseline => "baseline",
+                U::MonthlyGrowth => "growth",
+                U::DailyAmplitude => "daily",
+                U::WeekendDip => "weekend",
+                U::Noise => "noise",
+            };
+            format!("usage-{i}-{what}")
+        }
+        Field::Burst(i, k, b) => {
+            let what = match b {
+                B::Hours => "hours",
+                B::Level => "level",
+                B::Whole | B::Start | B::AfterHours => "start",
+            };
+            format!("usage-{i}-burst-{k}-{what}")
+        }
+        Field::Matrix | Field::Offers | Field::Usage => return None,
+    })
+}
+
+/// A pricing error, with the deal's field at fault when the resolver names one.
+struct Failed(Option<Field>, Error);
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Failed {
+        Failed(None, e)
+    }
+}
 
 #[derive(Default)]
 struct Cache {
@@ -275,7 +347,9 @@ pub enum Action {
     AddOffer,
     /// Remove an offer (never the last one left).
     RemoveOffer(usize),
-    /// A new entitlement of quantity 0 on `cell`.
+    /// A new entitlement that prices as it is: on the first usage cell the
+    /// offer does not entitle yet, for that cell's baseline; else on `cell`
+    /// (the form passes the first offered cell not entitled yet) for 100.
     AddEntitlement {
         /// Index of the offer.
         offer: usize,
@@ -341,7 +415,8 @@ pub enum Action {
         /// Index of the burst.
         burst: usize,
     },
-    /// Use an uploaded CSV instead of the profile.
+    /// Use an uploaded CSV instead of the profile. A file that does not
+    /// read is not used: the previous usage stays, the alert says why.
     UploadCsv(Rc<CsvUsage>),
     /// Back to the profile generator.
     ClearCsv,
@@ -374,6 +449,9 @@ pub enum Action {
     Alert(String),
     /// Hide the alert banner.
     DismissAlert,
+    /// The share link was put on the clipboard (`true`) or the browser
+    /// refused (`false`): the notice says which.
+    Copied(bool),
 }
 
 /// The whole UI state.
@@ -397,8 +475,18 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
-    /// Pricing result.
+    /// Pricing result of the scenario as typed.
     pub outcome: Rc<Outcome>,
+    /// What the views show: `outcome` when it prices, else the last
+    /// outcome that priced (shown dimmed, with [`AppState::fault`]), or the
+    /// error when nothing has priced yet.
+    pub shown: Rc<Outcome>,
+    /// Why the scenario as typed does not price (`None` when it prices).
+    pub fault: Option<Rc<Fault>>,
+    /// The scenario with the values typed leniently (`$40,000`, `10 %`)
+    /// written as the strict formats read them, when any was: what share
+    /// links and saved scenarios hold ([`AppState::written`]).
+    written: Option<Rc<DealSpec>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -430,6 +518,9 @@ impl AppState {
             notice: None,
             matrix: None,
             outcome: Rc::new(Err(String::new())),
+            shown: Rc::new(Err(String::new())),
+            fault: None,
+            written: None,
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
@@ -463,13 +554,23 @@ impl AppState {
         self.selected = 0;
     }
 
+    /// The scenario as the strict formats read it (share links, saved
+    /// scenarios): as typed, with each value the form's lenient reader
+    /// rewrote (`$40,000` → `40000`) written strictly.
+    pub fn written(&self) -> &DealSpec {
+        self.written.as_deref().unwrap_or(&self.scenario)
+    }
+
     /// The matrix's TOML text for the current choice.
     pub fn matrix_text(&self) -> Option<&str> {
         self.scenario.matrix.text()
     }
 
-    /// Re-prices the scenario.
-    pub fn recompute(&mut self) {
+    /// Re-prices the scenario; gives the message when what failed is reading
+    /// the uploaded usage CSV.
+    pub fn recompute(&mut self) -> Option<String> {
+        let mut refused = None;
+        let mut upload = false;
         self.generation += 1;
         if self.selected >= self.scenario.offers.len() {
             self.selected = 0;
@@ -477,12 +578,33 @@ impl AppState {
         let t0 = browser::now_ms();
         let matrix = self.matrix_cached();
         self.matrix = matrix.as_ref().ok().cloned();
-        self.outcome = Rc::new(
-            matrix
-                .and_then(|m| self.compute(m))
-                .map_err(|e| boundary::message(&e)),
-        );
+        self.written = None;
+        match matrix
+            .map_err(Failed::from)
+            .and_then(|m| self.compute(m, &mut upload))
+        {
+            Ok(c) => {
+                self.outcome = Rc::new(Ok(c));
+                self.shown = self.outcome.clone();
+                self.fault = None;
+            }
+            Err(Failed(field, e)) => {
+                let message = boundary::message(&e);
+                if upload {
+                    refused = Some(message.clone());
+                }
+                self.outcome = Rc::new(Err(message.clone()));
+                if self.shown.is_err() {
+                    self.shown = self.outcome.clone();
+                }
+                self.fault = Some(Rc::new(Fault {
+                    message,
+                    input: field.and_then(input_id),
+                }));
+            }
+        }
         self.compute_ms = browser::elapsed_ms(t0);
+        refused
     }
 
     fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
@@ -497,9 +619,12 @@ impl AppState {
         })
     }
 
-    fn compute(&self, matrix: Rc<Matrix>) -> Result<Computed, Error> {
+    /// Prices with `matrix`; `upload` is set when the uploaded CSV does not read.
+    fn compute(&mut self, matrix: Rc<Matrix>, upload: &mut bool) -> Result<Computed, Failed> {
+        let form = self.scenario.resolve_form(&matrix);
+        self.written = form.written.map(Rc::new);
+        let deal = form.deal.map_err(|(f, e)| Failed(f, e))?;
         let mut cache = self.cache.borrow_mut();
-        let deal = self.scenario.resolve(&matrix, &FieldLabels)?;
         let term = deal.terms.term;
         let key = match &self.csv {
             Some(c) => UsageKey::Csv(c.clone(), term),
@@ -509,7 +634,15 @@ impl AppState {
             Some((k, u)) if *k == key => u.clone(),
             _ => {
                 let u = Rc::new(match (&self.csv, &deal.usage) {
-                    (Some(c), _) => usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term)?,
+                    (Some(c), _) => {
+                        match usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term) {
+                            Ok(u) => u,
+                            Err(e) => {
+                                *upload = true;
+                                return Err(e.into());
+                            }
+                        }
+                    }
                     (None, UsageSource::Profile(p)) => {
                         profile::generate_reusing(p, &term, &mut cache.cells)?
                     }
@@ -594,11 +727,16 @@ fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             }
         }
         Action::AddEntitlement { offer: i, cell } => {
-            if let Some(o) = offer(s, i) {
-                o.entitlements.push(EntitlementSpec {
-                    cell,
-                    quantity: "0".into(),
-                });
+            let usage = &s.usage.cells;
+            if let Some(o) = s.offers.get_mut(i) {
+                let free = |c: &str| !o.entitlements.iter().any(|e| e.cell.trim() == c.trim());
+                let (cell, quantity) = usage
+                    .iter()
+                    .find(|u| free(&u.cell))
+                    .map_or((cell, "100".into()), |u| {
+                        (u.cell.clone(), u.baseline.clone())
+                    });
+                o.entitlements.push(EntitlementSpec { cell, quantity });
             }
         }
         Action::SetEntitlement {
@@ -687,8 +825,14 @@ impl Reducible for AppState {
         };
         match action {
             Action::UploadCsv(c) => {
-                s.csv = Some(c);
-                s.recompute();
+                // A file that does not read is not used: the previous usage
+                // (an earlier upload or the profile) stays, the alert says why.
+                let previous = s.csv.replace(c.clone());
+                if let Some(why) = s.recompute() {
+                    s.csv = previous;
+                    s.recompute();
+                    s.alert = Some(boundary::upload_refused(&c.name, &why));
+                }
             }
             Action::ClearCsv => {
                 s.csv = None;
@@ -720,7 +864,7 @@ impl Reducible for AppState {
                     Err(e) => s.alert = Some(boundary::message(&e)),
                 }
             }
-            Action::Save(name) => match storage::save(&name, &s.scenario) {
+            Action::Save(name) => match storage::save(&name, s.written()) {
                 Ok(()) => {
                     s.saved = storage::names();
                     s.notice = Some(format!("Saved “{name}” in this browser."));
@@ -735,6 +879,16 @@ impl Reducible for AppState {
                 }
                 None => s.notice = Some(format!("“{name}” is no longer saved.")),
             },
+            Action::Copied(ok) => {
+                s.notice = Some(
+                    if ok {
+                        "Share link copied to the clipboard."
+                    } else {
+                        "The browser did not allow copying: select the link and copy it (Ctrl+C or ⌘C)."
+                    }
+                    .to_string(),
+                );
+            }
             Action::DeleteSaved(name) => {
                 storage::delete(&name);
                 s.saved = storage::names();

@@ -145,13 +145,13 @@ async fn example_c_link_renders_march_total() {
     );
 
     // A bad value shows the core's message naming the field and value, not a blank page.
-    fee.set_value("40,000");
+    fee.set_value("40,000 US");
     fee.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
     sleep(50).await;
     let err = text(&root, "#error").unwrap();
     assert!(
-        err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
+        err.contains("offer 1 monthly fee") && err.contains("`40,000 US` is not a decimal number"),
         "{err}"
     );
     root.remove();

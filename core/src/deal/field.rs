@@ -6,6 +6,8 @@
 //! field, messages leave out the context they would otherwise carry
 //! (`offer `X`: monthly_fee`).
 
+use std::cell::Cell;
+
 use crate::error::Origin;
 
 /// A field of a [`super::DealSpec`], for locating errors. Indices are 0-based.
@@ -272,6 +274,30 @@ impl FieldLabels {
 impl Locate for FieldLabels {
     fn origin(&self, field: Field) -> Origin {
         Origin::file(format!("scenario {}", FieldLabels::label(field)))
+    }
+    fn names_fields(&self) -> bool {
+        true
+    }
+}
+
+/// [`FieldLabels`] that also keeps the field of the error it located, so a
+/// form can mark the input at fault: see [`super::DealSpec::resolve_field`].
+/// The resolver asks for an origin only when it makes an error, so the
+/// field kept is the one at fault.
+#[derive(Debug, Default)]
+pub(crate) struct FieldRecorder(Cell<Option<Field>>);
+
+impl FieldRecorder {
+    /// The field of the last error located, if any.
+    pub(crate) fn field(&self) -> Option<Field> {
+        self.0.get()
+    }
+}
+
+impl Locate for FieldRecorder {
+    fn origin(&self, field: Field) -> Origin {
+        self.0.set(Some(field));
+        FieldLabels.origin(field)
     }
     fn names_fields(&self) -> bool {
         true

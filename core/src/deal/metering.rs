@@ -79,10 +79,7 @@ impl MeteringSpec {
         deal: &Deal,
         locate: &dyn Locate,
     ) -> Result<MeteringPlan> {
-        let cx = Ctx {
-            m: matrix,
-            loc: locate,
-        };
+        let cx = Ctx::new(matrix, locate);
         let whole = Field::Metering(MeteringField::Whole);
         let market = match &deal.terms.channel {
             Channel::Direct => {

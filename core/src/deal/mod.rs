@@ -14,6 +14,7 @@
 mod field;
 mod metering;
 mod resolve;
+pub use resolve::FormDeal;
 mod spec;
 
 pub use field::{

@@ -14,6 +14,14 @@
 //! a double quote, a carriage return or a line feed is quoted, its quotes
 //! doubled; rows end with `\n`.
 //!
+//! CSV injection: a text field (names, descriptions, ids; every column but
+//! the four numeric ones) that begins with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return is written with a leading `'` ([`text_field`]), so a
+//! spreadsheet shows it as text instead of running it as a formula. The
+//! numeric columns (`quantity_hours`, `units`, `unit_price`, `amount`) are
+//! the core's own decimals and are written as they are, so a negative
+//! amount stays the number `-2.10`. Every CSV the tools write uses this rule.
+//!
 //! ```
 //! use unitcalc_core::{bill_csv, engine, usage_csv};
 //! use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
@@ -42,6 +50,7 @@
 //! assert_eq!(rows.next(), None);
 //! ```
 
+use std::borrow::Cow;
 use std::io;
 
 use rust_decimal::Decimal;
@@ -113,6 +122,23 @@ pub fn write_csv<'a, W: io::Write>(
     w.write_all(buf.as_bytes())
 }
 
+/// A text field as it is written to a CSV: with a leading `'` when it
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return (which a
+/// spreadsheet would read as a formula), else as it is. Not for numbers.
+///
+/// ```
+/// use unitcalc_core::bill_csv::text_field;
+/// assert_eq!(text_field("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(text_field("Fixed 500 TB"), "Fixed 500 TB");
+/// ```
+pub fn text_field(f: &str) -> Cow<'_, str> {
+    if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{f}"))
+    } else {
+        Cow::Borrowed(f)
+    }
+}
+
 /// The header row with its line end.
 fn header() -> String {
     let mut out = COLUMNS.join(",");
@@ -131,29 +157,38 @@ fn push_rows(out: &mut String, customer: &str, b: &Bill) {
                     c.use_case.as_str(),
                 )
             });
-            let fields: [&str; 16] = [
-                customer,
-                &b.matrix,
-                &b.matrix_version,
-                &b.offer,
-                &b.offer_kind,
-                &p.label,
-                l.kind.as_str(),
-                &l.description,
-                meter,
-                env,
-                use_case,
-                &normalized(l.quantity_hours.map(|q| q.get())),
-                &normalized(l.units.map(|u| u.get())),
-                &l.unit_price.map(|p| p.to_string()).unwrap_or_default(),
-                &l.amount.to_string(),
-                &b.currency,
+            // (text, value): text fields are guarded against formulas,
+            // the numeric columns are written as they are.
+            let fields: [(bool, &str); 16] = [
+                (true, customer),
+                (true, &b.matrix),
+                (true, &b.matrix_version),
+                (true, &b.offer),
+                (true, &b.offer_kind),
+                (true, &p.label),
+                (true, l.kind.as_str()),
+                (true, &l.description),
+                (true, meter),
+                (true, env),
+                (true, use_case),
+                (false, &normalized(l.quantity_hours.map(|q| q.get()))),
+                (false, &normalized(l.units.map(|u| u.get()))),
+                (
+                    false,
+                    &l.unit_price.map(|p| p.to_string()).unwrap_or_default(),
+                ),
+                (false, &l.amount.to_string()),
+                (true, &b.currency),
             ];
-            for (i, f) in fields.iter().enumerate() {
+            for (i, (text, f)) in fields.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
-                push_field(out, f);
+                if *text {
+                    push_field(out, &text_field(f));
+                } else {
+                    push_field(out, f);
+                }
             }
             out.push('\n');
         }
@@ -212,6 +247,63 @@ mod tests {
             push_field(&mut out, f);
             assert_eq!(out, want, "{f:?}");
         }
+    }
+
+    /// Text fields that a spreadsheet would run as a formula get a `'`;
+    /// (field, written).
+    #[test]
+    fn text_fields_are_not_formulas() {
+        let table = [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("a=b", "a=b"),
+            (" =x", " =x"),
+            ("'quoted", "'quoted"),
+            ("Fixed 500 TB", "Fixed 500 TB"),
+            ("", ""),
+        ];
+        for (f, want) in table {
+            assert_eq!(text_field(f), want, "{f:?}");
+        }
+    }
+
+    /// A whole bill: names that look like formulas are written as text, and
+    /// every numeric column, a negative amount too, stays a number.
+    #[test]
+    fn a_bill_with_formula_names_keeps_its_numbers() {
+        use crate::deal::DealSpec;
+        let m = crate::bundled::matrix("spec-m").unwrap();
+        let mut spec = DealSpec::example();
+        spec.offers[0].name = "=cmd|' /C calc'!A0".into();
+        let deal = spec.resolve(&m, &crate::deal::FieldLabels).unwrap();
+        let usage = crate::quote::usage_of::<crate::Error>(&deal, |_| unreachable!()).unwrap();
+        let q = crate::quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+        let mut bill = q.comparison.bills[0].clone();
+        let line = &mut bill.periods[0].lines[0];
+        line.amount = "-2.10".parse().unwrap();
+        line.description = "-credit".into();
+        let csv = to_csv([("@acme", &bill)]);
+        let row = csv.lines().nth(1).unwrap();
+        assert!(
+            row.starts_with(
+                "'@acme,spec-m,1,'=cmd|' /C calc'!A0,fixed-capacity,2026-03,fee,'-credit,"
+            ),
+            "{row}"
+        );
+        assert!(row.ends_with(",-2.10,USD"), "{row}");
+        // Read back by the csv crate, the amount is the number -2.10.
+        let mut r = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(rec.get(14), Some("-2.10"));
+        assert_eq!(rec.get(3), Some("'=cmd|' /C calc'!A0"));
     }
 
     #[test]

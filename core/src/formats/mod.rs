@@ -10,6 +10,8 @@
 //!   TOML string writing.
 //! - `json` (private): a small strict JSON reader (share links, saved
 //!   scenarios), for the browser's size.
+//! - `typed`: the one lenient reader, for values typed into a form field
+//!   (grouping, a currency, a unit, a percentage); files and links stay strict.
 
 pub mod bill_csv;
 pub mod deal_toml;
@@ -18,4 +20,5 @@ pub mod matrix_toml;
 pub mod scenario;
 pub(crate) mod toml_tree;
 pub(crate) mod toml_util;
+pub mod typed;
 pub mod usage_csv;

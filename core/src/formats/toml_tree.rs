@@ -18,7 +18,7 @@
 
 use std::ops::Range;
 
-use toml_edit::{ImDocument, Item, TableLike, Value};
+use toml_edit::{ImDocument, InlineTable, Item, Key, TableLike, Value};
 
 use crate::error::{Error, Origin, Result};
 use crate::toml_util::{date_literal, number_literal, parse_decimal, DateStr, Dec, Mult};
@@ -192,9 +192,11 @@ impl<'a> Src<'a> {
 
     /// A table (`[x]` or inline `{ … }`) with any keys (a map).
     pub fn map(self, item: &'a Item) -> Result<Table<'a>> {
-        let t = item
-            .as_table_like()
-            .ok_or_else(|| self.invalid_type(item, "a table"))?;
+        let t = match item {
+            Item::Table(t) => Tbl::Table(t),
+            Item::Value(Value::InlineTable(t)) => Tbl::Inline(t),
+            _ => return Err(self.invalid_type(item, "a table")),
+        };
         Ok(Table {
             src: self,
             t,
@@ -213,7 +215,7 @@ impl<'a> Src<'a> {
     pub fn root(self, doc: &'a ImDocument<&'a str>, allowed: &[&str]) -> Result<Table<'a>> {
         let table = Table {
             src: self,
-            t: doc.as_table(),
+            t: Tbl::Table(doc.as_table()),
             span: 0..0,
         };
         table.check_keys(allowed)?;
@@ -229,7 +231,7 @@ impl<'a> Src<'a> {
                 for t in a.iter() {
                     let table = Table {
                         src: self,
-                        t,
+                        t: Tbl::Table(t),
                         span: t.span().unwrap_or(0..0),
                     };
                     table.check_keys(allowed)?;
@@ -243,7 +245,7 @@ impl<'a> Src<'a> {
                     };
                     let table = Table {
                         src: self,
-                        t,
+                        t: Tbl::Inline(t),
                         span: t.span().unwrap_or(0..0),
                     };
                     table.check_keys(allowed)?;
@@ -256,10 +258,43 @@ impl<'a> Src<'a> {
     }
 }
 
+/// A `[x]` table or an inline `{ … }` one. Not `&dyn TableLike`: that
+/// would keep every method of the trait's two vtables (inserts, removals,
+/// sorts) in the browser module; these static calls keep only the three
+/// read here.
+#[derive(Clone, Copy)]
+enum Tbl<'a> {
+    Table(&'a toml_edit::Table),
+    Inline(&'a InlineTable),
+}
+
+impl<'a> Tbl<'a> {
+    fn iter(self) -> toml_edit::Iter<'a> {
+        match self {
+            Tbl::Table(t) => TableLike::iter(t),
+            Tbl::Inline(t) => TableLike::iter(t),
+        }
+    }
+
+    fn get(self, key: &str) -> Option<&'a Item> {
+        match self {
+            Tbl::Table(t) => TableLike::get(t, key),
+            Tbl::Inline(t) => TableLike::get(t, key),
+        }
+    }
+
+    fn get_key_value(self, key: &str) -> Option<(&'a Key, &'a Item)> {
+        match self {
+            Tbl::Table(t) => TableLike::get_key_value(t, key),
+            Tbl::Inline(t) => TableLike::get_key_value(t, key),
+        }
+    }
+}
+
 /// One table being read.
 pub(crate) struct Table<'a> {
     src: Src<'a>,
-    t: &'a dyn TableLike,
+    t: Tbl<'a>,
     span: Range<usize>,
 }
 

@@ -291,7 +291,7 @@ pub fn to_csv(d: &MatrixDiff) -> String {
     for x in &d.differences {
         let fields = [
             x.kind.to_string(),
-            x.id.clone(),
+            crate::bill_csv::text_field(&x.id).into_owned(),
             x.change.as_str().to_string(),
             x.old.clone(),
             x.new.clone(),

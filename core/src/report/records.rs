@@ -139,7 +139,8 @@ pub const CSV_COLUMNS: [&str; 11] = [
 ];
 
 /// The rows as tidy CSV (one row per customer × period × cell; decimals
-/// exact, without trailing zeros; `unit` is the meter's quantity unit).
+/// exact, without trailing zeros; `unit` is the meter's quantity unit; text
+/// fields that a spreadsheet would run as formulas get a `'`).
 ///
 /// ```
 /// use unitcalc_core::{bundled, report::{to_csv, Granularity, RecordReport}, time::Hour};
@@ -158,18 +159,19 @@ pub fn to_csv(matrix: &Matrix, rows: &[CustomerPeriodRow]) -> String {
             .iter()
             .find(|m| m.id == r.cell.meter)
             .map_or("", |m| m.unit.as_str());
+        let text = |t: &str| crate::bill_csv::text_field(t).into_owned();
         let fields = [
-            customer.clone(),
+            text(customer),
             r.label.clone(),
             r.start.to_string(),
             r.end.to_string(),
-            r.cell.meter.clone(),
-            r.cell.environment.clone(),
-            r.cell.use_case.clone(),
+            text(&r.cell.meter),
+            text(&r.cell.environment),
+            text(&r.cell.use_case),
             r.quantity_hours.to_string(),
             r.units.to_string(),
             r.peak.to_string(),
-            unit.to_string(),
+            text(unit),
         ];
         crate::bill_csv::push_row(&mut out, &fields);
     }
@@ -220,6 +222,27 @@ mod tests {
                 assert!(!labels.contains(&"2027-W53"), "{labels:?}");
             }
         }
+    }
+
+    /// A customer name a spreadsheet would run as a formula is written as
+    /// text; quantities stay numbers.
+    #[test]
+    fn csv_names_are_not_formulas() {
+        let m = crate::bundled::matrix("spec-m").unwrap();
+        let mut r = RecordReport::new(&m, Granularity::Month);
+        let h = Hour::parse_rfc3339("2026-03-01T00:00:00Z").unwrap();
+        r.push(
+            "=cmd()",
+            h,
+            m.cell("capacity", "azure", "hot").unwrap(),
+            "5".parse().unwrap(),
+        )
+        .unwrap();
+        let csv = to_csv(&m, &r.finish().unwrap());
+        assert!(
+            csv.lines().nth(1).unwrap().starts_with("'=cmd(),2026-03,"),
+            "{csv}"
+        );
     }
 
     /// Customers, periods and cells each get their own row, in order; zero

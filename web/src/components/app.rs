@@ -23,7 +23,7 @@ pub use crate::state::{default_scenario, open_link};
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| AppState::open(&browser::location_hash()));
-    let link = scenario::encode(&state.scenario);
+    let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
@@ -46,9 +46,21 @@ pub fn App() -> Html {
     };
 
     let outcome: &Result<Computed, String> = &state.outcome;
-    let main = match outcome {
+    // A scenario that does not price keeps the last bill that did, dimmed,
+    // with the message (on its input when the core names the field).
+    let stale = state.fault.is_some() && state.shown.is_ok();
+    let main = match &*state.shown {
         Err(msg) => html! { <div class="error" role="alert" id="error">{ msg.clone() }</div> },
-        Ok(c) => render_view(&state, c, &on_action),
+        Ok(c) => html! {
+            <>
+            if let Some(f) = state.fault.as_ref().filter(|_| stale) {
+                <p class="error stale-note" id="error" role={f.input.is_none().then_some("alert")}>
+                    { format!("{} — the figures below are from the last values that priced.", f.message) }
+                </p>
+            }
+            { render_view(&state, c, &on_action) }
+            </>
+        },
     };
     let link_attr = link
         .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
@@ -74,22 +86,23 @@ pub fn App() -> Html {
         }
         <div class={classes!("layout", (state.view == View::Quote).then_some("quote"))}>
             <aside class="inputs no-print" aria-label="Inputs">
-                <DealForm scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()} />
+                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()} />
                 { for s.offers.iter().enumerate().map(|(i, o)| {
-                    html! { <OfferForm index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
+                    html! { <OfferForm fault={state.fault.clone()} index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
                         selected={i == state.selected} on_action={on_action.clone()} /> }
                 }) }
-                <UsageForm usage={s.usage.clone()} matrix={state.matrix.clone()}
+                <UsageForm fault={state.fault.clone()} usage={s.usage.clone()} matrix={state.matrix.clone()}
                     csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()} />
                 <SharePanel link={link_attr} saved={state.saved.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
-                    on_delete={on_action.reform(Action::DeleteSaved)} {on_export}
+                    on_delete={on_action.reform(Action::DeleteSaved)} {on_export} on_copied={on_action.reform(Action::Copied)}
                     on_deal_file={on_action.reform(|r: Result<(String, String), String>| match r {
                         Ok((name, text)) => Action::OpenDeal { name, text },
                         Err(m) => Action::Alert(m),
                     })} />
             </aside>
-            <main id="main" data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
+            <main id="main" class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
+                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
         </div>
         </>
     }

@@ -7,7 +7,7 @@ use unitcalc_core::matrix::Matrix;
 use yew::prelude::*;
 
 use super::fields::{setter, Field, Select};
-use crate::state::Action;
+use crate::state::{Action, Fault};
 
 /// Props of [`DealForm`].
 #[derive(Properties, PartialEq)]
@@ -18,6 +18,9 @@ pub struct DealFormProps {
     pub matrix: Option<Rc<Matrix>>,
     /// Deal edits.
     pub on_action: Callback<Action>,
+    /// Why the scenario does not price: the input it names shows it.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// Deal-wide inputs.
@@ -59,19 +62,19 @@ pub fn DealForm(p: &DealFormProps) -> Html {
     html! {
         <fieldset class="deal">
             <legend>{ "Deal" }</legend>
-            <Field id="deal-name" label="Customer / deal name" value={s.name.clone()}
+            <Field fault={p.fault.clone()} id="deal-name" label="Customer / deal name" value={s.name.clone()}
                 oninput={setter(&p.on_action, Action::SetName)} />
-            <Select id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
+            <Select fault={p.fault.clone()} id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
             if let Some(m) = &p.matrix {
                 <p class="hint">{ format!("{} v{} · {} · list price {} · {}", m.name, m.version, m.currency.code, m.list_price, m.rounding.as_str()) }</p>
             }
             <div class="row">
-                <Field id="term-start" kind="date" label="Term start" value={s.term_start.clone()}
+                <Field fault={p.fault.clone()} id="term-start" kind="date" label="Term start" value={s.term_start.clone()}
                     oninput={setter(&p.on_action, Action::SetTermStart)} />
-                <Field id="term-months" kind="number" label="Term months" value={s.term_months.clone()}
+                <Field fault={p.fault.clone()} id="term-months" kind="number" label="Term months" value={s.term_months.clone()}
                     oninput={setter(&p.on_action, Action::SetTermMonths)} />
             </div>
-            <Select id="channel" label="Channel" value={if s.channel.is_empty() { "direct".to_string() } else { s.channel.clone() }}
+            <Select fault={p.fault.clone()} id="channel" label="Channel" value={if s.channel.is_empty() { "direct".to_string() } else { s.channel.clone() }}
                 options={channels} onchange={setter(&p.on_action, Action::SetChannel)} />
         </fieldset>
     }

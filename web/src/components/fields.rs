@@ -1,10 +1,29 @@
 //! Labelled inputs and selects, and the action-callback helpers.
 
+use std::rc::Rc;
+
 use unitcalc_core::matrix::Matrix;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::state::Action;
+use crate::state::{Action, Fault};
+
+/// The fault's message when it names the input `id`, with the message's
+/// element id, for `aria-describedby`.
+fn fault_at(fault: &Option<Rc<Fault>>, id: &str) -> Option<(String, AttrValue)> {
+    let f = fault.as_ref().filter(|f| f.input.as_deref() == Some(id))?;
+    Some((format!("{id}-error"), AttrValue::from(f.message.clone())))
+}
+
+/// The message under an input at fault (announced as it appears).
+fn fault_note(fault: &Option<(String, AttrValue)>) -> Html {
+    match fault {
+        Some((id, m)) => {
+            html! { <p class="field-error" id={id.clone()} role="alert">{ m.clone() }</p> }
+        }
+        None => html! {},
+    }
+}
 
 /// A callback taking the new text of an input and dispatching the action
 /// `f` makes of it.
@@ -37,6 +56,9 @@ pub struct FieldProps {
     /// Placeholder / hint.
     #[prop_or_default]
     pub hint: AttrValue,
+    /// Why the scenario does not price: shown here when it names this input.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// A labelled text input.
@@ -44,10 +66,13 @@ pub struct FieldProps {
 pub fn Field(p: &FieldProps) -> Html {
     let cb = p.oninput.clone();
     let oninput = Callback::from(move |e: InputEvent| cb.emit(browser::input_value(&e)));
+    let fault = fault_at(&p.fault, &p.id);
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()} placeholder={p.hint.clone()} autocomplete="off" {oninput} />
+            <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()} placeholder={p.hint.clone()} autocomplete="off" {oninput}
+                aria-invalid={fault.as_ref().map(|_| "true")} aria-describedby={fault.as_ref().map(|f| f.0.clone())} />
+            { fault_note(&fault) }
         </div>
     }
 }
@@ -65,6 +90,9 @@ pub struct SelectProps {
     pub options: Vec<(String, String)>,
     /// New value on change.
     pub onchange: Callback<String>,
+    /// Why the scenario does not price: shown here when it names this input.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// A labelled select. A current value missing from the options is still shown.
@@ -73,10 +101,12 @@ pub fn Select(p: &SelectProps) -> Html {
     let cb = p.onchange.clone();
     let onchange = Callback::from(move |e: Event| cb.emit(browser::select_value(&e)));
     let missing = !p.options.iter().any(|(v, _)| *v == p.value.as_str());
+    let fault = fault_at(&p.fault, &p.id);
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <select id={p.id.clone()} {onchange}>
+            <select id={p.id.clone()} {onchange}
+                aria-invalid={fault.as_ref().map(|_| "true")} aria-describedby={fault.as_ref().map(|f| f.0.clone())}>
                 if missing {
                     <option value={p.value.clone()} selected=true>{ format!("{} (not in matrix)", p.value) }</option>
                 }
@@ -84,6 +114,7 @@ pub fn Select(p: &SelectProps) -> Html {
                     <option value={v.clone()} selected={*v == p.value.as_str()}>{ l.clone() }</option>
                 }) }
             </select>
+            { fault_note(&fault) }
         </div>
     }
 }

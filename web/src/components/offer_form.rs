@@ -8,7 +8,7 @@ use unitcalc_core::offer::Payment;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::state::{Action, EntitlementField, OfferField};
+use crate::state::{Action, EntitlementField, Fault, OfferField};
 
 /// Props of [`OfferForm`].
 #[derive(Properties, PartialEq)]
@@ -25,6 +25,9 @@ pub struct OfferFormProps {
     pub selected: bool,
     /// Deal edits, and showing this offer's bill.
     pub on_action: Callback<Action>,
+    /// Why the scenario does not price: the input it names shows it.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 fn payment_options() -> Vec<(String, String)> {
@@ -68,7 +71,7 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
     };
     let fields = match o.kind {
         KindSpec::PayAsYouGo => html! {
-            <Field id={id("discount")} label="Discount (0.20 = 20 %)" value={o.discount.clone()}
+            <Field fault={p.fault.clone()} id={id("discount")} label="Discount (0.20 = 20 %)" value={o.discount.clone()}
                 oninput={set(OfferField::Discount)} />
         },
         KindSpec::FixedCapacity => html! {
@@ -81,42 +84,43 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
                     let (set_cell, set_qty) = (set_ent(EntitlementField::Cell), set_ent(EntitlementField::Quantity));
                     html! {
                         <div class="row">
-                            <Select id={format!("offer-{i}-ent-{k}-cell")} label={format!("Entitlement {} cell", k + 1)}
+                            <Select fault={p.fault.clone()} id={format!("offer-{i}-ent-{k}-cell")} label={format!("Entitlement {} cell", k + 1)}
                                 value={e.cell.clone()} options={cells.clone()} onchange={set_cell} />
-                            <Field id={format!("offer-{i}-ent-{k}-qty")} label="Entitled quantity" value={e.quantity.clone()} oninput={set_qty} />
+                            <Field fault={p.fault.clone()} id={format!("offer-{i}-ent-{k}-qty")} label="Entitled quantity" value={e.quantity.clone()} oninput={set_qty} />
                             <button type="button" class="small" aria-label={format!("Remove entitlement {}", k + 1)}
                                 onclick={action(&p.on_action, Action::RemoveEntitlement { offer: i, entitlement: k })}>{ "×" }</button>
                         </div>
                     }
                 }) }
                 <button type="button" id={id("add-ent")} class="small" onclick={{
-                    let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
+                    let free = cells.iter().find(|(v, _)| !o.entitlements.iter().any(|e| e.cell == *v));
+                    let first = free.or(cells.first()).map(|(v, _)| v.clone()).unwrap_or_default();
                     action(&p.on_action, Action::AddEntitlement { offer: i, cell: first })
                 }}>{ "+ entitlement" }</button>
             </div>
             <div class="row">
-                <Field id={id("fee")} label="Monthly fee" value={o.monthly_fee.clone()} oninput={set(OfferField::MonthlyFee)} />
-                <Select id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
+                <Field fault={p.fault.clone()} id={id("fee")} label="Monthly fee" value={o.monthly_fee.clone()} oninput={set(OfferField::MonthlyFee)} />
+                <Select fault={p.fault.clone()} id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
                     onchange={set_payment.clone()} />
             </div>
             <div class="row">
-                <Field id={id("tolerance")} label="Tolerance band" value={o.tolerance.clone()} oninput={set(OfferField::Tolerance)} />
-                <Field id={id("grace")} label="Grace hours" value={o.grace_hours.clone()} oninput={set(OfferField::GraceHours)} />
+                <Field fault={p.fault.clone()} id={id("tolerance")} label="Tolerance band" value={o.tolerance.clone()} oninput={set(OfferField::Tolerance)} />
+                <Field fault={p.fault.clone()} id={id("grace")} label="Grace hours" value={o.grace_hours.clone()} oninput={set(OfferField::GraceHours)} />
             </div>
-            <Field id={id("overage")} label="Overage price per unit (empty = list)" value={o.overage_price.clone()}
+            <Field fault={p.fault.clone()} id={id("overage")} label="Overage price per unit (empty = list)" value={o.overage_price.clone()}
                 oninput={set(OfferField::OveragePrice)} />
             </>
         },
         KindSpec::Commitment => html! {
             <>
             <div class="row">
-                <Field id={id("units")} label="Units committed" value={o.commit_units.clone()} oninput={set(OfferField::CommitUnits)} />
-                <Field id={id("price")} label="Commit price per unit" value={o.commit_price.clone()} oninput={set(OfferField::CommitPrice)} />
+                <Field fault={p.fault.clone()} id={id("units")} label="Units committed" value={o.commit_units.clone()} oninput={set(OfferField::CommitUnits)} />
+                <Field fault={p.fault.clone()} id={id("price")} label="Commit price per unit" value={o.commit_price.clone()} oninput={set(OfferField::CommitPrice)} />
             </div>
             <div class="row">
-                <Select id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
+                <Select fault={p.fault.clone()} id={id("payment")} label="Payment" value={o.payment.as_str()} options={payment_options()}
                     onchange={set_payment.clone()} />
-                <Field id={id("overage")} label="Overage price (empty = list)" value={o.overage_price.clone()}
+                <Field fault={p.fault.clone()} id={id("overage")} label="Overage price (empty = list)" value={o.overage_price.clone()}
                     oninput={set(OfferField::OveragePrice)} />
             </div>
             </>
@@ -126,8 +130,8 @@ pub fn OfferForm(p: &OfferFormProps) -> Html {
         <fieldset class={classes!("offer", p.selected.then_some("selected"))}>
             <legend>{ format!("Offer {}", i + 1) }</legend>
             <div class="row">
-                <Field id={id("name")} label="Offer name" value={o.name.clone()} oninput={set(OfferField::Name)} />
-                <Select id={id("kind")} label="Kind" value={o.kind.as_str()} options={kinds}
+                <Field fault={p.fault.clone()} id={id("name")} label="Offer name" value={o.name.clone()} oninput={set(OfferField::Name)} />
+                <Select fault={p.fault.clone()} id={id("kind")} label="Kind" value={o.kind.as_str()} options={kinds}
                     onchange={on_kind} />
             </div>
             { fields }

@@ -28,6 +28,8 @@ pub struct SharePanelProps {
     pub on_delete: Callback<String>,
     /// Export.
     pub on_export: Callback<ExportKind>,
+    /// The share link copied (`true`) or copying refused.
+    pub on_copied: Callback<bool>,
     /// A deal TOML file chosen: its name and text; or the message why it
     /// was refused unread.
     pub on_deal_file: Callback<Result<(String, String), String>>,
@@ -56,6 +58,15 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
         html! { <button type="button" id={id.to_string()} disabled={!p.can_export} onclick={Callback::from(move |_| cb.emit(k))}>{ label.to_string() }</button> }
     };
     let print = Callback::from(|_| browser::print());
+    let on_copy = {
+        let (link, cb) = (p.link.clone(), p.on_copied.clone());
+        Callback::from(move |_| {
+            if let Ok(l) = &link {
+                let cb = cb.clone();
+                browser::copy_text(l, move |ok| cb.emit(ok));
+            }
+        })
+    };
     let on_deal_file = {
         let cb = p.on_deal_file.clone();
         Callback::from(move |e: Event| {
@@ -74,7 +85,12 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
             <div class="field">
                 <label for="share-link">{ "Share link (the whole scenario is in the part after #)" }</label>
                 { match &p.link {
-                    Ok(l) => html! { <input id="share-link" readonly=true value={l.clone()} onfocus={Callback::from(|e: FocusEvent| browser::select_all(&e))} /> },
+                    Ok(l) => html! {
+                        <div class="row">
+                            <input id="share-link" readonly=true value={l.clone()} onfocus={Callback::from(|e: FocusEvent| browser::select_all(&e))} />
+                            <button type="button" id="copy-link" class="small" onclick={on_copy}>{ "Copy" }</button>
+                        </div>
+                    },
                     Err(m) => html! { <p class="error" id="share-link">{ m.clone() }</p> },
                 } }
                 if p.csv { <p class="note">{ "Uploaded CSV usage is not put in share links; the link carries the usage profile." }</p> }

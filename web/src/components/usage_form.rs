@@ -8,7 +8,7 @@ use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::state::{Action, BurstField, CsvUsage, UsageField};
+use crate::state::{Action, BurstField, CsvUsage, Fault, UsageField};
 use crate::{boundary, browser};
 
 /// Props of [`UsageForm`].
@@ -22,6 +22,9 @@ pub struct UsageFormProps {
     pub csv: Option<AttrValue>,
     /// Deal edits, the CSV chosen (or refused), back to the profile.
     pub on_action: Callback<Action>,
+    /// Why the scenario does not price: the input it names shows it.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// Usage inputs.
@@ -43,9 +46,9 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
     let clear = action(&p.on_action, Action::ClearCsv);
     let profile = html! {
         <>
-        <Field id="seed" label="Noise seed" value={p.usage.seed.clone()} oninput={setter(&p.on_action, Action::SetSeed)} />
+        <Field fault={p.fault.clone()} id="seed" label="Noise seed" value={p.usage.seed.clone()} oninput={setter(&p.on_action, Action::SetSeed)} />
         { for p.usage.cells.iter().enumerate().map(|(k, c)| html! {
-            <UsageCell key={k} index={k} cell={c.clone()} options={cells.clone()} on_action={p.on_action.clone()} />
+            <UsageCell fault={p.fault.clone()} key={k} index={k} cell={c.clone()} options={cells.clone()} on_action={p.on_action.clone()} />
         }) }
         <button type="button" id="add-usage-cell" class="small" onclick={{
             let first = cells.first().map(|(v, _)| v.clone()).unwrap_or_default();
@@ -82,6 +85,9 @@ pub struct UsageCellProps {
     pub options: Vec<(String, String)>,
     /// Deal edits (a stable callback).
     pub on_action: Callback<Action>,
+    /// Why the scenario does not price: the input it names shows it.
+    #[prop_or_default]
+    pub fault: Option<Rc<Fault>>,
 }
 
 /// One usage cell's controls: cell, baseline, growth, seasonality, noise, bursts.
@@ -98,16 +104,16 @@ pub fn UsageCell(p: &UsageCellProps) -> Html {
     let id = |f: &str| AttrValue::from(format!("usage-{k}-{f}"));
     html! {
         <div class="usage-cell" role="group" aria-label={format!("Usage of cell {}", k + 1)}>
-            <Select id={id("cell")} label={format!("Usage cell {}", k + 1)} value={c.cell.clone()} options={p.options.clone()}
+            <Select fault={p.fault.clone()} id={id("cell")} label={format!("Usage cell {}", k + 1)} value={c.cell.clone()} options={p.options.clone()}
                 onchange={set(UsageField::Cell)} />
             <div class="row">
-                <Field id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(UsageField::Baseline)} />
-                <Field id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(UsageField::MonthlyGrowth)} />
+                <Field fault={p.fault.clone()} id={id("baseline")} label="Baseline" value={c.baseline.clone()} oninput={set(UsageField::Baseline)} />
+                <Field fault={p.fault.clone()} id={id("growth")} label="Monthly growth" value={c.monthly_growth.clone()} oninput={set(UsageField::MonthlyGrowth)} />
             </div>
             <div class="row">
-                <Field id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(UsageField::DailyAmplitude)} />
-                <Field id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(UsageField::WeekendDip)} />
-                <Field id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(UsageField::Noise)} />
+                <Field fault={p.fault.clone()} id={id("daily")} label="Daily swing" value={c.daily_amplitude.clone()} oninput={set(UsageField::DailyAmplitude)} />
+                <Field fault={p.fault.clone()} id={id("weekend")} label="Weekend dip" value={c.weekend_dip.clone()} oninput={set(UsageField::WeekendDip)} />
+                <Field fault={p.fault.clone()} id={id("noise")} label="Noise" value={c.noise.clone()} oninput={set(UsageField::Noise)} />
             </div>
             { for c.bursts.iter().enumerate().map(|(b, burst)| {
                 let setb = |field: BurstField| setter(&p.on_action, move |value| Action::SetBurstField {
@@ -115,10 +121,10 @@ pub fn UsageCell(p: &UsageCellProps) -> Html {
                 });
                 html! {
                     <div class="row burst">
-                        <Field id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
+                        <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
                             value={burst.start.clone()} oninput={setb(BurstField::Start)} />
-                        <Field id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(BurstField::Hours)} />
-                        <Field id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(BurstField::Level)} />
+                        <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(BurstField::Hours)} />
+                        <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(BurstField::Level)} />
                         <button type="button" class="small" aria-label={format!("Remove burst {}", b + 1)}
                             onclick={action(&p.on_action, Action::RemoveBurst { cell: k, burst: b })}>{ "×" }</button>
                     </div>

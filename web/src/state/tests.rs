@@ -133,7 +133,7 @@ fn scenario_edits_table() {
             |s| {
                 s.offers[0].entitlements.push(EntitlementSpec {
                     cell: "capacity/aws/hot".into(),
-                    quantity: "0".into(),
+                    quantity: "100".into(),
                 })
             },
         ),
@@ -326,13 +326,267 @@ fn edits_reprice() {
     assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
     let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40000.50"));
     assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.60"));
-    let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40,000"));
+    let s = s.reduce(set_offer(0, OfferField::MonthlyFee, "40,000 US"));
     let err = period_total(&s, 0).unwrap_err();
     assert!(
-        err.contains("offer 1 monthly fee") && err.contains("`40,000` is not a decimal number"),
+        err.contains("offer 1 monthly fee") && err.contains("`40,000 US` is not a decimal number"),
         "{err}"
     );
     assert!(s.matrix.is_some(), "the matrix still parses");
+}
+
+/// The March total the views show (the last bill that priced, while the
+/// scenario as typed does not).
+fn shown_total(s: &AppState) -> Option<String> {
+    let c = s.shown.as_ref().as_ref().ok()?;
+    Some(c.bills()[s.selected].periods[0].total.to_string())
+}
+
+/// A bad or empty value keeps the last bill that priced on screen and
+/// names the input at fault: each edit of worked example C, the input id
+/// and the start of the message (the core's, naming the field).
+#[test]
+fn a_bad_value_keeps_the_last_bill_and_names_its_input() {
+    let cases: Vec<(Action, &str, &str)> = vec![
+        (
+            set_offer(0, OfferField::MonthlyFee, ""),
+            "offer-0-fee",
+            "scenario offer 1 monthly fee: ``",
+        ),
+        (
+            set_offer(0, OfferField::Tolerance, "lots"),
+            "offer-0-tolerance",
+            "scenario offer 1 tolerance band: ",
+        ),
+        (
+            set_offer(0, OfferField::GraceHours, "-1"),
+            "offer-0-grace",
+            "scenario offer 1 grace hours: ",
+        ),
+        (
+            Action::SetTermStart("2026-02-30".into()),
+            "term-start",
+            "scenario term start: ",
+        ),
+        (
+            Action::SetTermMonths("".into()),
+            "term-months",
+            "scenario term months: ",
+        ),
+        (Action::SetSeed("x".into()), "seed", "scenario usage seed: "),
+        (
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 0,
+                field: EntitlementField::Quantity,
+                value: "0".into(),
+            },
+            "offer-0-ent-0-qty",
+            "scenario offer 1 entitlement 1: ",
+        ),
+        (
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 0,
+                field: EntitlementField::Cell,
+                value: "capacity/azure/warm".into(),
+            },
+            "offer-0-ent-0-cell",
+            "scenario offer 1 entitlement 1: ",
+        ),
+        (
+            set_usage(UsageField::Baseline, "500 GB"),
+            "usage-0-baseline",
+            "scenario usage 1 baseline: ",
+        ),
+        (
+            set_usage(UsageField::Noise, "2"),
+            "usage-0-noise",
+            "scenario usage 1 noise: ",
+        ),
+        (
+            set_burst(BurstField::Start, "soon"),
+            "usage-0-burst-0-start",
+            "scenario usage 1 burst 1 start: ",
+        ),
+        (
+            set_burst(BurstField::Hours, "1.5"),
+            "usage-0-burst-0-hours",
+            "scenario usage 1 burst 1 hours: ",
+        ),
+        (
+            set_burst(BurstField::Level, "-5"),
+            "usage-0-burst-0-level",
+            "scenario usage 1 burst 1 level: ",
+        ),
+    ];
+    for (action, input, starts) in cases {
+        let s = example().reduce(action.clone());
+        let fault = s
+            .fault
+            .as_deref()
+            .unwrap_or_else(|| panic!("{action:?} prices"));
+        assert_eq!(fault.input.as_deref(), Some(input), "{action:?}");
+        assert!(
+            fault.message.starts_with(starts),
+            "{action:?}: {}",
+            fault.message
+        );
+        assert_eq!(
+            period_total(&s, 0),
+            Err(fault.message.clone()),
+            "{action:?}"
+        );
+        assert_eq!(shown_total(&s).as_deref(), Some("40002.10"), "{action:?}");
+    }
+    // Fixed, the scenario prices again: no fault, the new bill shown.
+    let s = apply(
+        example(),
+        [
+            set_offer(0, OfferField::MonthlyFee, ""),
+            set_offer(0, OfferField::MonthlyFee, "40000.50"),
+        ],
+    );
+    assert_eq!(s.fault, None);
+    assert_eq!(shown_total(&s).as_deref(), Some("40002.60"));
+    // Two bad edits in a row still show the last bill that priced.
+    let s = apply(
+        example(),
+        [
+            set_offer(0, OfferField::MonthlyFee, "40000.50"),
+            set_offer(0, OfferField::MonthlyFee, "x"),
+            set_usage(UsageField::Baseline, "y"),
+        ],
+    );
+    assert_eq!(shown_total(&s).as_deref(), Some("40002.60"));
+    assert_eq!(
+        s.fault.as_ref().and_then(|f| f.input.as_deref()),
+        Some("offer-0-fee")
+    );
+}
+
+/// Values typed as people type them price, and the share link and the
+/// saved scenario hold them as the strict formats read them: each edit,
+/// the March total, and the written value.
+#[test]
+fn typed_values_price_and_are_written_strictly() {
+    type Written = fn(&DealSpec) -> &str;
+    let cases: Vec<(Action, &str, Written, &str)> = vec![
+        (
+            set_offer(0, OfferField::MonthlyFee, "$40,000.50"),
+            "40002.60",
+            |d| &d.offers[0].monthly_fee,
+            "40000.50",
+        ),
+        (
+            set_offer(0, OfferField::MonthlyFee, "USD 40 000.50"),
+            "40002.60",
+            |d| &d.offers[0].monthly_fee,
+            "40000.50",
+        ),
+        (
+            set_offer(0, OfferField::Tolerance, "10 %"),
+            "40002.10",
+            |d| &d.offers[0].tolerance,
+            "0.10",
+        ),
+        (
+            Action::SetEntitlement {
+                offer: 0,
+                entitlement: 0,
+                field: EntitlementField::Quantity,
+                value: "500 TB".into(),
+            },
+            "40002.10",
+            |d| &d.offers[0].entitlements[0].quantity,
+            "500",
+        ),
+        (
+            set_usage(UsageField::Baseline, "500 tb"),
+            "40002.10",
+            |d| &d.usage.cells[0].baseline,
+            "500",
+        ),
+        (
+            set_burst(BurstField::Level, "540 TB"),
+            "40002.10",
+            |d| &d.usage.cells[0].bursts[0].level,
+            "540",
+        ),
+    ];
+    for (action, march, field, written) in cases {
+        let s = example().reduce(action.clone());
+        assert_eq!(period_total(&s, 0).as_deref(), Ok(march), "{action:?}");
+        assert_eq!(field(s.written()), written, "{action:?}");
+        assert_ne!(
+            field(&s.scenario),
+            written,
+            "{action:?}: the input keeps what was typed"
+        );
+        let link = encode(s.written()).unwrap();
+        let back = open_link(&link).unwrap();
+        assert_eq!(field(&back), written, "{action:?}");
+    }
+    // The saved scenario holds the written value too.
+    let s = example().reduce(set_offer(0, OfferField::MonthlyFee, "$40,000.50"));
+    let s = s.reduce(Action::Save("typed".into()));
+    let s = s.reduce(Action::LoadSaved("typed".into()));
+    assert_eq!(s.scenario.offers[0].monthly_fee, "40000.50");
+    let _ = s.reduce(Action::DeleteSaved("typed".into()));
+}
+
+/// A fault the form has no input for is named without one; a scenario
+/// that never priced shows its error.
+#[test]
+fn faults_without_an_input_and_without_a_previous_bill() {
+    let mut offers = DealSpec::example();
+    offers.offers[0].entitlements.clear();
+    let s = AppState::new(offers);
+    let fault = s.fault.as_deref().unwrap();
+    assert_eq!(fault.input, None);
+    assert!(
+        fault.message.contains("at least one entitlement"),
+        "{}",
+        fault.message
+    );
+    assert_eq!(s.shown.as_ref().as_ref().err(), Some(&fault.message));
+    let s = example().reduce(Action::SetMatrix(MatrixChoice::Custom("x = 1".into())));
+    assert_eq!(s.fault.as_ref().and_then(|f| f.input.as_deref()), None);
+    assert_eq!(shown_total(&s).as_deref(), Some("40002.10"));
+}
+
+/// "+ entitlement" adds one that prices: the first usage cell the offer
+/// does not entitle, for its baseline; else the cell the form passes, for 100.
+#[test]
+fn a_new_entitlement_prices() {
+    let add = |cell: &str| Action::AddEntitlement {
+        offer: 0,
+        cell: cell.into(),
+    };
+    // The default scenario switched to fixed capacity has no entitlement.
+    let s = apply(
+        Rc::new(AppState::new(default_scenario())),
+        [Action::SetOfferKind {
+            offer: 0,
+            kind: KindSpec::FixedCapacity,
+        }],
+    );
+    assert!(s.fault.is_some());
+    let s = s.reduce(add("capacity/azure/hot"));
+    let e = &s.scenario.offers[0].entitlements;
+    assert_eq!(
+        (e[0].cell.as_str(), e[0].quantity.as_str()),
+        ("capacity/aws/hot", "200")
+    );
+    assert_eq!(s.fault, None, "{:?}", s.fault);
+    // Every usage cell entitled: the form's cell, for 100.
+    let s = s.reduce(add("capacity/azure/hot"));
+    let e = &s.scenario.offers[0].entitlements;
+    assert_eq!(
+        (e[1].cell.as_str(), e[1].quantity.as_str()),
+        ("capacity/azure/hot", "100")
+    );
+    assert_eq!(s.fault, None, "{:?}", s.fault);
 }
 
 /// The view actions change the view state only; the ISO-week bars
@@ -377,6 +631,88 @@ fn csv_upload_and_clear() {
     let s = s.reduce(Action::ClearCsv);
     assert_eq!(s.csv, None);
     assert_eq!(period_total(&s, 0).as_deref(), Ok("40002.10"));
+}
+
+/// A usage CSV that does not read is refused: the previous usage (the
+/// profile, or an earlier upload) keeps pricing, and the alert names the
+/// file and the reader's message. Each bad file, and the words it gives.
+#[test]
+fn a_bad_csv_upload_keeps_the_previous_usage() {
+    let header = "timestamp,meter,environment,use_case,quantity\n";
+    let bad: Vec<(&str, String, &str)> = vec![
+        (
+            "cells.csv",
+            format!("{header}2026-03-10T00:00:00Z,capacity,azure,warm,540\n"),
+            "unknown use case `warm`",
+        ),
+        (
+            "qty.csv",
+            format!("{header}2026-03-10T00:00:00Z,capacity,azure,hot,5x0\n"),
+            "`5x0`",
+        ),
+        ("header.csv", "when,what\n".to_string(), "header.csv"),
+    ];
+    let good = Rc::new(CsvUsage {
+        name: "burst.csv".into(),
+        bytes: (0..80)
+            .map(|h| {
+                format!(
+                    "2026-03-{:02}T{:02}:00:00Z,capacity,azure,hot,540\n",
+                    10 + h / 24,
+                    h % 24
+                )
+            })
+            .fold(header.to_string(), |acc, l| acc + &l)
+            .into_bytes(),
+    });
+    for (start, csv, march) in [
+        (example(), None, "40002.10"),
+        (
+            example().reduce(Action::UploadCsv(good.clone())),
+            Some(good.clone()),
+            "40000.60",
+        ),
+    ] {
+        for (name, text, says) in &bad {
+            let upload = Rc::new(CsvUsage {
+                name: (*name).into(),
+                bytes: text.clone().into_bytes(),
+            });
+            let s = start.clone().reduce(Action::UploadCsv(upload));
+            assert_eq!(s.csv, csv, "{name}");
+            assert_eq!(period_total(&s, 0).as_deref(), Ok(march), "{name}");
+            assert_eq!(s.fault, None, "{name}");
+            let alert = s.alert.clone().unwrap_or_default();
+            assert!(
+                alert.starts_with(&format!("{name} was not used: "))
+                    && alert.contains(says)
+                    && alert.ends_with("The bill still uses the previous usage."),
+                "{alert}"
+            );
+        }
+    }
+}
+
+/// The Copy button's outcome is the notice, and nothing else changes:
+/// (copied, notice).
+#[test]
+fn copying_the_link_says_whether_it_worked() {
+    let cases = [
+        (true, "Share link copied to the clipboard."),
+        (
+            false,
+            "The browser did not allow copying: select the link and copy it (Ctrl+C or ⌘C).",
+        ),
+    ];
+    for (ok, want) in cases {
+        let start = example();
+        let s = start.clone().reduce(Action::Copied(ok));
+        assert_eq!(s.notice.as_deref(), Some(want));
+        assert_eq!(
+            (s.generation, &s.scenario),
+            (start.generation, &start.scenario)
+        );
+    }
 }
 
 /// The first state, and links opened in an open page.
