@@ -139,6 +139,14 @@ pub fn text_field(f: &str) -> Cow<'_, str> {
     }
 }
 
+/// A text field as written to a CSV: guarded against formulas
+/// ([`text_field`]) and quoted when needed.
+pub(crate) fn csv_text(f: &str) -> String {
+    let mut out = String::new();
+    push_field(&mut out, &text_field(f));
+    out
+}
+
 /// The header row with its line end.
 fn header() -> String {
     let mut out = COLUMNS.join(",");

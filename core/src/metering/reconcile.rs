@@ -78,7 +78,7 @@ pub fn to_csv(rows: &[ReconcileRow]) -> String {
             s,
             "{},{},{},{},{},{},{},{}",
             r.period,
-            csv_field(&r.dimension),
+            crate::bill_csv::csv_text(&r.dimension),
             r.unit.as_str(),
             r.quantity,
             r.price,
@@ -88,13 +88,4 @@ pub fn to_csv(rows: &[ReconcileRow]) -> String {
         );
     }
     s
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break.
-pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

@@ -23,7 +23,6 @@ use crate::time::Hour;
 
 use super::meter::MeterRecord;
 use super::plan::MeteringPlan;
-use super::reconcile::csv_field;
 use super::requests::Window;
 
 /// The report's header.
@@ -318,7 +317,7 @@ pub fn checks_csv(checks: &[ReportCheck]) -> String {
         s.push_str(&format!(
             "{},{},{},{},{}\n",
             c.hour,
-            csv_field(&c.dimension),
+            crate::bill_csv::csv_text(&c.dimension),
             c.sent.map_or_else(String::new, |q| q.to_string()),
             reported.join(";"),
             c.outcome.as_str()
