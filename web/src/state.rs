@@ -176,7 +176,7 @@ pub fn input_id(f: Field) -> Option<String> {
             };
             format!("usage-{i}-burst-{k}-{what}")
         }
-        Field::Matrix | Field::Offers | Field::Usage => return None,
+        Field::Matrix | Field::Offers | Field::Usage | Field::Metering(_) => return None,
     })
 }
 
@@ -217,41 +217,9 @@ impl PartialEq for UsageKey {
     }
 }
 
-/// A text field of an offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OfferField {
-    /// Name shown on bills.
-    Name,
-    /// Pay-as-you-go discount.
-    Discount,
-    /// Fixed capacity: monthly fee.
-    MonthlyFee,
-    /// Fixed capacity: tolerance band.
-    Tolerance,
-    /// Fixed capacity: grace hours.
-    GraceHours,
-    /// Overage price per unit (empty: the list price).
-    OveragePrice,
-    /// Commitment: units committed.
-    CommitUnits,
-    /// Commitment: price per unit.
-    CommitPrice,
-}
-
-impl OfferField {
-    fn of(self, o: &mut OfferSpec) -> &mut String {
-        match self {
-            OfferField::Name => &mut o.name,
-            OfferField::Discount => &mut o.discount,
-            OfferField::MonthlyFee => &mut o.monthly_fee,
-            OfferField::Tolerance => &mut o.tolerance,
-            OfferField::GraceHours => &mut o.grace_hours,
-            OfferField::OveragePrice => &mut o.overage_price,
-            OfferField::CommitUnits => &mut o.commit_units,
-            OfferField::CommitPrice => &mut o.commit_price,
-        }
-    }
-}
+/// A text field of an offer: the core's field names (only the text fields
+/// are set by [`Action::SetOfferField`]; the others change nothing).
+pub use unitcalc_core::deal::OfferField;
 
 /// A field of an entitlement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,28 +248,23 @@ pub enum UsageField {
 }
 
 impl UsageField {
-    fn of(self, c: &mut CellUsageSpec) -> &mut String {
+    /// The deal's field this is, for usage cell `cell`.
+    fn field(self, cell: usize) -> Field {
+        use unitcalc_core::deal::UsageField as U;
+        let value = |f| Field::UsageValue(cell, f);
         match self {
-            UsageField::Cell => &mut c.cell,
-            UsageField::Baseline => &mut c.baseline,
-            UsageField::MonthlyGrowth => &mut c.monthly_growth,
-            UsageField::DailyAmplitude => &mut c.daily_amplitude,
-            UsageField::WeekendDip => &mut c.weekend_dip,
-            UsageField::Noise => &mut c.noise,
+            UsageField::Cell => Field::UsageCell(cell, deal::CellPart::Whole),
+            UsageField::Baseline => value(U::Baseline),
+            UsageField::MonthlyGrowth => value(U::MonthlyGrowth),
+            UsageField::DailyAmplitude => value(U::DailyAmplitude),
+            UsageField::WeekendDip => value(U::WeekendDip),
+            UsageField::Noise => value(U::Noise),
         }
     }
 }
 
-/// A field of a burst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BurstField {
-    /// First hour (RFC 3339).
-    Start,
-    /// Length in hours.
-    Hours,
-    /// Level held.
-    Level,
-}
+/// A field of a burst: the core's field names.
+pub use unitcalc_core::deal::BurstField;
 
 /// Things the user can do. Values are the text as typed: the core parses
 /// them when the scenario is priced. An action naming an offer, cell,
@@ -676,6 +639,14 @@ impl AppState {
     }
 }
 
+/// Sets one text value of the deal, the core's [`DealSpec::text_mut`]; a
+/// field that does not exist (or is not one text value) changes nothing.
+fn set_text(s: &mut DealSpec, field: Field, value: String) {
+    if let Some(slot) = s.text_mut(field) {
+        *slot = value;
+    }
+}
+
 fn offer(s: &mut DealSpec, i: usize) -> Option<&mut OfferSpec> {
     s.offers.get_mut(i)
 }
@@ -699,11 +670,7 @@ fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             offer: i,
             field,
             value,
-        } => {
-            if let Some(o) = offer(s, i) {
-                *field.of(o) = value;
-            }
-        }
+        } => set_text(s, Field::Offer(i, field), value),
         Action::SetOfferKind { offer: i, kind } => {
             if let Some(o) = offer(s, i) {
                 o.kind = kind;
@@ -745,12 +712,11 @@ fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             field,
             value,
         } => {
-            if let Some(e) = offer(s, i).and_then(|o| o.entitlements.get_mut(k)) {
-                match field {
-                    EntitlementField::Cell => e.cell = value,
-                    EntitlementField::Quantity => e.quantity = value,
-                }
-            }
+            let part = match field {
+                EntitlementField::Cell => deal::CellPart::Whole,
+                EntitlementField::Quantity => deal::CellPart::Quantity,
+            };
+            set_text(s, Field::Entitlement(i, k, part), value);
         }
         Action::RemoveEntitlement {
             offer: i,
@@ -766,11 +732,7 @@ fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             baseline: "100".into(),
             ..CellUsageSpec::default()
         }),
-        Action::SetUsageField { cell, field, value } => {
-            if let Some(c) = usage_cell(s, cell) {
-                *field.of(c) = value;
-            }
-        }
+        Action::SetUsageField { cell, field, value } => set_text(s, field.field(cell), value),
         Action::RemoveUsageCell(k) => {
             if k < s.usage.cells.len() {
                 s.usage.cells.remove(k);
@@ -795,15 +757,7 @@ fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             burst,
             field,
             value,
-        } => {
-            if let Some(b) = usage_cell(s, cell).and_then(|c| c.bursts.get_mut(burst)) {
-                match field {
-                    BurstField::Start => b.start = value,
-                    BurstField::Hours => b.hours = value,
-                    BurstField::Level => b.level = value,
-                }
-            }
-        }
+        } => set_text(s, Field::Burst(cell, burst, field), value),
         Action::RemoveBurst { cell, burst } => {
             if let Some(c) = usage_cell(s, cell).filter(|c| burst < c.bursts.len()) {
                 c.bursts.remove(burst);
