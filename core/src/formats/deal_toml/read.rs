@@ -20,16 +20,6 @@ const DEAL_KEYS: &str = "a deal: `name`, `matrix`, `[term]`, `[usage]` and `[[of
 const ROOT: &[&str] = &[
     "name", "matrix", "channel", "term", "usage", "offers", "metering",
 ];
-const METERING: &[&str] = &[
-    "offer",
-    "product_code",
-    "customer_identifier",
-    "resource_id",
-    "plan_id",
-    "service_name",
-    "consumer_id",
-    "dimensions",
-];
 const DIMENSION: &[&str] = &["name", "unit", "price", "cells"];
 const CELL: &[&str] = &["meter", "environment", "use_case"];
 const TERM: &[&str] = &["start", "months"];
@@ -202,7 +192,13 @@ pub(super) fn deal(text: &str, file: &str, with_metering: bool) -> Result<Read> 
 
 fn metering(w: &mut Walk<'_>, item: &Item) -> Result<MeteringSpec> {
     let src = w.src;
-    let t = src.table(item, METERING)?;
+    // `offer`, every marketplace's identifiers, and `dimensions`.
+    let keys: Vec<&str> = ["offer"]
+        .into_iter()
+        .chain(crate::metering::IDENTIFIER_KEYS)
+        .chain(["dimensions"])
+        .collect();
+    let t = src.table(item, &keys)?;
     w.note(Field::Metering(MeteringField::Whole), t.span());
     let mut m = MeteringSpec::default();
     if let Some(o) = t.get("offer") {
