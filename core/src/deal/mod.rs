@@ -12,9 +12,10 @@
 //! Format of deal files: `docs/deal-format.md`.
 
 mod field;
+mod form;
 mod metering;
 mod resolve;
-pub use resolve::FormDeal;
+pub use form::FormDeal;
 mod spec;
 
 pub use field::{

@@ -5,12 +5,12 @@
 //! - [`plan`]: the resolved `[metering]` plan of a deal (marketplace,
 //!   identifiers, dimensions); read by the deal reader, checked by the deal
 //!   resolver.
-//! - [`meter`]: what the plan reports, hour by hour in whole numbers, and
+//! - [`meter`](mod@meter): what the plan reports, hour by hour in whole numbers, and
 //!   its reconciliation against the bill, period by period.
 //! - [`reconcile`]: the records against the bill, per period and dimension.
 //! - [`report`]: the marketplace's own report against what was sent
 //!   (matched, missing, duplicate, rejected, mismatched, unexpected).
-//! - [`requests`]: the request bodies for AWS, Azure and Google Cloud, one
+//! - [`requests`](mod@requests): the request bodies for AWS, Azure and Google Cloud, one
 //!   JSON file per request ([`uuid`]: the name-based ids of Google Cloud
 //!   operations). They live here, not in `formats/`, because they are
 //!   outputs of this module's records only, and their SHA-1 dependency stays

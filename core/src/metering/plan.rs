@@ -1,7 +1,7 @@
 //! The metering plan of a deal, resolved: which marketplace, the deal's
 //! identifiers there, and the dimensions usage is reported under. Read from
 //! a deal file's `[metering]` table (`docs/deal-format.md`) and checked by
-//! the deal resolver; what each dimension reports is [`super::meter`]'s.
+//! the deal resolver; what each dimension reports is [`super::meter`](mod@super::meter)'s.
 
 use serde::Serialize;
 
