@@ -15,6 +15,9 @@ cargo test --workspace --exclude unitcalc-web --locked
 step "clippy: no floats, no warnings in the core"
 cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
 
+step "the core's documentation builds without warnings (links, examples)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p unitcalc-core --no-deps --locked
+
 step "fuzz smoke run (each target ~12 s from the seed corpora)"
 if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked || cargo install cargo-fuzz

@@ -16,21 +16,25 @@ use std::rc::Rc;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::deal::{
-    self, BurstSpec, CellUsageSpec, Deal, DealSpec, EntitlementSpec, Field, KindSpec, MatrixChoice,
-    OfferSpec, UsageSource, UsageSpec, MAX_OFFERS,
+    self, CellUsageSpec, Deal, DealSpec, Field, KindSpec, MatrixChoice, OfferSpec, UsageSource,
+    UsageSpec,
 };
 use unitcalc_core::engine::ExcessRun;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::matrix::Matrix;
-use unitcalc_core::offer::Payment;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
-use unitcalc_core::time::{Date, Term};
+use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
 use crate::{boundary, browser, storage};
+
+mod action;
+
+use action::edit;
+pub use action::{Action, BurstField, EntitlementField, OfferField, UsageField};
 
 /// The scenario a fresh page starts with: pay-as-you-go on matrix M.
 pub fn default_scenario() -> DealSpec {
@@ -215,206 +219,6 @@ impl PartialEq for UsageKey {
             _ => false,
         }
     }
-}
-
-/// A text field of an offer: the core's field names (only the text fields
-/// are set by [`Action::SetOfferField`]; the others change nothing).
-pub use unitcalc_core::deal::OfferField;
-
-/// A field of an entitlement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntitlementField {
-    /// `meter/environment/use_case`.
-    Cell,
-    /// Entitled quantity.
-    Quantity,
-}
-
-/// A field of one cell's usage profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UsageField {
-    /// `meter/environment/use_case`.
-    Cell,
-    /// Quantity at the start of the term.
-    Baseline,
-    /// Compounded growth per month.
-    MonthlyGrowth,
-    /// Daily swing.
-    DailyAmplitude,
-    /// Weekend dip.
-    WeekendDip,
-    /// Noise.
-    Noise,
-}
-
-impl UsageField {
-    /// The deal's field this is, for usage cell `cell`.
-    fn field(self, cell: usize) -> Field {
-        use unitcalc_core::deal::UsageField as U;
-        let value = |f| Field::UsageValue(cell, f);
-        match self {
-            UsageField::Cell => Field::UsageCell(cell, deal::CellPart::Whole),
-            UsageField::Baseline => value(U::Baseline),
-            UsageField::MonthlyGrowth => value(U::MonthlyGrowth),
-            UsageField::DailyAmplitude => value(U::DailyAmplitude),
-            UsageField::WeekendDip => value(U::WeekendDip),
-            UsageField::Noise => value(U::Noise),
-        }
-    }
-}
-
-/// A field of a burst: the core's field names.
-pub use unitcalc_core::deal::BurstField;
-
-/// Things the user can do. Values are the text as typed: the core parses
-/// them when the scenario is priced. An action naming an offer, cell,
-/// entitlement or burst that does not exist changes nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Deal name.
-    SetName(String),
-    /// Price with this matrix (a bundled one, or custom TOML text).
-    SetMatrix(MatrixChoice),
-    /// Make the matrix a custom one, starting from the current one's text.
-    CustomizeMatrix,
-    /// Term start `YYYY-MM-DD`.
-    SetTermStart(String),
-    /// Term length in months.
-    SetTermMonths(String),
-    /// `direct` or a marketplace environment id.
-    SetChannel(String),
-    /// One text field of an offer.
-    SetOfferField {
-        /// Index of the offer.
-        offer: usize,
-        /// Which field.
-        field: OfferField,
-        /// New text.
-        value: String,
-    },
-    /// An offer's kind.
-    SetOfferKind {
-        /// Index of the offer.
-        offer: usize,
-        /// New kind.
-        kind: KindSpec,
-    },
-    /// An offer's payment schedule.
-    SetPayment {
-        /// Index of the offer.
-        offer: usize,
-        /// New schedule.
-        payment: Payment,
-    },
-    /// A copy of the last offer, named `Offer N` (at most [`MAX_OFFERS`]).
-    AddOffer,
-    /// Remove an offer (never the last one left).
-    RemoveOffer(usize),
-    /// A new entitlement that prices as it is: on the first usage cell the
-    /// offer does not entitle yet, for that cell's baseline; else on `cell`
-    /// (the form passes the first offered cell not entitled yet) for 100.
-    AddEntitlement {
-        /// Index of the offer.
-        offer: usize,
-        /// `meter/environment/use_case`.
-        cell: String,
-    },
-    /// One field of an entitlement.
-    SetEntitlement {
-        /// Index of the offer.
-        offer: usize,
-        /// Index of the entitlement.
-        entitlement: usize,
-        /// Which field.
-        field: EntitlementField,
-        /// New text.
-        value: String,
-    },
-    /// Remove an entitlement.
-    RemoveEntitlement {
-        /// Index of the offer.
-        offer: usize,
-        /// Index of the entitlement.
-        entitlement: usize,
-    },
-    /// The profile's noise seed.
-    SetSeed(String),
-    /// A new usage cell with a baseline of 100 on `cell`.
-    AddUsageCell {
-        /// `meter/environment/use_case`.
-        cell: String,
-    },
-    /// One field of a usage cell.
-    SetUsageField {
-        /// Index of the usage cell.
-        cell: usize,
-        /// Which field.
-        field: UsageField,
-        /// New text.
-        value: String,
-    },
-    /// Remove a usage cell.
-    RemoveUsageCell(usize),
-    /// A 24-hour burst at the cell's baseline from the term's first hour.
-    AddBurst {
-        /// Index of the usage cell.
-        cell: usize,
-    },
-    /// One field of a burst.
-    SetBurstField {
-        /// Index of the usage cell.
-        cell: usize,
-        /// Index of the burst.
-        burst: usize,
-        /// Which field.
-        field: BurstField,
-        /// New text.
-        value: String,
-    },
-    /// Remove a burst.
-    RemoveBurst {
-        /// Index of the usage cell.
-        cell: usize,
-        /// Index of the burst.
-        burst: usize,
-    },
-    /// Use an uploaded CSV instead of the profile. A file that does not
-    /// read is not used: the previous usage stays, the alert says why.
-    UploadCsv(Rc<CsvUsage>),
-    /// Back to the profile generator.
-    ClearCsv,
-    /// Open a share link's fragment (`#v1.…`): its scenario replaces the
-    /// current one, or the alert says why it does not open. An empty
-    /// fragment (`""` or `"#"`) changes nothing.
-    LoadLink(String),
-    /// Open a deal TOML file (the core's deal reader): its deal replaces the
-    /// current one, or the alert says why it does not open.
-    OpenDeal {
-        /// File name, for messages.
-        name: String,
-        /// The file's text.
-        text: String,
-    },
-    /// Save the scenario in this browser under a name.
-    Save(String),
-    /// Replace the scenario by the one saved under a name.
-    LoadSaved(String),
-    /// Delete the scenario saved under a name.
-    DeleteSaved(String),
-    /// Which offer's bill is shown.
-    SelectOffer(usize),
-    /// Switch view.
-    SetView(View),
-    /// Month or ISO week bars.
-    SetGranularity(Granularity),
-    /// Something the user asked for did not happen (a file refused unread):
-    /// the message, in the alert banner.
-    Alert(String),
-    /// Hide the alert banner.
-    DismissAlert,
-    /// The share link was put on the clipboard (`true`) or the browser
-    /// refused (`false`): the notice says which.
-    Copied(bool),
 }
 
 /// The whole UI state.
@@ -637,135 +441,6 @@ impl AppState {
             report,
         })
     }
-}
-
-/// Sets one text value of the deal, the core's [`DealSpec::text_mut`]; a
-/// field that does not exist (or is not one text value) changes nothing.
-fn set_text(s: &mut DealSpec, field: Field, value: String) {
-    if let Some(slot) = s.text_mut(field) {
-        *slot = value;
-    }
-}
-
-fn offer(s: &mut DealSpec, i: usize) -> Option<&mut OfferSpec> {
-    s.offers.get_mut(i)
-}
-
-fn usage_cell(s: &mut DealSpec, i: usize) -> Option<&mut CellUsageSpec> {
-    s.usage.cells.get_mut(i)
-}
-
-/// Applies a scenario edit; any other action is handed back.
-fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
-    match action {
-        Action::SetName(v) => s.name = v,
-        Action::SetMatrix(m) => s.matrix = m,
-        Action::CustomizeMatrix => {
-            s.matrix = MatrixChoice::Custom(s.matrix.text().unwrap_or_default().to_string())
-        }
-        Action::SetTermStart(v) => s.term_start = v,
-        Action::SetTermMonths(v) => s.term_months = v,
-        Action::SetChannel(v) => s.channel = v,
-        Action::SetOfferField {
-            offer: i,
-            field,
-            value,
-        } => set_text(s, Field::Offer(i, field), value),
-        Action::SetOfferKind { offer: i, kind } => {
-            if let Some(o) = offer(s, i) {
-                o.kind = kind;
-            }
-        }
-        Action::SetPayment { offer: i, payment } => {
-            if let Some(o) = offer(s, i) {
-                o.payment = payment;
-            }
-        }
-        Action::AddOffer => {
-            if s.offers.len() < MAX_OFFERS {
-                let mut o = s.offers.last().cloned().unwrap_or_default();
-                o.name = format!("Offer {}", s.offers.len() + 1);
-                s.offers.push(o);
-            }
-        }
-        Action::RemoveOffer(i) => {
-            if s.offers.len() > 1 && i < s.offers.len() {
-                s.offers.remove(i);
-            }
-        }
-        Action::AddEntitlement { offer: i, cell } => {
-            let usage = &s.usage.cells;
-            if let Some(o) = s.offers.get_mut(i) {
-                let free = |c: &str| !o.entitlements.iter().any(|e| e.cell.trim() == c.trim());
-                let (cell, quantity) = usage
-                    .iter()
-                    .find(|u| free(&u.cell))
-                    .map_or((cell, "100".into()), |u| {
-                        (u.cell.clone(), u.baseline.clone())
-                    });
-                o.entitlements.push(EntitlementSpec { cell, quantity });
-            }
-        }
-        Action::SetEntitlement {
-            offer: i,
-            entitlement: k,
-            field,
-            value,
-        } => {
-            let part = match field {
-                EntitlementField::Cell => deal::CellPart::Whole,
-                EntitlementField::Quantity => deal::CellPart::Quantity,
-            };
-            set_text(s, Field::Entitlement(i, k, part), value);
-        }
-        Action::RemoveEntitlement {
-            offer: i,
-            entitlement: k,
-        } => {
-            if let Some(o) = offer(s, i).filter(|o| k < o.entitlements.len()) {
-                o.entitlements.remove(k);
-            }
-        }
-        Action::SetSeed(v) => s.usage.seed = v,
-        Action::AddUsageCell { cell } => s.usage.cells.push(CellUsageSpec {
-            cell,
-            baseline: "100".into(),
-            ..CellUsageSpec::default()
-        }),
-        Action::SetUsageField { cell, field, value } => set_text(s, field.field(cell), value),
-        Action::RemoveUsageCell(k) => {
-            if k < s.usage.cells.len() {
-                s.usage.cells.remove(k);
-            }
-        }
-        Action::AddBurst { cell } => {
-            // The first hour of the term, when its start reads.
-            let start = Date::parse(s.term_start.trim())
-                .map(|d| d.start_hour().to_string())
-                .unwrap_or_default();
-            if let Some(c) = usage_cell(s, cell) {
-                c.bursts.push(BurstSpec {
-                    start,
-                    after_hours: String::new(),
-                    hours: "24".into(),
-                    level: c.baseline.clone(),
-                });
-            }
-        }
-        Action::SetBurstField {
-            cell,
-            burst,
-            field,
-            value,
-        } => set_text(s, Field::Burst(cell, burst, field), value),
-        Action::RemoveBurst { cell, burst } => {
-            if let Some(c) = usage_cell(s, cell).filter(|c| burst < c.bursts.len()) {
-                c.bursts.remove(burst);
-            }
-        }
-        other => return Some(other),
-    }
-    None
 }
 
 impl Reducible for AppState {

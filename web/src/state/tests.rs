@@ -7,6 +7,8 @@
 use super::*;
 use crate::export::{self, ExportKind};
 use unitcalc_core::bundled::BUNDLED;
+use unitcalc_core::deal::{BurstSpec, EntitlementSpec, MAX_OFFERS};
+use unitcalc_core::offer::Payment;
 use unitcalc_core::scenario::encode;
 
 #[cfg(target_arch = "wasm32")]
