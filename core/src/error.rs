@@ -256,6 +256,20 @@ impl Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// `unknown field `k`, expected …`, worded as serde words it.
+/// How many characters of a value messages quote ([`clip`]).
+pub(crate) const CLIP_CHARS: usize = 20;
+
+/// The first [`CLIP_CHARS`] characters of a value, for quoting it in a
+/// message (a long or hostile value does not flood the message).
+pub(crate) fn clip(s: &str) -> String {
+    clip_to(s, CLIP_CHARS)
+}
+
+/// The first `n` characters of a value, for quoting it in a message.
+pub(crate) fn clip_to(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
 pub(crate) fn unknown_field(k: &str, allowed: &[&str]) -> String {
     let names: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
     match names.as_slice() {

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{clip, Result};
 use crate::matrix::{CellId, Matrix};
 use crate::metering::{
     Dimension, DimensionUnit, Identifiers, Marketplace, MeteringPlan, MAX_DIMENSION_NAME,
@@ -15,7 +15,7 @@ use crate::num::Price;
 use crate::offer::{Channel, OfferKind};
 
 use super::field::{CellPart, DimensionField, Field, Locate, MeteringField};
-use super::resolve::{clip, Bound, Ctx};
+use super::resolve::{Bound, Ctx};
 use super::{Deal, UsageSource};
 
 /// One metering dimension as written.

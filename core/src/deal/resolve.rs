@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::error::{Error, Result};
+use crate::error::{clip, Error, Result};
 use crate::matrix::{CellId, CellName, Matrix};
 use crate::num::{Money, Price, Quantity, Ratio, Units};
 use crate::offer::{
@@ -164,11 +164,6 @@ impl<'a> Ctx<'a> {
         }
         Ok(cell)
     }
-}
-
-/// The first characters of a value, for messages.
-pub(super) fn clip(s: &str) -> String {
-    s.chars().take(20).collect()
 }
 
 impl DealSpec {

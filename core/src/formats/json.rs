@@ -380,7 +380,7 @@ mod tests {
 
     /// The oracle: ours and `serde_json` accept the same texts and read
     /// them the same. `serde_json` (without arbitrary precision) also
-    /// refuses numbers beyond f64; ours keeps their text.
+    /// refuses numbers beyond a binary float's range; ours keeps their text.
     fn agrees(text: &str) {
         let ours = parse(text);
         let theirs = serde_json::from_str::<serde_json::Value>(text);

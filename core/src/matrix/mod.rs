@@ -173,7 +173,7 @@ impl std::str::FromStr for CellName {
             }),
             _ => Err(format!(
                 "cell `{}` is not meter/environment/use_case",
-                s.chars().take(20).collect::<String>()
+                crate::error::clip(s)
             )),
         }
     }

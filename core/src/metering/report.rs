@@ -144,8 +144,9 @@ fn split(line: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Report fields are quoted longer than deal values: 40 characters.
 fn clip(s: &str) -> String {
-    s.chars().take(40).collect()
+    crate::error::clip_to(s, 40)
 }
 
 /// What became of one hour and dimension.

@@ -30,7 +30,7 @@ use base64::Engine as _;
 use serde::Serialize;
 
 use crate::deal::{DealSpec, FieldLabels, MatrixChoice};
-use crate::error::{Error, Origin, Result};
+use crate::error::{clip, Error, Origin, Result};
 use crate::json;
 
 mod from_json;
@@ -253,10 +253,6 @@ pub(crate) fn read_json<T>(
         offset: e.offset,
         eof: false,
     })
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(20).collect()
 }
 
 /// An error about the link itself (`share link`) or one of its members
