@@ -5,29 +5,13 @@
 //! and error exits. `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites
 //! the golden files (review the diff before committing).
 
-use std::process::{Command, Output};
+mod common;
 
+use std::process::Command;
+
+use common::{run, stdout_ok};
 use unitcalc_tests::examples::example;
 use unitcalc_tests::{assert_golden, root};
-
-/// Runs `unitcalc` from the workspace root, so paths in messages are stable.
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unitcalc"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run unitcalc")
-}
-
-fn stdout_ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "unitcalc {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
 
 fn golden(name: &str, actual: &str) {
     assert_golden(root().join("cli/tests/golden").join(name), actual);

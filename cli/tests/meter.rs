@@ -4,29 +4,13 @@
 //! against the bill in each format (`cli/tests/golden/meter-*`).
 //! `UPDATE_SNAPSHOTS=1 cargo test -p unitcalc-cli` rewrites the goldens.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::{run, stdout_ok};
 use unitcalc_tests::fixtures::files;
 use unitcalc_tests::{assert_golden, root};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unitcalc"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run unitcalc")
-}
-
-fn stdout_ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "unitcalc {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
 
 fn stderr_err(args: &[&str]) -> String {
     let out = run(args);

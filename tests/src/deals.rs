@@ -32,6 +32,18 @@ impl LoadedDeal {
         .unwrap_or_else(|e| panic!("deal {}: {e}", self.deal.name))
         .comparison
     }
+
+    /// Asserts that the deal written by `deal_toml::to_toml` reads back to the
+    /// same deal (`name` names the fixture in the failure).
+    pub fn assert_round_trips(&self, name: &str) {
+        let written = deal_toml::to_toml(&self.deal, &self.matrix);
+        assert_eq!(
+            deal_toml::parse_deal(&written, "written", &self.matrix)
+                .unwrap_or_else(|e| panic!("{name} as written: {e}")),
+            self.deal,
+            "{name}: to_toml round trip"
+        );
+    }
 }
 
 fn read(path: &Path) -> String {

@@ -5,7 +5,6 @@
 //! deals and matrices round-trip through `to_toml`.
 
 use unitcalc_core::compare::Comparison;
-use unitcalc_core::deal_toml;
 use unitcalc_core::matrix_toml::{parse_matrix, to_toml};
 use unitcalc_tests::deals::load_deal;
 use unitcalc_tests::examples::example;
@@ -20,13 +19,7 @@ const EXAMPLE_DEALS: [&str; 3] = ["acme-compare", "illustrative-gcp", "spec-exam
 /// through `to_toml`.
 fn example_deal(name: &str) -> Comparison {
     let loaded = load_deal(path(format!("examples/deals/{name}.toml")));
-    let written = deal_toml::to_toml(&loaded.deal, &loaded.matrix);
-    assert_eq!(
-        deal_toml::parse_deal(&written, "written", &loaded.matrix)
-            .unwrap_or_else(|e| panic!("{name} as written: {e}")),
-        loaded.deal,
-        "{name}: to_toml round trip"
-    );
+    loaded.assert_round_trips(name);
     let c = loaded.compare();
     for (row, bill) in c.rows.iter().zip(&c.bills) {
         assert_eq!(row.total, bill.total, "{name}: {}", row.offer);

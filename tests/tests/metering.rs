@@ -30,13 +30,7 @@ fn metered_deals_resolve_their_plan_and_round_trip() {
         let loaded = load(name);
         let plan = loaded.deal.metering.as_ref().expect("a metering plan");
         assert_eq!(plan.marketplace(), market, "{name}");
-        let written = deal_toml::to_toml(&loaded.deal, &loaded.matrix);
-        assert_eq!(
-            deal_toml::parse_deal(&written, "written", &loaded.matrix)
-                .unwrap_or_else(|e| panic!("{name} as written: {e}")),
-            loaded.deal,
-            "{name}: to_toml round trip"
-        );
+        loaded.assert_round_trips(name);
     }
 }
 
