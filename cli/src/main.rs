@@ -23,6 +23,7 @@ use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
 use unitcalc_core::evidence;
 use unitcalc_core::matrix::Matrix;
+use unitcalc_core::profile::{fit, Profile};
 use unitcalc_core::quote;
 use unitcalc_core::report;
 use unitcalc_core::time::{Date, Term};
@@ -241,6 +242,30 @@ enum UsageCommand {
     /// month or ISO week, per customer and cell, for finance systems:
     /// quantity-hours and units, exact.
     Report(ReportArgs),
+    /// Fit the usage profile's parameters (baseline, monthly growth, daily
+    /// swing, weekend dip, noise) to an hourly usage CSV, per customer and
+    /// cell, exactly as the generator defines them: a customer's real shape
+    /// for a longer term or a new deal.
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+struct FitArgs {
+    /// The hourly usage CSV (with or without a `customer` column).
+    usage: PathBuf,
+    /// The matrix the usage's cells belong to.
+    #[arg(long)]
+    matrix: PathBuf,
+    /// Print the `[usage.profile]` section of a deal continuing the history
+    /// (its term starting at the fit's next start) instead of the fit;
+    /// needs one customer in the file, or --customer.
+    #[arg(long)]
+    profile_toml: bool,
+    /// Only this customer.
+    #[arg(long)]
+    customer: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 /// Periods of `usage report`.
@@ -355,6 +380,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
         Command::Usage(UsageCommand::Report(a)) => usage_report_cmd(a),
+        Command::Usage(UsageCommand::Fit(a)) => usage_fit_cmd(a),
         Command::Meter(MeterCommand::Export(a)) => {
             let window = unitcalc_core::metering::Window {
                 from: meter::hour("--from", a.from.as_deref())?,
@@ -614,6 +640,68 @@ fn usage_report_cmd(a: ReportArgs) -> Result<()> {
         Format::Table => render::usage_report_table(&rows),
         Format::Json => render::json(&rows)?,
         Format::Csv => report::to_csv(&matrix, &rows),
+    };
+    output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn usage_fit_cmd(a: FitArgs) -> Result<()> {
+    let matrix = load::matrix(&a.matrix)?;
+    let file = std::fs::File::open(&a.usage).map_err(|e| CliError::io(&a.usage, e))?;
+    let mut reader = UsageReader::new(
+        std::io::BufReader::new(file),
+        &load::name(&a.usage),
+        &matrix,
+    )?;
+    let mut history = fit::History::default();
+    let mut rec = CsvRecord::default();
+    while reader.next_record(&mut rec)? {
+        if a.customer.as_ref().is_none_or(|c| *c == rec.customer) {
+            history
+                .push(&rec.customer, rec.hour, rec.cell, rec.quantity)
+                .map_err(|source| unitcalc_core::Error::Overflow {
+                    context: load::name(&a.usage),
+                    source,
+                })?;
+        }
+    }
+    let fits = history.fit(&matrix)?;
+    if let Some(c) = &a.customer {
+        if fits.is_empty() {
+            return Err(CliError::Args(format!(
+                "{}: no usage for customer `{c}`",
+                a.usage.display()
+            )));
+        }
+    }
+    let text = if a.profile_toml {
+        let customers: std::collections::BTreeSet<&str> =
+            fits.iter().map(|f| f.customer.as_str()).collect();
+        if customers.len() > 1 {
+            return Err(CliError::Args(format!(
+                "{} has {} customers: choose one with --customer for --profile-toml",
+                a.usage.display(),
+                customers.len()
+            )));
+        }
+        let profile = Profile {
+            seed: 1,
+            cells: fits.iter().map(fit::CellFit::continuing).collect(),
+        };
+        let start = fits
+            .first()
+            .map(|f| f.next_start.to_string())
+            .unwrap_or_default();
+        format!(
+            "# fitted to {} by `unitcalc usage fit`; for a term starting {start}\n{}",
+            load::name(&a.usage),
+            unitcalc_core::deal_toml::profile_toml(&profile, &matrix)
+        )
+    } else {
+        match a.common.format {
+            Format::Table => render::usage_fit_table(&fits),
+            Format::Json => render::json(&fits)?,
+            Format::Csv => fit::to_csv(&fits),
+        }
     };
     output::write_text(a.common.output.as_deref(), &text)
 }

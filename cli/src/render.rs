@@ -364,6 +364,54 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
     out
 }
 
+/// `usage fit` as a table, one row per customer and cell.
+pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String {
+    let customers = fits.iter().any(|f| !f.customer.is_empty());
+    let mut head = vec![
+        "customer",
+        "cell",
+        "from",
+        "days",
+        "baseline",
+        "growth/month",
+        "daily swing",
+        "weekend dip",
+        "noise",
+        "continues",
+        "at",
+    ];
+    let mut right = vec![
+        false, false, false, true, true, true, true, true, true, false, true,
+    ];
+    if !customers {
+        head.remove(0);
+        right.remove(0);
+    }
+    let mut t = Table::new(&head, &right);
+    for f in fits {
+        let mut row = vec![
+            f.customer.clone(),
+            f.cell.to_string(),
+            f.start.to_string(),
+            f.days.to_string(),
+            f.baseline.to_string(),
+            f.monthly_growth.to_string(),
+            f.daily_amplitude.to_string(),
+            f.weekend_dip.to_string(),
+            f.noise.to_string(),
+            f.next_start.to_string(),
+            f.next_baseline.to_string(),
+        ];
+        if !customers {
+            row.remove(0);
+        }
+        t.row(row);
+    }
+    let mut out = t.render();
+    let _ = writeln!(out, "{}", plural(fits.len(), "fitted cell", "fitted cells"));
+    out
+}
+
 /// `matrix diff` as a table, the relative change as a percentage.
 pub fn matrix_diff_table(d: &unitcalc_core::matrix::diff::MatrixDiff) -> String {
     let mut out = format!("{} -> {}\n", d.old, d.new);

@@ -622,6 +622,43 @@ fn usage_report_by_month_and_week() {
     assert_eq!(bad.status.code(), Some(1));
 }
 
+/// `usage fit` on the example book: each customer's cells (table, tidy CSV)
+/// and the `[usage.profile]` continuing one customer's history, which a deal
+/// file takes as it is; several customers without `--customer` are refused.
+#[test]
+fn usage_fit_outputs() {
+    let base = [
+        "usage",
+        "fit",
+        "examples/book/usage.csv",
+        "--matrix",
+        "matrices/spec-m.toml",
+    ];
+    golden("usage-fit.txt", &stdout_ok(&base));
+    golden(
+        "usage-fit.csv",
+        &stdout_ok(&[&base[..], &["-f", "csv"]].concat()),
+    );
+    let toml = stdout_ok(&[&base[..], &["--profile-toml", "--customer", "umbrella"]].concat());
+    golden("usage-fit-umbrella.toml", &toml);
+    let dir = tempfile::tempdir().unwrap();
+    let deal = dir.path().join("continued.toml");
+    std::fs::write(
+        &deal,
+        format!("name = \"umbrella, continued\"\nmatrix = \"spec-m.toml\"\n\n[term]\nstart = \"2026-05-01\"\nmonths = 1\n{toml}\n[[offers]]\nname = \"PAYG\"\nkind = \"pay-as-you-go\"\n"),
+    )
+    .unwrap();
+    let quoted = stdout_ok(&["quote", deal.to_str().unwrap()]);
+    assert!(quoted.contains("umbrella, continued"), "{quoted}");
+    let many = run(&[&base[..], &["--profile-toml"]].concat());
+    assert_eq!(many.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&many.stderr);
+    assert!(
+        err.contains("has 5 customers: choose one with --customer"),
+        "{err}"
+    );
+}
+
 /// `matrix diff` of the bundled matrix and its candidate, as a table and as
 /// tidy CSV; a matrix against itself has no differences.
 #[test]
