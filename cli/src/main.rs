@@ -22,6 +22,7 @@ use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
 use unitcalc_core::evidence;
+use unitcalc_core::lab;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::profile::{fit, Profile};
 use unitcalc_core::quote;
@@ -59,6 +60,11 @@ enum Command {
     /// with what the inputs give: `verified` (exit 0), or the first field that
     /// differs with both values (exit 1).
     Verify(VerifyArgs),
+    /// Price a deal's offers under up to four unit models (the deal's matrix
+    /// and each --model matrix) over the same usage, side by side, with the
+    /// differences against the deal's matrix; a model that lacks a used cell
+    /// says so in its column.
+    Models(ModelsArgs),
     /// Price a book of customers from one usage CSV under the current matrix
     /// and a candidate matrix: per-customer and total revenue, the delta,
     /// and the biggest movers.
@@ -169,6 +175,15 @@ struct CompareArgs {
     matrix: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Debug, Args)]
+struct ModelsArgs {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// Another unit model: a matrix TOML file (repeatable, up to three).
+    #[arg(long = "model", required = true)]
+    models: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +377,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Quote(a) => quote(a),
         Command::Compare(a) => compare_cmd(a),
+        Command::Models(a) => models_cmd(a),
         Command::Fingerprint(a) => fingerprint_cmd(a),
         Command::Verify(a) => verify_cmd(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
@@ -462,6 +478,36 @@ fn compare_cmd(a: CompareArgs) -> Result<()> {
         Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
     };
     output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn models_cmd(a: ModelsArgs) -> Result<()> {
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let others = a
+        .models
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
+            Ok((name.into_owned(), load::matrix(p)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let first = format!("{} v{}", d.matrix.name, d.matrix.version);
+    let mut models = vec![lab::Model {
+        name: &first,
+        matrix: &d.matrix,
+    }];
+    models.extend(
+        others
+            .iter()
+            .map(|(name, matrix)| lab::Model { name, matrix }),
+    );
+    let cols = lab::quote_models(&models, &d.deal.terms, &d.deal.offers, &usage)?;
+    let text = match a.deal.common.format {
+        Format::Table => render::models_table(&d.deal.name, &cols),
+        Format::Json => render::json(&cols)?,
+        Format::Csv => lab::to_csv(&cols),
+    };
+    output::write_text(a.deal.common.output.as_deref(), &text)
 }
 
 fn verify_cmd(a: VerifyArgs) -> Result<()> {

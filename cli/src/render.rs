@@ -364,6 +364,75 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
     out
 }
 
+/// `models` as a table: one row per model and offer.
+pub fn models_table(deal: &str, cols: &[unitcalc_core::lab::ModelColumn]) -> String {
+    use unitcalc_core::lab::Outcome;
+    let mut out = format!("deal: {deal}\n");
+    if let Some(c) = cols.first() {
+        let _ = writeln!(
+            out,
+            "differences are against the first model, `{}`",
+            c.model
+        );
+    }
+    out.push('\n');
+    let mut t = Table::new(
+        &[
+            "model",
+            "offer",
+            "total",
+            "Δ total",
+            "net revenue",
+            "Δ net",
+            "units",
+            "per unit",
+            "per TB-month",
+        ],
+        &[false, false, true, true, true, true, true, true, true],
+    );
+    for c in cols {
+        match &c.outcome {
+            Outcome::Priced { offers } => {
+                for f in offers {
+                    t.row(vec![
+                        c.model.clone(),
+                        f.offer.clone(),
+                        f.total.to_string(),
+                        f.delta_total.map(|m| m.to_string()).unwrap_or_default(),
+                        f.net_revenue.to_string(),
+                        f.delta_net_revenue
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
+                        f.units_consumed.to_string(),
+                        f.effective_price_per_unit
+                            .map(display::unit_price)
+                            .unwrap_or_default(),
+                        f.per_tb_month
+                            .as_ref()
+                            .map(|p| p.price.to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+            }
+            Outcome::NotPriced(n) => {
+                t.row(vec![
+                    c.model.clone(),
+                    n.reason.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
+
 /// `usage fit` as a table, one row per customer and cell.
 pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String {
     let customers = fits.iter().any(|f| !f.customer.is_empty());

@@ -659,6 +659,42 @@ fn usage_fit_outputs() {
     );
 }
 
+/// `models`: worked example C's deal under spec-m, a copy with azure/hot
+/// raised to 1.40 (March's overage 2.10 → 2.35) and a copy that does not
+/// offer azure/hot (its column says so, the others stand).
+#[test]
+fn models_side_by_side() {
+    let args = [
+        "models",
+        "examples/deals/spec-example-c.toml",
+        "--model",
+        "cli/tests/fixtures/spec-m-azure-hot-1.40.toml",
+        "--model",
+        "cli/tests/fixtures/spec-m-no-azure-hot.toml",
+    ];
+    golden("models-example-c.txt", &stdout_ok(&args));
+    golden(
+        "models-example-c.csv",
+        &stdout_ok(&[&args[..], &["-f", "csv"]].concat()),
+    );
+    let five = run(&[
+        &args[..],
+        &[
+            "--model",
+            "matrices/spec-m.toml",
+            "--model",
+            "matrices/spec-m.toml",
+        ],
+    ]
+    .concat());
+    assert_eq!(five.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&five.stderr);
+    assert!(
+        err.contains("5 unit models; at most 4 side by side"),
+        "{err}"
+    );
+}
+
 /// `matrix diff` of the bundled matrix and its candidate, as a table and as
 /// tidy CSV; a matrix against itself has no differences.
 #[test]
