@@ -22,7 +22,7 @@ use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
 use unitcalc_core::evidence;
-use unitcalc_core::lab;
+use unitcalc_core::lab::{self, sweep};
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::profile::{fit, Profile};
 use unitcalc_core::quote;
@@ -65,6 +65,10 @@ enum Command {
     /// differences against the deal's matrix; a model that lacks a used cell
     /// says so in its column.
     Models(ModelsArgs),
+    /// Price a deal at each value of one model parameter (a multiplier, a
+    /// base rate, the list price, the tolerance band or the grace hours):
+    /// revenue against the parameter, the current value marked.
+    Sweep(SweepArgs),
     /// Price a book of customers from one usage CSV under the current matrix
     /// and a candidate matrix: per-customer and total revenue, the delta,
     /// and the biggest movers.
@@ -184,6 +188,28 @@ struct ModelsArgs {
     /// Another unit model: a matrix TOML file (repeatable, up to three).
     #[arg(long = "model", required = true)]
     models: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// multiplier:ENV/USE_CASE, base-rate:METER, list-price, tolerance-band
+    /// or grace-hours.
+    #[arg(long)]
+    param: String,
+    /// The values, comma-separated (e.g. `1.0,1.2,1.4`).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to", "steps"])]
+    values: Vec<String>,
+    /// First value of an evenly spaced range.
+    #[arg(long, requires_all = ["to", "steps"])]
+    from: Option<String>,
+    /// Last value of the range.
+    #[arg(long)]
+    to: Option<String>,
+    /// Number of values in the range (2 to 101).
+    #[arg(long)]
+    steps: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -378,6 +404,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Quote(a) => quote(a),
         Command::Compare(a) => compare_cmd(a),
         Command::Models(a) => models_cmd(a),
+        Command::Sweep(a) => sweep_cmd(a),
         Command::Fingerprint(a) => fingerprint_cmd(a),
         Command::Verify(a) => verify_cmd(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
@@ -506,6 +533,49 @@ fn models_cmd(a: ModelsArgs) -> Result<()> {
         Format::Table => render::models_table(&d.deal.name, &cols),
         Format::Json => render::json(&cols)?,
         Format::Csv => lab::to_csv(&cols),
+    };
+    output::write_text(a.deal.common.output.as_deref(), &text)
+}
+
+fn sweep_cmd(a: SweepArgs) -> Result<()> {
+    let param: sweep::Parameter = a
+        .param
+        .parse()
+        .map_err(|e| CliError::Args(format!("--param {e}")))?;
+    let decimal = |flag: &str, v: &str| {
+        v.trim()
+            .parse::<rust_decimal::Decimal>()
+            .map_err(|_| CliError::Args(format!("{flag}: `{v}` is not a decimal number")))
+    };
+    let values = match (&a.from, &a.to, a.steps) {
+        (Some(f), Some(t), Some(n)) => {
+            sweep::evenly(decimal("--from", f)?, decimal("--to", t)?, n)?
+        }
+        _ if !a.values.is_empty() => a
+            .values
+            .iter()
+            .map(|v| decimal("--values", v))
+            .collect::<Result<Vec<_>>>()?,
+        _ => {
+            return Err(CliError::Args(
+                "give --values a,b,c or --from A --to B --steps N".into(),
+            ))
+        }
+    };
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let s = sweep::sweep(
+        &d.matrix,
+        &d.deal.terms,
+        &d.deal.offers,
+        &usage,
+        &param,
+        &values,
+    )?;
+    let text = match a.deal.common.format {
+        Format::Table => render::sweep_table(&d.deal.name, &s),
+        Format::Json => render::json(&s)?,
+        Format::Csv => sweep::to_csv(&s),
     };
     output::write_text(a.deal.common.output.as_deref(), &text)
 }

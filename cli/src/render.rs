@@ -433,6 +433,39 @@ pub fn models_table(deal: &str, cols: &[unitcalc_core::lab::ModelColumn]) -> Str
     out
 }
 
+/// `sweep` as a table: one row per value, one column per offer's total,
+/// the current value marked.
+pub fn sweep_table(deal: &str, s: &unitcalc_core::lab::sweep::Sweep) -> String {
+    let mut out = format!("deal: {deal}\nparameter: {}", s.parameter);
+    match s.current {
+        Some(c) => {
+            let _ = writeln!(out, " (now {c})");
+        }
+        None => out.push_str(" (no offer has it)\n"),
+    }
+    out.push('\n');
+    let mut head: Vec<&str> = vec!["value"];
+    head.extend(s.offers.iter().map(String::as_str));
+    head.push("");
+    let mut right = vec![true; head.len()];
+    if let Some(last) = right.last_mut() {
+        *last = false;
+    }
+    let mut t = Table::new(&head, &right);
+    for p in &s.points {
+        let mut row = vec![p.value.to_string()];
+        row.extend(p.totals.iter().map(|m| m.to_string()));
+        row.push(if s.current == Some(p.value) {
+            "← now".into()
+        } else {
+            String::new()
+        });
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
+}
+
 /// `usage fit` as a table, one row per customer and cell.
 pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String {
     let customers = fits.iter().any(|f| !f.customer.is_empty());

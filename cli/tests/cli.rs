@@ -695,6 +695,46 @@ fn models_side_by_side() {
     );
 }
 
+/// `sweep`: the example deal's revenue against its fixed offer's tolerance
+/// band (table, the current 0.10 marked) and the azure/hot multiplier over an
+/// evenly spaced range (CSV); a value the matrix rules refuse is an error.
+#[test]
+fn sweep_outputs() {
+    let deal = "examples/deals/acme-compare.toml";
+    golden(
+        "sweep-tolerance.txt",
+        &stdout_ok(&[
+            "sweep",
+            deal,
+            "--param",
+            "tolerance-band",
+            "--values",
+            "0,0.05,0.1,0.2",
+        ]),
+    );
+    golden(
+        "sweep-multiplier.csv",
+        &stdout_ok(&[
+            "sweep",
+            deal,
+            "--param",
+            "multiplier:azure/hot",
+            "--from",
+            "1.0",
+            "--to",
+            "1.5",
+            "--steps",
+            "6",
+            "-f",
+            "csv",
+        ]),
+    );
+    let bad = run(&["sweep", deal, "--param", "list-price", "--values", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("list price must be greater than 0"), "{err}");
+}
+
 /// `matrix diff` of the bundled matrix and its candidate, as a table and as
 /// tidy CSV; a matrix against itself has no differences.
 #[test]

@@ -11,6 +11,8 @@
 
 use serde::Serialize;
 
+pub mod sweep;
+
 use crate::error::{Error, Result};
 use crate::kpi::PricePerQuantityMonth;
 use crate::matrix::{CellId, CellName, Matrix};
