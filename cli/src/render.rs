@@ -496,14 +496,8 @@ pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String 
             f.cell.to_string(),
             f.start.to_string(),
             f.days.to_string(),
-            f.baseline.to_string(),
-            f.monthly_growth.to_string(),
-            f.daily_amplitude.to_string(),
-            f.weekend_dip.to_string(),
-            f.noise.to_string(),
-            f.next_start.to_string(),
-            f.next_baseline.to_string(),
         ];
+        row.extend(f.values());
         if !customers {
             row.remove(0);
         }
