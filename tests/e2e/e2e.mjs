@@ -16,6 +16,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
+import { checkEvidence } from './evidence.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -104,6 +105,7 @@ try {
     'example C: effective price per TB-month USD 79.928729 over 6,005.376344 TB-months');
   const april = (await page.locator('td[data-total="2026-04"]').innerText()).trim();
   check(april === '40,000.00', `example C: April total is ${april} (want 40,000.00)`);
+  await checkEvidence(page, check);
   await mkdir(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, 'bill.png'), fullPage: false });
   await page.screenshot({ path: join(outDir, 'bill-full.png'), fullPage: true });

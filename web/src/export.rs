@@ -5,6 +5,7 @@
 use unitcalc_core::bill::Bill;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal_toml;
+use unitcalc_core::evidence::OfferEvidence;
 
 use crate::state::{AppState, Computed};
 
@@ -16,11 +17,12 @@ pub fn bill_csv(deal: &str, b: &Bill) -> String {
     unitcalc_core::bill_csv::to_csv([(deal, b)])
 }
 
-/// The bill as JSON (decimals as strings), compact: the share link already
-/// links serde_json's compact writer, and a second (pretty) one cost 218 B
-/// gzipped.
-pub fn bill_json(b: &Bill) -> String {
-    serde_json::to_string(b).unwrap_or_default()
+/// The bill as JSON (decimals as strings) with each line's formula trail and
+/// the fingerprints (`unitcalc quote --explain --evidence -f json` writes the
+/// same keys), compact: the share link already links serde_json's compact
+/// writer, and a second (pretty) one cost 218 B gzipped.
+pub fn bill_json(e: &OfferEvidence) -> String {
+    serde_json::to_string(&e.json()).unwrap_or_default()
 }
 
 /// The deal as TOML (the core's deal writer, as `unitcalc quote` reads it):
@@ -40,6 +42,8 @@ pub enum ExportKind {
     BillCsv,
     /// The shown bill as JSON.
     BillJson,
+    /// The shown bill's hourly ledger as CSV (`unitcalc quote --ledger`).
+    LedgerCsv,
     /// The deal as TOML.
     DealToml,
     /// The matrix as TOML.
@@ -67,17 +71,46 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
     } else {
         s.scenario.name.trim().replace(' ', "-")
     };
+    // The bill's evidence (kept when the trail is open, else priced now):
+    // its short fingerprint names every bill file, so a file is matched to
+    // the inputs that made it.
+    let evidence = || -> Option<std::rc::Rc<OfferEvidence>> {
+        match &s.evidence {
+            Some(e) => Some(e.0.clone()),
+            None => c
+                .deal
+                .offers
+                .get(s.selected)
+                .and_then(|o| OfferEvidence::of(&c.matrix, &c.deal, &c.usage, o).ok())
+                .map(std::rc::Rc::new),
+        }
+    };
+    let offer = bill.offer.trim().replace(' ', "-");
     let (name, mime, text) = match kind {
-        ExportKind::BillCsv => (
-            format!("{stem}-bill.csv"),
-            "text/csv",
-            bill_csv(&c.deal.name, bill),
-        ),
-        ExportKind::BillJson => (
-            format!("{stem}-bill.json"),
-            "application/json",
-            bill_json(bill),
-        ),
+        ExportKind::BillCsv => {
+            let e = evidence()?;
+            (
+                format!("{stem}-{offer}-bill-{}.csv", e.short()),
+                "text/csv",
+                bill_csv(&c.deal.name, bill),
+            )
+        }
+        ExportKind::BillJson => {
+            let e = evidence()?;
+            (
+                format!("{stem}-{offer}-bill-{}.json", e.short()),
+                "application/json",
+                bill_json(&e),
+            )
+        }
+        ExportKind::LedgerCsv => {
+            let e = evidence()?;
+            (
+                format!("{stem}-{offer}-ledger-{}.csv", e.short()),
+                "text/csv",
+                e.ledger_csv(&c.matrix).ok()?,
+            )
+        }
         ExportKind::DealToml => (
             format!("{stem}.toml"),
             "application/toml",

@@ -20,6 +20,7 @@ use unitcalc_core::deal::{
     UsageSpec,
 };
 use unitcalc_core::engine::ExcessRun;
+use unitcalc_core::evidence::OfferEvidence;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
@@ -254,6 +255,11 @@ pub struct AppState {
     /// written as the strict formats read them, when any was: what share
     /// links and saved scenarios hold ([`AppState::written`]).
     written: Option<Rc<DealSpec>>,
+    /// True when the bill shows each line's formula trail and the
+    /// fingerprints (computed only then: pricing stays as fast without).
+    pub explain: bool,
+    /// The selected offer's trail, ledger and fingerprints, when `explain`.
+    pub evidence: Option<ByPtr<OfferEvidence>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -288,6 +294,8 @@ impl AppState {
             shown: Rc::new(Err(String::new())),
             fault: None,
             written: None,
+            explain: false,
+            evidence: None,
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
@@ -370,8 +378,22 @@ impl AppState {
                 }));
             }
         }
+        self.refresh_evidence();
         self.compute_ms = browser::elapsed_ms(t0);
         refused
+    }
+
+    /// The shown bill's evidence, computed by the core when the trail is
+    /// open ([`AppState::explain`]), for the selected offer.
+    fn refresh_evidence(&mut self) {
+        self.evidence = match (self.explain, self.shown.as_ref()) {
+            (true, Ok(c)) => c.deal.offers.get(self.selected).and_then(|o| {
+                OfferEvidence::of(&c.matrix, &c.deal, &c.usage, o)
+                    .ok()
+                    .map(|e| ByPtr(Rc::new(e)))
+            }),
+            _ => None,
+        };
     }
 
     fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
@@ -526,6 +548,12 @@ impl Reducible for AppState {
             Action::SelectOffer(i) => {
                 s.selected = i;
                 s.generation += 1;
+                s.refresh_evidence();
+            }
+            Action::Explain(on) => {
+                s.explain = on;
+                s.generation += 1;
+                s.refresh_evidence();
             }
             Action::SetView(v) => s.view = v,
             Action::SetGranularity(g) => {

@@ -131,7 +131,8 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
                 .unwrap_or_default();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()} />
+                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
+                    evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name}
                     entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
                     report={c.report.clone()} granularity={state.granularity}

@@ -7,6 +7,9 @@ use unitcalc_core::num::Money;
 use yew::prelude::*;
 
 use unitcalc_core::display::{grouped, percent, short};
+use unitcalc_core::evidence::OfferEvidence;
+
+use crate::state::ByPtr;
 
 /// Props of [`BillView`].
 #[derive(Properties, PartialEq)]
@@ -18,6 +21,13 @@ pub struct BillViewProps {
     /// Effective price per TB-month, when the matrix meters TB and any was held.
     #[prop_or_default]
     pub per_tb_month: Option<PricePerQuantityMonth>,
+    /// The bill's trail and fingerprints, when asked for.
+    #[prop_or_default]
+    pub evidence: Option<ByPtr<OfferEvidence>>,
+    /// Asks for (or hides) the trail and fingerprints; `None` where the view
+    /// offers no switch (Compare).
+    #[prop_or_default]
+    pub on_explain: Option<Callback<bool>>,
 }
 
 fn kind_label(k: LineKind) -> &'static str {
@@ -79,6 +89,14 @@ pub fn BillView(p: &BillViewProps) -> Html {
             <h2>{ format!("Bill: {} ({})", b.offer, b.offer_kind) }</h2>
             <p class="hint">{ format!("Matrix {} v{} · term {} to {} ({} months) · channel {}", b.matrix, b.matrix_version, b.term_start, b.term_end, b.term_months, b.channel) }</p>
             <Kpis bill={b.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
+            if let Some(cb) = &p.on_explain {
+                <label class="explain">
+                    <input type="checkbox" id="explain" checked={p.evidence.is_some()}
+                        onchange={{ let cb = cb.clone(); let on = p.evidence.is_none(); Callback::from(move |_: Event| cb.emit(on)) }} />
+                    { " Show how each line is reached, and the bill's fingerprints" }
+                </label>
+            }
+            if let Some(e) = &p.evidence { <Evidence evidence={e.clone()} /> }
             <table class="invoice">
                 <caption>{ "Monthly invoices" }</caption>
                 <thead><tr>
@@ -86,7 +104,12 @@ pub fn BillView(p: &BillViewProps) -> Html {
                     <th scope="col" class="num">{ "Qty-hours" }</th><th scope="col" class="num">{ "Units" }</th>
                     <th scope="col" class="num">{ "Unit price" }</th><th scope="col" class="num">{ "Amount" }</th>
                 </tr></thead>
-                { for b.periods.iter().map(|per| html! { <PeriodRows ..PeriodRowsProps::of(per) /> }) }
+                { for b.periods.iter().enumerate().map(|(k, per)| {
+                    let trails: Vec<Vec<String>> = p.evidence.as_ref().map(|e| {
+                        e.0.lines().get(k).map(|ts| ts.iter().map(|t| t.explain()).collect()).unwrap_or_default()
+                    }).unwrap_or_default();
+                    html! { <PeriodRows trails={trails} ..PeriodRowsProps::of(per) /> }
+                }) }
                 <tfoot><tr class="grand"><th scope="row" colspan="6">{ format!("Term total ({})", b.currency) }</th><td class="num">{ grouped(&b.total) }</td></tr></tfoot>
             </table>
         </section>
@@ -109,6 +132,9 @@ pub struct PeriodRowsProps {
     pub marketplace_fee: Money,
     /// Net revenue.
     pub net_revenue: Money,
+    /// Per line, its formula trail (empty when not asked for).
+    #[prop_or_default]
+    pub trails: Vec<Vec<String>>,
 }
 
 impl PeriodRowsProps {
@@ -121,6 +147,7 @@ impl PeriodRowsProps {
             total: per.total,
             marketplace_fee: per.marketplace_fee,
             net_revenue: per.net_revenue,
+            trails: Vec::new(),
         }
     }
 }
@@ -138,7 +165,15 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
                             if let Some((h, mh)) = per.partial { <span class="hint">{ format!(" ({h} of {mh} h)") }</span> }
                         </th>
                     }
-                    <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
+                    <td title={l.description.clone()}>
+                        { format!("{}: {}", kind_label(l.kind), l.description) }
+                        if let Some(t) = per.trails.get(k).filter(|t| !t.is_empty()) {
+                            <details class="trail">
+                                <summary>{ "How this line is reached" }</summary>
+                                <ul>{ for t.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+                            </details>
+                        }
+                    </td>
                     <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
                     <td class="num">{ l.quantity_hours.map(|q| short(q, 4)).unwrap_or_default() }</td>
                     <td class="num">{ l.units.map(|u| short(u, 4)).unwrap_or_default() }</td>
@@ -152,5 +187,36 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
                 <td class="num period-total" data-total={per.label.clone()}>{ grouped(&per.total) }</td>
             </tr>
         </tbody>
+    }
+}
+
+/// Props of [`Evidence`].
+#[derive(Properties, PartialEq)]
+pub struct EvidenceProps {
+    /// The bill's evidence.
+    pub evidence: ByPtr<OfferEvidence>,
+}
+
+/// The bill's fingerprints: its own (short, the full digest in the title)
+/// and its inputs', as `unitcalc fingerprint` prints them; shown on screen
+/// and in print, so a printed bill can be matched to the inputs that made it.
+#[component]
+pub fn Evidence(p: &EvidenceProps) -> Html {
+    let e = &p.evidence.0.evidence;
+    let row = |label: &str, digest: &str| {
+        html! { <div><dt>{ label.to_string() }</dt><dd><code>{ digest.to_string() }</code></dd></div> }
+    };
+    html! {
+        <section class="evidence" aria-label="Fingerprints">
+            <p>{ "Bill fingerprint " }<code id="bill-fingerprint" title={e.bill.clone()}>{ p.evidence.0.short().to_string() }</code>
+               { " (SHA-256; docs/evidence.md says how to recompute each with sha256sum)" }</p>
+            <dl class="digests">
+                { row("Bill", &e.bill) }
+                { row("Matrix", &e.matrix) }
+                { row("Deal", &e.deal) }
+                { row("Usage", &e.usage) }
+                { row("Engine", &e.engine) }
+            </dl>
+        </section>
     }
 }

@@ -201,6 +201,8 @@ pub enum Action {
     DeleteSaved(String),
     /// Which offer's bill is shown.
     SelectOffer(usize),
+    /// Show (or hide) each bill line's formula trail and the fingerprints.
+    Explain(bool),
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.

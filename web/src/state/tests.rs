@@ -816,9 +816,36 @@ fn saved_scenarios() {
 fn export_files() {
     let s = example();
     let csv = export::file(&s, ExportKind::BillCsv).unwrap();
+    let e = unitcalc_core::evidence::OfferEvidence::of(
+        s.matrix.as_ref().unwrap(),
+        &s.outcome.as_ref().as_ref().unwrap().deal,
+        &s.outcome.as_ref().as_ref().unwrap().usage,
+        &s.outcome.as_ref().as_ref().unwrap().deal.offers[0],
+    )
+    .unwrap();
     assert_eq!(
-        (csv.name.as_str(), csv.mime),
-        ("Example-C-bill.csv", "text/csv")
+        (csv.name, csv.mime),
+        (
+            format!("Example-C-Fixed-500-TB-bill-{}.csv", e.short()),
+            "text/csv"
+        )
+    );
+    // The JSON carries the trail and the fingerprints; the ledger sums to the lines.
+    let json = export::file(&s, ExportKind::BillJson).unwrap();
+    assert!(
+        json.text.contains("\"trail\":[")
+            && json
+                .text
+                .contains(&format!("\"bill\":\"{}", e.evidence.bill)),
+        "{}",
+        json.text
+    );
+    let ledger = export::file(&s, ExportKind::LedgerCsv).unwrap();
+    assert!(
+        ledger.text.starts_with("offer,hour,period,")
+            && ledger.name.ends_with(&format!("-ledger-{}.csv", e.short())),
+        "{}",
+        ledger.name
     );
     assert!(
         csv.text.contains("\nExample C,spec-m,1,Fixed 500 TB,fixed-capacity,2026-03,overage,\"Overage capacity/azure/hot, 28 charged hours\",capacity,azure,hot,1120,2.1,1.00,2.10,USD\n"),
@@ -873,4 +900,24 @@ fn deal_files_open() {
         Some("bad.toml:5:10: `months` is a whole number: write months = 12")
     );
     assert_eq!(bad.scenario, opened.scenario);
+}
+
+/// The trail and fingerprints are computed only when asked for, for the
+/// selected offer, and follow a change of offer or of the scenario.
+#[test]
+fn explain_computes_the_selected_offers_evidence_on_demand() {
+    let s = example();
+    assert!(s.evidence.is_none(), "not computed unless asked for");
+    let s = apply(s, [Action::Explain(true)]);
+    let e = s.evidence.clone().expect("computed when asked for");
+    let c = s.outcome.as_ref().as_ref().unwrap();
+    assert_eq!(e.0.recorded.bill, c.bills()[0], "the same bill as plain pricing");
+    let march = e.0.lines()[0]
+        .iter()
+        .flat_map(|t| t.explain())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(march.contains("fee 40000.00"), "{march}");
+    let s = apply(s, [Action::Explain(false)]);
+    assert!(s.evidence.is_none());
 }
