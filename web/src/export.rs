@@ -17,12 +17,13 @@ pub fn bill_csv(deal: &str, b: &Bill) -> String {
     unitcalc_core::bill_csv::to_csv([(deal, b)])
 }
 
-/// The bill as JSON (decimals as strings) with each line's formula trail and
-/// the fingerprints (`unitcalc quote --explain --evidence -f json` writes the
-/// same keys), compact: the share link already links serde_json's compact
+/// The bill as JSON (decimals as strings) with its fingerprints under
+/// `evidence` (as `unitcalc quote --evidence -f json` writes it; the trail is
+/// on screen and in `unitcalc quote --explain -f json`: writing it here too
+/// cost 1.7 KB gzipped of the page's size), compact: the share link already links serde_json's compact
 /// writer, and a second (pretty) one cost 218 B gzipped.
 pub fn bill_json(e: &OfferEvidence) -> String {
-    serde_json::to_string(&e.json()).unwrap_or_default()
+    serde_json::to_string(&e.json_with_digests()).unwrap_or_default()
 }
 
 /// The deal as TOML (the core's deal writer, as `unitcalc quote` reads it):

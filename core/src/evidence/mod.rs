@@ -330,6 +330,15 @@ impl OfferEvidence {
         }
     }
 
+    /// The bill as its JSON is written with the fingerprints only (as
+    /// `unitcalc quote --evidence -f json`).
+    pub fn json_with_digests(&self) -> BillWithDigests<'_> {
+        BillWithDigests {
+            bill: &self.recorded.bill,
+            evidence: &self.evidence,
+        }
+    }
+
     /// The hourly ledger as tidy CSV ([`crate::ledger_csv`]).
     pub fn ledger_csv(&self, m: &Matrix) -> Result<String> {
         Ok(crate::ledger_csv::to_csv(
@@ -354,6 +363,17 @@ impl OfferEvidence {
             })
             .collect()
     }
+}
+
+/// A bill with its fingerprints under `evidence`: [`ExplainedBill`] without
+/// the trail, for writers that leave the trail out (the browser's export).
+#[derive(Debug, Clone, Serialize)]
+pub struct BillWithDigests<'a> {
+    /// The bill's fields.
+    #[serde(flatten)]
+    pub bill: &'a Bill,
+    /// The fingerprints of the inputs and of the bill.
+    pub evidence: &'a BillEvidence,
 }
 
 /// The keys a bill file may carry beside the bill's own fields; `verify`

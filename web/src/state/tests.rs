@@ -830,13 +830,15 @@ fn export_files() {
             "text/csv"
         )
     );
-    // The JSON carries the trail and the fingerprints; the ledger sums to the lines.
+    // The JSON carries the fingerprints; the ledger downloads beside it.
     let json = export::file(&s, ExportKind::BillJson).unwrap();
     assert!(
-        json.text.contains("\"trail\":[")
-            && json
-                .text
-                .contains(&format!("\"bill\":\"{}", e.evidence.bill)),
+        json.text.contains(&format!(
+            "\"evidence\":{{\"matrix\":\"{}",
+            e.evidence.matrix
+        )) && json
+            .text
+            .contains(&format!("\"bill\":\"{}", e.evidence.bill)),
         "{}",
         json.text
     );
@@ -911,7 +913,11 @@ fn explain_computes_the_selected_offers_evidence_on_demand() {
     let s = apply(s, [Action::Explain(true)]);
     let e = s.evidence.clone().expect("computed when asked for");
     let c = s.outcome.as_ref().as_ref().unwrap();
-    assert_eq!(e.0.recorded.bill, c.bills()[0], "the same bill as plain pricing");
+    assert_eq!(
+        e.0.recorded.bill,
+        c.bills()[0],
+        "the same bill as plain pricing"
+    );
     let march = e.0.lines()[0]
         .iter()
         .flat_map(|t| t.explain())
