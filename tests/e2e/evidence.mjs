@@ -1,6 +1,7 @@
-// Audit evidence in the browser (issue: every bill re-derives itself): the trail under each
-// invoice line opens with the keyboard, the bill's fingerprints show, and the hourly ledger
-// downloads. Called from e2e.mjs on a page showing worked example C's deal.
+// Audit evidence in the browser: the page's worker (a second module, loaded on first use) works
+// out the trail under each invoice line, which opens with the keyboard, the bill's fingerprints
+// show, and the hourly ledger downloads. Called from e2e.mjs on a page showing worked example C's
+// deal.
 import { readFile } from 'node:fs/promises';
 
 export async function checkEvidence(page, check) {
@@ -30,7 +31,7 @@ export async function checkEvidence(page, check) {
   const dj = page.waitForEvent('download');
   await page.click('#export-json');
   const json = JSON.parse((await readFile(await (await dj).path())).toString());
-  check(json.evidence && json.evidence.bill === full && json.periods.length === 12,
-    'the bill JSON export carries the same fingerprints');
+  check(json.evidence && json.evidence.bill === full && json.periods.length === 12 && json.trail.length > 12,
+    'the bill JSON export carries the trail and the same fingerprints');
   await page.uncheck('#explain');
 }

@@ -5,7 +5,6 @@
 use unitcalc_core::bill::Bill;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal_toml;
-use unitcalc_core::evidence::OfferEvidence;
 
 use crate::state::{AppState, Computed};
 
@@ -17,13 +16,13 @@ pub fn bill_csv(deal: &str, b: &Bill) -> String {
     unitcalc_core::bill_csv::to_csv([(deal, b)])
 }
 
-/// The bill as JSON (decimals as strings) with its fingerprints under
-/// `evidence` (as `unitcalc quote --evidence -f json` writes it; the trail is
-/// on screen and in `unitcalc quote --explain -f json`: writing it here too
-/// cost 1.7 KB gzipped of the page's size), compact: the share link already links serde_json's compact
-/// writer, and a second (pretty) one cost 218 B gzipped.
-pub fn bill_json(e: &OfferEvidence) -> String {
-    serde_json::to_string(&e.json_with_digests()).unwrap_or_default()
+/// The bill as JSON (decimals as strings), compact: the share link already
+/// links serde_json's compact writer, and a second (pretty) one cost 218 B
+/// gzipped. With the trail open, the export is the worker's JSON instead:
+/// the bill with its trail and fingerprints, as `unitcalc quote --explain
+/// --evidence -f json` writes it.
+pub fn bill_json(b: &Bill) -> String {
+    serde_json::to_string(b).unwrap_or_default()
 }
 
 /// The deal as TOML (the core's deal writer, as `unitcalc quote` reads it):
@@ -43,7 +42,8 @@ pub enum ExportKind {
     BillCsv,
     /// The shown bill as JSON.
     BillJson,
-    /// The shown bill's hourly ledger as CSV (`unitcalc quote --ledger`).
+    /// The shown bill's hourly ledger as CSV (`unitcalc quote --ledger`),
+    /// when the trail is open.
     LedgerCsv,
     /// The deal as TOML.
     DealToml,
@@ -72,46 +72,32 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
     } else {
         s.scenario.name.trim().replace(' ', "-")
     };
-    // The bill's evidence (kept when the trail is open, else priced now):
-    // its short fingerprint names every bill file, so a file is matched to
-    // the inputs that made it.
-    let evidence = || -> Option<std::rc::Rc<OfferEvidence>> {
-        match &s.evidence {
-            Some(e) => Some(e.0.clone()),
-            None => c
-                .deal
-                .offers
-                .get(s.selected)
-                .and_then(|o| OfferEvidence::of(&c.matrix, &c.deal, &c.usage, o).ok())
-                .map(std::rc::Rc::new),
-        }
+    // The bill's evidence, when the trail is open (the worker computed it):
+    // the bill JSON then carries the trail and the fingerprints, and the
+    // bill files are named with the short fingerprint, so a file is matched
+    // to the inputs that made it.
+    let found = match s.evidence.as_ref().map(|e| e.0.as_ref()) {
+        Some(Ok(e)) => Some(e),
+        _ => None,
     };
     let offer = bill.offer.trim().replace(' ', "-");
+    let tag = found.map(|e| format!("-{}", e.short)).unwrap_or_default();
     let (name, mime, text) = match kind {
-        ExportKind::BillCsv => {
-            let e = evidence()?;
-            (
-                format!("{stem}-{offer}-bill-{}.csv", e.short()),
-                "text/csv",
-                bill_csv(&c.deal.name, bill),
-            )
-        }
-        ExportKind::BillJson => {
-            let e = evidence()?;
-            (
-                format!("{stem}-{offer}-bill-{}.json", e.short()),
-                "application/json",
-                bill_json(&e),
-            )
-        }
-        ExportKind::LedgerCsv => {
-            let e = evidence()?;
-            (
-                format!("{stem}-{offer}-ledger-{}.csv", e.short()),
-                "text/csv",
-                e.ledger_csv(&c.matrix).ok()?,
-            )
-        }
+        ExportKind::BillCsv => (
+            format!("{stem}-{offer}-bill{tag}.csv"),
+            "text/csv",
+            bill_csv(&c.deal.name, bill),
+        ),
+        ExportKind::BillJson => (
+            format!("{stem}-{offer}-bill{tag}.json"),
+            "application/json",
+            found.map_or_else(|| bill_json(bill), |e| e.bill_json.clone()),
+        ),
+        ExportKind::LedgerCsv => (
+            format!("{stem}-{offer}-ledger{tag}.csv"),
+            "text/csv",
+            found?.ledger_csv.clone(),
+        ),
         ExportKind::DealToml => (
             format!("{stem}.toml"),
             "application/toml",

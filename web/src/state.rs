@@ -20,7 +20,6 @@ use unitcalc_core::deal::{
     UsageSpec,
 };
 use unitcalc_core::engine::ExcessRun;
-use unitcalc_core::evidence::OfferEvidence;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
@@ -30,6 +29,7 @@ use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
+use crate::worker::{Evidence, EvidenceRequest};
 use crate::{boundary, browser, storage};
 
 mod action;
@@ -256,10 +256,14 @@ pub struct AppState {
     /// links and saved scenarios hold ([`AppState::written`]).
     written: Option<Rc<DealSpec>>,
     /// True when the bill shows each line's formula trail and the
-    /// fingerprints (computed only then: pricing stays as fast without).
+    /// fingerprints (computed only then, by the page's worker: pricing stays
+    /// as fast without, and the first load as small).
     pub explain: bool,
-    /// The selected offer's trail, ledger and fingerprints, when `explain`.
-    pub evidence: Option<ByPtr<OfferEvidence>>,
+    /// What the worker is asked for the shown bill, when `explain`.
+    pub evidence_request: Option<Rc<EvidenceRequest>>,
+    /// The worker's answer to the current request: the trail, ledger and
+    /// fingerprints, or the core's message.
+    pub evidence: Option<ByPtr<Result<Evidence, String>>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -295,6 +299,7 @@ impl AppState {
             fault: None,
             written: None,
             explain: false,
+            evidence_request: None,
             evidence: None,
             generation: 0,
             compute_ms: String::new(),
@@ -383,14 +388,20 @@ impl AppState {
         refused
     }
 
-    /// The shown bill's evidence, computed by the core when the trail is
-    /// open ([`AppState::explain`]), for the selected offer.
+    /// Asks the worker again for the shown bill's evidence when the trail
+    /// is open ([`AppState::explain`]): a new request (keyed by the
+    /// generation) whenever the bill or the selected offer changed; its
+    /// answer arrives as [`Action::EvidenceReady`].
     fn refresh_evidence(&mut self) {
-        self.evidence = match (self.explain, self.shown.as_ref()) {
-            (true, Ok(c)) => c.deal.offers.get(self.selected).and_then(|o| {
-                OfferEvidence::of(&c.matrix, &c.deal, &c.usage, o)
-                    .ok()
-                    .map(|e| ByPtr(Rc::new(e)))
+        self.evidence = None;
+        self.evidence_request = match (self.explain, self.shown.as_ref()) {
+            (true, Ok(_)) => scenario::encode(self.written()).ok().map(|link| {
+                Rc::new(EvidenceRequest {
+                    key: self.generation,
+                    offer: self.selected,
+                    link,
+                    csv: self.csv.clone(),
+                })
             }),
             _ => None,
         };
@@ -554,6 +565,13 @@ impl Reducible for AppState {
                 s.explain = on;
                 s.generation += 1;
                 s.refresh_evidence();
+            }
+            // Only the answer to the current request is kept.
+            Action::EvidenceReady(a)
+                if s.evidence_request.as_ref().is_some_and(|r| r.key == a.key) =>
+            {
+                s.evidence = Some(ByPtr(Rc::new(a.result.clone())));
+                s.generation += 1;
             }
             Action::SetView(v) => s.view = v,
             Action::SetGranularity(g) => {

@@ -13,7 +13,7 @@ use super::offer_form::OfferForm;
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::use_url_sync;
+use crate::hooks::{use_url_sync, use_worker_evidence};
 use crate::state::{Action, AppState, ByPtr, Computed, View};
 use crate::{boundary, browser};
 
@@ -25,6 +25,7 @@ pub fn App() -> Html {
     let state = use_reducer(|| AppState::open(&browser::location_hash()));
     let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
+    use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
     let on_action: Callback<Action> = {
@@ -58,7 +59,7 @@ pub fn App() -> Html {
                     { format!("{} — the figures below are from the last values that priced.", f.message) }
                 </p>
             }
-            { render_view(&state, c, &on_action) }
+            { render_view(&state, c, &on_action, &on_export) }
             </>
         },
     };
@@ -108,7 +109,12 @@ pub fn App() -> Html {
     }
 }
 
-fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> Html {
+fn render_view(
+    state: &AppState,
+    c: &Computed,
+    on_action: &Callback<Action>,
+    on_export: &Callback<ExportKind>,
+) -> Html {
     let sel = state.selected.min(c.bills().len().saturating_sub(1));
     let Some(bill) = c.bills().get(sel) else {
         return html! {};
@@ -132,7 +138,8 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
             html! {
                 <>
                 <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
-                    evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))} />
+                    explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
+                    on_export={Some(on_export.clone())} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name}
                     entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
                     report={c.report.clone()} granularity={state.granularity}

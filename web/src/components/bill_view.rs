@@ -6,10 +6,10 @@ use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::num::Money;
 use yew::prelude::*;
 
-use unitcalc_core::display::{grouped, percent, short};
-use unitcalc_core::evidence::OfferEvidence;
-
+use crate::export::ExportKind;
 use crate::state::ByPtr;
+use crate::worker::Evidence as Found;
+use unitcalc_core::display::{grouped, percent, short};
 
 /// Props of [`BillView`].
 #[derive(Properties, PartialEq)]
@@ -21,13 +21,19 @@ pub struct BillViewProps {
     /// Effective price per TB-month, when the matrix meters TB and any was held.
     #[prop_or_default]
     pub per_tb_month: Option<PricePerQuantityMonth>,
-    /// The bill's trail and fingerprints, when asked for.
+    /// True when the trail and fingerprints were asked for.
     #[prop_or_default]
-    pub evidence: Option<ByPtr<OfferEvidence>>,
+    pub explain: bool,
+    /// The worker's answer: the bill's trail and fingerprints, or why not.
+    #[prop_or_default]
+    pub evidence: Option<ByPtr<Result<Found, String>>>,
     /// Asks for (or hides) the trail and fingerprints; `None` where the view
     /// offers no switch (Compare).
     #[prop_or_default]
     pub on_explain: Option<Callback<bool>>,
+    /// Downloads (the hourly ledger).
+    #[prop_or_default]
+    pub on_export: Option<Callback<ExportKind>>,
 }
 
 fn kind_label(k: LineKind) -> &'static str {
@@ -91,12 +97,18 @@ pub fn BillView(p: &BillViewProps) -> Html {
             <Kpis bill={b.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
             if let Some(cb) = &p.on_explain {
                 <label class="explain">
-                    <input type="checkbox" id="explain" checked={p.evidence.is_some()}
-                        onchange={{ let cb = cb.clone(); let on = p.evidence.is_none(); Callback::from(move |_: Event| cb.emit(on)) }} />
+                    <input type="checkbox" id="explain" checked={p.explain}
+                        onchange={{ let cb = cb.clone(); let on = !p.explain; Callback::from(move |_: Event| cb.emit(on)) }} />
                     { " Show how each line is reached, and the bill's fingerprints" }
                 </label>
             }
-            if let Some(e) = &p.evidence { <Evidence evidence={e.clone()} /> }
+            if p.explain {
+                { match p.evidence.as_ref().map(|e| e.0.as_ref()) {
+                    None => html! { <p class="note" id="evidence-wait" role="status">{ "Working out each line's trail and the fingerprints…" }</p> },
+                    Some(Err(m)) => html! { <p class="note" role="alert">{ m.clone() }</p> },
+                    Some(Ok(e)) => html! { <Evidence evidence={ByPtr(std::rc::Rc::new(e.clone()))} on_export={p.on_export.clone()} /> },
+                } }
+            }
             <table class="invoice">
                 <caption>{ "Monthly invoices" }</caption>
                 <thead><tr>
@@ -105,9 +117,10 @@ pub fn BillView(p: &BillViewProps) -> Html {
                     <th scope="col" class="num">{ "Unit price" }</th><th scope="col" class="num">{ "Amount" }</th>
                 </tr></thead>
                 { for b.periods.iter().enumerate().map(|(k, per)| {
-                    let trails: Vec<Vec<String>> = p.evidence.as_ref().map(|e| {
-                        e.0.lines().get(k).map(|ts| ts.iter().map(|t| t.explain()).collect()).unwrap_or_default()
-                    }).unwrap_or_default();
+                    let trails: Vec<Vec<String>> = match p.evidence.as_ref().map(|e| e.0.as_ref()) {
+                        Some(Ok(e)) => e.trails.get(k).cloned().unwrap_or_default(),
+                        _ => Vec::new(),
+                    };
                     html! { <PeriodRows trails={trails} ..PeriodRowsProps::of(per) /> }
                 }) }
                 <tfoot><tr class="grand"><th scope="row" colspan="6">{ format!("Term total ({})", b.currency) }</th><td class="num">{ grouped(&b.total) }</td></tr></tfoot>
@@ -194,7 +207,10 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct EvidenceProps {
     /// The bill's evidence.
-    pub evidence: ByPtr<OfferEvidence>,
+    pub evidence: ByPtr<Found>,
+    /// Downloads (the hourly ledger).
+    #[prop_or_default]
+    pub on_export: Option<Callback<ExportKind>>,
 }
 
 /// The bill's fingerprints: its own (short, the full digest in the title)
@@ -202,20 +218,21 @@ pub struct EvidenceProps {
 /// and in print, so a printed bill can be matched to the inputs that made it.
 #[component]
 pub fn Evidence(p: &EvidenceProps) -> Html {
-    let e = &p.evidence.0.evidence;
-    let row = |label: &str, digest: &str| {
-        html! { <div><dt>{ label.to_string() }</dt><dd><code>{ digest.to_string() }</code></dd></div> }
-    };
+    let e = &p.evidence.0;
+    let full = e.digests.first().map(|d| d.1.clone()).unwrap_or_default();
     html! {
         <section class="evidence" aria-label="Fingerprints">
-            <p>{ "Bill fingerprint " }<code id="bill-fingerprint" title={e.bill.clone()}>{ p.evidence.0.short().to_string() }</code>
-               { " (SHA-256; docs/evidence.md says how to recompute each with sha256sum)" }</p>
+            <p>{ "Bill fingerprint " }<code id="bill-fingerprint" title={full}>{ e.short.clone() }</code>
+               { " (SHA-256; docs/evidence.md says how to recompute each with sha256sum)" }
+               if let Some(cb) = &p.on_export {
+                   { " " }<button type="button" id="export-ledger" class="no-print"
+                       onclick={cb.reform(|_| ExportKind::LedgerCsv)}>{ "Download the hourly ledger (CSV)" }</button>
+               }
+            </p>
             <dl class="digests">
-                { row("Bill", &e.bill) }
-                { row("Matrix", &e.matrix) }
-                { row("Deal", &e.deal) }
-                { row("Usage", &e.usage) }
-                { row("Engine", &e.engine) }
+                { for e.digests.iter().map(|(label, digest)| html! {
+                    <div><dt>{ label.clone() }</dt><dd><code>{ digest.clone() }</code></dd></div>
+                }) }
             </dl>
         </section>
     }

@@ -122,7 +122,6 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
             <div class="row buttons">
                 { export(ExportKind::BillCsv, "Bill CSV", "export-csv") }
                 { export(ExportKind::BillJson, "Bill JSON", "export-json") }
-                { export(ExportKind::LedgerCsv, "Hourly ledger CSV", "export-ledger") }
                 { export(ExportKind::DealToml, "Deal TOML", "export-deal") }
                 { export(ExportKind::MatrixToml, "Matrix TOML", "export-matrix") }
                 <button type="button" id="print" onclick={print}>{ "Print quote" }</button>

@@ -203,6 +203,8 @@ pub enum Action {
     SelectOffer(usize),
     /// Show (or hide) each bill line's formula trail and the fingerprints.
     Explain(bool),
+    /// The worker's answer to an evidence request.
+    EvidenceReady(Rc<crate::worker::EvidenceAnswer>),
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.

@@ -816,39 +816,12 @@ fn saved_scenarios() {
 fn export_files() {
     let s = example();
     let csv = export::file(&s, ExportKind::BillCsv).unwrap();
-    let e = unitcalc_core::evidence::OfferEvidence::of(
-        s.matrix.as_ref().unwrap(),
-        &s.outcome.as_ref().as_ref().unwrap().deal,
-        &s.outcome.as_ref().as_ref().unwrap().usage,
-        &s.outcome.as_ref().as_ref().unwrap().deal.offers[0],
-    )
-    .unwrap();
     assert_eq!(
-        (csv.name, csv.mime),
-        (
-            format!("Example-C-Fixed-500-TB-bill-{}.csv", e.short()),
-            "text/csv"
-        )
+        (csv.name.as_str(), csv.mime),
+        ("Example-C-Fixed-500-TB-bill.csv", "text/csv")
     );
-    // The JSON carries the fingerprints; the ledger downloads beside it.
-    let json = export::file(&s, ExportKind::BillJson).unwrap();
-    assert!(
-        json.text.contains(&format!(
-            "\"evidence\":{{\"matrix\":\"{}",
-            e.evidence.matrix
-        )) && json
-            .text
-            .contains(&format!("\"bill\":\"{}", e.evidence.bill)),
-        "{}",
-        json.text
-    );
-    let ledger = export::file(&s, ExportKind::LedgerCsv).unwrap();
-    assert!(
-        ledger.text.starts_with("offer,hour,period,")
-            && ledger.name.ends_with(&format!("-ledger-{}.csv", e.short())),
-        "{}",
-        ledger.name
-    );
+    // No ledger until the trail is open (the worker computes it).
+    assert_eq!(export::file(&s, ExportKind::LedgerCsv), None);
     assert!(
         csv.text.contains("\nExample C,spec-m,1,Fixed 500 TB,fixed-capacity,2026-03,overage,\"Overage capacity/azure/hot, 28 charged hours\",capacity,azure,hot,1120,2.1,1.00,2.10,USD\n"),
         "{}",
@@ -904,26 +877,64 @@ fn deal_files_open() {
     assert_eq!(bad.scenario, opened.scenario);
 }
 
-/// The trail and fingerprints are computed only when asked for, for the
-/// selected offer, and follow a change of offer or of the scenario.
+/// The worker's answer to the state's current evidence request, as the
+/// page's hook would deliver it (off the browser the worker's function
+/// answers at once).
+fn with_evidence(s: Rc<AppState>) -> Rc<AppState> {
+    let req = s.evidence_request.clone().expect("an evidence request");
+    let answer = crate::worker::decode_answer(&crate::worker::answer(&req.encode())).unwrap();
+    apply(s, [Action::EvidenceReady(Rc::new(answer))])
+}
+
+/// The trail and fingerprints are asked of the worker only when the trail is
+/// open, for the selected offer, again when the bill changes; a stale
+/// answer is dropped; the exports then carry them.
 #[test]
-fn explain_computes_the_selected_offers_evidence_on_demand() {
+fn explain_asks_the_worker_for_the_selected_offers_evidence() {
     let s = example();
-    assert!(s.evidence.is_none(), "not computed unless asked for");
-    let s = apply(s, [Action::Explain(true)]);
-    let e = s.evidence.clone().expect("computed when asked for");
-    let c = s.outcome.as_ref().as_ref().unwrap();
-    assert_eq!(
-        e.0.recorded.bill,
-        c.bills()[0],
-        "the same bill as plain pricing"
+    assert!(
+        s.evidence_request.is_none(),
+        "not asked unless the trail is open"
     );
-    let march = e.0.lines()[0]
-        .iter()
-        .flat_map(|t| t.explain())
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(march.contains("fee 40000.00"), "{march}");
+    let s = apply(s, [Action::Explain(true)]);
+    let stale = s.evidence_request.clone().unwrap();
+    let s = with_evidence(s);
+    let e = match s.evidence.as_ref().map(|e| e.0.as_ref()) {
+        Some(Ok(e)) => e.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        e.trails[0][1].join(" ").contains("2.10"),
+        "{:?}",
+        e.trails[0]
+    );
+    let csv = export::file(&s, ExportKind::BillCsv).unwrap();
+    assert_eq!(
+        csv.name,
+        format!("Example-C-Fixed-500-TB-bill-{}.csv", e.short)
+    );
+    let json = export::file(&s, ExportKind::BillJson).unwrap();
+    assert!(
+        json.text.contains("\"trail\":[") && json.text.contains(&e.digests[0].1),
+        "{}",
+        json.name
+    );
+    let ledger = export::file(&s, ExportKind::LedgerCsv).unwrap();
+    assert!(ledger.text.starts_with("offer,hour,period,"));
+    // An edit asks again; the old answer is dropped.
+    let old = crate::worker::decode_answer(&crate::worker::answer(&stale.encode())).unwrap();
+    let s = apply(
+        s,
+        [Action::SetGranularity(
+            unitcalc_core::report::Granularity::IsoWeek,
+        )],
+    );
+    assert!(s.evidence.is_none() && s.evidence_request.as_ref().unwrap().key != stale.key);
+    let s = apply(s, [Action::EvidenceReady(Rc::new(old))]);
+    assert!(
+        s.evidence.is_none(),
+        "an answer to an older request is dropped"
+    );
     let s = apply(s, [Action::Explain(false)]);
-    assert!(s.evidence.is_none());
+    assert!(s.evidence_request.is_none() && s.evidence.is_none());
 }
