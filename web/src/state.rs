@@ -525,6 +525,21 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        // The Undo notice lasts until the next change: looking around (views,
+        // the shown offer, copying the link, the alert, a question) keeps it.
+        let looking = matches!(
+            action,
+            Action::SelectOffer(_)
+                | Action::SetView(_)
+                | Action::SetGranularity(_)
+                | Action::Copied(_)
+                | Action::Alert(_)
+                | Action::DismissAlert
+                | Action::Undo
+        );
+        if !looking {
+            s.undo = None;
+        }
         let removed = match &action {
             Action::RemoveOffer(i) if s.scenario.offers.len() > 1 => {
                 s.scenario.offers.get(*i).map(|o| Undo::Offer {

@@ -1048,6 +1048,13 @@ fn removals_can_be_undone() {
         s.undo.as_ref().map(|u| u.notice()).as_deref(),
         Some("Removed offer “Second”.")
     );
+    // Looking around keeps the Undo notice; the next change ends it.
+    let looked = apply(
+        s.clone(),
+        [Action::SetView(View::Compare), Action::SelectOffer(1)],
+    );
+    assert!(looked.undo.is_some());
+    assert_eq!(looked.reduce(Action::SetName("x".into())).undo, None);
     let s = s.reduce(Action::Undo);
     assert_eq!(names(&s), ["Fixed 500 TB", "Second", "Offer 3"]);
     assert_eq!(s.undo, None);
