@@ -430,17 +430,23 @@ impl AppState {
     }
 
     /// The parsed matrix, and whether it is a bundled matrix's edited copy
-    /// (a custom matrix with a bundled one's name and version but other
-    /// contents).
+    /// (a custom matrix with a bundled one's name but another text).
     fn matrix_cached(&self) -> Result<(Rc<Matrix>, bool), Error> {
         let mut cache = self.cache.borrow_mut();
         Ok(match &cache.matrix {
             Some((choice, m, e)) if *choice == self.scenario.matrix => (m.clone(), *e),
             _ => {
                 let m = Rc::new(self.scenario.matrix.load()?);
-                let edited = matches!(self.scenario.matrix, MatrixChoice::Custom(_))
-                    && unitcalc_core::bundled::matrix(&m.name)
-                        .is_ok_and(|b| b.version == m.version && b != *m);
+                // Compared as text: the grid and the editor write a custom
+                // matrix afresh, while "custom" starts from the bundled text
+                // as is (parsing the bundled matrix again to compare linked
+                // much more code).
+                let edited = match &self.scenario.matrix {
+                    MatrixChoice::Custom(t) => {
+                        unitcalc_core::bundled::text(&m.name).is_some_and(|b| b != t)
+                    }
+                    _ => false,
+                };
                 cache.matrix = Some((self.scenario.matrix.clone(), m.clone(), edited));
                 (m, edited)
             }

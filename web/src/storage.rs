@@ -45,10 +45,12 @@ fn write(all: &BTreeMap<String, DealSpec>) -> Result<(), String> {
 /// file's name.
 pub fn csv_names() -> BTreeMap<String, String> {
     let text = browser::stored(CSV_KEY).unwrap_or_default();
-    text.lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(n, f)| (n.to_string(), f.to_string()))
-        .collect()
+    let mut all = BTreeMap::new();
+    // Inserted one by one: collecting into a map links a stable sort.
+    for (n, f) in text.lines().filter_map(|l| l.split_once('\t')) {
+        all.insert(n.to_string(), f.to_string());
+    }
+    all
 }
 
 fn set_csv(name: &str, csv: Option<&str>) {
