@@ -20,7 +20,7 @@ wz=$(gzip -9 -c "$wasm" | wc -c)
 jz=$(gzip -9 -c "$js" | wc -c)
 total=$((wz + jz))
 echo "SIZE release wasm $(stat -c %s "$wasm") B raw, $wz B gzipped; js $(stat -c %s "$js") B raw, $jz B gzipped;" \
-  "wasm+js gzipped: $total B = $((total / 1024)) KiB (goal <= 300 KB = 307200 B)"
+  "wasm+js gzipped: $total B = $((total / 1024)) KiB (limit 300 KB = 307200 B)"
 if [ "$total" -gt 307200 ]; then
   echo "SIZE FAIL: release wasm+js is $total B gzipped, over the 300 KB limit (307200 B); see docs/web.md for how to find savings" >&2
   exit 1
