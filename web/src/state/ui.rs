@@ -1,10 +1,12 @@
 //! The page around the figures: the views (the tab list is made from
 //! [`View::ALL`]), the questions the page asks before an action that loses
-//! work ([`Confirm`]), and what the last removal took ([`Undo`]).
+//! work ([`Confirm`]), what the last removal took ([`Undo`]), the matrix's
+//! name as shown (`spec-m v1 (edited)`) and saving with what it keeps.
 
 use unitcalc_core::deal::{DealSpec, MatrixChoice, OfferSpec};
 
 use super::AppState;
+use crate::storage;
 
 /// Which main view is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +120,49 @@ impl Undo {
         match self {
             Undo::Offer { offer, .. } => format!("Removed offer “{}”.", offer.name),
             Undo::Saved { name, .. } => format!("Deleted saved scenario “{name}”."),
+        }
+    }
+}
+
+/// The page's words about the matrix and saving (the reducer calls these).
+impl AppState {
+    /// The matrix's name and version as the page shows them everywhere (the
+    /// bills carry it too: the bill view, exports and quote): `spec-m v1`,
+    /// or `spec-m v1 (edited)` for a bundled matrix's edited copy.
+    pub fn matrix_label(&self) -> Option<String> {
+        let m = self.matrix.as_ref()?;
+        let edited = if self.matrix_edited { " (edited)" } else { "" };
+        Some(format!("{} v{}{edited}", m.name, m.version))
+    }
+
+    /// True when switching away from the current matrix would drop work: a
+    /// custom matrix that is not a bundled one as shipped.
+    pub(super) fn matrix_has_edits(&self) -> bool {
+        matches!(self.scenario.matrix, MatrixChoice::Custom(_))
+            && (self.matrix_edited
+                || self
+                    .matrix
+                    .as_ref()
+                    .is_none_or(|m| unitcalc_core::bundled::text(&m.name).is_none()))
+    }
+
+    /// Saves under `name` (already checked), saying what was kept.
+    pub(super) fn save(&mut self, name: String) {
+        let csv = self.csv.as_ref().map(|c| c.name.clone());
+        match storage::save(&name, self.written(), csv.as_deref()) {
+            Ok(()) => {
+                self.saved = storage::names();
+                self.saved_csv = storage::csv_names();
+                self.notice = Some(match csv {
+                    // Decision (docs/web.md): uploaded usage is not kept with
+                    // a saved scenario; the page says so here and on the entry.
+                    Some(f) => format!(
+                        "Saved “{name}” in this browser, with the usage profile: the uploaded usage ({f}) is not kept. Upload it again after loading."
+                    ),
+                    None => format!("Saved “{name}” in this browser."),
+                });
+            }
+            Err(e) => self.notice = Some(e),
         }
     }
 }
