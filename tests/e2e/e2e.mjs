@@ -9,7 +9,10 @@
 //   3. a broken or tampered share link shows a clear message (never a blank page);
 //   4. no network request at all while the page is used (only the page's own files on load, and
 //      its worker module the first time a bill's trail is opened);
-//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario.
+//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario;
+//   6. safety.mjs (undo, confirmations, edited matrix, a partial usage file, the README tour) and
+//      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
+//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker).
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
 import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
 import { checkEvidence } from './evidence.mjs';
+import { safety } from './safety.mjs';
+import { a11y } from './a11y.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -185,6 +190,7 @@ try {
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.52' }).waitFor();
   check(true, 'matrix grid edit (azure/hot 1.50) re-prices: March overage 2.52, total 40,002.52');
   await page.selectOption('#matrix', 'spec-m');
+  await page.click('#confirm-yes'); // the edited matrix's edits are dropped: the page asks first
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
   const rows = ['timestamp,meter,environment,use_case,quantity'];
   for (let h = 0; h < 80; h++) {
@@ -328,6 +334,10 @@ try {
   }, { runs: RUNS, field: 'usage-0-baseline' });
   console.log(`PERF regenerate one cell's usage + re-price + re-render (baseline edit; median of ${perfUsage.runs}): ` +
     `${perfUsage.dom.toFixed(1)} ms to DOM updated (of which ${perfUsage.core.toFixed(1)} ms in the core; max ${perfUsage.max.toFixed(1)} ms; goal <= 16 ms)`);
+
+  // 6. Nothing lost without a word, the README tour (safety.mjs); keyboard, axe-core, screenshots (a11y.mjs).
+  await safety({ page, base, check, load });
+  await a11y({ page, base, check, load, root });
 
   // 4. Nothing left the browser while it was used.
   check(leaks.length === 0, `no network request while using the page (${leaks.length}${leaks.length ? ': ' + leaks.slice(0, 5).join(', ') : ''})`);

@@ -46,6 +46,30 @@ pub fn replace_fragment(fragment: &str) {
     }
 }
 
+// ---- focus and keys ----
+
+/// Moves the keyboard focus to the element with this id (the tab the
+/// arrow keys chose, the button of a question the page asks).
+pub fn focus(id: &str) {
+    let el = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// The key of a keyboard event (`ArrowLeft`, `Home`, …); the event's
+/// default action is prevented when `handled` says it is used.
+pub fn key(e: &KeyboardEvent, handled: impl Fn(&str) -> bool) -> Option<String> {
+    let k = e.key();
+    handled(&k).then(|| {
+        e.prevent_default();
+        k
+    })
+}
+
 /// A `hashchange` listener; dropping it removes it.
 pub struct HashListener {
     callback: Closure<dyn Fn()>,
