@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::ledger::record_drawn;
 use super::pricer::{nonneg, Pricer};
 use super::{offer_err, overflow};
-use crate::bill::{CellStats, CommitmentState, Line, LineKind};
+use crate::bill::{CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Result, UsageIssue};
 use crate::matrix::Matrix;
 use crate::num::{self, Fraction, Money, Overflow, Price, Units};
@@ -21,6 +21,31 @@ pub(super) struct Bucket {
     pub(super) balance: i128,
     pub(super) scale: u32,
     pub(super) exhausted_at: Option<Hour>,
+}
+
+/// An installment before the last, exact: the commitment's amount C ×
+/// `hours` of the period ÷ `term_hours` (rounded once by the caller).
+pub(crate) fn installment_share(
+    commit: Money,
+    hours: Decimal,
+    term_hours: u64,
+) -> Result<Fraction, Overflow> {
+    let num = num::mul(commit.get(), hours, "installment")?;
+    Ok(Fraction::new(num, term_hours).unwrap_or(Fraction::ZERO))
+}
+
+/// The sum of the installment lines of `periods` (the periods before the
+/// last: the last installment is the commitment less this).
+pub(crate) fn installments_paid(periods: &[PeriodBill]) -> Result<Money, Overflow> {
+    let mut paid = Money::ZERO;
+    for l in periods
+        .iter()
+        .flat_map(|p| &p.lines)
+        .filter(|l| l.kind == LineKind::Installment)
+    {
+        paid = paid.checked_add(l.amount)?;
+    }
+    Ok(paid)
 }
 
 /// Validates a commitment offer; returns its overage price and a full bucket.
@@ -133,12 +158,10 @@ impl Pricer<'_> {
             Payment::Upfront => {}
             Payment::Monthly => {
                 let amount = if k.saturating_add(1) == self.periods.len() {
-                    commit.checked_sub(self.installments_paid()?)?
+                    commit.checked_sub(installments_paid(&self.out)?)?
                 } else {
                     let term_hours = self.terms.term.hours() as u64;
-                    Fraction::new(num::mul(commit.get(), hours, "installment")?, term_hours)
-                        .unwrap_or(Fraction::ZERO)
-                        .round(self.scale, self.mode)?
+                    installment_share(commit, hours, term_hours)?.round(self.scale, self.mode)?
                 };
                 lines.push(Line {
                     kind: LineKind::Installment,
@@ -156,20 +179,6 @@ impl Pricer<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The sum of the installments of the periods already closed.
-    fn installments_paid(&self) -> Result<Money, Overflow> {
-        let earlier = self
-            .out
-            .iter()
-            .flat_map(|p| &p.lines)
-            .filter(|l| l.kind == LineKind::Installment);
-        let mut paid = Money::ZERO;
-        for l in earlier {
-            paid = paid.checked_add(l.amount)?;
-        }
-        Ok(paid)
     }
 
     /// The bill's commitment state (commitment offers only): drawn, overage,
