@@ -71,12 +71,23 @@ pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(
 impl Pricer<'_> {
     /// Commitment: draws this hour's records from the bucket in matrix order.
     pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
+        if self.bucket.is_none() || self.hour_buf.is_empty() {
+            return Ok(());
+        }
+        // One draw, compiled twice: plain pricing's has no ledger code in it.
+        if self.ledger.is_some() {
+            self.draw_hour::<true>()
+        } else {
+            self.draw_hour::<false>()
+        }
+    }
+
+    /// [`Pricer::flush_hour`]'s draws; `RECORD` also writes the ledger rows.
+    #[inline(always)]
+    fn draw_hour<const RECORD: bool>(&mut self) -> Result<(), UsageIssue> {
         let Some(bucket) = self.bucket.as_mut() else {
             return Ok(());
         };
-        if self.hour_buf.is_empty() {
-            return Ok(());
-        }
         self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
         // Indices in `hour_buf` were checked by `push`; a miss is refused
         // rather than indexed.
@@ -101,33 +112,26 @@ impl Pricer<'_> {
             } else {
                 units = wide::rescale(units, us, bucket.scale)?;
             }
-            let st = self.cells.get_mut(i).ok_or(missing)?;
-            let w = st.w;
-            let acc = &mut st.period;
-            let (drawn, over) = if units <= bucket.balance {
+            let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
+            let before = bucket.balance;
+            if units <= bucket.balance {
                 bucket.balance = wide::sub(bucket.balance, units)?;
                 acc.drawn = wide::add(acc.drawn, units)?;
-                (units, 0)
             } else {
                 let over = wide::sub(units, bucket.balance)?;
-                let drawn = bucket.balance;
-                acc.drawn = wide::add(acc.drawn, drawn)?;
+                acc.drawn = wide::add(acc.drawn, bucket.balance)?;
                 acc.overage = wide::add(acc.overage, over)?;
                 bucket.balance = 0;
-                (drawn, over)
-            };
+            }
             if bucket.balance == 0 && bucket.exhausted_at.is_none() {
                 bucket.exhausted_at = self.latest;
             }
-            if let Some(ledger) = self.ledger.as_mut() {
-                let at = self.latest.unwrap_or(self.term_start);
-                record_drawn(
-                    ledger,
-                    (at, self.current, self.matrix.cell_at(i)),
-                    (qm, w),
-                    [units, drawn, over, bucket.balance],
-                    bucket.scale,
-                )?;
+            if let Some(ledger) = self.ledger.as_mut().filter(|_| RECORD) {
+                let hour = self.latest.unwrap_or(self.term_start);
+                let st = self.cells.get(i).ok_or(missing)?;
+                let at = (hour, self.current, self.matrix.cell_at(i));
+                let draw = [units, before, bucket.balance];
+                record_drawn(ledger, at, st, qm, draw, bucket.scale)?;
             }
         }
         self.hour_buf.clear();
