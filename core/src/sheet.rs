@@ -123,13 +123,9 @@ pub fn overage_rule(m: &Matrix, kind: &OfferKind) -> String {
             short(c.units, 4),
             overage_price(m, c.overage_price)
         ),
-        OfferKind::PayAsYouGo(p) => format!(
-            "No overage: all usage is charged at {}.",
-            m.list_price.discounted(p.discount).map_or_else(
-                |_| "the list price less the discount".into(),
-                |v| per_unit(m, v)
-            )
-        ),
+        OfferKind::PayAsYouGo(_) => {
+            "No overage: all usage is charged at the offer's price per unit.".into()
+        }
     }
 }
 
@@ -298,10 +294,7 @@ mod tests {
                 OfferKind::PayAsYouGo(PayAsYouGo {
                     discount: crate::num::Ratio(d("0.20")),
                 }),
-                format!(
-                    "No overage: all usage is charged at {}.",
-                    per_unit(&m, m.list_price.discounted(crate::num::Ratio(d("0.20"))).unwrap())
-                ),
+                "No overage: all usage is charged at the offer's price per unit.".to_string(),
             ),
         ];
         for (kind, want) in table {
