@@ -175,15 +175,15 @@ pub fn offer_sheet(m: &Matrix, offer: &Offer, bill: &Bill) -> OfferSheet {
                 "{} units, used by any usage over the term",
                 short(c.units, 4)
             )],
-            match &bill.commitment {
-                Some(s) => format!(
-                    "{} units at {}: {}",
-                    short(c.units, 4),
-                    per_unit(m, c.price),
+            format!(
+                "{} units at {}{}",
+                short(c.units, 4),
+                per_unit(m, c.price),
+                bill.commitment.as_ref().map_or(String::new(), |s| format!(
+                    ": {}",
                     money(m, s.commitment_amount)
-                ),
-                None => format!("{} units at {}", short(c.units, 4), per_unit(m, c.price)),
-            },
+                ))
+            ),
             payment(c.payment, first_fixed, m),
         ),
         OfferKind::PayAsYouGo(p) => (

@@ -1,8 +1,8 @@
 //! Bars under the hourly chart: each billing period's total, stacked by
 //! what it pays for (fixed payments, overage, consumption: the core's
 //! `compare::period_parts`), or the focus cell's units per ISO week. A value
-//! axis in the currency (or units) from zero, period labels, a tooltip on
-//! every bar and, when there is room, its value above it.
+//! axis in the currency (or units) from zero, period labels and a tooltip
+//! on every bar with its value and parts.
 
 use rust_decimal::Decimal;
 use unitcalc_core::compare::period_parts;
@@ -65,7 +65,6 @@ pub fn bars(p: &ChartsProps) -> Html {
     };
     let (axis, ticks) = Axis::rounded_up(bars.iter().map(|b| b.total).max().unwrap_or_default(), 4);
     let n = bars.len() as i64;
-    let values = n <= 12;
     let toggle = |g: Granularity, label: &str, id: &str| {
         let cb = p.on_granularity.clone();
         html! { <button type="button" id={id.to_string()} aria-pressed={(p.granularity == g).to_string()}
@@ -111,14 +110,6 @@ pub fn bars(p: &ChartsProps) -> Html {
             let h = (H - axis.y(*v, H)).max(MIN_PART);
             base -= h;
             svg.rect(class, x0, base, width, h, None);
-        }
-        if values {
-            svg.push(&format!(
-                "<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                x0 + width / 2,
-                base - 3,
-                short(b.total, 0)
-            ));
         }
         svg.push("</g>");
     }
