@@ -16,6 +16,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
+import { views } from './views.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -254,6 +255,8 @@ try {
   await page.locator('#alert').waitFor();
   check(/could not be opened/.test(await page.locator('#alert').innerText()), 'broken link pasted into an open page shows the message');
   using = true;
+
+  await views({ page, base, load, check, outDir });
 
   // 5. Recompute + re-render: 36 months, 4 cells, hourly.
   await buildLongScenario(page);

@@ -58,7 +58,7 @@ pub fn bars(p: &ChartsProps) -> Html {
             .map(|r| Bar {
                 title: format!("{}: {} units", r.label, short(r.units, 2)),
                 label: r.label.clone(),
-                parts: vec![("units", r.units.get())],
+                parts: vec![("bar", r.units.get())],
                 total: r.units.get(),
             })
             .collect(),
