@@ -5,7 +5,7 @@
 //   - Compare shows the running totals with the break-even month, fits 1280 px (no horizontal
 //     overflow, "pay-as-you-go" on one line) and exports the comparison CSV;
 //   - the customer's quote prints on exactly one page (A4 and Letter) from any tab, for one offer
-//     and for three side by side, and carries no internal figure.
+//     and for three and four side by side, and carries no internal figure.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -123,7 +123,7 @@ export async function views({ page, base, load, check, outDir }) {
   }
   await page.emulateMedia({ media: 'print' });
   const printed = await page.locator('body').innerText();
-  await page.emulateMedia({ media: 'screen' });
+  await page.emulateMedia({ media: null }); // back to the default: page.pdf prints with print media
   const link = await page.inputValue('#share-link');
   check(printed.includes('Quote for Example C') && printed.includes('12 months, 2026-03-01 to 2027-02-28') &&
     printed.includes('500 TB of capacity (azure, hot)') && printed.includes('USD 40,000.00 a month') &&
@@ -150,8 +150,26 @@ export async function views({ page, base, load, check, outDir }) {
   await page.emulateMedia({ media: 'print' });
   const one = await page.locator('body').innerText();
   const validPrinted = (await page.locator('#quote-valid').isVisible()) && (await page.inputValue('#quote-valid')) === '2026-12-31';
-  await page.emulateMedia({ media: 'screen' });
+  await page.emulateMedia({ media: null }); // back to the default: page.pdf prints with print media
   check(one.includes('Fixed 500 TB') && !one.includes('List PAYG') && !one.includes('Prepaid 8,000 units') && validPrinted,
     'unticked offers leave the printed quote; the typed validity date is printed');
+
+  // Four offers (the most a scenario has): Compare still fits 1280 px, the quote still one page.
   await page.click('#tab-bill');
+  const json = JSON.parse(Buffer.from(threeOfferLink(base).split('#v1.')[1], 'base64url').toString());
+  json.offers.push({ ...json.offers[0], name: 'Fixed 520 TB with a longer name', entitlements: [{ cell: 'capacity/azure/hot', quantity: '520' }] });
+  await load(`${base}#v1.${Buffer.from(JSON.stringify(json)).toString('base64url')}`);
+  await page.click('#tab-compare');
+  await page.locator('#break-evens li').first().waitFor();
+  const over4 = await page.evaluate(() => [...document.querySelectorAll('section.compare, .table-fit')].map((b) => b.scrollWidth - b.clientWidth));
+  check(over4.every((o) => o <= 0), `Compare of 4 offers at 1280 px: no horizontal overflow (${over4.join(', ')})`);
+  await page.click('#tab-bill');
+  await page.locator('td[data-total="2026-03"]').waitFor();
+  for (const format of ['A4', 'Letter']) {
+    const pdf = await page.pdf({ format });
+    await writeFile(join(outDir, `quote-4-offers-${format}.pdf`), pdf);
+    check(pdfPages(pdf) === 1, `the quote of 4 offers side by side, printed from the Bill tab on ${format}: ${pdfPages(pdf)} page(s) (want 1)`);
+  }
+  // Leave the page as found: the default scenario (the timing that follows builds on it).
+  await load(base);
 }
