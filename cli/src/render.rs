@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::display::{self, plural};
+use unitcalc_core::evidence::trail::LineTrail;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
@@ -27,6 +28,8 @@ pub enum Format {
 pub struct Table {
     rows: Vec<Vec<String>>,
     right: Vec<bool>,
+    /// Free lines printed under a row (its index), indented, outside the columns.
+    notes: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -35,11 +38,16 @@ impl Table {
         Table {
             rows: vec![headers.iter().map(|h| (*h).to_string()).collect()],
             right: right.to_vec(),
+            notes: Vec::new(),
         }
     }
     /// Adds a row.
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
+    }
+    /// Adds a free line under the last row, indented.
+    pub fn note(&mut self, text: String) {
+        self.notes.push((self.rows.len() - 1, text));
     }
     /// Renders with two spaces between columns and a rule under the header.
     pub fn render(&self) -> String {
@@ -68,6 +76,11 @@ impl Table {
             }
             out.push_str(line.trim_end());
             out.push('\n');
+            for (_, note) in self.notes.iter().filter(|(i, _)| *i == k) {
+                out.push_str("    ");
+                out.push_str(note);
+                out.push('\n');
+            }
             if k == 0 {
                 let total: usize = w.iter().sum::<usize>() + 2 * n.saturating_sub(1);
                 out.extend(std::iter::repeat_n('-', total));
@@ -99,7 +112,15 @@ pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
 }
 
 /// A bill as an aligned table: header facts, then every line by period.
-pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMonth>) -> String {
+/// A bill as a table; with `trail` (from `quote --explain`), each line's
+/// formula trail printed under it.
+pub fn bill_table(
+    deal: &str,
+    b: &Bill,
+    per_tb_month: Option<&PricePerQuantityMonth>,
+    trail: Option<&[LineTrail]>,
+) -> String {
+    let mut trail = trail.unwrap_or_default().iter();
     let mut out = String::new();
     let _ = writeln!(out, "deal:     {deal}");
     let _ = writeln!(out, "offer:    {} ({})", b.offer, b.offer_kind);
@@ -140,6 +161,9 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
                 opt(l.unit_price),
                 l.amount.to_string(),
             ]);
+            for step in trail.next().map(LineTrail::explain).unwrap_or_default() {
+                t.note(step);
+            }
         }
         let mut total = format!("{} total", p.label);
         if !p.marketplace_fee.is_zero() {
@@ -315,6 +339,150 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
     }
     let mut out = t.render();
     let _ = writeln!(out, "{}", plural(rows.len(), "row", "rows"));
+    out
+}
+
+/// `models` as a table: one row per model and offer.
+pub fn models_table(deal: &str, cols: &[unitcalc_core::lab::ModelColumn]) -> String {
+    use unitcalc_core::lab::Outcome;
+    let mut out = format!("deal: {deal}\n");
+    if let Some(c) = cols.first() {
+        let _ = writeln!(
+            out,
+            "differences are against the first model, `{}`",
+            c.model
+        );
+    }
+    out.push('\n');
+    let mut t = Table::new(
+        &[
+            "model",
+            "offer",
+            "total",
+            "Δ total",
+            "net revenue",
+            "Δ net",
+            "units",
+            "per unit",
+            "per TB-month",
+        ],
+        &[false, false, true, true, true, true, true, true, true],
+    );
+    for c in cols {
+        match &c.outcome {
+            Outcome::Priced { offers } => {
+                for f in offers {
+                    t.row(vec![
+                        c.model.clone(),
+                        f.offer.clone(),
+                        f.total.to_string(),
+                        f.delta_total.map(|m| m.to_string()).unwrap_or_default(),
+                        f.net_revenue.to_string(),
+                        f.delta_net_revenue
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
+                        f.units_consumed.to_string(),
+                        f.effective_price_per_unit
+                            .map(display::unit_price)
+                            .unwrap_or_default(),
+                        f.per_tb_month
+                            .as_ref()
+                            .map(|p| p.price.to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+            }
+            Outcome::NotPriced(n) => {
+                t.row(vec![
+                    c.model.clone(),
+                    n.reason.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// `sweep` as a table: one row per value, one column per offer's total,
+/// the current value marked.
+pub fn sweep_table(deal: &str, s: &unitcalc_core::lab::sweep::Sweep) -> String {
+    let mut out = format!("deal: {deal}\nparameter: {}", s.parameter);
+    match s.current {
+        Some(c) => {
+            let _ = writeln!(out, " (now {c})");
+        }
+        None => out.push_str(" (no offer has it)\n"),
+    }
+    out.push('\n');
+    let mut head: Vec<&str> = vec!["value"];
+    head.extend(s.offers.iter().map(String::as_str));
+    head.push("");
+    let mut right = vec![true; head.len()];
+    if let Some(last) = right.last_mut() {
+        *last = false;
+    }
+    let mut t = Table::new(&head, &right);
+    for p in &s.points {
+        let mut row = vec![p.value.to_string()];
+        row.extend(p.totals.iter().map(|m| m.to_string()));
+        row.push(if s.current == Some(p.value) {
+            "← now".into()
+        } else {
+            String::new()
+        });
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// `usage fit` as a table, one row per customer and cell.
+pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String {
+    let customers = fits.iter().any(|f| !f.customer.is_empty());
+    let mut head = vec![
+        "customer",
+        "cell",
+        "from",
+        "days",
+        "baseline",
+        "growth/month",
+        "daily swing",
+        "weekend dip",
+        "noise",
+        "continues",
+        "at",
+    ];
+    let mut right = vec![
+        false, false, false, true, true, true, true, true, true, false, true,
+    ];
+    if !customers {
+        head.remove(0);
+        right.remove(0);
+    }
+    let mut t = Table::new(&head, &right);
+    for f in fits {
+        let mut row = vec![
+            f.customer.clone(),
+            f.cell.to_string(),
+            f.start.to_string(),
+            f.days.to_string(),
+        ];
+        row.extend(f.values());
+        if !customers {
+            row.remove(0);
+        }
+        t.row(row);
+    }
+    let mut out = t.render();
+    let _ = writeln!(out, "{}", plural(fits.len(), "fitted cell", "fitted cells"));
     out
 }
 
