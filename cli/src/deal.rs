@@ -95,7 +95,7 @@ pub(crate) fn compare(a: CompareArgs) -> Result<()> {
     let text = match a.common.format {
         Format::Table => render::comparison_table(&d.deal.name, &c),
         Format::Json => render::json(&c)?,
-        Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
+        Format::Csv => unitcalc_core::compare_csv::to_csv(&d.deal.name, &c),
     };
     output::write_text(a.common.output.as_deref(), &text)
 }

@@ -1,11 +1,10 @@
-//! Text renderings of bills and comparisons: aligned tables for people, JSON
-//! (decimals as strings) and the comparison's tidy CSV. A bill's tidy CSV
-//! (one row per period × line) is the core's `bill_csv`.
+//! Text renderings of bills and comparisons: aligned tables for people and
+//! JSON (decimals as strings). The tidy CSVs are the core's: a bill's
+//! (one row per period × line) is `bill_csv`, a comparison's `compare_csv`.
 
 use std::fmt::Write as _;
 
 use unitcalc_core::bill::Bill;
-use unitcalc_core::bill_csv;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::display::{self, plural};
 use unitcalc_core::evidence::trail::LineTrail;
@@ -232,13 +231,6 @@ pub fn bill_table(
     out
 }
 
-fn csv_err(e: impl ToString) -> CliError {
-    CliError::Output {
-        what: "CSV",
-        message: e.to_string(),
-    }
-}
-
 /// A comparison as a table: one row per offer, then period totals side by side.
 pub fn comparison_table(deal: &str, c: &Comparison) -> String {
     let mut out = String::new();
@@ -310,44 +302,6 @@ pub fn comparison_table(deal: &str, c: &Comparison) -> String {
     }
     out.push_str(&p.render());
     out
-}
-
-/// Tidy CSV of a comparison: one row per offer × period. Text fields that
-/// begin like a formula get a leading `'` (`unitcalc_core::bill_csv::text_field`).
-pub fn comparison_csv(deal: &str, c: &Comparison) -> Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "customer",
-        "offer",
-        "offer_kind",
-        "period",
-        "total",
-        "delta_vs_first",
-        "marketplace_fee",
-        "net_revenue",
-        "currency",
-    ])
-    .map_err(csv_err)?;
-    for (r, b) in c.rows.iter().zip(&c.bills) {
-        for (pd, pb) in r.periods.iter().zip(&b.periods) {
-            // Text fields guarded against spreadsheet formulas (the bill
-            // CSV's rule); the amounts, negative deltas too, stay numbers.
-            let text = bill_csv::text_field;
-            w.write_record([
-                &*text(deal),
-                &text(&r.offer),
-                &text(&r.offer_kind),
-                &text(&pd.label),
-                &pd.total.to_string(),
-                &pd.delta.to_string(),
-                &pb.marketplace_fee.to_string(),
-                &pb.net_revenue.to_string(),
-                &text(&b.currency),
-            ])
-            .map_err(csv_err)?;
-        }
-    }
-    String::from_utf8(w.into_inner().map_err(csv_err)?).map_err(csv_err)
 }
 
 /// `usage report` as a table: customer (when the usage has one), period,

@@ -196,6 +196,63 @@ impl Axis {
         }
     }
 
+    /// An axis from zero to a round value at or above `highest` (bars and
+    /// running totals), with its ticks: [`Axis::ticks`] of at most `max`
+    /// steps, the top being the last tick.
+    ///
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// use unitcalc_core::display::Axis;
+    /// let (a, ticks) = Axis::rounded_up(Decimal::new(4000210, 2), 5);
+    /// assert_eq!(a.top, Decimal::from(50000));
+    /// let t: Vec<String> = ticks.iter().map(|t| t.to_string()).collect();
+    /// assert_eq!(t, ["0", "10000", "20000", "30000", "40000", "50000"]);
+    /// ```
+    pub fn rounded_up(highest: Decimal, max: u32) -> (Axis, Vec<Decimal>) {
+        let step = nice_step(highest.max(Decimal::ZERO), max);
+        let mut ticks = vec![Decimal::ZERO];
+        let mut v = Decimal::ZERO;
+        while v < highest {
+            match num::add(v, step, "chart axis") {
+                Ok(n) => v = n,
+                Err(_) => break,
+            }
+            ticks.push(v.normalize());
+        }
+        (Axis::from_zero(v.max(Decimal::ONE).normalize()), ticks)
+    }
+
+    /// Round values between `floor` and `top` for tick labels: multiples of
+    /// a step of 1, 2 or 5 × 10ⁿ, at most `max` steps apart over the axis.
+    ///
+    /// ```
+    /// use rust_decimal::Decimal;
+    /// use unitcalc_core::display::Axis;
+    /// let a = Axis::around(Decimal::from(500), Decimal::from(550));
+    /// let t: Vec<String> = a.ticks(4).iter().map(|t| t.to_string()).collect();
+    /// assert_eq!(t, ["500", "520", "540", "560"]);
+    /// ```
+    pub fn ticks(&self, max: u32) -> Vec<Decimal> {
+        let range = num::sub(self.top, self.floor, "chart axis").unwrap_or_default();
+        let step = nice_step(range, max);
+        let mut out = Vec::new();
+        // The first multiple of the step at or above the floor.
+        let mut v = num::div_rounded(self.floor, step, 0, DISPLAY_ROUNDING, "chart axis")
+            .and_then(|k| num::mul(k, step, "chart axis"))
+            .unwrap_or(self.floor);
+        if v < self.floor {
+            v = num::add(v, step, "chart axis").unwrap_or(self.floor);
+        }
+        while v <= self.top && out.len() <= max as usize {
+            out.push(v.normalize());
+            match num::add(v, step, "chart axis") {
+                Ok(n) => v = n,
+                Err(_) => break,
+            }
+        }
+        out
+    }
+
     /// `v` as whole pixels down from the top of a `height`-pixel plot:
     /// `height − (v − floor) × height ÷ (top − floor)`, rounded once
     /// ([`DISPLAY_ROUNDING`]) and clamped to the plot.
@@ -215,6 +272,26 @@ impl Axis {
         };
         height.saturating_sub(up)
     }
+}
+
+/// The smallest step of 1, 2 or 5 × 10ⁿ that covers `range` in at most
+/// `max` steps (1 for an empty range).
+fn nice_step(range: Decimal, max: u32) -> Decimal {
+    let max = Decimal::from(max.max(1));
+    let mut unit = Decimal::new(1, 6);
+    for _ in 0..40 {
+        for m in [1, 2, 5] {
+            let step = num::mul(unit, Decimal::from(m), "chart axis").unwrap_or(Decimal::MAX);
+            if num::mul(step, max, "chart axis").is_ok_and(|span| span >= range) {
+                return step;
+            }
+        }
+        match num::mul(unit, Decimal::TEN, "chart axis") {
+            Ok(u) => unit = u,
+            Err(_) => break,
+        }
+    }
+    Decimal::ONE
 }
 
 #[cfg(test)]
@@ -296,6 +373,36 @@ mod tests {
         assert_eq!(Axis::from_zero(d("40000")).y(d("40000"), 160), 0);
         // Half a pixel rounds up (away from the floor): 1 of 320 over 160 px is 0.5 px.
         assert_eq!(Axis::from_zero(d("320")).y(d("1"), 160), 159);
+    }
+
+    #[test]
+    fn round_ticks() {
+        // (floor, top, max steps, ticks)
+        let table: [(&str, &str, u32, &[&str]); 5] = [
+            ("490", "560", 4, &["500", "520", "540", "560"]),
+            ("0", "1", 4, &["0", "0.5", "1"]),
+            ("0", "480002.10", 4, &["0", "200000", "400000"]),
+            ("0.1", "0.13", 3, &["0.1", "0.11", "0.12", "0.13"]),
+            ("0", "0", 4, &["0"]),
+        ];
+        for (floor, top, max, want) in table {
+            let a = Axis {
+                floor: d(floor),
+                top: d(top),
+            };
+            let got: Vec<String> = a.ticks(max).iter().map(|t| t.to_string()).collect();
+            assert_eq!(got, want.to_vec(), "{floor}..{top}");
+        }
+        // (highest, max steps, top)
+        for (hi, max, top) in [
+            ("40002.10", 5, "50000"),
+            ("40002.10", 4, "60000"),
+            ("0", 4, "1"),
+            ("2.1", 5, "2.5"),
+            ("705", 4, "800"),
+        ] {
+            assert_eq!(Axis::rounded_up(d(hi), max).0.top, d(top), "{hi}");
+        }
     }
 
     #[test]

@@ -44,11 +44,14 @@ pub mod lab;
 pub mod metering;
 pub mod quote;
 pub mod report;
+pub mod sheet;
 
 // The text formats (`formats/`), one reader each, and the bundled matrices.
 pub mod bundled;
 mod formats;
-pub use formats::{bill_csv, deal_toml, ledger_csv, matrix_toml, scenario, typed, usage_csv};
+pub use formats::{
+    bill_csv, compare_csv, deal_toml, ledger_csv, matrix_toml, scenario, typed, usage_csv,
+};
 use formats::{json, toml_tree, toml_util};
 
 pub use error::{Error, Result};

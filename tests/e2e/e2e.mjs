@@ -23,6 +23,7 @@ import { serve, buildLongScenario } from './lib.mjs';
 import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
 import { a11y } from './a11y.mjs';
+import { views } from './views.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -267,6 +268,8 @@ try {
   await page.locator('#alert').waitFor();
   check(/could not be opened/.test(await page.locator('#alert').innerText()), 'broken link pasted into an open page shows the message');
   using = true;
+
+  await views({ page, base, load, check, outDir });
 
   // 5. Recompute + re-render: 36 months, 4 cells, hourly.
   await buildLongScenario(page);

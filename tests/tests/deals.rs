@@ -1,7 +1,8 @@
 //! Deal files end to end: parse the deal, load its matrix, build its usage
 //! (CSV or profile), price every offer and compare. Each example deal of
 //! `examples/deals/` is its own test, against its golden comparison in
-//! `tests/golden/deals/`; `UPDATE_SNAPSHOTS=1` rewrites them. The shipped
+//! `tests/golden/deals/` (the rows as JSON, and the comparison CSV every
+//! tool writes, `compare_csv`); `UPDATE_SNAPSHOTS=1` rewrites them. The shipped
 //! deals and matrices round-trip through `to_toml`.
 
 use unitcalc_core::compare::Comparison;
@@ -15,8 +16,8 @@ use unitcalc_tests::{assert_golden, display, path};
 const EXAMPLE_DEALS: [&str; 3] = ["acme-compare", "illustrative-gcp", "spec-example-c"];
 
 /// Prices `examples/deals/NAME.toml`: its comparison rows agree with its
-/// bills and match `tests/golden/deals/NAME.json`, and the deal round-trips
-/// through `to_toml`.
+/// bills and match `tests/golden/deals/NAME.json` and `NAME.csv` (the
+/// comparison CSV), and the deal round-trips through `to_toml`.
 fn example_deal(name: &str) -> Comparison {
     let loaded = load_deal(path(format!("examples/deals/{name}.toml")));
     loaded.assert_round_trips(name);
@@ -34,6 +35,10 @@ fn example_deal(name: &str) -> Comparison {
     assert_golden(
         path("tests/golden/deals").join(format!("{name}.json")),
         &json,
+    );
+    assert_golden(
+        path("tests/golden/deals").join(format!("{name}.csv")),
+        &unitcalc_core::compare_csv::to_csv(&loaded.deal.name, &c),
     );
     c
 }

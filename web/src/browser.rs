@@ -164,6 +164,21 @@ pub fn elapsed_ms(t0: Option<f64>) -> String {
     }
 }
 
+/// Today's date (UTC) on the browser's clock, for a quote's default
+/// validity; `None` off the browser.
+#[allow(clippy::float_arithmetic, clippy::cast_possible_truncation)]
+pub fn today() -> Option<unitcalc_core::time::Date> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let days = (js_sys::Date::now() / 86_400_000.0).floor() as i64;
+        unitcalc_core::time::Date::from_days_since_epoch(days)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
 // ---- clipboard ----
 
 /// Puts `text` on the clipboard (`navigator.clipboard.writeText`); `done`

@@ -1,4 +1,4 @@
-//! Exports: the bill as CSV and JSON, the deal and matrix as TOML, as files
+//! Exports: the bill as CSV and JSON, the comparison as CSV, the deal and matrix as TOML, as files
 //! the page offers for download ([`crate::browser::download`]: nothing is
 //! sent anywhere).
 
@@ -45,6 +45,8 @@ pub enum ExportKind {
     /// The shown bill's hourly ledger as CSV (`unitcalc quote --ledger`),
     /// when the trail is open.
     LedgerCsv,
+    /// Every offer's comparison as CSV (`unitcalc compare -f csv`'s layout).
+    CompareCsv,
     /// The deal as TOML.
     DealToml,
     /// The matrix as TOML.
@@ -87,6 +89,11 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
             format!("{stem}-{offer}-bill{tag}.csv"),
             "text/csv",
             bill_csv(&c.deal.name, bill),
+        ),
+        ExportKind::CompareCsv => (
+            format!("{stem}-comparison.csv"),
+            "text/csv",
+            unitcalc_core::compare_csv::to_csv(&c.deal.name, &c.comparison),
         ),
         ExportKind::BillJson => (
             format!("{stem}-{offer}-bill{tag}.json"),

@@ -10,10 +10,12 @@
 //!   TOML string writing.
 //! - `json` (private): a small strict JSON reader (share links, saved
 //!   scenarios), for the browser's size.
+//! - `bill_csv`, `compare_csv`: the tidy CSVs of a bill and of a comparison.
 //! - `typed`: the one lenient reader, for values typed into a form field
 //!   (grouping, a currency, a unit, a percentage); files and links stay strict.
 
 pub mod bill_csv;
+pub mod compare_csv;
 pub mod deal_toml;
 pub(crate) mod json;
 pub mod ledger_csv;

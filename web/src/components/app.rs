@@ -1,7 +1,7 @@
 //! The app: the reducer's state, the URL fragment sync, layout and views.
 
 use unitcalc_core::offer::OfferKind;
-use unitcalc_core::scenario;
+use unitcalc_core::{scenario, sheet};
 use yew::prelude::*;
 
 use super::bill_view::BillView;
@@ -10,6 +10,7 @@ use super::compare_view::CompareView;
 use super::deal_form::DealForm;
 use super::matrix_view::MatrixView;
 use super::offer_form::OfferForm;
+use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
@@ -66,6 +67,9 @@ pub fn App() -> Html {
         })
     };
 
+    let link_attr = link
+        .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
+        .map_err(|e| AttrValue::from(boundary::message(&e)));
     let outcome: &Result<Computed, String> = &state.outcome;
     // A scenario that does not price keeps the last bill that did, dimmed,
     // with the message (on its input when the core names the field).
@@ -80,12 +84,12 @@ pub fn App() -> Html {
                 </p>
             }
             { render_view(&state, c, &on_action, &on_export) }
+            { quote_view(QuoteArgs { customer: &c.deal.name, term: sheet::term_text(&c.deal.terms.term),
+                sheets: c.deal.offers.iter().zip(c.bills()).map(|(o, b)| sheet::offer_sheet(&c.matrix, o, b)).collect(),
+                link: link_attr.as_ref().ok().map(|l| l.as_str()), shown: state.view == View::Quote }) }
             </>
         },
     };
-    let link_attr = link
-        .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
-        .map_err(|e| AttrValue::from(boundary::message(&e)));
     let s = &state.scenario;
     html! {
         <>
@@ -175,12 +179,16 @@ fn render_view(
             let focus_name = focus
                 .map(|f| c.matrix.cell_name(f).to_string())
                 .unwrap_or_default();
+            let unit = focus
+                .and_then(|f| c.matrix.meters.get(usize::from(f.meter)))
+                .map(|m| m.unit.clone())
+                .unwrap_or_default();
             html! {
                 <>
                 <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
                     explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
                     on_export={Some(on_export.clone())} />
-                <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name}
+                <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name} unit={unit}
                     entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
                     report={c.report.clone()} granularity={state.granularity}
                     on_granularity={on_action.reform(Action::SetGranularity)} />
@@ -188,19 +196,12 @@ fn render_view(
             }
         }
         View::Compare => {
-            html! { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
+            html! { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} on_export={on_export.clone()} /> }
         }
         View::Matrix => {
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
             on_action={on_action.clone()} /> }
         }
-        View::Quote => html! {
-            <section class="quote-view">
-                <h2>{ format!("Quote for {}", if state.scenario.name.is_empty() { "the customer" } else { &state.scenario.name }) }</h2>
-                <button type="button" class="no-print" onclick={Callback::from(|_| browser::print())}>{ "Print" }</button>
-                { for c.bills().iter().enumerate().map(|(i, b)| html! { <BillView bill={b.clone()} row={c.comparison.rows.get(i).cloned()} per_tb_month={c.per_tb_month.get(i).cloned().flatten()} /> }) }
-                if c.bills().len() > 1 { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} /> }
-            </section>
-        },
+        View::Quote => html! {},
     }
 }

@@ -1,7 +1,9 @@
 //! Inline SVG charts (no chart library): hourly usage of one cell against its
 //! entitlement and tolerance band, with the hours the overage rule tolerated
 //! and charged marked (from the engine's excess runs);
-//! and bars of monthly totals or ISO-week units. Values become whole pixels
+//! and bars of monthly totals (stacked: fixed payments, overage,
+//! consumption) or ISO-week units ([`super::bars`]). Both have a value axis
+//! with its unit and a time axis ([`super::svg`]). Values become whole pixels
 //! through the core's `display::Axis` (exact decimals, named rounding); the
 //! band's top is the engine's own `OveragePolicy::band_top`.
 
@@ -15,15 +17,15 @@ use unitcalc_core::num::Quantity;
 use unitcalc_core::offer::OveragePolicy;
 use unitcalc_core::report::{Granularity, ReportRow};
 use unitcalc_core::time::Hour;
+
+use super::bars::bars;
+use super::svg::{x, Svg, H, W};
 use unitcalc_core::usage::UsageSeries;
 use yew::prelude::*;
 
 use crate::browser;
 use crate::state::ByPtr;
-use unitcalc_core::display::{grouped, short, Axis};
-
-const W: i64 = 720;
-const H: i64 = 160;
+use unitcalc_core::display::{short, Axis};
 
 /// Props of [`Charts`].
 #[derive(Properties, PartialEq)]
@@ -36,6 +38,8 @@ pub struct ChartsProps {
     pub focus: Option<CellId>,
     /// Its name.
     pub focus_name: AttrValue,
+    /// Its meter's unit (`TB`).
+    pub unit: AttrValue,
     /// Its entitlement and the overage rule (tolerance band), for fixed-capacity offers.
     pub entitlement: Option<(Quantity, OveragePolicy)>,
     /// The bill's runs of tolerated and charged hours (all cells).
@@ -46,14 +50,6 @@ pub struct ChartsProps {
     pub granularity: Granularity,
     /// Change bucket size.
     pub on_granularity: Callback<Granularity>,
-}
-
-fn x(i: i64, n: i64) -> i64 {
-    if n == 0 {
-        0
-    } else {
-        i * W / n
-    }
 }
 
 /// The hours the hourly chart shows: the whole term or one billing period,
@@ -228,90 +224,74 @@ pub fn Charts(p: &ChartsProps) -> Html {
     let hourly = geometry.as_ref().as_ref().map(|g| {
         let (peak, ent, band, axis, path) = (g.peak, g.ent, g.band, g.axis, g.path.clone());
         let yy = |v: Decimal| axis.y(v, H);
-        let marks: Vec<Html> = p
+        let ticks = time_ticks(&p.bill, usage.start(), window);
+        let label = format!(
+            "Hourly usage of {} in {} from {} to {}, against the entitlement and tolerance band",
+            p.focus_name,
+            p.unit,
+            Hour(usage.start().0 + window.from).date(),
+            Hour(usage.start().0 + window.from + window.hours - 1).date(),
+        );
+        let mut svg = Svg::new();
+        if let Some(b) = band {
+            svg.rect("band", 0, yy(b), W, yy(ent.unwrap_or_default()) - yy(b), None);
+        }
+        svg.y_axis(&axis, &axis.ticks(4), &p.unit);
+        svg.x_axis(&ticks);
+        svg.push(&format!("<path class=\"usage\" d=\"{path}\"/>"));
+        if let Some(e) = ent {
+            let y = yy(e);
+            svg.push(&format!("<line class=\"entitlement\" x1=\"0\" x2=\"{W}\" y1=\"{y}\" y2=\"{y}\"/>"));
+        }
+        let marks = p
             .focus
             .map(|f| marks(&p.runs.0, f, Hour(usage.start().0 + window.from), window.hours))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|m| {
-                let (class, y0, what) = match m.kind {
-                    ExcessKind::Charged => ("charged", "0", "charged"),
-                    ExcessKind::Tolerated => ("tolerated", "7", "tolerated"),
-                };
-                html! { <rect class={class} x={m.x0.to_string()} y={y0} width={(m.x1 - m.x0).max(2).to_string()} height="6">
-                    <title>{ format!("{} to {}: {} {what} hours", m.first, m.end, m.hours) }</title>
-                </rect> }
-            })
-            .collect();
+            .unwrap_or_default();
+        for m in marks {
+            let (class, y0) = match m.kind {
+                ExcessKind::Charged => ("charged", -9),
+                ExcessKind::Tolerated => ("tolerated", -17),
+            };
+            let title = format!("{} to {}: {} {class} hours", m.first, m.end, m.hours);
+            svg.rect(class, m.x0, y0, (m.x1 - m.x0).max(2), 6, Some(&title));
+        }
         html! {
             <figure>
                 <figcaption>{ format!("Hourly usage of {} (peak {}); marks above: hours with excess, tolerated (amber) and charged (red)", p.focus_name, short(peak, 2)) }
                     { zoom_select }</figcaption>
-                <svg viewBox={format!("0 0 {W} {H}")} class="chart" role="img" aria-label={format!("Hourly usage of {}", p.focus_name)}>
-                    if let Some(b) = band {
-                        <rect class="band" x="0" y={yy(b).to_string()} width={W.to_string()} height={(yy(ent.unwrap_or_default()) - yy(b)).to_string()} />
-                    }
-                    <path class="usage" d={path} />
-                    <text class="axis" x="4" y="12">{ short(axis.top, 2) }</text>
-                    <text class="axis" x="4" y={(H - 4).to_string()}>{ short(axis.floor, 2) }</text>
-                    if let Some(e) = ent {
-                        <line class="entitlement" x1="0" x2={W.to_string()} y1={yy(e).to_string()} y2={yy(e).to_string()} />
-                    }
-                    { for marks }
-                </svg>
+                { svg.finish("chart", &label) }
                 <p class="legend"><span class="sw usage"></span>{ "usage" }
                     if ent.is_some() { <span class="sw entitlement"></span>{ "entitlement" }<span class="sw band"></span>{ "tolerance band" } }
                     <span class="sw tolerated"></span>{ "tolerated hours" }<span class="sw charged"></span>{ "charged hours" }</p>
             </figure>
         }
     });
-    let bars: Vec<(String, Decimal, String)> = match p.granularity {
-        Granularity::Month => p
-            .bill
-            .periods
-            .iter()
-            .map(|per| (per.label.clone(), per.total.get(), grouped(&per.total)))
-            .collect(),
-        Granularity::IsoWeek => p
-            .report
-            .iter()
-            .filter(|r| r.cell.to_string() == p.focus_name.as_str())
-            .map(|r| {
-                (
-                    r.label.clone(),
-                    r.units.get(),
-                    format!("{} units", short(r.units, 2)),
-                )
-            })
-            .collect(),
-    };
-    let bmax = bars.iter().map(|b| b.1).max().unwrap_or_default();
-    let n = bars.len() as i64;
-    let toggle = |g: Granularity, label: &str, id: &str| {
-        let cb = p.on_granularity.clone();
-        html! { <button type="button" id={id.to_string()} aria-pressed={(p.granularity == g).to_string()}
-        onclick={Callback::from(move |_| cb.emit(g))}>{ label.to_string() }</button> }
-    };
     html! {
         <section class="charts" aria-label="Charts">
             { hourly.unwrap_or_default() }
-            <figure>
-                <figcaption>
-                    { match p.granularity { Granularity::Month => format!("Monthly totals ({})", p.bill.currency),
-                        Granularity::IsoWeek => format!("Units of {} by ISO week", p.focus_name) } }
-                    <span class="toggle" role="group" aria-label="Bucket">
-                        { toggle(Granularity::Month, "Month", "gran-month") }{ toggle(Granularity::IsoWeek, "ISO week", "gran-week") }
-                    </span>
-                </figcaption>
-                <svg viewBox={format!("0 0 {W} {H}")} class="chart bars" role="img" aria-label="Bars">
-                    { for bars.iter().enumerate().map(|(i, (label, v, text))| {
-                        let (x0, x1) = (x(i as i64, n), x(i as i64 + 1, n));
-                        let top = Axis::from_zero(bmax).y(*v, H);
-                        html! { <rect class="bar" x={x0.to_string()} y={top.to_string()} width={(x1 - x0 - 1).max(1).to_string()} height={(H - top).to_string()}>
-                            <title>{ format!("{label}: {text}") }</title></rect> }
-                    }) }
-                </svg>
-            </figure>
+            { bars(p) }
         </section>
+    }
+}
+
+/// The time axis of the hourly chart: each billing period's first day over
+/// the whole term; every seventh day from the period's start when one
+/// period is shown.
+fn time_ticks(bill: &Bill, start: Hour, window: Window) -> Vec<(i64, String)> {
+    let from = start.0 + window.from;
+    let at = |h: i64| x(h - from, window.hours);
+    let inside = |h: i64| h >= from && h < from + window.hours;
+    let whole = bill.periods.iter().filter(|p| inside(p.start.0)).count() > 1;
+    if whole {
+        bill.periods
+            .iter()
+            .filter(|p| inside(p.start.0))
+            .map(|p| (at(p.start.0), p.label.clone()))
+            .collect()
+    } else {
+        (0..window.hours)
+            .step_by(168)
+            .map(|h| (at(from + h), Hour(from + h).date().to_string()))
+            .collect()
     }
 }

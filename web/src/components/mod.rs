@@ -2,12 +2,16 @@
 //! through `Callback`s carrying typed [`crate::state::Action`]s.
 
 pub mod app;
+pub mod bars;
 pub mod bill_view;
 pub mod chart;
 pub mod compare_view;
+pub mod cumulative;
 pub mod deal_form;
 pub mod fields;
 pub mod matrix_view;
 pub mod offer_form;
+pub mod quote_view;
 pub mod share;
+pub mod svg;
 pub mod usage_form;
