@@ -3,9 +3,9 @@
 # usage rows made by `unitcalc usage generate`, priced end to end by
 # `unitcalc reprice` for a pay-as-you-go book and a fixed-capacity book
 # (wall time, rows/s, peak RSS from /usr/bin/time -v), plus a reprice under a
-# candidate matrix (two pricers per customer), then the pay-as-you-go book
-# priced with DuckDB (DECIMAL, exact) and every customer's total checked to
-# the cent.
+# candidate matrix (two pricers per customer), then both books priced with
+# DuckDB (DECIMAL, exact; the fixed-capacity streak rule with window
+# functions) and every customer's total checked to the cent.
 #
 #   scripts/bench-book.sh            # needs: cargo, /usr/bin/time, python3 with duckdb (pip install duckdb)
 #   BENCH_DIR=/tmp/bench CUSTOMERS=100 scripts/bench-book.sh
@@ -112,10 +112,13 @@ for k in ("payg", "fixed"):
     r = json.load(open(f"{d}/{k}-candidate.json"))
     print(f"{k}: {len(r['customers'])} customers, total current {r['total_current']}, candidate {r['total_candidate']}, delta {r['total_delta']}")
 PY
-wall_ours=$(cat "$DIR/price payg book.best")
-out=$(python3 "$ROOT/scripts/bench_duckdb.py" "$DIR/usage.csv" "$MATRIX" "$DIR/payg.toml" "$DIR/payg.json" "$REPEAT")
-echo "$out"
-wall_duck=$(echo "$out" | awk '/duckdb_seconds/ {print $2}')
-printf 'pay-as-you-go book: unitcalc %.2f s, DuckDB %.2f s, DuckDB / unitcalc = %.2f\n' \
-  "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
-echo "$out" | grep -q duckdb_ok
+# DuckDB on the same CSV, both books, each checked to the cent against unitcalc.
+for k in payg fixed; do
+  wall_ours=$(cat "$DIR/price $k book.best")
+  out=$(python3 "$ROOT/scripts/bench_duckdb.py" "$DIR/usage.csv" "$MATRIX" "$DIR/$k.toml" "$DIR/$k.json" "$REPEAT")
+  echo "$out"
+  wall_duck=$(echo "$out" | awk '/duckdb_seconds/ {print $2}')
+  printf '%s book: unitcalc %.2f s, DuckDB %.2f s, DuckDB / unitcalc = %.2f\n' \
+    "$k" "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
+  echo "$out" | grep -q duckdb_ok
+done
