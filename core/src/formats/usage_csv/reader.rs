@@ -70,6 +70,11 @@ pub struct UsageReader<'m, R: Read> {
     /// Last timestamp text and its hour.
     last_ts: Vec<u8>,
     last_hour: Hour,
+    /// The date of the last canonical timestamp (`YYYY-MM-DDTHH:00:00Z`)
+    /// and its first hour: a timestamp of the same form on that date needs
+    /// only its two hour digits read.
+    last_day: [u8; 10],
+    last_day_start: Option<i64>,
     /// Recently seen (meter, environment, use case) texts and their cells,
     /// at most [`CELL_CACHE`] of them.
     cell_cache: Vec<CachedCell>,
@@ -128,6 +133,8 @@ impl<'m, R: Read> UsageReader<'m, R> {
             fields: [(0, 0); 6],
             last_ts: Vec::with_capacity(32),
             last_hour: Hour(0),
+            last_day: [0; 10],
+            last_day_start: None,
             cell_cache: Vec::new(),
             cell_cache_next: 0,
             done: false,
@@ -220,14 +227,17 @@ impl<'m, R: Read> UsageReader<'m, R> {
         if !self.read_line()? {
             return Ok(false);
         }
-        if let Err(e) = std::str::from_utf8(&self.line) {
-            let at = e.valid_up_to();
-            let byte = self.line.get(at).copied().unwrap_or(0);
-            return Err(self.csv_err(format!(
-                "invalid UTF-8 (byte 0x{byte:02X} at column {}) in `{}`",
-                at.saturating_add(1),
-                excerpt(&self.line)
-            )));
+        // ASCII (the usual case) is UTF-8; otherwise check and say where not.
+        if !self.line.is_ascii() {
+            if let Err(e) = std::str::from_utf8(&self.line) {
+                let at = e.valid_up_to();
+                let byte = self.line.get(at).copied().unwrap_or(0);
+                return Err(self.csv_err(format!(
+                    "invalid UTF-8 (byte 0x{byte:02X} at column {}) in `{}`",
+                    at.saturating_add(1),
+                    excerpt(&self.line)
+                )));
+            }
         }
         let n = self.split()?;
         let want = if self.has_customer { 6 } else { 5 };
@@ -239,25 +249,38 @@ impl<'m, R: Read> UsageReader<'m, R> {
         }
         let base = usize::from(self.has_customer);
         if self.has_customer {
-            out.customer.clear();
-            out.customer.push_str(self.field(0));
+            let c = span(&self.line, &self.fields, 0);
+            if out.customer.as_bytes() != c {
+                out.customer.clear();
+                out.customer.push_str(self.field(0));
+            }
         } else if !out.customer.is_empty() {
             out.customer.clear();
         }
         out.line = self.line_no;
 
-        // Timestamp, cached.
+        // Timestamp: the canonical form on the last canonical date reads
+        // only its hour digits; the same text as the last reuses its hour;
+        // anything else is parsed in full.
         let ts = span(&self.line, &self.fields, base);
-        if self.last_ts.as_slice() != ts || self.last_ts.is_empty() {
-            let hour = Hour::parse_rfc3339(self.field(base)).map_err(|source| Error::Time {
-                at: self.origin(),
-                source,
-            })?;
-            self.last_ts.clear();
-            self.last_ts.extend_from_slice(ts);
-            self.last_hour = hour;
+        if let Some(h) = self.same_day_hour(ts) {
+            out.hour = h;
+        } else {
+            if self.last_ts.as_slice() != ts || self.last_ts.is_empty() {
+                let hour = Hour::parse_rfc3339(self.field(base)).map_err(|source| Error::Time {
+                    at: self.origin(),
+                    source,
+                })?;
+                self.last_ts.clear();
+                self.last_ts.extend_from_slice(ts);
+                self.last_hour = hour;
+                if let Some((day, hh)) = canonical(ts) {
+                    self.last_day = *day;
+                    self.last_day_start = Some(hour.0.saturating_sub(hh));
+                }
+            }
+            out.hour = self.last_hour;
         }
-        out.hour = self.last_hour;
 
         // Cell, cached on the three names' text.
         let key = |i: usize| span(&self.line, &self.fields, base.saturating_add(i));
@@ -307,6 +330,15 @@ impl<'m, R: Read> UsageReader<'m, R> {
         Ok(true)
     }
 
+    /// The hour of a canonical timestamp on the date of the last canonical
+    /// timestamp parsed in full (so the date is known valid).
+    #[inline]
+    fn same_day_hour(&self, ts: &[u8]) -> Option<Hour> {
+        let start = self.last_day_start?;
+        let (day, hh) = canonical(ts)?;
+        (*day == self.last_day).then(|| Hour(start.saturating_add(hh)))
+    }
+
     fn lookup_cell(&self, base: usize) -> Result<CellId> {
         let (meter, env, uc) = (
             self.field(base.saturating_add(1)),
@@ -349,4 +381,17 @@ impl<R: Read> Iterator for UsageReader<'_, R> {
             Err(e) => Some(Err(e)),
         }
     }
+}
+
+/// A timestamp of the canonical form `YYYY-MM-DDTHH:00:00Z` with an hour
+/// 00–23: its date bytes (not checked) and its hour.
+#[inline]
+fn canonical(ts: &[u8]) -> Option<(&[u8; 10], i64)> {
+    let (day, rest) = ts.split_first_chunk::<10>()?;
+    let [b'T', h1 @ b'0'..=b'2', h2 @ b'0'..=b'9', b':', b'0', b'0', b':', b'0', b'0', b'Z'] = rest
+    else {
+        return None;
+    };
+    let hh = i64::from(h1.wrapping_sub(b'0')) * 10 + i64::from(h2.wrapping_sub(b'0'));
+    (hh < 24).then_some((day, hh))
 }
