@@ -75,19 +75,19 @@ impl<R: Read> UsageReader<'_, R> {
         let mut n = 0usize;
         let mut start = 0;
         let mut quoted = false;
-        for (i, &b) in self.line.iter().enumerate() {
-            if b == b',' {
-                // Fields beyond the sixth are counted, not recorded.
-                if let Some(f) = self.fields.get_mut(n) {
-                    *f = (start, i);
-                }
-                n = n.saturating_add(1);
-                start = i.saturating_add(1);
-            } else if b == b'"' {
+        for i in memchr::memchr2_iter(b',', b'"', &self.line) {
+            if self.line.get(i) == Some(&b'"') {
                 quoted = true;
                 break;
             }
+            // Fields beyond the sixth are counted, not recorded.
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, i);
+            }
+            n = n.saturating_add(1);
+            start = i.saturating_add(1);
         }
+        self.quoted = quoted;
         if !quoted {
             if let Some(f) = self.fields.get_mut(n) {
                 *f = (start, self.line.len());

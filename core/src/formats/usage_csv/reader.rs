@@ -10,11 +10,11 @@ use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, Matrix};
 use crate::time::Hour;
 
+/// A cell by the text of its three names as they stand in an unquoted line,
+/// commas included (`capacity,aws,hot`): one comparison a record.
 #[derive(Debug)]
 struct CachedCell {
-    meter: Vec<u8>,
-    environment: Vec<u8>,
-    use_case: Vec<u8>,
+    names: Vec<u8>,
     cell: CellId,
 }
 
@@ -67,6 +67,9 @@ pub struct UsageReader<'m, R: Read> {
     pub(super) line: Vec<u8>,
     pub(super) scratch: Vec<u8>,
     pub(super) fields: [(usize, usize); 6],
+    /// True when the last line split had quoted fields (its names are then
+    /// looked up without the cache).
+    pub(super) quoted: bool,
     /// Last timestamp text and its hour.
     last_ts: Vec<u8>,
     last_hour: Hour,
@@ -131,6 +134,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             line: Vec::with_capacity(256),
             scratch: Vec::new(),
             fields: [(0, 0); 6],
+            quoted: false,
             last_ts: Vec::with_capacity(32),
             last_hour: Hour(0),
             last_day: [0; 10],
@@ -282,30 +286,33 @@ impl<'m, R: Read> UsageReader<'m, R> {
             out.hour = self.last_hour;
         }
 
-        // Cell, cached on the three names' text.
-        let key = |i: usize| span(&self.line, &self.fields, base.saturating_add(i));
-        let (m, e, u) = (key(1), key(2), key(3));
-        let hit = self
-            .cell_cache
-            .iter()
-            .find(|c| c.meter == m && c.environment == e && c.use_case == u);
-        if let Some(c) = hit {
+        // Cell, cached on the three names' text (unquoted lines: there the
+        // names and their commas stand together, and no name has a comma).
+        let names = self
+            .fields
+            .get(base.saturating_add(1))
+            .zip(self.fields.get(base.saturating_add(3)))
+            .and_then(|(a, b)| self.line.get(a.0..b.1))
+            .filter(|_| !self.quoted)
+            .unwrap_or_default();
+        let hit = self.cell_cache.iter().find(|c| c.names == names);
+        if let Some(c) = hit.filter(|_| !names.is_empty()) {
             out.cell = c.cell;
         } else {
             let cell = self.lookup_cell(base)?;
-            let entry = CachedCell {
-                meter: m.to_vec(),
-                environment: e.to_vec(),
-                use_case: u.to_vec(),
-                cell,
-            };
-            if self.cell_cache.len() < CELL_CACHE {
-                self.cell_cache.push(entry);
-            } else {
-                if let Some(slot) = self.cell_cache.get_mut(self.cell_cache_next) {
-                    *slot = entry;
+            if !names.is_empty() {
+                let entry = CachedCell {
+                    names: names.to_vec(),
+                    cell,
+                };
+                if self.cell_cache.len() < CELL_CACHE {
+                    self.cell_cache.push(entry);
+                } else {
+                    if let Some(slot) = self.cell_cache.get_mut(self.cell_cache_next) {
+                        *slot = entry;
+                    }
+                    self.cell_cache_next = self.cell_cache_next.saturating_add(1) % CELL_CACHE;
                 }
-                self.cell_cache_next = self.cell_cache_next.saturating_add(1) % CELL_CACHE;
             }
             out.cell = cell;
         }
@@ -392,6 +399,10 @@ fn canonical(ts: &[u8]) -> Option<(&[u8; 10], i64)> {
     else {
         return None;
     };
-    let hh = i64::from(h1.wrapping_sub(b'0')) * 10 + i64::from(h2.wrapping_sub(b'0'));
+    let hh = i64::from(
+        h1.wrapping_sub(b'0')
+            .wrapping_mul(10)
+            .wrapping_add(h2.wrapping_sub(b'0')),
+    );
     (hh < 24).then_some((day, hh))
 }

@@ -405,7 +405,9 @@ fn timestamps_after_a_canonical_one_on_the_same_date() {
         ("2026-03-32T05:00:00Z", "u.csv:3: invalid timestamp `2026-03-32T05:00:00Z` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
     ];
     for (ts, want) in bad {
-        let got = read(&format!("{h}\n{first}\n{ts},capacity,aws,hot,1\n")).unwrap_err().to_string();
+        let got = read(&format!("{h}\n{first}\n{ts},capacity,aws,hot,1\n"))
+            .unwrap_err()
+            .to_string();
         assert_eq!(&got, want, "{ts}");
     }
 }
