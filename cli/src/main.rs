@@ -22,7 +22,9 @@ use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
 use unitcalc_core::error::Origin;
 use unitcalc_core::evidence;
+use unitcalc_core::lab::{self, sweep};
 use unitcalc_core::matrix::Matrix;
+use unitcalc_core::profile::{fit, Profile};
 use unitcalc_core::quote;
 use unitcalc_core::report;
 use unitcalc_core::time::{Date, Term};
@@ -58,6 +60,15 @@ enum Command {
     /// with what the inputs give: `verified` (exit 0), or the first field that
     /// differs with both values (exit 1).
     Verify(VerifyArgs),
+    /// Price a deal's offers under up to four unit models (the deal's matrix
+    /// and each --model matrix) over the same usage, side by side, with the
+    /// differences against the deal's matrix; a model that lacks a used cell
+    /// says so in its column.
+    Models(ModelsArgs),
+    /// Price a deal at each value of one model parameter (a multiplier, a
+    /// base rate, the list price, the tolerance band or the grace hours):
+    /// revenue against the parameter, the current value marked.
+    Sweep(SweepArgs),
     /// Price a book of customers from one usage CSV under the current matrix
     /// and a candidate matrix: per-customer and total revenue, the delta,
     /// and the biggest movers.
@@ -171,6 +182,37 @@ struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+struct ModelsArgs {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// Another unit model: a matrix TOML file (repeatable, up to three).
+    #[arg(long = "model", required = true)]
+    models: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// multiplier:ENV/USE_CASE, base-rate:METER, list-price, tolerance-band
+    /// or grace-hours.
+    #[arg(long)]
+    param: String,
+    /// The values, comma-separated (e.g. `1.0,1.2,1.4`).
+    #[arg(long, value_delimiter = ',', conflicts_with_all = ["from", "to", "steps"])]
+    values: Vec<String>,
+    /// First value of an evenly spaced range.
+    #[arg(long, requires_all = ["to", "steps"])]
+    from: Option<String>,
+    /// Last value of the range.
+    #[arg(long)]
+    to: Option<String>,
+    /// Number of values in the range (2 to 101).
+    #[arg(long)]
+    steps: Option<usize>,
+}
+
+#[derive(Debug, Args)]
 struct VerifyArgs {
     /// The bill (JSON, as `quote -f json` writes it).
     bill: PathBuf,
@@ -241,6 +283,30 @@ enum UsageCommand {
     /// month or ISO week, per customer and cell, for finance systems:
     /// quantity-hours and units, exact.
     Report(ReportArgs),
+    /// Fit the usage profile's parameters (baseline, monthly growth, daily
+    /// swing, weekend dip, noise) to an hourly usage CSV, per customer and
+    /// cell, exactly as the generator defines them: a customer's real shape
+    /// for a longer term or a new deal.
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+struct FitArgs {
+    /// The hourly usage CSV (with or without a `customer` column).
+    usage: PathBuf,
+    /// The matrix the usage's cells belong to.
+    #[arg(long)]
+    matrix: PathBuf,
+    /// Print the `[usage.profile]` section of a deal continuing the history
+    /// (its term starting at the fit's next start) instead of the fit;
+    /// needs one customer in the file, or --customer.
+    #[arg(long)]
+    profile_toml: bool,
+    /// Only this customer.
+    #[arg(long)]
+    customer: Option<String>,
+    #[command(flatten)]
+    common: Common,
 }
 
 /// Periods of `usage report`.
@@ -337,6 +403,8 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Quote(a) => quote(a),
         Command::Compare(a) => compare_cmd(a),
+        Command::Models(a) => models_cmd(a),
+        Command::Sweep(a) => sweep_cmd(a),
         Command::Fingerprint(a) => fingerprint_cmd(a),
         Command::Verify(a) => verify_cmd(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
@@ -355,6 +423,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Usage(UsageCommand::Generate(a)) => generate_cmd(a),
         Command::Usage(UsageCommand::Report(a)) => usage_report_cmd(a),
+        Command::Usage(UsageCommand::Fit(a)) => usage_fit_cmd(a),
         Command::Meter(MeterCommand::Export(a)) => {
             let window = unitcalc_core::metering::Window {
                 from: meter::hour("--from", a.from.as_deref())?,
@@ -436,6 +505,79 @@ fn compare_cmd(a: CompareArgs) -> Result<()> {
         Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
     };
     output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn models_cmd(a: ModelsArgs) -> Result<()> {
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let others = a
+        .models
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap_or(p.as_os_str()).to_string_lossy();
+            Ok((name.into_owned(), load::matrix(p)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let first = format!("{} v{}", d.matrix.name, d.matrix.version);
+    let mut models = vec![lab::Model {
+        name: &first,
+        matrix: &d.matrix,
+    }];
+    models.extend(
+        others
+            .iter()
+            .map(|(name, matrix)| lab::Model { name, matrix }),
+    );
+    let cols = lab::quote_models(&models, &d.deal.terms, &d.deal.offers, &usage)?;
+    let text = match a.deal.common.format {
+        Format::Table => render::models_table(&d.deal.name, &cols),
+        Format::Json => render::json(&cols)?,
+        Format::Csv => lab::to_csv(&cols),
+    };
+    output::write_text(a.deal.common.output.as_deref(), &text)
+}
+
+fn sweep_cmd(a: SweepArgs) -> Result<()> {
+    let param: sweep::Parameter = a
+        .param
+        .parse()
+        .map_err(|e| CliError::Args(format!("--param {e}")))?;
+    let decimal = |flag: &str, v: &str| {
+        v.trim()
+            .parse::<rust_decimal::Decimal>()
+            .map_err(|_| CliError::Args(format!("{flag}: `{v}` is not a decimal number")))
+    };
+    let values = match (&a.from, &a.to, a.steps) {
+        (Some(f), Some(t), Some(n)) => {
+            sweep::evenly(decimal("--from", f)?, decimal("--to", t)?, n)?
+        }
+        _ if !a.values.is_empty() => a
+            .values
+            .iter()
+            .map(|v| decimal("--values", v))
+            .collect::<Result<Vec<_>>>()?,
+        _ => {
+            return Err(CliError::Args(
+                "give --values a,b,c or --from A --to B --steps N".into(),
+            ))
+        }
+    };
+    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
+    let usage = load::usage(&d, a.deal.usage.as_deref())?;
+    let s = sweep::sweep(
+        &d.matrix,
+        &d.deal.terms,
+        &d.deal.offers,
+        &usage,
+        &param,
+        &values,
+    )?;
+    let text = match a.deal.common.format {
+        Format::Table => render::sweep_table(&d.deal.name, &s),
+        Format::Json => render::json(&s)?,
+        Format::Csv => sweep::to_csv(&s),
+    };
+    output::write_text(a.deal.common.output.as_deref(), &text)
 }
 
 fn verify_cmd(a: VerifyArgs) -> Result<()> {
@@ -614,6 +756,68 @@ fn usage_report_cmd(a: ReportArgs) -> Result<()> {
         Format::Table => render::usage_report_table(&rows),
         Format::Json => render::json(&rows)?,
         Format::Csv => report::to_csv(&matrix, &rows),
+    };
+    output::write_text(a.common.output.as_deref(), &text)
+}
+
+fn usage_fit_cmd(a: FitArgs) -> Result<()> {
+    let matrix = load::matrix(&a.matrix)?;
+    let file = std::fs::File::open(&a.usage).map_err(|e| CliError::io(&a.usage, e))?;
+    let mut reader = UsageReader::new(
+        std::io::BufReader::new(file),
+        &load::name(&a.usage),
+        &matrix,
+    )?;
+    let mut history = fit::History::default();
+    let mut rec = CsvRecord::default();
+    while reader.next_record(&mut rec)? {
+        if a.customer.as_ref().is_none_or(|c| *c == rec.customer) {
+            history
+                .push(&rec.customer, rec.hour, rec.cell, rec.quantity)
+                .map_err(|source| unitcalc_core::Error::Overflow {
+                    context: load::name(&a.usage),
+                    source,
+                })?;
+        }
+    }
+    let fits = history.fit(&matrix)?;
+    if let Some(c) = &a.customer {
+        if fits.is_empty() {
+            return Err(CliError::Args(format!(
+                "{}: no usage for customer `{c}`",
+                a.usage.display()
+            )));
+        }
+    }
+    let text = if a.profile_toml {
+        let customers: std::collections::BTreeSet<&str> =
+            fits.iter().map(|f| f.customer.as_str()).collect();
+        if customers.len() > 1 {
+            return Err(CliError::Args(format!(
+                "{} has {} customers: choose one with --customer for --profile-toml",
+                a.usage.display(),
+                customers.len()
+            )));
+        }
+        let profile = Profile {
+            seed: 1,
+            cells: fits.iter().map(fit::CellFit::continuing).collect(),
+        };
+        let start = fits
+            .first()
+            .map(|f| f.next_start.to_string())
+            .unwrap_or_default();
+        format!(
+            "# fitted to {} by `unitcalc usage fit`; for a term starting {start}\n{}",
+            load::name(&a.usage),
+            unitcalc_core::deal_toml::profile_toml(&profile, &matrix)
+        )
+    } else {
+        match a.common.format {
+            Format::Table => render::usage_fit_table(&fits),
+            Format::Json => render::json(&fits)?,
+            Format::Csv => fit::to_csv(&fits),
+        }
     };
     output::write_text(a.common.output.as_deref(), &text)
 }

@@ -364,6 +364,156 @@ pub fn usage_report_table(rows: &[unitcalc_core::report::CustomerPeriodRow]) -> 
     out
 }
 
+/// `models` as a table: one row per model and offer.
+pub fn models_table(deal: &str, cols: &[unitcalc_core::lab::ModelColumn]) -> String {
+    use unitcalc_core::lab::Outcome;
+    let mut out = format!("deal: {deal}\n");
+    if let Some(c) = cols.first() {
+        let _ = writeln!(
+            out,
+            "differences are against the first model, `{}`",
+            c.model
+        );
+    }
+    out.push('\n');
+    let mut t = Table::new(
+        &[
+            "model",
+            "offer",
+            "total",
+            "Δ total",
+            "net revenue",
+            "Δ net",
+            "units",
+            "per unit",
+            "per TB-month",
+        ],
+        &[false, false, true, true, true, true, true, true, true],
+    );
+    for c in cols {
+        match &c.outcome {
+            Outcome::Priced { offers } => {
+                for f in offers {
+                    t.row(vec![
+                        c.model.clone(),
+                        f.offer.clone(),
+                        f.total.to_string(),
+                        f.delta_total.map(|m| m.to_string()).unwrap_or_default(),
+                        f.net_revenue.to_string(),
+                        f.delta_net_revenue
+                            .map(|m| m.to_string())
+                            .unwrap_or_default(),
+                        f.units_consumed.to_string(),
+                        f.effective_price_per_unit
+                            .map(display::unit_price)
+                            .unwrap_or_default(),
+                        f.per_tb_month
+                            .as_ref()
+                            .map(|p| p.price.to_string())
+                            .unwrap_or_default(),
+                    ]);
+                }
+            }
+            Outcome::NotPriced(n) => {
+                t.row(vec![
+                    c.model.clone(),
+                    n.reason.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
+            }
+        }
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// `sweep` as a table: one row per value, one column per offer's total,
+/// the current value marked.
+pub fn sweep_table(deal: &str, s: &unitcalc_core::lab::sweep::Sweep) -> String {
+    let mut out = format!("deal: {deal}\nparameter: {}", s.parameter);
+    match s.current {
+        Some(c) => {
+            let _ = writeln!(out, " (now {c})");
+        }
+        None => out.push_str(" (no offer has it)\n"),
+    }
+    out.push('\n');
+    let mut head: Vec<&str> = vec!["value"];
+    head.extend(s.offers.iter().map(String::as_str));
+    head.push("");
+    let mut right = vec![true; head.len()];
+    if let Some(last) = right.last_mut() {
+        *last = false;
+    }
+    let mut t = Table::new(&head, &right);
+    for p in &s.points {
+        let mut row = vec![p.value.to_string()];
+        row.extend(p.totals.iter().map(|m| m.to_string()));
+        row.push(if s.current == Some(p.value) {
+            "← now".into()
+        } else {
+            String::new()
+        });
+        t.row(row);
+    }
+    out.push_str(&t.render());
+    out
+}
+
+/// `usage fit` as a table, one row per customer and cell.
+pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String {
+    let customers = fits.iter().any(|f| !f.customer.is_empty());
+    let mut head = vec![
+        "customer",
+        "cell",
+        "from",
+        "days",
+        "baseline",
+        "growth/month",
+        "daily swing",
+        "weekend dip",
+        "noise",
+        "continues",
+        "at",
+    ];
+    let mut right = vec![
+        false, false, false, true, true, true, true, true, true, false, true,
+    ];
+    if !customers {
+        head.remove(0);
+        right.remove(0);
+    }
+    let mut t = Table::new(&head, &right);
+    for f in fits {
+        let mut row = vec![
+            f.customer.clone(),
+            f.cell.to_string(),
+            f.start.to_string(),
+            f.days.to_string(),
+            f.baseline.to_string(),
+            f.monthly_growth.to_string(),
+            f.daily_amplitude.to_string(),
+            f.weekend_dip.to_string(),
+            f.noise.to_string(),
+            f.next_start.to_string(),
+            f.next_baseline.to_string(),
+        ];
+        if !customers {
+            row.remove(0);
+        }
+        t.row(row);
+    }
+    let mut out = t.render();
+    let _ = writeln!(out, "{}", plural(fits.len(), "fitted cell", "fitted cells"));
+    out
+}
+
 /// `matrix diff` as a table, the relative change as a percentage.
 pub fn matrix_diff_table(d: &unitcalc_core::matrix::diff::MatrixDiff) -> String {
     let mut out = format!("{} -> {}\n", d.old, d.new);

@@ -173,5 +173,29 @@ fn table(r: &Summary) -> String {
         let _ = writeln!(out, "largest increases: {}", list(&r.largest_increases));
         let _ = writeln!(out, "largest decreases: {}", list(&r.largest_decreases));
     }
+    let spread = [
+        ("current", &r.dispersion_current),
+        ("candidate", &r.dispersion_candidate),
+    ];
+    if spread.iter().any(|(_, d)| d.is_some()) {
+        let _ = writeln!(
+            out,
+            "price per TB-month across customers (min / q1 / median / q3 / max):"
+        );
+        for (name, d) in spread {
+            if let Some(d) = d {
+                let _ = writeln!(
+                    out,
+                    "  {name:<9} {} / {} / {} / {} / {} ({})",
+                    d.min,
+                    d.q1,
+                    d.median,
+                    d.q3,
+                    d.max,
+                    plural(d.customers, "customer", "customers")
+                );
+            }
+        }
+    }
     out
 }

@@ -622,6 +622,119 @@ fn usage_report_by_month_and_week() {
     assert_eq!(bad.status.code(), Some(1));
 }
 
+/// `usage fit` on the example book: each customer's cells (table, tidy CSV)
+/// and the `[usage.profile]` continuing one customer's history, which a deal
+/// file takes as it is; several customers without `--customer` are refused.
+#[test]
+fn usage_fit_outputs() {
+    let base = [
+        "usage",
+        "fit",
+        "examples/book/usage.csv",
+        "--matrix",
+        "matrices/spec-m.toml",
+    ];
+    golden("usage-fit.txt", &stdout_ok(&base));
+    golden(
+        "usage-fit.csv",
+        &stdout_ok(&[&base[..], &["-f", "csv"]].concat()),
+    );
+    let toml = stdout_ok(&[&base[..], &["--profile-toml", "--customer", "umbrella"]].concat());
+    golden("usage-fit-umbrella.toml", &toml);
+    let dir = tempfile::tempdir().unwrap();
+    let deal = dir.path().join("continued.toml");
+    std::fs::write(
+        &deal,
+        format!("name = \"umbrella, continued\"\nmatrix = \"spec-m.toml\"\n\n[term]\nstart = \"2026-05-01\"\nmonths = 1\n{toml}\n[[offers]]\nname = \"PAYG\"\nkind = \"pay-as-you-go\"\n"),
+    )
+    .unwrap();
+    let quoted = stdout_ok(&["quote", deal.to_str().unwrap()]);
+    assert!(quoted.contains("umbrella, continued"), "{quoted}");
+    let many = run(&[&base[..], &["--profile-toml"]].concat());
+    assert_eq!(many.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&many.stderr);
+    assert!(
+        err.contains("has 5 customers: choose one with --customer"),
+        "{err}"
+    );
+}
+
+/// `models`: worked example C's deal under spec-m, a copy with azure/hot
+/// raised to 1.40 (March's overage 2.10 → 2.35) and a copy that does not
+/// offer azure/hot (its column says so, the others stand).
+#[test]
+fn models_side_by_side() {
+    let args = [
+        "models",
+        "examples/deals/spec-example-c.toml",
+        "--model",
+        "cli/tests/fixtures/spec-m-azure-hot-1.40.toml",
+        "--model",
+        "cli/tests/fixtures/spec-m-no-azure-hot.toml",
+    ];
+    golden("models-example-c.txt", &stdout_ok(&args));
+    golden(
+        "models-example-c.csv",
+        &stdout_ok(&[&args[..], &["-f", "csv"]].concat()),
+    );
+    let five = run(&[
+        &args[..],
+        &[
+            "--model",
+            "matrices/spec-m.toml",
+            "--model",
+            "matrices/spec-m.toml",
+        ],
+    ]
+    .concat());
+    assert_eq!(five.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&five.stderr);
+    assert!(
+        err.contains("5 unit models; at most 4 side by side"),
+        "{err}"
+    );
+}
+
+/// `sweep`: the example deal's revenue against its fixed offer's tolerance
+/// band (table, the current 0.10 marked) and the azure/hot multiplier over an
+/// evenly spaced range (CSV); a value the matrix rules refuse is an error.
+#[test]
+fn sweep_outputs() {
+    let deal = "examples/deals/acme-compare.toml";
+    golden(
+        "sweep-tolerance.txt",
+        &stdout_ok(&[
+            "sweep",
+            deal,
+            "--param",
+            "tolerance-band",
+            "--values",
+            "0,0.05,0.1,0.2",
+        ]),
+    );
+    golden(
+        "sweep-multiplier.csv",
+        &stdout_ok(&[
+            "sweep",
+            deal,
+            "--param",
+            "multiplier:azure/hot",
+            "--from",
+            "1.0",
+            "--to",
+            "1.5",
+            "--steps",
+            "6",
+            "-f",
+            "csv",
+        ]),
+    );
+    let bad = run(&["sweep", deal, "--param", "list-price", "--values", "0"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("list price must be greater than 0"), "{err}");
+}
+
 /// `matrix diff` of the bundled matrix and its candidate, as a table and as
 /// tidy CSV; a matrix against itself has no differences.
 #[test]

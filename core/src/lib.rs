@@ -40,6 +40,7 @@ pub mod compare;
 pub mod display;
 pub mod evidence;
 pub mod kpi;
+pub mod lab;
 pub mod metering;
 pub mod quote;
 pub mod report;

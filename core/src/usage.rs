@@ -186,6 +186,26 @@ impl UsageSeries {
         }
     }
 
+    /// The same usage in another matrix's cells: `to` maps each cell that
+    /// has any usage (all-zero series are dropped); its first error stops.
+    pub fn map_cells<E>(
+        &self,
+        mut to: impl FnMut(CellId) -> std::result::Result<CellId, E>,
+    ) -> std::result::Result<UsageSeries, E> {
+        let mut out = UsageSeries {
+            start: self.start,
+            hours: self.hours,
+            cells: Vec::with_capacity(self.cells.len()),
+            seen: Vec::with_capacity(self.cells.len()),
+        };
+        for c in &self.cells {
+            if c.quantities.iter().any(|q| !q.is_zero()) {
+                out.set_series(to(c.cell)?, c.quantities.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// The non-zero records in time order, and within an hour in matrix order.
     pub fn records(&self) -> impl Iterator<Item = HourRecord> + '_ {
         (0..self.hours).flat_map(move |h| {

@@ -5,10 +5,12 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::Dispersion;
 use crate::bill::Bill;
 use crate::error::{Error, Result};
+use crate::kpi;
 use crate::matrix::Matrix;
-use crate::num::Money;
+use crate::num::{Money, Price};
 
 /// One customer's bills, as a front end priced them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +52,13 @@ pub struct CustomerRow {
     pub current_net_revenue: Money,
     /// Net revenue under the candidate matrix.
     pub candidate_net_revenue: Option<Money>,
+    /// Current price per TB-month ([`crate::kpi::CAPACITY_UNIT`]), when the
+    /// customer held any TB.
+    #[serde(default)]
+    pub current_per_tb_month: Option<Price>,
+    /// Candidate price per TB-month.
+    #[serde(default)]
+    pub candidate_per_tb_month: Option<Price>,
     /// The bill under the current matrix ([`SummaryOptions::keep_bills`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_bill: Option<Bill>,
@@ -155,6 +164,13 @@ pub struct Summary {
     /// Largest decreases (the customer pays less), biggest first (ties in
     /// reverse name order).
     pub largest_decreases: Vec<Mover>,
+    /// The spread of customers' price per TB-month under the current
+    /// matrix (who held no TB is left out).
+    #[serde(default)]
+    pub dispersion_current: Option<Dispersion>,
+    /// The same under the candidate.
+    #[serde(default)]
+    pub dispersion_candidate: Option<Dispersion>,
     /// Every customer, in the order given.
     pub customers: Vec<CustomerRow>,
 }
@@ -205,7 +221,12 @@ impl Summary {
             net_revenue_candidate: with_candidate,
             largest_increases: Vec::new(),
             largest_decreases: Vec::new(),
+            dispersion_current: None,
+            dispersion_candidate: None,
             customers: Vec::new(),
+        };
+        let per_tb = |b: &Bill, m: &Matrix| -> Result<Option<Price>> {
+            Ok(kpi::price_per_quantity_month(b, m, kpi::CAPACITY_UNIT)?.map(|k| k.price))
         };
         for c in customers {
             let cur = &c.current;
@@ -234,6 +255,11 @@ impl Summary {
                 delta,
                 current_net_revenue: cur.net_revenue,
                 candidate_net_revenue: cand.map(|b| b.net_revenue),
+                current_per_tb_month: per_tb(cur, current)?,
+                candidate_per_tb_month: match (cand, candidate) {
+                    (Some(b), Some(m)) => per_tb(b, m)?,
+                    _ => None,
+                },
                 customer: c.customer,
                 current_bill: None,
                 candidate_bill: None,
@@ -272,6 +298,18 @@ impl Summary {
             .take(options.top)
             .map(|m| mover(&m))
             .collect();
+        s.dispersion_current = Dispersion::of(
+            s.customers
+                .iter()
+                .filter_map(|c| c.current_per_tb_month)
+                .collect(),
+        );
+        s.dispersion_candidate = Dispersion::of(
+            s.customers
+                .iter()
+                .filter_map(|c| c.candidate_per_tb_month)
+                .collect(),
+        );
         s.largest_increases = increases;
         s.largest_decreases = decreases;
         Ok(s)

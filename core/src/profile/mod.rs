@@ -5,6 +5,7 @@
 //! The exact formulas are in `docs/usage-format.md` and on [`generate`].
 
 mod exact;
+pub mod fit;
 mod noise;
 mod series;
 #[cfg(test)]

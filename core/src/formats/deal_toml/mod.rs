@@ -16,7 +16,7 @@ use crate::matrix::Matrix;
 mod read;
 mod write;
 
-pub use write::to_toml;
+pub use write::{profile_toml, to_toml};
 
 /// A deal file read but not resolved: its [`DealSpec`] and where each value
 /// was written.

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use crate::deal::{Deal, MatrixChoice, UsageSource};
 use crate::matrix::{CellId, Matrix};
 use crate::offer::{Channel, OfferKind};
+use crate::profile::Profile;
 use crate::toml_util::quote;
 
 fn cell_keys(m: &Matrix, cell: CellId) -> String {
@@ -56,35 +57,7 @@ pub fn to_toml(deal: &Deal, matrix: &Matrix) -> String {
         UsageSource::Csv(path) => {
             let _ = writeln!(s, "\n[usage]\ncsv = {}", quote(path));
         }
-        UsageSource::Profile(p) => {
-            let _ = writeln!(s, "\n[usage.profile]\nseed = {}", p.seed);
-            for c in &p.cells {
-                let n = matrix.cell_name(c.cell);
-                let _ = writeln!(
-                    s,
-                    "\n[[usage.profile.cells]]\nmeter = {}\nenvironment = {}\nuse_case = {}",
-                    quote(&n.meter),
-                    quote(&n.environment),
-                    quote(&n.use_case)
-                );
-                let _ = writeln!(s, "baseline = \"{}\"", c.baseline);
-                let _ = writeln!(s, "monthly_growth = \"{}\"", c.monthly_growth);
-                let _ = writeln!(s, "daily_amplitude = \"{}\"", c.daily_amplitude);
-                let _ = writeln!(s, "weekend_dip = \"{}\"", c.weekend_dip);
-                let _ = writeln!(s, "noise = \"{}\"", c.noise);
-                let bursts: Vec<String> = c
-                    .bursts
-                    .iter()
-                    .map(|b| {
-                        format!(
-                            "{{ start = \"{}\", hours = {}, level = \"{}\" }}",
-                            b.start, b.hours, b.level
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(s, "bursts = [{}]", bursts.join(", "));
-            }
-        }
+        UsageSource::Profile(p) => s.push_str(&profile_toml(p, matrix)),
     }
     for o in &deal.offers {
         let _ = writeln!(
@@ -145,6 +118,51 @@ pub fn to_toml(deal: &Deal, matrix: &Matrix) -> String {
             }
             s.push_str("]\n");
         }
+    }
+    s
+}
+
+/// The `[usage.profile]` section of a deal file for `profile`, as
+/// [`to_toml`] writes it (and `unitcalc usage fit --profile-toml` prints).
+///
+/// ```
+/// use unitcalc_core::{bundled, deal_toml::profile_toml, profile::{CellProfile, Profile}};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let cell = m.cell("capacity", "aws", "hot").unwrap();
+/// let p = Profile { seed: 1, cells: vec![CellProfile {
+///     cell, baseline: "500".parse().unwrap(), monthly_growth: "0.02".parse().unwrap(),
+///     daily_amplitude: Default::default(), weekend_dip: Default::default(),
+///     noise: Default::default(), bursts: vec![] }] };
+/// assert!(profile_toml(&p, &m).contains("environment = \"aws\"\nuse_case = \"hot\"\nbaseline = \"500\"\nmonthly_growth = \"0.02\""));
+/// ```
+pub fn profile_toml(p: &Profile, matrix: &Matrix) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "\n[usage.profile]\nseed = {}", p.seed);
+    for c in &p.cells {
+        let n = matrix.cell_name(c.cell);
+        let _ = writeln!(
+            s,
+            "\n[[usage.profile.cells]]\nmeter = {}\nenvironment = {}\nuse_case = {}",
+            quote(&n.meter),
+            quote(&n.environment),
+            quote(&n.use_case)
+        );
+        let _ = writeln!(s, "baseline = \"{}\"", c.baseline);
+        let _ = writeln!(s, "monthly_growth = \"{}\"", c.monthly_growth);
+        let _ = writeln!(s, "daily_amplitude = \"{}\"", c.daily_amplitude);
+        let _ = writeln!(s, "weekend_dip = \"{}\"", c.weekend_dip);
+        let _ = writeln!(s, "noise = \"{}\"", c.noise);
+        let bursts: Vec<String> = c
+            .bursts
+            .iter()
+            .map(|b| {
+                format!(
+                    "{{ start = \"{}\", hours = {}, level = \"{}\" }}",
+                    b.start, b.hours, b.level
+                )
+            })
+            .collect();
+        let _ = writeln!(s, "bursts = [{}]", bursts.join(", "));
     }
     s
 }
