@@ -30,8 +30,10 @@ use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader, HEADER_WITH_CUSTOM
 use crate::book::Slot;
 use crate::error::{CliError, Result};
 
-/// Bytes per block handed to a parser.
-const BLOCK: usize = 1 << 20;
+/// Bytes per block handed to a parser: small enough that the blocks in
+/// flight (a batch being parsed, one being priced, the reader's queue) stay
+/// a few MB, large enough that a block is thousands of rows.
+const BLOCK: usize = 1 << 18;
 
 /// The usage CSV header a book's usage must have.
 pub const HEADER: &str = HEADER_WITH_CUSTOMER;

@@ -218,6 +218,7 @@ impl<'a> Pricer<'a> {
         }
         let fee_schedule = fee_schedule(matrix, terms, offer)?;
         let term = terms.term;
+        let periods = term.periods();
         let fee_shares = match &offer.kind {
             OfferKind::FixedCapacity(f) => prorated_fees(f.monthly_fee, &term).map_err(&ov)?,
             _ => Vec::new(),
@@ -228,7 +229,8 @@ impl<'a> Pricer<'a> {
             offer,
             scale: matrix.currency.minor_units,
             mode: matrix.rounding,
-            periods: term.periods(),
+            out: Vec::with_capacity(periods.len()),
+            periods,
             current: 0,
             term_start: term.start_hour(),
             term_end: term.end_hour(),
@@ -240,7 +242,6 @@ impl<'a> Pricer<'a> {
             bucket,
             hour_buf: Vec::new(),
             fee_schedule,
-            out: Vec::new(),
             fee_shares,
             runs: None,
         })
