@@ -3,7 +3,8 @@
 # runs the native tests (unit, doc, integration, golden, property), clippy on
 # the core (where `deny(clippy::float_arithmetic)` is enforced), and the
 # real-browser tests (wasm-bindgen-test and the end-to-end test in headless
-# Chromium), and a short fuzz smoke run (cargo-fuzz, nightly toolchain).
+# Chromium), the DuckDB re-derivation of the bills (scripts/rederive.sh), and a
+# short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
 
 step "the core's documentation builds without warnings (links, examples)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p unitcalc-core --no-deps --locked
+
+step "independent re-derivation of the bills with DuckDB (exact DECIMAL)"
+bash scripts/rederive.sh
 
 step "fuzz smoke run (each target ~12 s from the seed corpora)"
 if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then

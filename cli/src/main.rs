@@ -20,9 +20,11 @@ use clap::{Args, Parser, Subcommand};
 use unitcalc_core::bill_csv;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
+use unitcalc_core::engine;
 use unitcalc_core::error::Origin;
 use unitcalc_core::evidence;
 use unitcalc_core::lab::{self, sweep};
+use unitcalc_core::ledger_csv;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::profile::{fit, Profile};
 use unitcalc_core::quote;
@@ -163,6 +165,18 @@ struct QuoteArgs {
     /// The offer to price, by name (default: the deal's first offer).
     #[arg(long)]
     offer: Option<String>,
+    /// Show how each money line was reached: the formula trail under each
+    /// line (table) or under `trail` (JSON; see docs/evidence.md).
+    #[arg(long)]
+    explain: bool,
+    /// Add the fingerprints of the inputs and of the bill under `evidence`
+    /// (JSON; see docs/evidence.md).
+    #[arg(long)]
+    evidence: bool,
+    /// Also write the hourly ledger (tidy CSV: one row per hour per used
+    /// cell; see docs/evidence.md) to this file.
+    #[arg(long)]
+    ledger: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
 }
@@ -487,9 +501,48 @@ fn quote(a: QuoteArgs) -> Result<()> {
         &usage,
     )?;
     let bill = &q.comparison.bills[0];
+    let per_tb_month = q.per_tb_month[0].as_ref();
+    if a.common.format == Format::Csv && (a.explain || a.evidence) {
+        return Err(CliError::Args(
+            "--explain and --evidence show in the table and JSON formats, not in CSV".into(),
+        ));
+    }
+    if a.evidence && a.common.format != Format::Json {
+        return Err(CliError::Args("--evidence goes with -f json".into()));
+    }
+    let recorded = if a.explain || a.ledger.is_some() {
+        Some(engine::price_recorded(
+            &d.matrix,
+            &d.deal.terms,
+            offer,
+            &usage,
+        )?)
+    } else {
+        None
+    };
+    let trail = match (&recorded, a.explain) {
+        (Some(r), true) => Some(evidence::trail::trail(&d.matrix, &d.deal.terms, offer, r)?),
+        _ => None,
+    };
+    let fingerprints = if a.evidence {
+        Some(evidence::BillEvidence::of(
+            &d.matrix, &d.deal, &usage, bill,
+        )?)
+    } else {
+        None
+    };
+    if let (Some(path), Some(r)) = (&a.ledger, &recorded) {
+        let csv = ledger_csv::to_csv(&d.matrix, &r.bill, &r.ledger)
+            .map_err(unitcalc_core::Error::from)?;
+        output::write_text(Some(path.as_path()), &csv)?;
+    }
     let text = match a.common.format {
-        Format::Table => render::bill_table(&d.deal.name, bill, q.per_tb_month[0].as_ref()),
-        Format::Json => render::json(bill)?,
+        Format::Table => render::bill_table(&d.deal.name, bill, per_tb_month, trail.as_deref()),
+        Format::Json => render::json(&evidence::ExplainedBill {
+            bill,
+            trail: trail.as_deref(),
+            evidence: fingerprints.as_ref(),
+        })?,
         Format::Csv => bill_csv::to_csv([(d.deal.name.as_str(), bill)]),
     };
     output::write_text(a.common.output.as_deref(), &text)
@@ -596,7 +649,17 @@ fn verify_cmd(a: VerifyArgs) -> Result<()> {
         .and_then(|o| d.deal.offers.iter().position(|x| x.name == o))
         .unwrap_or(0);
     let priced = &q.comparison.bills[i];
-    let v = evidence::verify_bill(&text, &bill_name, priced)?;
+    // The trail and the fingerprints the bill's inputs give, compared when
+    // the bill file carries them.
+    let recorded = engine::price_recorded(&d.matrix, &d.deal.terms, &d.deal.offers[i], &usage)?;
+    let trail = evidence::trail::trail(&d.matrix, &d.deal.terms, &d.deal.offers[i], &recorded)?;
+    let own = evidence::BillEvidence::of(&d.matrix, &d.deal, &usage, priced)?;
+    let expected = evidence::ExplainedBill {
+        bill: priced,
+        trail: Some(&trail),
+        evidence: Some(&own),
+    };
+    let v = evidence::verify_bill(&text, &bill_name, &expected)?;
     match v {
         evidence::Verification::Verified { .. } => {
             let text = format!(

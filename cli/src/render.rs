@@ -8,6 +8,7 @@ use unitcalc_core::bill::Bill;
 use unitcalc_core::bill_csv;
 use unitcalc_core::compare::Comparison;
 use unitcalc_core::display::{self, plural};
+use unitcalc_core::evidence::trail::LineTrail;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 
 use crate::error::{CliError, Result};
@@ -28,6 +29,8 @@ pub enum Format {
 pub struct Table {
     rows: Vec<Vec<String>>,
     right: Vec<bool>,
+    /// Free lines printed under a row (its index), indented, outside the columns.
+    notes: Vec<(usize, String)>,
 }
 
 impl Table {
@@ -36,11 +39,16 @@ impl Table {
         Table {
             rows: vec![headers.iter().map(|h| (*h).to_string()).collect()],
             right: right.to_vec(),
+            notes: Vec::new(),
         }
     }
     /// Adds a row.
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
+    }
+    /// Adds a free line under the last row, indented.
+    pub fn note(&mut self, text: String) {
+        self.notes.push((self.rows.len() - 1, text));
     }
     /// Renders with two spaces between columns and a rule under the header.
     pub fn render(&self) -> String {
@@ -69,6 +77,11 @@ impl Table {
             }
             out.push_str(line.trim_end());
             out.push('\n');
+            for (_, note) in self.notes.iter().filter(|(i, _)| *i == k) {
+                out.push_str("    ");
+                out.push_str(note);
+                out.push('\n');
+            }
             if k == 0 {
                 let total: usize = w.iter().sum::<usize>() + 2 * n.saturating_sub(1);
                 out.extend(std::iter::repeat_n('-', total));
@@ -100,7 +113,15 @@ pub fn json<T: serde::Serialize>(v: &T) -> Result<String> {
 }
 
 /// A bill as an aligned table: header facts, then every line by period.
-pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMonth>) -> String {
+/// A bill as a table; with `trail` (from `quote --explain`), each line's
+/// formula trail printed under it.
+pub fn bill_table(
+    deal: &str,
+    b: &Bill,
+    per_tb_month: Option<&PricePerQuantityMonth>,
+    trail: Option<&[LineTrail]>,
+) -> String {
+    let mut trail = trail.unwrap_or_default().iter();
     let mut out = String::new();
     let _ = writeln!(out, "deal:     {deal}");
     let _ = writeln!(out, "offer:    {} ({})", b.offer, b.offer_kind);
@@ -141,6 +162,9 @@ pub fn bill_table(deal: &str, b: &Bill, per_tb_month: Option<&PricePerQuantityMo
                 opt(l.unit_price),
                 l.amount.to_string(),
             ]);
+            for step in trail.next().map(LineTrail::explain).unwrap_or_default() {
+                t.note(step);
+            }
         }
         let mut total = format!("{} total", p.label);
         if !p.marketplace_fee.is_zero() {
@@ -496,14 +520,8 @@ pub fn usage_fit_table(fits: &[unitcalc_core::profile::fit::CellFit]) -> String 
             f.cell.to_string(),
             f.start.to_string(),
             f.days.to_string(),
-            f.baseline.to_string(),
-            f.monthly_growth.to_string(),
-            f.daily_amplitude.to_string(),
-            f.weekend_dip.to_string(),
-            f.noise.to_string(),
-            f.next_start.to_string(),
-            f.next_baseline.to_string(),
         ];
+        row.extend(f.values());
         if !customers {
             row.remove(0);
         }

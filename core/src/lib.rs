@@ -48,7 +48,7 @@ pub mod report;
 // The text formats (`formats/`), one reader each, and the bundled matrices.
 pub mod bundled;
 mod formats;
-pub use formats::{bill_csv, deal_toml, matrix_toml, scenario, typed, usage_csv};
+pub use formats::{bill_csv, deal_toml, ledger_csv, matrix_toml, scenario, typed, usage_csv};
 use formats::{json, toml_tree, toml_util};
 
 pub use error::{Error, Result};

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use super::excess::ExcessRun;
 use super::overflow;
 use super::pricer::{CellState, Pricer, TermAcc};
+use super::Recorded;
 use crate::bill::{Bill, CellStats, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::CellName;
@@ -348,7 +349,14 @@ impl Pricer<'_> {
     /// [`Pricer::finish`], with the excess runs recorded (empty unless
     /// [`Pricer::record_excess`] was called on a fixed-capacity offer), in
     /// order of their first hour.
-    pub fn finish_with_excess(mut self) -> Result<(Bill, Vec<ExcessRun>)> {
+    pub fn finish_with_excess(self) -> Result<(Bill, Vec<ExcessRun>)> {
+        self.finish_recorded().map(|r| (r.bill, r.runs))
+    }
+
+    /// [`Pricer::finish`], with what was asked to be recorded: the excess
+    /// runs ([`Pricer::record_excess`]) and the hourly ledger
+    /// ([`Pricer::record_ledger`]), each empty when not asked for.
+    pub fn finish_recorded(mut self) -> Result<Recorded> {
         let runs = self.runs.take().unwrap_or_default();
         let ctx = |e: UsageIssue| match e {
             UsageIssue::Overflow(source) => Error::Overflow {
@@ -361,8 +369,9 @@ impl Pricer<'_> {
         while self.current < self.periods.len() {
             self.close_period().map_err(ctx)?;
         }
+        let ledger = self.ledger.take().unwrap_or_default();
         let bill = self.into_bill()?;
-        Ok((bill, runs))
+        Ok(Recorded { bill, runs, ledger })
     }
 
     /// The marketplace fee rate for the term's total, and the fee of each

@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use super::ledger::record_drawn;
 use super::pricer::{nonneg, Pricer};
 use super::{offer_err, overflow};
 use crate::bill::{CellStats, CommitmentState, Line, LineKind};
@@ -75,18 +76,33 @@ impl Pricer<'_> {
             } else {
                 units = wide::rescale(units, us, bucket.scale)?;
             }
-            let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
-            if units <= bucket.balance {
+            let st = self.cells.get_mut(i).ok_or(missing)?;
+            let w = st.w;
+            let acc = &mut st.period;
+            let (drawn, over) = if units <= bucket.balance {
                 bucket.balance = wide::sub(bucket.balance, units)?;
                 acc.drawn = wide::add(acc.drawn, units)?;
+                (units, 0)
             } else {
                 let over = wide::sub(units, bucket.balance)?;
-                acc.drawn = wide::add(acc.drawn, bucket.balance)?;
+                let drawn = bucket.balance;
+                acc.drawn = wide::add(acc.drawn, drawn)?;
                 acc.overage = wide::add(acc.overage, over)?;
                 bucket.balance = 0;
-            }
+                (drawn, over)
+            };
             if bucket.balance == 0 && bucket.exhausted_at.is_none() {
                 bucket.exhausted_at = self.latest;
+            }
+            if let Some(ledger) = self.ledger.as_mut() {
+                let at = self.latest.unwrap_or(self.term_start);
+                record_drawn(
+                    ledger,
+                    (at, self.current, self.matrix.cell_at(i)),
+                    (qm, w),
+                    [units, drawn, over, bucket.balance],
+                    bucket.scale,
+                )?;
             }
         }
         self.hour_buf.clear();

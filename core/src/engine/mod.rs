@@ -10,6 +10,7 @@
 mod close;
 mod commitment;
 mod excess;
+mod ledger;
 mod overage;
 mod pricer;
 #[cfg(test)]
@@ -18,6 +19,7 @@ mod tests;
 use rust_decimal::Decimal;
 
 pub use excess::{ExcessKind, ExcessRun};
+pub use ledger::{HourAction, LedgerRow};
 pub use pricer::Pricer;
 
 use crate::bill::Bill;
@@ -111,6 +113,55 @@ pub fn price_with_excess(
     let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
     push_series(&mut p, usage)?;
     p.finish_with_excess()
+}
+
+/// A bill with what its pricer recorded on the way: the excess runs and the
+/// hourly ledger (each empty unless asked for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The bill.
+    pub bill: Bill,
+    /// Runs of tolerated and charged hours ([`Pricer::record_excess`]).
+    pub runs: Vec<ExcessRun>,
+    /// One row per hour per used cell, in time order and within an hour in
+    /// matrix order for a commitment ([`Pricer::record_ledger`]).
+    pub ledger: Vec<LedgerRow>,
+}
+
+/// [`price`] with everything recorded: the excess runs and the hourly
+/// ledger, for the formula trail and the ledger export.
+///
+/// ```
+/// use unitcalc_core::{engine::{self, HourAction}, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let cell = m.cell("capacity", "azure", "hot").unwrap();
+/// let mut q = vec!["500".parse().unwrap(); term.hours()];
+/// for h in 216..316 { q[h] = "540".parse().unwrap(); }
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(cell, q);
+/// let offer = Offer { name: "Fixed".into(), kind: OfferKind::FixedCapacity(FixedCapacity {
+///     entitlements: vec![Entitlement { cell, quantity: "500".parse().unwrap() }],
+///     monthly_fee: "40000.00".parse().unwrap(), payment: Payment::Monthly,
+///     overage: OveragePolicy::default() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let r = engine::price_recorded(&m, &terms, &offer, &usage).unwrap();
+/// assert_eq!(r.ledger.len(), term.hours()); // one used cell, every hour
+/// let charged = r.ledger.iter().filter(|row| row.action == HourAction::Charged).count();
+/// assert_eq!(charged, 28); // worked example C
+/// assert_eq!(r.ledger[216 + 72].streak, 73);
+/// ```
+pub fn price_recorded(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<Recorded> {
+    let mut p = Pricer::new(matrix, terms, offer)?
+        .record_excess()
+        .record_ledger();
+    push_series(&mut p, usage)?;
+    p.finish_recorded()
 }
 
 /// Prices an offer over records in time order; `source` names them in errors.

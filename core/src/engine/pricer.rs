@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use super::commitment::{self, Bucket};
 use super::excess::{record_run, ExcessRun};
+use super::ledger::{record_decided, LedgerRow};
 use super::{offer_err, overage, overflow, prorated_fees};
 use crate::bill::PeriodBill;
 use crate::error::{Result, UsageIssue};
@@ -117,6 +118,8 @@ pub struct Pricer<'a> {
     pub(super) fee_shares: Vec<Fraction>,
     /// Excess runs, when asked for ([`Pricer::record_excess`]).
     pub(super) runs: Option<Vec<ExcessRun>>,
+    /// The hourly ledger, when asked for ([`Pricer::record_ledger`]).
+    pub(super) ledger: Option<Vec<LedgerRow>>,
 }
 
 /// A fresh state for every cell of the matrix, in matrix order.
@@ -244,6 +247,7 @@ impl<'a> Pricer<'a> {
             fee_schedule,
             fee_shares,
             runs: None,
+            ledger: None,
         })
     }
 
@@ -254,6 +258,30 @@ impl<'a> Pricer<'a> {
         if matches!(self.offer.kind, OfferKind::FixedCapacity(_)) {
             self.runs = Some(Vec::new());
         }
+        self
+    }
+
+    /// Also records the hourly ledger: one [`LedgerRow`] per hour per used
+    /// cell, written by the same decision that prices the hour (what the
+    /// rule did, the streak, the bucket's remaining units), for the formula
+    /// trail and the ledger export. Memory grows with the records, so plain
+    /// pricing leaves it off; [`Pricer::finish_recorded`] returns it.
+    ///
+    /// ```
+    /// use unitcalc_core::{engine::{HourAction, Pricer}, matrix_toml, offer::*, time::*};
+    /// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+    /// let terms = DealTerms { term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(), channel: Channel::Direct };
+    /// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+    /// let mut p = Pricer::new(&m, &terms, &offer).unwrap().record_ledger();
+    /// let cell = m.cell("capacity", "on-prem", "hot").unwrap();
+    /// p.push(Hour::parse_rfc3339("2026-03-01T00:00:00Z").unwrap(), cell, "1000".parse().unwrap()).unwrap();
+    /// let r = p.finish_recorded().unwrap();
+    /// assert_eq!(r.ledger.len(), 1);
+    /// assert_eq!(r.ledger[0].action, HourAction::Usage);
+    /// assert_eq!(r.ledger[0].units, "1.5".parse().unwrap());
+    /// ```
+    pub fn record_ledger(mut self) -> Self {
+        self.ledger = Some(Vec::new());
         self
     }
 
@@ -355,6 +383,16 @@ impl<'a> Pricer<'a> {
         };
         if let Some(runs) = self.runs.as_mut() {
             record_run(runs, &mut st.open_run, cell, hour, excess);
+        }
+        if let Some(ledger) = self.ledger.as_mut().filter(|_| !commitment) {
+            record_decided(
+                ledger,
+                (hour, self.current, cell),
+                quantity,
+                st,
+                fixed,
+                excess,
+            )?;
         }
         if commitment {
             self.hour_buf.push((i, qm));

@@ -513,3 +513,108 @@ fn overflow_is_an_error_not_a_panic() {
         "pricing offer `payg`: arithmetic overflow while computing exact accumulator"
     );
 }
+
+/// The ledger adds up to the bill it was recorded with: per period and cell
+/// the units burned, per money line the units it prices; recording changes
+/// nothing in the bill. Rows: (what, offer, usage quantity, expected counts
+/// of (action, hours)).
+#[test]
+fn ledger_adds_up_to_the_bill() {
+    let m = spec_m();
+    let t = term("2026-03-01", 1);
+    let hot = m.cell("capacity", "azure", "hot").unwrap();
+    let onprem = m.cell("capacity", "on-prem", "hot").unwrap();
+    let payg = Offer {
+        name: "payg".into(),
+        kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+    };
+    let commit = Offer {
+        name: "prepaid".into(),
+        kind: OfferKind::Commitment(Commitment {
+            units: Units(d("1000")),
+            price: Price(d("0.85")),
+            payment: Payment::Upfront,
+            overage_price: None,
+        }),
+    };
+    type Row = (&'static str, Offer, UsageSeries, Vec<(HourAction, usize)>);
+    let table: Vec<Row> = vec![
+        (
+            "example A",
+            payg,
+            usage(&m, &t, hot, "200", "200", 0, 0),
+            vec![(HourAction::Usage, 744)],
+        ),
+        (
+            "example C",
+            fixed("40000.00", Payment::Monthly, hot, "500"),
+            usage(&m, &t, hot, "500", "540", 216, 100),
+            vec![
+                (HourAction::Included, 644),
+                (HourAction::Tolerated, 72),
+                (HourAction::Charged, 28),
+            ],
+        ),
+        (
+            "example F",
+            commit,
+            usage(&m, &t, onprem, "1000", "1000", 0, 0),
+            vec![(HourAction::Drawn, 666), (HourAction::Overage, 78)],
+        ),
+    ];
+    for (what, offer, u, counts) in table {
+        let r = price_recorded(&m, &t, &offer, &u).unwrap();
+        assert_eq!(r.bill, price(&m, &t, &offer, &u).unwrap(), "{what}");
+        for (action, n) in counts {
+            let got = r.ledger.iter().filter(|row| row.action == action).count();
+            assert_eq!(got, n, "{what}: {action:?} hours");
+        }
+        for (k, p) in r.bill.periods.iter().enumerate() {
+            for c in &p.cells {
+                let rows = r
+                    .ledger
+                    .iter()
+                    .filter(|row| row.period == k && m.cell_name(row.cell) == c.cell);
+                let (mut units, mut priced) = (Decimal::ZERO, Decimal::ZERO);
+                for row in rows {
+                    units += row.units.get();
+                    priced += row.priced_units.get();
+                }
+                assert_eq!(units, c.units.get(), "{what}: units of {}", c.cell);
+                let line = p.lines.iter().find(|l| l.cell.as_ref() == Some(&c.cell));
+                let line_units = line
+                    .and_then(|l| l.units)
+                    .map_or(Decimal::ZERO, |u| u.get());
+                assert_eq!(priced, line_units, "{what}: priced units of {}", c.cell);
+            }
+        }
+    }
+}
+
+#[test]
+fn ledger_row_of_the_hour_the_bucket_runs_out() {
+    let m = spec_m();
+    let t = term("2026-03-01", 1);
+    let cell = m.cell("capacity", "on-prem", "hot").unwrap();
+    let u = usage(&m, &t, cell, "1000", "1000", 0, 0);
+    let offer = Offer {
+        name: "prepaid".into(),
+        kind: OfferKind::Commitment(Commitment {
+            units: Units(d("1000")),
+            price: Price(d("0.85")),
+            payment: Payment::Upfront,
+            overage_price: None,
+        }),
+    };
+    let r = price_recorded(&m, &t, &offer, &u).unwrap();
+    // Term hour 667 (example F): 1 unit left, 1.5 burned.
+    let row = &r.ledger[666];
+    assert_eq!(row.hour.to_string(), "2026-03-28T18:00:00Z");
+    assert_eq!(row.action, HourAction::Overage);
+    assert_eq!(
+        (row.drawn.get(), row.priced_units.get()),
+        (d("1"), d("0.5"))
+    );
+    assert_eq!(row.bucket_remaining, Some(Units(d("0"))));
+    assert_eq!(r.ledger[665].bucket_remaining, Some(Units(d("1"))));
+}

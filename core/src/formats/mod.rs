@@ -16,6 +16,7 @@
 pub mod bill_csv;
 pub mod deal_toml;
 pub(crate) mod json;
+pub mod ledger_csv;
 pub mod matrix_toml;
 pub mod scenario;
 pub(crate) mod toml_tree;

@@ -117,6 +117,21 @@ pub struct CellFit {
 }
 
 impl CellFit {
+    /// The fitted values as text, in the order of the last seven of
+    /// [`CSV_COLUMNS`]: baseline, growth, swing, dip, noise, next start and
+    /// next baseline.
+    pub fn values(&self) -> [String; 7] {
+        [
+            self.baseline.to_string(),
+            self.monthly_growth.to_string(),
+            self.daily_amplitude.to_string(),
+            self.weekend_dip.to_string(),
+            self.noise.to_string(),
+            self.next_start.to_string(),
+            self.next_baseline.to_string(),
+        ]
+    }
+
     /// The profile of a term starting at [`CellFit::next_start`], continuing
     /// the history (no bursts).
     pub fn continuing(&self) -> CellProfile {
@@ -329,7 +344,7 @@ pub fn to_csv(fits: &[CellFit]) -> String {
     out.push('\n');
     for f in fits {
         let text = |t: &str| crate::bill_csv::text_field(t).into_owned();
-        let fields = [
+        let mut fields = vec![
             text(&f.customer),
             text(&f.cell.meter),
             text(&f.cell.environment),
@@ -337,14 +352,8 @@ pub fn to_csv(fits: &[CellFit]) -> String {
             f.start.to_string(),
             f.days.to_string(),
             f.quantity_hours.to_string(),
-            f.baseline.to_string(),
-            f.monthly_growth.to_string(),
-            f.daily_amplitude.to_string(),
-            f.weekend_dip.to_string(),
-            f.noise.to_string(),
-            f.next_start.to_string(),
-            f.next_baseline.to_string(),
         ];
+        fields.extend(f.values());
         crate::bill_csv::push_row(&mut out, &fields);
     }
     out
@@ -707,24 +716,8 @@ mod tests {
     fn a_flat_history_fits_exactly() {
         let f = round_trip("2026-03-01", 2, ["1000", "0", "0", "0", "0"], 1);
         assert_eq!(
-            (
-                f.baseline.to_string(),
-                f.monthly_growth.to_string(),
-                f.daily_amplitude.to_string(),
-                f.weekend_dip.to_string(),
-                f.noise.to_string(),
-                f.next_start.to_string(),
-                f.next_baseline.to_string(),
-            ),
-            (
-                "1000".into(),
-                "0".into(),
-                "0".into(),
-                "0".into(),
-                "0".into(),
-                "2026-05-01".into(),
-                "1000".into()
-            )
+            f.values(),
+            ["1000", "0", "0", "0", "0", "2026-05-01", "1000"]
         );
     }
 

@@ -11,6 +11,8 @@
 //! | engine | [`engine_text`]: the crate's version and the pricing-model revision it implements |
 //! | bill | [`canonical_bill`]: the bill's compact JSON (decimals as strings) |
 
+pub mod trail;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -197,6 +199,74 @@ pub fn fingerprints(
     })
 }
 
+/// The fingerprints a bill carries in its JSON under `evidence`: its
+/// inputs' and its own. The bill's own digest is over its canonical JSON
+/// ([`canonical_bill`]), which has neither the `evidence` nor the `trail`
+/// key, so it is the same digest `unitcalc fingerprint` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BillEvidence {
+    /// The matrix's canonical TOML.
+    pub matrix: String,
+    /// The deal's canonical TOML.
+    pub deal: String,
+    /// The usage's canonical CSV.
+    pub usage: String,
+    /// The engine's identity.
+    pub engine: String,
+    /// The bill's canonical JSON (without `evidence` and `trail`).
+    pub bill: String,
+}
+
+impl BillEvidence {
+    /// The evidence of `bill`, priced from `deal` over `usage` with `m`.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence, quote};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    /// let bill = &quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap().comparison.bills[0];
+    /// let e = evidence::BillEvidence::of(&m, &deal, &usage, bill).unwrap();
+    /// assert_eq!(e.bill, evidence::sha256_hex(&evidence::canonical_bill(bill).unwrap()));
+    /// ```
+    pub fn of(m: &Matrix, deal: &Deal, usage: &UsageSeries, bill: &Bill) -> Result<BillEvidence> {
+        let f = fingerprints(m, deal, usage, std::slice::from_ref(bill))?;
+        let own = f
+            .bills
+            .into_iter()
+            .next()
+            .map(|(_, d)| d)
+            .unwrap_or_default();
+        Ok(BillEvidence {
+            matrix: f.matrix,
+            deal: f.deal,
+            usage: f.usage,
+            engine: f.engine,
+            bill: own,
+        })
+    }
+}
+
+/// A bill as written with what was asked for beside its fields: the formula
+/// trail (`trail`) and the fingerprints (`evidence`). Without either it is
+/// the bill's own JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainedBill<'a> {
+    /// The bill's fields.
+    #[serde(flatten)]
+    pub bill: &'a Bill,
+    /// Each money line's formula trail, period by period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trail: Option<&'a [trail::LineTrail]>,
+    /// The fingerprints of the inputs and of the bill.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<&'a BillEvidence>,
+}
+
+/// The keys a bill file may carry beside the bill's own fields; `verify`
+/// sets them aside before comparing the fields.
+pub const ADDED_KEYS: [&str; 2] = ["trail", "evidence"];
+
 /// The result of checking a bill against the bill its inputs give.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
@@ -236,42 +306,61 @@ impl Verification {
     }
 }
 
-/// Checks a bill file's JSON (`text`, named `file` in errors) against the
-/// bill its inputs give (`priced`): every field (object members in
-/// alphabetical order, array items in order), and so its fingerprint. A
-/// text that is not JSON is an error.
+/// Checks a bill file's JSON (`text`, named `file` in errors) against what
+/// its inputs give (`expected`: the bill, and its trail and fingerprints
+/// when the caller has them). The fingerprints under `evidence` are compared
+/// first (a different input is the cause of any other difference), then
+/// every field (object members in alphabetical order, array items in
+/// order). A key the file does not carry beside the bill's own fields
+/// (`trail`, `evidence`: [`ADDED_KEYS`]) is not asked of it. A text that is
+/// not JSON is an error.
 ///
 /// ```
-/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence::{verify_bill, Verification}, quote};
+/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence::{verify_bill, ExplainedBill, Verification}, quote};
 /// let m = bundled::matrix("spec-m").unwrap();
 /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
 /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
 /// let bill = &quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap().comparison.bills[0];
+/// let expected = ExplainedBill { bill, trail: None, evidence: None };
 /// let text = serde_json::to_string_pretty(bill).unwrap();
-/// assert!(matches!(verify_bill(&text, "c.json", bill).unwrap(), Verification::Verified { .. }));
+/// assert!(matches!(verify_bill(&text, "c.json", &expected).unwrap(), Verification::Verified { .. }));
 /// let edited = text.replacen("\"40002.10\"", "\"40002.11\"", 1);
-/// let Verification::Differs { path, found, expected } = verify_bill(&edited, "c.json", bill).unwrap() else { panic!() };
+/// let Verification::Differs { path, found, expected } = verify_bill(&edited, "c.json", &expected).unwrap() else { panic!() };
 /// assert_eq!((path.as_str(), found.as_str(), expected.as_str()), ("periods[0].total", "\"40002.11\"", "\"40002.10\""));
 /// ```
-pub fn verify_bill(text: &str, file: &str, priced: &Bill) -> Result<Verification> {
+pub fn verify_bill(text: &str, file: &str, expected: &ExplainedBill<'_>) -> Result<Verification> {
     let found: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Invalid {
         at: crate::error::Origin::line(file, u32::try_from(e.line()).unwrap_or(u32::MAX)),
         message: format!("not a bill's JSON: {e}"),
     })?;
-    let expected = serde_json::to_value(priced).map_err(|e| Error::Invalid {
+    let mut want = serde_json::to_value(expected).map_err(|e| Error::Invalid {
         at: crate::error::Origin::file("bill"),
         message: e.to_string(),
     })?;
-    Ok(match first_difference(&found, &expected, String::new()) {
-        None => Verification::Verified {
-            bill: sha256_hex(&canonical_bill(priced)?),
+    if let (Some(w), Some(f)) = (want.as_object_mut(), found.as_object()) {
+        for k in ADDED_KEYS {
+            if !f.contains_key(k) {
+                w.remove(k);
+            }
+        }
+    }
+    let evidence = |v: &serde_json::Value| v.get("evidence").cloned();
+    let first = match (evidence(&found), evidence(&want)) {
+        (Some(f), Some(w)) => first_difference(&f, &w, "evidence".into()),
+        _ => None,
+    };
+    Ok(
+        match first.or_else(|| first_difference(&found, &want, String::new())) {
+            None => Verification::Verified {
+                bill: sha256_hex(&canonical_bill(expected.bill)?),
+            },
+            Some((path, f, e)) => Verification::Differs {
+                path,
+                found: f,
+                expected: e,
+            },
         },
-        Some((path, f, e)) => Verification::Differs {
-            path,
-            found: f,
-            expected: e,
-        },
-    })
+    )
 }
 
 /// The first place where two JSON trees differ: objects member by member in
