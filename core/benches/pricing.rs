@@ -97,7 +97,12 @@ struct KernelCell {
     charged_usage: i128,
 }
 
-fn kernel(records: &[(i64, usize, i128)], e: i128, band: i128, grace: u32) -> Option<[KernelCell; 4]> {
+fn kernel(
+    records: &[(i64, usize, i128)],
+    e: i128,
+    band: i128,
+    grace: u32,
+) -> Option<[KernelCell; 4]> {
     let mut cells = [KernelCell {
         last_hour: i64::MIN,
         ..KernelCell::default()

@@ -108,6 +108,8 @@ pub struct Pricer<'a> {
     /// PAYG price per unit, or overage price (fixed capacity).
     pub(super) unit_price: Price,
     pub(super) grace: u32,
+    /// A fixed-capacity offer (the overage rule applies).
+    pub(super) fixed: bool,
     pub(super) bucket: Option<Bucket>,
     /// Commitment: this hour's records (cell, quantity mantissa at the
     /// cell's scale), drawn in matrix order when the hour closes.
@@ -242,6 +244,7 @@ impl<'a> Pricer<'a> {
             active,
             unit_price,
             grace,
+            fixed: matches!(offer.kind, OfferKind::FixedCapacity(_)),
             bucket,
             hour_buf: Vec::new(),
             fee_schedule,
@@ -291,39 +294,21 @@ impl<'a> Pricer<'a> {
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         if hour < self.term_start || hour >= self.term_end {
-            return Err(UsageIssue::OutsideTerm {
-                hour,
-                start: self.term_start,
-                end: self.term_end,
-            });
+            return Err(self.outside_term(hour));
         }
-        match self.latest {
-            Some(prev) if hour < prev => {
-                return Err(UsageIssue::NotInTimeOrder {
-                    hour,
-                    previous: prev,
-                })
-            }
-            Some(prev) if hour == prev => {}
-            _ => {
-                self.flush_hour()?;
-                self.latest = Some(hour);
-                while self
-                    .periods
-                    .get(self.current)
-                    .is_some_and(|p| hour >= p.end)
-                {
-                    self.close_period()?;
-                }
-            }
+        // Within the hour of the previous record (most records): nothing to
+        // close. A later hour closes the previous one (and periods); an
+        // earlier one is refused.
+        if self.latest != Some(hour) {
+            self.next_hour(hour)?;
         }
         let q = quantity.get();
         if q.is_sign_negative() && !q.is_zero() {
-            return Err(UsageIssue::NegativeQuantity(quantity.to_string()));
+            return Err(negative(quantity));
         }
         let i = self.matrix.cell_index(cell);
         let grace = self.grace;
-        let fixed = matches!(self.offer.kind, OfferKind::FixedCapacity(_));
+        let fixed = self.fixed;
         let commitment = self.bucket.is_some();
         let in_range = self.matrix.contains(cell);
         let Some(st) = self
@@ -331,15 +316,10 @@ impl<'a> Pricer<'a> {
             .get_mut(i)
             .filter(|s| in_range && s.rate.is_some())
         else {
-            return Err(UsageIssue::NotOffered(
-                self.matrix.cell_name(cell).to_string(),
-            ));
+            return Err(not_offered(self.matrix, cell));
         };
         if st.last_hour == hour.0 {
-            return Err(UsageIssue::Duplicate {
-                hour,
-                cell: self.matrix.cell_name(cell).to_string(),
-            });
+            return Err(duplicate(self.matrix, hour, cell));
         }
         st.enter_hour(hour.0);
         if q.is_zero() {
@@ -400,7 +380,56 @@ impl<'a> Pricer<'a> {
         Ok(())
     }
 
+    /// A record of a later hour than the last (or the first record): the
+    /// last hour closes (a commitment draws its bucket), then every period
+    /// that ended before this hour. An earlier hour is refused.
+    fn next_hour(&mut self, hour: Hour) -> Result<(), UsageIssue> {
+        if let Some(prev) = self.latest.filter(|&p| hour < p) {
+            return Err(UsageIssue::NotInTimeOrder {
+                hour,
+                previous: prev,
+            });
+        }
+        self.flush_hour()?;
+        self.latest = Some(hour);
+        while self
+            .periods
+            .get(self.current)
+            .is_some_and(|p| hour >= p.end)
+        {
+            self.close_period()?;
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn outside_term(&self, hour: Hour) -> UsageIssue {
+        UsageIssue::OutsideTerm {
+            hour,
+            start: self.term_start,
+            end: self.term_end,
+        }
+    }
+
     pub(super) fn round(&self, m: Money) -> Money {
         m.round(self.scale, self.mode)
+    }
+}
+
+#[cold]
+fn negative(quantity: Quantity) -> UsageIssue {
+    UsageIssue::NegativeQuantity(quantity.to_string())
+}
+
+#[cold]
+fn not_offered(matrix: &Matrix, cell: CellId) -> UsageIssue {
+    UsageIssue::NotOffered(matrix.cell_name(cell).to_string())
+}
+
+#[cold]
+fn duplicate(matrix: &Matrix, hour: Hour, cell: CellId) -> UsageIssue {
+    UsageIssue::Duplicate {
+        hour,
+        cell: matrix.cell_name(cell).to_string(),
     }
 }
