@@ -102,7 +102,7 @@ pub struct Pricer<'a> {
     pub(super) term_start: Hour,
     pub(super) term_end: Hour,
     pub(super) latest: Option<Hour>,
-    pub(super) cells: Vec<CellState>,
+    pub(super) cells: Cells,
     /// Cells with any state this term (usage or entitlement), dense indices.
     pub(super) active: Vec<usize>,
     /// PAYG price per unit, or overage price (fixed capacity).
@@ -124,30 +124,90 @@ pub struct Pricer<'a> {
     pub(super) ledger: Option<Vec<LedgerRow>>,
 }
 
-/// A fresh state for every cell of the matrix, in matrix order.
-fn cell_states(matrix: &Matrix) -> Vec<CellState> {
-    matrix
-        .cells()
-        .map(|c| {
-            let rate = matrix.cell_rate(c);
-            let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
-            CellState {
-                rate,
-                rate_m,
-                rate_s,
-                entitlement: Decimal::ZERO,
-                has_entitlement: false,
-                w: 0,
-                e_m: 0,
-                band_m: 0,
-                streak: 0,
-                last_hour: i64::MIN,
-                open_run: None,
-                period: Acc::default(),
-                term: TermAcc::default(),
-            }
-        })
-        .collect()
+/// Each cell's state by dense cell index, created when the cell is first
+/// used (a record or an entitlement): a book keeps a pricer per customer,
+/// and most cells of a matrix are never used by one customer.
+#[derive(Debug)]
+pub(super) struct Cells {
+    /// Per dense cell index: the position of its state, or [`Cells::NONE`].
+    slot: Vec<u32>,
+    states: Vec<CellState>,
+}
+
+impl Cells {
+    const NONE: u32 = u32::MAX;
+
+    fn new(matrix: &Matrix) -> Cells {
+        Cells {
+            slot: vec![Cells::NONE; matrix.cell_count()],
+            states: Vec::new(),
+        }
+    }
+
+    /// The state of the cell at dense index `i`, when it has one.
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&CellState> {
+        let p = *self.slot.get(i)?;
+        self.states.get(p as usize)
+    }
+
+    /// [`Cells::get`], mutable.
+    #[inline]
+    pub(super) fn get_mut(&mut self, i: usize) -> Option<&mut CellState> {
+        let p = *self.slot.get(i)?;
+        self.states.get_mut(p as usize)
+    }
+
+    /// The state of `cell` (at dense index `i`, inside the matrix), fresh
+    /// on its first use.
+    #[inline]
+    pub(super) fn entry(
+        &mut self,
+        matrix: &Matrix,
+        cell: CellId,
+        i: usize,
+    ) -> Option<&mut CellState> {
+        let p = *self.slot.get(i)?;
+        if p == Cells::NONE {
+            return self.create(matrix, cell, i);
+        }
+        self.states.get_mut(p as usize)
+    }
+
+    #[inline(never)]
+    fn create(&mut self, matrix: &Matrix, cell: CellId, i: usize) -> Option<&mut CellState> {
+        let p = u32::try_from(self.states.len())
+            .ok()
+            .filter(|&p| p != Cells::NONE)?;
+        *self.slot.get_mut(i)? = p;
+        // Exactly as many as used: a book holds thousands of pricers.
+        self.states.reserve_exact(1);
+        self.states.push(CellState::fresh(matrix, cell));
+        self.states.last_mut()
+    }
+}
+
+impl CellState {
+    /// A cell's state before any record: its rate, no entitlement.
+    fn fresh(matrix: &Matrix, cell: CellId) -> CellState {
+        let rate = matrix.cell_rate(cell);
+        let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
+        CellState {
+            rate,
+            rate_m,
+            rate_s,
+            entitlement: Decimal::ZERO,
+            has_entitlement: false,
+            w: 0,
+            e_m: 0,
+            band_m: 0,
+            streak: 0,
+            last_hour: i64::MIN,
+            open_run: None,
+            period: Acc::default(),
+            term: TermAcc::default(),
+        }
+    }
 }
 
 /// Refuses a negative figure of the offer, naming it.
@@ -198,7 +258,7 @@ impl<'a> Pricer<'a> {
     /// Validates the offer against the matrix and sets up state.
     pub fn new(matrix: &'a Matrix, terms: &'a DealTerms, offer: &'a Offer) -> Result<Pricer<'a>> {
         let ov = overflow(offer);
-        let mut cells = cell_states(matrix);
+        let mut cells = Cells::new(matrix);
         let mut unit_price = matrix.list_price;
         let mut grace = 0;
         let mut bucket = None;
@@ -310,12 +370,12 @@ impl<'a> Pricer<'a> {
         let grace = self.grace;
         let fixed = self.fixed;
         let commitment = self.bucket.is_some();
-        let in_range = self.matrix.contains(cell);
-        let Some(st) = self
-            .cells
-            .get_mut(i)
-            .filter(|s| in_range && s.rate.is_some())
-        else {
+        let st = if self.matrix.contains(cell) {
+            self.cells.entry(self.matrix, cell, i)
+        } else {
+            None
+        };
+        let Some(st) = st.filter(|s| s.rate.is_some()) else {
             return Err(not_offered(self.matrix, cell));
         };
         if st.last_hour == hour.0 {
