@@ -9,6 +9,9 @@
 #
 #   scripts/bench-book.sh            # needs: cargo, /usr/bin/time, python3 with duckdb (pip install duckdb)
 #   BENCH_DIR=/tmp/bench CUSTOMERS=100 scripts/bench-book.sh
+#   SCALE="1000 3000 10000" scripts/bench-book.sh   # then also: both books at each
+#       size (10,000 customers = 87.6 M rows, a 4.8 GB CSV, deleted after),
+#       peak RSS, and the least-squares slope of seconds per million rows
 #
 # Goal: >= 5,000,000 rows/s end to end, peak RSS < 200 MB, on 2 cores.
 set -euo pipefail
@@ -122,3 +125,23 @@ for k in payg fixed; do
     "$k" "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
   echo "$out" | grep -q duckdb_ok
 done
+
+# Scaling: both books at each size of $SCALE, wall time linear in rows?
+if [ -n "${SCALE:-}" ]; then
+  : > "$DIR/scale.txt"
+  for n in $SCALE; do
+    ROWS=$((n * 8760))
+    "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
+      --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$n" -o "$DIR/scale.csv"
+    echo "scale: $n customers, $ROWS rows, $(du -m "$DIR/scale.csv" | cut -f1) MB"
+    for k in payg fixed; do
+      measure "scale $n $k" "$BIN" reprice "$DIR/book-$k-only.toml" --usage "$DIR/scale.csv" -f json -o "$DIR/scale-$k.json"
+      echo "$k $ROWS $(cat "$DIR/scale $n $k.best")" >> "$DIR/scale.txt"
+    done
+    rm -f "$DIR/scale.csv"
+  done
+  # Least squares: seconds = a + b x rows, per book; b as seconds per million rows.
+  awk '{ n[$1]++; x[$1]+=$2/1e6; y[$1]+=$3; xx[$1]+=($2/1e6)^2; xy[$1]+=($2/1e6)*$3 }
+       END { for (k in n) { b = (n[k]*xy[k] - x[k]*y[k]) / (n[k]*xx[k] - x[k]^2); a = (y[k] - b*x[k]) / n[k];
+             printf "scale %s book: %.4f s per million rows (slope), intercept %.2f s\n", k, b, a } }' "$DIR/scale.txt"
+fi
