@@ -3,12 +3,15 @@
 # usage rows made by `unitcalc usage generate`, priced end to end by
 # `unitcalc reprice` for a pay-as-you-go book and a fixed-capacity book
 # (wall time, rows/s, peak RSS from /usr/bin/time -v), plus a reprice under a
-# candidate matrix (two pricers per customer), then the pay-as-you-go book
-# priced with DuckDB (DECIMAL, exact) and every customer's total checked to
-# the cent.
+# candidate matrix (two pricers per customer), then both books priced with
+# DuckDB (DECIMAL, exact; the fixed-capacity streak rule with window
+# functions) and every customer's total checked to the cent.
 #
 #   scripts/bench-book.sh            # needs: cargo, /usr/bin/time, python3 with duckdb (pip install duckdb)
 #   BENCH_DIR=/tmp/bench CUSTOMERS=100 scripts/bench-book.sh
+#   SCALE="1000 3000 10000" scripts/bench-book.sh   # then also: both books at each
+#       size (10,000 customers = 87.6 M rows, a 4.8 GB CSV, deleted after),
+#       peak RSS, and the least-squares slope of seconds per million rows
 #
 # Goal: >= 5,000,000 rows/s end to end, peak RSS < 200 MB, on 2 cores.
 set -euo pipefail
@@ -112,10 +115,33 @@ for k in ("payg", "fixed"):
     r = json.load(open(f"{d}/{k}-candidate.json"))
     print(f"{k}: {len(r['customers'])} customers, total current {r['total_current']}, candidate {r['total_candidate']}, delta {r['total_delta']}")
 PY
-wall_ours=$(cat "$DIR/price payg book.best")
-out=$(python3 "$ROOT/scripts/bench_duckdb.py" "$DIR/usage.csv" "$MATRIX" "$DIR/payg.toml" "$DIR/payg.json" "$REPEAT")
-echo "$out"
-wall_duck=$(echo "$out" | awk '/duckdb_seconds/ {print $2}')
-printf 'pay-as-you-go book: unitcalc %.2f s, DuckDB %.2f s, DuckDB / unitcalc = %.2f\n' \
-  "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
-echo "$out" | grep -q duckdb_ok
+# DuckDB on the same CSV, both books, each checked to the cent against unitcalc.
+for k in payg fixed; do
+  wall_ours=$(cat "$DIR/price $k book.best")
+  out=$(python3 "$ROOT/scripts/bench_duckdb.py" "$DIR/usage.csv" "$MATRIX" "$DIR/$k.toml" "$DIR/$k.json" "$REPEAT")
+  echo "$out"
+  wall_duck=$(echo "$out" | awk '/duckdb_seconds/ {print $2}')
+  printf '%s book: unitcalc %.2f s, DuckDB %.2f s, DuckDB / unitcalc = %.2f\n' \
+    "$k" "$wall_ours" "$wall_duck" "$(echo "$wall_duck / $wall_ours" | bc -l)"
+  echo "$out" | grep -q duckdb_ok
+done
+
+# Scaling: both books at each size of $SCALE, wall time linear in rows?
+if [ -n "${SCALE:-}" ]; then
+  : > "$DIR/scale.txt"
+  for n in $SCALE; do
+    ROWS=$((n * 8760))
+    "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
+      --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$n" -o "$DIR/scale.csv"
+    echo "scale: $n customers, $ROWS rows, $(du -m "$DIR/scale.csv" | cut -f1) MB"
+    for k in payg fixed; do
+      measure "scale $n $k" "$BIN" reprice "$DIR/book-$k-only.toml" --usage "$DIR/scale.csv" -f json -o "$DIR/scale-$k.json"
+      echo "$k $ROWS $(cat "$DIR/scale $n $k.best")" >> "$DIR/scale.txt"
+    done
+    rm -f "$DIR/scale.csv"
+  done
+  # Least squares: seconds = a + b x rows, per book; b as seconds per million rows.
+  awk '{ n[$1]++; x[$1]+=$2/1e6; y[$1]+=$3; xx[$1]+=($2/1e6)^2; xy[$1]+=($2/1e6)*$3 }
+       END { for (k in n) { b = (n[k]*xy[k] - x[k]*y[k]) / (n[k]*xx[k] - x[k]^2); a = (y[k] - b*x[k]) / n[k];
+             printf "scale %s book: %.4f s per million rows (slope), intercept %.2f s\n", k, b, a } }' "$DIR/scale.txt"
+fi

@@ -30,8 +30,10 @@ use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader, HEADER_WITH_CUSTOM
 use crate::book::Slot;
 use crate::error::{CliError, Result};
 
-/// Bytes per block handed to a parser.
-const BLOCK: usize = 1 << 20;
+/// Bytes per block handed to a parser: small enough that the blocks in
+/// flight (a batch being parsed, one being priced, the reader's queue) stay
+/// a few MB, large enough that a block is thousands of rows.
+const BLOCK: usize = 1 << 18;
 
 /// The usage CSV header a book's usage must have.
 pub const HEADER: &str = HEADER_WITH_CUSTOMER;
@@ -239,31 +241,52 @@ fn unknown_candidate(what: &'static str) -> &'static str {
 /// First error of a batch by line, with its line for ordering.
 type LineError = (u64, CliError);
 
+/// Where a block's customer is priced: its global id, its shard and its
+/// index in that shard (worked out once per block, not per record).
+#[derive(Clone, Copy)]
+struct Place {
+    id: u32,
+    shard: u32,
+    index: u32,
+}
+
+fn places(ids: &[u32], shards: usize) -> Vec<Place> {
+    let n = u32::try_from(shards).unwrap_or(u32::MAX).max(1);
+    ids.iter()
+        .map(|&id| Place {
+            id,
+            shard: id % n,
+            index: id / n,
+        })
+        .collect()
+}
+
 fn price_batch(
     shards: &mut [Shard<'_>],
-    batch: &[(Parsed, Vec<u32>)],
+    batch: &[(Parsed, Vec<Place>)],
     names: &[String],
     file: &str,
 ) -> Option<LineError> {
-    let n = shards.len() as u32;
     shards
         .par_iter_mut()
         .enumerate()
         .filter_map(|(s, shard)| {
-            for (p, ids) in batch {
+            let s = s as u32;
+            for (p, places) in batch {
                 for r in &p.recs {
-                    let g = ids[r.cust as usize];
-                    if g % n != s as u32 {
+                    let Some(&place) = places.get(r.cust as usize) else {
+                        continue;
+                    };
+                    if place.shard != s {
                         continue;
                     }
                     let Some(st) = shard
                         .states
-                        .get_mut((g / n) as usize)
+                        .get_mut(place.index as usize)
                         .and_then(Option::as_mut)
                     else {
                         continue;
                     };
-                    let line = p.first_line + u64::from(r.line);
                     let q = Quantity(r.qty);
                     let res = st.current.push(r.hour, r.current, q).and_then(|()| {
                         match st.candidate.as_mut() {
@@ -272,10 +295,11 @@ fn price_batch(
                         }
                     });
                     if let Err(issue) = res {
+                        let line = p.first_line + u64::from(r.line);
                         return Some((
                             line,
                             CliError::Customer {
-                                customer: names[g as usize].clone(),
+                                customer: names[place.id as usize].clone(),
                                 source: Box::new(Error::usage(at(file, line), issue)),
                             },
                         ));
@@ -412,7 +436,7 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
     let reader_thread = std::thread::spawn(move || read_blocks(reader, 2, tx));
     let per_batch = threads * 4;
     let mut rows = 0u64;
-    let mut pending: Vec<(Parsed, Vec<u32>)> = Vec::new();
+    let mut pending: Vec<(Parsed, Vec<Place>)> = Vec::new();
     let result = (|| -> Result<()> {
         loop {
             let mut blocks = Vec::with_capacity(per_batch);
@@ -438,7 +462,7 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
                 let p = p?;
                 rows += p.recs.len() as u64;
                 let ids = reg.map(&mut shards, &p, &file)?;
-                pending.push((p, ids));
+                pending.push((p, places(&ids, nshards)));
             }
             if let Some(b) = &bar {
                 b.inc(bytes as u64);

@@ -2,10 +2,17 @@
 //! cells = 35,040 hour records), from in-memory records to a finished bill,
 //! under the fixed-capacity rule and under a units commitment.
 //!
+//! Beside them, `kernel/exact-i128`: the fixed-capacity rule alone on the
+//! same records as exact `i128` mantissas (sums, peak, streak, tolerated
+//! and charged hours, checked adds), with no bill: the limit the engine's
+//! per-record work is measured against.
+//!
 //! Run: `cargo bench -p unitcalc-core --bench pricing`. Criterion prints
 //! "thrpt" in elements (hour records) per second.
 
 mod common;
+
+use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rust_decimal::Decimal;
@@ -61,7 +68,66 @@ fn bench(c: &mut Criterion) {
             b.iter(|| price_records(&m, &terms, offer, records.iter().copied(), "bench").unwrap())
         });
     }
+    // The kernel: the same records as (cell, mantissa at scale 3).
+    let exact: Vec<(i64, usize, i128)> = records
+        .iter()
+        .map(|r| {
+            let q = r.quantity.get();
+            assert_eq!(q.scale(), 3);
+            let cell = cells.iter().position(|&c| c == r.cell).unwrap();
+            (r.hour.0, cell, q.mantissa())
+        })
+        .collect();
+    g.bench_function("kernel/exact-i128", |b| {
+        b.iter(|| kernel(black_box(&exact), 500_000, 550_000, 72).unwrap())
+    });
     g.finish();
+}
+
+/// Per cell: Σ usage, peak, tolerated and charged hours, Σ usage over the
+/// charged hours, by the overage rule on exact mantissas; `None` on overflow.
+#[derive(Clone, Copy, Default)]
+struct KernelCell {
+    last_hour: i64,
+    streak: u32,
+    sum: i128,
+    peak: i128,
+    tolerated: u32,
+    charged: u32,
+    charged_usage: i128,
+}
+
+fn kernel(
+    records: &[(i64, usize, i128)],
+    e: i128,
+    band: i128,
+    grace: u32,
+) -> Option<[KernelCell; 4]> {
+    let mut cells = [KernelCell {
+        last_hour: i64::MIN,
+        ..KernelCell::default()
+    }; 4];
+    for &(hour, i, q) in records {
+        let c = cells.get_mut(i)?;
+        if hour.checked_sub(1) != Some(c.last_hour) {
+            c.streak = 0;
+        }
+        c.last_hour = hour;
+        c.sum = c.sum.checked_add(q)?;
+        c.peak = c.peak.max(q);
+        if q <= e {
+            c.streak = 0;
+        } else {
+            c.streak = c.streak.saturating_add(1);
+            if q <= band && c.streak <= grace {
+                c.tolerated += 1;
+            } else {
+                c.charged += 1;
+                c.charged_usage = c.charged_usage.checked_add(q)?;
+            }
+        }
+    }
+    Some(cells)
 }
 
 criterion_group!(benches, bench);

@@ -220,6 +220,9 @@ impl Pricer<'_> {
         for l in &lines {
             total = total.checked_add(l.amount)?;
         }
+        // A book keeps every customer's closed periods until the end: no
+        // spare capacity in them.
+        lines.shrink_to_fit();
         self.out.push(PeriodBill {
             label: period.label(),
             start: period.start,

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::excess::ExcessKind;
 use super::offer_err;
 use super::overflow;
-use super::pricer::CellState;
+use super::pricer::{CellState, Cells};
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::num::Overflow;
@@ -23,14 +23,18 @@ pub(super) fn set_entitlements(
     matrix: &Matrix,
     offer: &Offer,
     f: &FixedCapacity,
-    cells: &mut [CellState],
+    cells: &mut Cells,
 ) -> Result<Vec<usize>> {
     let ov = overflow(offer);
     let mut active = Vec::new();
     for e in &f.entitlements {
         let i = matrix.cell_index(e.cell);
         let name = matrix.cell_name(e.cell);
-        let st = cells.get_mut(i).filter(|_| matrix.contains(e.cell));
+        let st = if matrix.contains(e.cell) {
+            cells.entry(matrix, e.cell, i)
+        } else {
+            None
+        };
         let Some(st) = st else {
             return Err(offer_err(
                 offer,

@@ -102,12 +102,14 @@ pub struct Pricer<'a> {
     pub(super) term_start: Hour,
     pub(super) term_end: Hour,
     pub(super) latest: Option<Hour>,
-    pub(super) cells: Vec<CellState>,
+    pub(super) cells: Cells,
     /// Cells with any state this term (usage or entitlement), dense indices.
     pub(super) active: Vec<usize>,
     /// PAYG price per unit, or overage price (fixed capacity).
     pub(super) unit_price: Price,
     pub(super) grace: u32,
+    /// A fixed-capacity offer (the overage rule applies).
+    pub(super) fixed: bool,
     pub(super) bucket: Option<Bucket>,
     /// Commitment: this hour's records (cell, quantity mantissa at the
     /// cell's scale), drawn in matrix order when the hour closes.
@@ -124,30 +126,90 @@ pub struct Pricer<'a> {
     pub(super) recording: bool,
 }
 
-/// A fresh state for every cell of the matrix, in matrix order.
-fn cell_states(matrix: &Matrix) -> Vec<CellState> {
-    matrix
-        .cells()
-        .map(|c| {
-            let rate = matrix.cell_rate(c);
-            let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
-            CellState {
-                rate,
-                rate_m,
-                rate_s,
-                entitlement: Decimal::ZERO,
-                has_entitlement: false,
-                w: 0,
-                e_m: 0,
-                band_m: 0,
-                streak: 0,
-                last_hour: i64::MIN,
-                open_run: None,
-                period: Acc::default(),
-                term: TermAcc::default(),
-            }
-        })
-        .collect()
+/// Each cell's state by dense cell index, created when the cell is first
+/// used (a record or an entitlement): a book keeps a pricer per customer,
+/// and most cells of a matrix are never used by one customer.
+#[derive(Debug)]
+pub(super) struct Cells {
+    /// Per dense cell index: the position of its state, or [`Cells::NONE`].
+    slot: Vec<u32>,
+    states: Vec<CellState>,
+}
+
+impl Cells {
+    const NONE: u32 = u32::MAX;
+
+    fn new(matrix: &Matrix) -> Cells {
+        Cells {
+            slot: vec![Cells::NONE; matrix.cell_count()],
+            states: Vec::new(),
+        }
+    }
+
+    /// The state of the cell at dense index `i`, when it has one.
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&CellState> {
+        let p = *self.slot.get(i)?;
+        self.states.get(p as usize)
+    }
+
+    /// [`Cells::get`], mutable.
+    #[inline]
+    pub(super) fn get_mut(&mut self, i: usize) -> Option<&mut CellState> {
+        let p = *self.slot.get(i)?;
+        self.states.get_mut(p as usize)
+    }
+
+    /// The state of `cell` (at dense index `i`, inside the matrix), fresh
+    /// on its first use.
+    #[inline]
+    pub(super) fn entry(
+        &mut self,
+        matrix: &Matrix,
+        cell: CellId,
+        i: usize,
+    ) -> Option<&mut CellState> {
+        let p = *self.slot.get(i)?;
+        if p == Cells::NONE {
+            return self.create(matrix, cell, i);
+        }
+        self.states.get_mut(p as usize)
+    }
+
+    #[inline(never)]
+    fn create(&mut self, matrix: &Matrix, cell: CellId, i: usize) -> Option<&mut CellState> {
+        let p = u32::try_from(self.states.len())
+            .ok()
+            .filter(|&p| p != Cells::NONE)?;
+        *self.slot.get_mut(i)? = p;
+        // Exactly as many as used: a book holds thousands of pricers.
+        self.states.reserve_exact(1);
+        self.states.push(CellState::fresh(matrix, cell));
+        self.states.last_mut()
+    }
+}
+
+impl CellState {
+    /// A cell's state before any record: its rate, no entitlement.
+    fn fresh(matrix: &Matrix, cell: CellId) -> CellState {
+        let rate = matrix.cell_rate(cell);
+        let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
+        CellState {
+            rate,
+            rate_m,
+            rate_s,
+            entitlement: Decimal::ZERO,
+            has_entitlement: false,
+            w: 0,
+            e_m: 0,
+            band_m: 0,
+            streak: 0,
+            last_hour: i64::MIN,
+            open_run: None,
+            period: Acc::default(),
+            term: TermAcc::default(),
+        }
+    }
 }
 
 /// Refuses a negative figure of the offer, naming it.
@@ -198,7 +260,7 @@ impl<'a> Pricer<'a> {
     /// Validates the offer against the matrix and sets up state.
     pub fn new(matrix: &'a Matrix, terms: &'a DealTerms, offer: &'a Offer) -> Result<Pricer<'a>> {
         let ov = overflow(offer);
-        let mut cells = cell_states(matrix);
+        let mut cells = Cells::new(matrix);
         let mut unit_price = matrix.list_price;
         let mut grace = 0;
         let mut bucket = None;
@@ -223,6 +285,7 @@ impl<'a> Pricer<'a> {
         }
         let fee_schedule = fee_schedule(matrix, terms, offer)?;
         let term = terms.term;
+        let periods = term.periods();
         let fee_shares = match &offer.kind {
             OfferKind::FixedCapacity(f) => prorated_fees(f.monthly_fee, &term).map_err(&ov)?,
             _ => Vec::new(),
@@ -233,7 +296,8 @@ impl<'a> Pricer<'a> {
             offer,
             scale: matrix.currency.minor_units,
             mode: matrix.rounding,
-            periods: term.periods(),
+            out: Vec::with_capacity(periods.len()),
+            periods,
             current: 0,
             term_start: term.start_hour(),
             term_end: term.end_hour(),
@@ -242,10 +306,10 @@ impl<'a> Pricer<'a> {
             active,
             unit_price,
             grace,
+            fixed: matches!(offer.kind, OfferKind::FixedCapacity(_)),
             bucket,
             hour_buf: Vec::new(),
             fee_schedule,
-            out: Vec::new(),
             fee_shares,
             runs: None,
             ledger: None,
@@ -295,55 +359,32 @@ impl<'a> Pricer<'a> {
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         if hour < self.term_start || hour >= self.term_end {
-            return Err(UsageIssue::OutsideTerm {
-                hour,
-                start: self.term_start,
-                end: self.term_end,
-            });
+            return Err(self.outside_term(hour));
         }
-        match self.latest {
-            Some(prev) if hour < prev => {
-                return Err(UsageIssue::NotInTimeOrder {
-                    hour,
-                    previous: prev,
-                })
-            }
-            Some(prev) if hour == prev => {}
-            _ => {
-                self.flush_hour()?;
-                self.latest = Some(hour);
-                while self
-                    .periods
-                    .get(self.current)
-                    .is_some_and(|p| hour >= p.end)
-                {
-                    self.close_period()?;
-                }
-            }
+        // Within the hour of the previous record (most records): nothing to
+        // close. A later hour closes the previous one (and periods); an
+        // earlier one is refused.
+        if self.latest != Some(hour) {
+            self.next_hour(hour)?;
         }
         let q = quantity.get();
         if q.is_sign_negative() && !q.is_zero() {
-            return Err(UsageIssue::NegativeQuantity(quantity.to_string()));
+            return Err(negative(quantity));
         }
         let i = self.matrix.cell_index(cell);
         let grace = self.grace;
-        let fixed = matches!(self.offer.kind, OfferKind::FixedCapacity(_));
+        let fixed = self.fixed;
         let commitment = self.bucket.is_some();
-        let in_range = self.matrix.contains(cell);
-        let Some(st) = self
-            .cells
-            .get_mut(i)
-            .filter(|s| in_range && s.rate.is_some())
-        else {
-            return Err(UsageIssue::NotOffered(
-                self.matrix.cell_name(cell).to_string(),
-            ));
+        let st = if self.matrix.contains(cell) {
+            self.cells.entry(self.matrix, cell, i)
+        } else {
+            None
+        };
+        let Some(st) = st.filter(|s| s.rate.is_some()) else {
+            return Err(not_offered(self.matrix, cell));
         };
         if st.last_hour == hour.0 {
-            return Err(UsageIssue::Duplicate {
-                hour,
-                cell: self.matrix.cell_name(cell).to_string(),
-            });
+            return Err(duplicate(self.matrix, hour, cell));
         }
         st.enter_hour(hour.0);
         if q.is_zero() {
@@ -396,7 +437,56 @@ impl<'a> Pricer<'a> {
         Ok(())
     }
 
+    /// A record of a later hour than the last (or the first record): the
+    /// last hour closes (a commitment draws its bucket), then every period
+    /// that ended before this hour. An earlier hour is refused.
+    fn next_hour(&mut self, hour: Hour) -> Result<(), UsageIssue> {
+        if let Some(prev) = self.latest.filter(|&p| hour < p) {
+            return Err(UsageIssue::NotInTimeOrder {
+                hour,
+                previous: prev,
+            });
+        }
+        self.flush_hour()?;
+        self.latest = Some(hour);
+        while self
+            .periods
+            .get(self.current)
+            .is_some_and(|p| hour >= p.end)
+        {
+            self.close_period()?;
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn outside_term(&self, hour: Hour) -> UsageIssue {
+        UsageIssue::OutsideTerm {
+            hour,
+            start: self.term_start,
+            end: self.term_end,
+        }
+    }
+
     pub(super) fn round(&self, m: Money) -> Money {
         m.round(self.scale, self.mode)
+    }
+}
+
+#[cold]
+fn negative(quantity: Quantity) -> UsageIssue {
+    UsageIssue::NegativeQuantity(quantity.to_string())
+}
+
+#[cold]
+fn not_offered(matrix: &Matrix, cell: CellId) -> UsageIssue {
+    UsageIssue::NotOffered(matrix.cell_name(cell).to_string())
+}
+
+#[cold]
+fn duplicate(matrix: &Matrix, hour: Hour, cell: CellId) -> UsageIssue {
+    UsageIssue::Duplicate {
+        hour,
+        cell: matrix.cell_name(cell).to_string(),
     }
 }

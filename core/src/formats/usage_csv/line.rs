@@ -27,7 +27,7 @@ impl<R: Read> UsageReader<'_, R> {
                     any = true;
                     self.line_no = self.line_no.saturating_add(1);
                 }
-                match buf.iter().position(|&b| b == b'\n') {
+                match memchr::memchr(b'\n', buf) {
                     Some(i) => {
                         if self.line.len().saturating_add(i) > MAX_LINE_BYTES + 1 {
                             return Err(self.too_long());
@@ -70,19 +70,25 @@ impl<R: Read> UsageReader<'_, R> {
     /// Splits `self.line` into fields; returns the field count (counting
     /// beyond 6 without recording).
     pub(super) fn split(&mut self) -> Result<usize> {
-        if !self.line.contains(&b'"') {
-            let mut n = 0;
-            let mut start = 0;
-            for (i, &b) in self.line.iter().enumerate() {
-                if b == b',' {
-                    // Fields beyond the sixth are counted, not recorded.
-                    if let Some(f) = self.fields.get_mut(n) {
-                        *f = (start, i);
-                    }
-                    n = n.saturating_add(1);
-                    start = i.saturating_add(1);
-                }
+        // Unquoted (the usual case): field bounds in one pass; a quote
+        // anywhere sends the line to the quoted reading below.
+        let mut n = 0usize;
+        let mut start = 0;
+        let mut quoted = false;
+        for i in memchr::memchr2_iter(b',', b'"', &self.line) {
+            if self.line.get(i) == Some(&b'"') {
+                quoted = true;
+                break;
             }
+            // Fields beyond the sixth are counted, not recorded.
+            if let Some(f) = self.fields.get_mut(n) {
+                *f = (start, i);
+            }
+            n = n.saturating_add(1);
+            start = i.saturating_add(1);
+        }
+        self.quoted = quoted;
+        if !quoted {
             if let Some(f) = self.fields.get_mut(n) {
                 *f = (start, self.line.len());
             }

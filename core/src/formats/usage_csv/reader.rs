@@ -10,11 +10,11 @@ use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::{CellId, Matrix};
 use crate::time::Hour;
 
+/// A cell by the text of its three names as they stand in an unquoted line,
+/// commas included (`capacity,aws,hot`): one comparison a record.
 #[derive(Debug)]
 struct CachedCell {
-    meter: Vec<u8>,
-    environment: Vec<u8>,
-    use_case: Vec<u8>,
+    names: Vec<u8>,
     cell: CellId,
 }
 
@@ -67,9 +67,17 @@ pub struct UsageReader<'m, R: Read> {
     pub(super) line: Vec<u8>,
     pub(super) scratch: Vec<u8>,
     pub(super) fields: [(usize, usize); 6],
+    /// True when the last line split had quoted fields (its names are then
+    /// looked up without the cache).
+    pub(super) quoted: bool,
     /// Last timestamp text and its hour.
     last_ts: Vec<u8>,
     last_hour: Hour,
+    /// The date of the last canonical timestamp (`YYYY-MM-DDTHH:00:00Z`)
+    /// and its first hour: a timestamp of the same form on that date needs
+    /// only its two hour digits read.
+    last_day: [u8; 10],
+    last_day_start: Option<i64>,
     /// Recently seen (meter, environment, use case) texts and their cells,
     /// at most [`CELL_CACHE`] of them.
     cell_cache: Vec<CachedCell>,
@@ -126,8 +134,11 @@ impl<'m, R: Read> UsageReader<'m, R> {
             line: Vec::with_capacity(256),
             scratch: Vec::new(),
             fields: [(0, 0); 6],
+            quoted: false,
             last_ts: Vec::with_capacity(32),
             last_hour: Hour(0),
+            last_day: [0; 10],
+            last_day_start: None,
             cell_cache: Vec::new(),
             cell_cache_next: 0,
             done: false,
@@ -220,14 +231,17 @@ impl<'m, R: Read> UsageReader<'m, R> {
         if !self.read_line()? {
             return Ok(false);
         }
-        if let Err(e) = std::str::from_utf8(&self.line) {
-            let at = e.valid_up_to();
-            let byte = self.line.get(at).copied().unwrap_or(0);
-            return Err(self.csv_err(format!(
-                "invalid UTF-8 (byte 0x{byte:02X} at column {}) in `{}`",
-                at.saturating_add(1),
-                excerpt(&self.line)
-            )));
+        // ASCII (the usual case) is UTF-8; otherwise check and say where not.
+        if !self.line.is_ascii() {
+            if let Err(e) = std::str::from_utf8(&self.line) {
+                let at = e.valid_up_to();
+                let byte = self.line.get(at).copied().unwrap_or(0);
+                return Err(self.csv_err(format!(
+                    "invalid UTF-8 (byte 0x{byte:02X} at column {}) in `{}`",
+                    at.saturating_add(1),
+                    excerpt(&self.line)
+                )));
+            }
         }
         let n = self.split()?;
         let want = if self.has_customer { 6 } else { 5 };
@@ -239,50 +253,66 @@ impl<'m, R: Read> UsageReader<'m, R> {
         }
         let base = usize::from(self.has_customer);
         if self.has_customer {
-            out.customer.clear();
-            out.customer.push_str(self.field(0));
+            let c = span(&self.line, &self.fields, 0);
+            if out.customer.as_bytes() != c {
+                out.customer.clear();
+                out.customer.push_str(self.field(0));
+            }
         } else if !out.customer.is_empty() {
             out.customer.clear();
         }
         out.line = self.line_no;
 
-        // Timestamp, cached.
+        // Timestamp: the canonical form on the last canonical date reads
+        // only its hour digits; the same text as the last reuses its hour;
+        // anything else is parsed in full.
         let ts = span(&self.line, &self.fields, base);
-        if self.last_ts.as_slice() != ts || self.last_ts.is_empty() {
-            let hour = Hour::parse_rfc3339(self.field(base)).map_err(|source| Error::Time {
-                at: self.origin(),
-                source,
-            })?;
-            self.last_ts.clear();
-            self.last_ts.extend_from_slice(ts);
-            self.last_hour = hour;
+        if let Some(h) = self.same_day_hour(ts) {
+            out.hour = h;
+        } else {
+            if self.last_ts.as_slice() != ts || self.last_ts.is_empty() {
+                let hour = Hour::parse_rfc3339(self.field(base)).map_err(|source| Error::Time {
+                    at: self.origin(),
+                    source,
+                })?;
+                self.last_ts.clear();
+                self.last_ts.extend_from_slice(ts);
+                self.last_hour = hour;
+                if let Some((day, hh)) = canonical(ts) {
+                    self.last_day = *day;
+                    self.last_day_start = Some(hour.0.saturating_sub(hh));
+                }
+            }
+            out.hour = self.last_hour;
         }
-        out.hour = self.last_hour;
 
-        // Cell, cached on the three names' text.
-        let key = |i: usize| span(&self.line, &self.fields, base.saturating_add(i));
-        let (m, e, u) = (key(1), key(2), key(3));
-        let hit = self
-            .cell_cache
-            .iter()
-            .find(|c| c.meter == m && c.environment == e && c.use_case == u);
-        if let Some(c) = hit {
+        // Cell, cached on the three names' text (unquoted lines: there the
+        // names and their commas stand together, and no name has a comma).
+        let names = self
+            .fields
+            .get(base.saturating_add(1))
+            .zip(self.fields.get(base.saturating_add(3)))
+            .and_then(|(a, b)| self.line.get(a.0..b.1))
+            .filter(|_| !self.quoted)
+            .unwrap_or_default();
+        let hit = self.cell_cache.iter().find(|c| c.names == names);
+        if let Some(c) = hit.filter(|_| !names.is_empty()) {
             out.cell = c.cell;
         } else {
             let cell = self.lookup_cell(base)?;
-            let entry = CachedCell {
-                meter: m.to_vec(),
-                environment: e.to_vec(),
-                use_case: u.to_vec(),
-                cell,
-            };
-            if self.cell_cache.len() < CELL_CACHE {
-                self.cell_cache.push(entry);
-            } else {
-                if let Some(slot) = self.cell_cache.get_mut(self.cell_cache_next) {
-                    *slot = entry;
+            if !names.is_empty() {
+                let entry = CachedCell {
+                    names: names.to_vec(),
+                    cell,
+                };
+                if self.cell_cache.len() < CELL_CACHE {
+                    self.cell_cache.push(entry);
+                } else {
+                    if let Some(slot) = self.cell_cache.get_mut(self.cell_cache_next) {
+                        *slot = entry;
+                    }
+                    self.cell_cache_next = self.cell_cache_next.saturating_add(1) % CELL_CACHE;
                 }
-                self.cell_cache_next = self.cell_cache_next.saturating_add(1) % CELL_CACHE;
             }
             out.cell = cell;
         }
@@ -305,6 +335,15 @@ impl<'m, R: Read> UsageReader<'m, R> {
             }
         };
         Ok(true)
+    }
+
+    /// The hour of a canonical timestamp on the date of the last canonical
+    /// timestamp parsed in full (so the date is known valid).
+    #[inline]
+    fn same_day_hour(&self, ts: &[u8]) -> Option<Hour> {
+        let start = self.last_day_start?;
+        let (day, hh) = canonical(ts)?;
+        (*day == self.last_day).then(|| Hour(start.saturating_add(hh)))
     }
 
     fn lookup_cell(&self, base: usize) -> Result<CellId> {
@@ -349,4 +388,21 @@ impl<R: Read> Iterator for UsageReader<'_, R> {
             Err(e) => Some(Err(e)),
         }
     }
+}
+
+/// A timestamp of the canonical form `YYYY-MM-DDTHH:00:00Z` with an hour
+/// 00–23: its date bytes (not checked) and its hour.
+#[inline]
+fn canonical(ts: &[u8]) -> Option<(&[u8; 10], i64)> {
+    let (day, rest) = ts.split_first_chunk::<10>()?;
+    let [b'T', h1 @ b'0'..=b'2', h2 @ b'0'..=b'9', b':', b'0', b'0', b':', b'0', b'0', b'Z'] = rest
+    else {
+        return None;
+    };
+    let hh = i64::from(
+        h1.wrapping_sub(b'0')
+            .wrapping_mul(10)
+            .wrapping_add(h2.wrapping_sub(b'0')),
+    );
+    (hh < 24).then_some((day, hh))
 }

@@ -376,3 +376,38 @@ fn a_header_past_line_one_is_numbered_from_there() {
     assert!(r.next_record(&mut rec).unwrap());
     assert_eq!((rec.line, r.line()), (11, 11));
 }
+
+/// The canonical timestamp's fast path (the date of the last canonical
+/// timestamp, then only the hour digits) reads what the full parser reads,
+/// and leaves every other text to it, errors included.
+#[test]
+fn timestamps_after_a_canonical_one_on_the_same_date() {
+    let h = HEADER;
+    let first = "2026-03-01T00:00:00Z,capacity,aws,hot,1";
+    let good: &[(&str, &str)] = &[
+        ("2026-03-01T23:00:00Z", "2026-03-01T23:00:00Z"),
+        ("2026-03-01T05:00:00+02:00", "2026-03-01T03:00:00Z"),
+        ("2026-03-01t07:00:00z", "2026-03-01T07:00:00Z"),
+        ("2026-03-01 08:00:00Z", "2026-03-01T08:00:00Z"),
+        ("2026-03-01T09:00:00.000Z", "2026-03-01T09:00:00Z"),
+        ("2026-03-02T01:00:00Z", "2026-03-02T01:00:00Z"),
+    ];
+    for (ts, want) in good {
+        let rows = records(&format!("{h}\n{first}\n{ts},capacity,aws,hot,1\n"));
+        assert_eq!(rows[1].1, *want, "{ts}");
+    }
+    let bad: &[(&str, &str)] = &[
+        ("2026-03-01T24:00:00Z", "u.csv:3: invalid timestamp `2026-03-01T24:00:00Z` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
+        ("2026-03-01T29:00:00Z", "u.csv:3: invalid timestamp `2026-03-01T29:00:00Z` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
+        ("2026-03-01T0a:00:00Z", "u.csv:3: invalid timestamp `2026-03-01T0a:00:00Z` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
+        ("2026-03-01T05:00:00ZZ", "u.csv:3: invalid timestamp `2026-03-01T05:00:00ZZ` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
+        ("2026-03-01T05:00:01Z", "u.csv:3: timestamp `2026-03-01T05:00:01Z` is not on the hour (UTC)"),
+        ("2026-03-32T05:00:00Z", "u.csv:3: invalid timestamp `2026-03-32T05:00:00Z` (expected RFC 3339, e.g. 2026-03-01T00:00:00Z)"),
+    ];
+    for (ts, want) in bad {
+        let got = read(&format!("{h}\n{first}\n{ts},capacity,aws,hot,1\n"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(&got, want, "{ts}");
+    }
+}
