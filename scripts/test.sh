@@ -10,10 +10,13 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "native tests (core, golden, property, CLI)"
-cargo test --workspace --exclude unitcalc-web --locked
+# The Python package (a cdylib for the interpreter to load) is built and
+# tested by scripts/test-python.sh.
+cargo test --workspace --exclude unitcalc-web --exclude unitcalc-python --locked
 
 step "clippy: no floats, no warnings in the core"
 cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
+cargo clippy -p unitcalc-core --all-targets --features parquet --locked -- -D warnings
 
 step "the core's documentation builds without warnings (links, examples)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p unitcalc-core --no-deps --locked

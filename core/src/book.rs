@@ -28,6 +28,7 @@
 //! CSV are). Deal files are parsed against both matrices by name, so a
 //! candidate matrix may reorder or add meters, environments and use cases.
 
+mod reprice;
 mod summary;
 
 use std::collections::hash_map::{Entry, HashMap};
@@ -37,6 +38,7 @@ use crate::error::{Error, Origin, Result};
 use crate::offer::{DealTerms, Offer};
 use crate::toml_tree::{Src, Table};
 
+pub use reprice::Repricer;
 pub use summary::{CustomerBills, CustomerRow, MatrixId, Mover, Summary, SummaryOptions};
 
 /// A parsed book, not yet resolved: every path is the string as written in

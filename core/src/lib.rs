@@ -48,6 +48,8 @@ pub mod report;
 pub mod bundled;
 mod formats;
 pub use formats::{bill_csv, deal_toml, matrix_toml, scenario, typed, usage_csv};
+#[cfg(feature = "parquet")]
+pub use formats::usage_parquet;
 use formats::{json, toml_tree, toml_util};
 
 pub use error::{Error, Result};

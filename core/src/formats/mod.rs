@@ -12,6 +12,8 @@
 //!   scenarios), for the browser's size.
 //! - `typed`: the one lenient reader, for values typed into a form field
 //!   (grouping, a currency, a unit, a percentage); files and links stay strict.
+//! - `usage_parquet` (feature `parquet`): hourly usage in Parquet, read by
+//!   the usage CSV's own reader, batch by batch.
 
 pub mod bill_csv;
 pub mod deal_toml;
@@ -22,3 +24,5 @@ pub(crate) mod toml_tree;
 pub(crate) mod toml_util;
 pub mod typed;
 pub mod usage_csv;
+#[cfg(feature = "parquet")]
+pub mod usage_parquet;
