@@ -77,24 +77,12 @@ pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
     })
 }
 
-/// A usage file's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UsageFormat {
-    /// Hourly usage CSV.
-    Csv,
-    /// Parquet with the CSV's columns.
-    Parquet,
-}
+pub use unitcalc_core::usage_parquet::UsageFormat;
 
-/// The one place a usage file's reader is chosen: by its extension
-/// (`.parquet` or `.pq`, any case), CSV otherwise.
+/// The CLI's one place choosing a usage file's reader (the core's rule:
+/// `.parquet` or `.pq` is Parquet, anything else CSV).
 pub fn usage_format(path: &Path) -> UsageFormat {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq") => {
-            UsageFormat::Parquet
-        }
-        _ => UsageFormat::Csv,
-    }
+    UsageFormat::of(&name(path))
 }
 
 /// Opens a Parquet usage file for the core's reader.

@@ -12,8 +12,8 @@ use unitcalc_core::display::plural;
 use crate::book;
 use crate::error::{CliError, Result};
 use crate::load::{self, UsageFormat};
-use crate::parquet;
 use crate::output::Sink;
+use crate::parquet;
 use crate::render::{self, Format, Table};
 use crate::stream::{self, Setup};
 

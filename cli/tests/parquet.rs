@@ -113,7 +113,10 @@ fn reprice_json_is_byte_identical_for_csv_and_parquet() {
             "--usage",
             path.to_str().unwrap(),
         ]);
-        assert!(got == want, "{name}: the Parquet reprice differs from the CSV's");
+        assert!(
+            got == want,
+            "{name}: the Parquet reprice differs from the CSV's"
+        );
     }
 }
 
@@ -121,10 +124,22 @@ fn reprice_json_is_byte_identical_for_csv_and_parquet() {
 fn quote_reads_parquet_usage_as_it_reads_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("usage.parquet");
-    to_parquet("examples/deals/illustrative-gcp-usage.csv", &path, Types::Typed, 500);
+    to_parquet(
+        "examples/deals/illustrative-gcp-usage.csv",
+        &path,
+        Types::Typed,
+        500,
+    );
     let deal = "examples/deals/illustrative-gcp.toml";
     let csv = stdout_ok(&["quote", deal, "-f", "json"]);
-    let parquet = stdout_ok(&["quote", deal, "-f", "json", "--usage", path.to_str().unwrap()]);
+    let parquet = stdout_ok(&[
+        "quote",
+        deal,
+        "-f",
+        "json",
+        "--usage",
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(parquet, csv);
 }
 
@@ -140,7 +155,12 @@ fn parquet_errors_name_the_file_row_and_value() {
     std::fs::write(&csv, src.replacen("190.097", "19o.097", 1)).unwrap();
     to_parquet(csv.to_str().unwrap(), &bad, Types::Text, 1 << 20);
     let no_customer = path("single.parquet");
-    to_parquet("examples/deals/illustrative-gcp-usage.csv", &no_customer, Types::Text, 1 << 20);
+    to_parquet(
+        "examples/deals/illustrative-gcp-usage.csv",
+        &no_customer,
+        Types::Text,
+        1 << 20,
+    );
     // (usage file, the message after the file name)
     let table = [
         (

@@ -47,9 +47,9 @@ pub mod report;
 // The text formats (`formats/`), one reader each, and the bundled matrices.
 pub mod bundled;
 mod formats;
-pub use formats::{bill_csv, deal_toml, matrix_toml, scenario, typed, usage_csv};
 #[cfg(feature = "parquet")]
 pub use formats::usage_parquet;
+pub use formats::{bill_csv, deal_toml, matrix_toml, scenario, typed, usage_csv};
 use formats::{json, toml_tree, toml_util};
 
 pub use error::{Error, Result};

@@ -149,10 +149,12 @@ impl<'a> Repricer<'a> {
         let Some((cur, cand)) = self.states.get_mut(id) else {
             return Ok(());
         };
-        let res = cur.push(rec.hour, rec.cell, rec.quantity).and_then(|()| match cand {
-            Some(c) => c.push(rec.hour, candidate, rec.quantity),
-            None => Ok(()),
-        });
+        let res = cur
+            .push(rec.hour, rec.cell, rec.quantity)
+            .and_then(|()| match cand {
+                Some(c) => c.push(rec.hour, candidate, rec.quantity),
+                None => Ok(()),
+            });
         res.map_err(|issue| Error::Customer {
             customer: rec.customer.clone(),
             source: Box::new(Error::usage(at(), issue)),

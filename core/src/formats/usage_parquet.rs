@@ -49,6 +49,34 @@ const COLUMNS: [&str; 6] = [
     "quantity",
 ];
 
+/// A usage file's format, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageFormat {
+    /// Hourly usage CSV.
+    Csv,
+    /// Parquet with the CSV's columns.
+    Parquet,
+}
+
+impl UsageFormat {
+    /// The one rule for choosing a usage reader: a name ending `.parquet`
+    /// or `.pq` (any case) is Parquet, anything else CSV.
+    ///
+    /// ```
+    /// use unitcalc_core::usage_parquet::UsageFormat;
+    /// assert_eq!(UsageFormat::of("books/usage.PARQUET"), UsageFormat::Parquet);
+    /// assert_eq!(UsageFormat::of("usage.csv"), UsageFormat::Csv);
+    /// ```
+    pub fn of(name: &str) -> UsageFormat {
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+        if ext.eq_ignore_ascii_case("parquet") || ext.eq_ignore_ascii_case("pq") {
+            UsageFormat::Parquet
+        } else {
+            UsageFormat::Csv
+        }
+    }
+}
+
 /// How a Parquet usage file is read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ParquetOptions {
@@ -242,13 +270,18 @@ impl<'m> ParquetUsage<'m> {
                     text.push(b',');
                 }
                 field.clear();
-                col.write(row, &mut field)
-                    .map_err(|message| Error::Csv { at: at(row), message })?;
+                col.write(row, &mut field).map_err(|message| Error::Csv {
+                    at: at(row),
+                    message,
+                })?;
                 if field.contains(['\n', '\r']) {
                     let name = COLUMNS.get(*k).copied().unwrap_or_default();
                     return Err(Error::Csv {
                         at: at(row),
-                        message: format!("a line break in column `{name}`: `{}`", field.escape_default()),
+                        message: format!(
+                            "a line break in column `{name}`: `{}`",
+                            field.escape_default()
+                        ),
                     });
                 }
                 if field.contains([',', '"']) {
@@ -334,7 +367,9 @@ fn check_type(k: usize, t: &DataType, options: ParquetOptions) -> Result<(), Str
     if ok {
         Ok(())
     } else {
-        Err(format!("column `{name}` has type {t}, which is not a usage type (see the usage format)"))
+        Err(format!(
+            "column `{name}` has type {t}, which is not a usage type (see the usage format)"
+        ))
     }
 }
 
@@ -385,15 +420,21 @@ impl Column {
                 }
                 let (v, per_second, digits) = match unit {
                     TimeUnit::Second => (a.as_primitive::<TimestampSecondType>().value(i), 1, 0),
-                    TimeUnit::Millisecond => {
-                        (a.as_primitive::<TimestampMillisecondType>().value(i), 1_000, 3)
-                    }
-                    TimeUnit::Microsecond => {
-                        (a.as_primitive::<TimestampMicrosecondType>().value(i), 1_000_000, 6)
-                    }
-                    TimeUnit::Nanosecond => {
-                        (a.as_primitive::<TimestampNanosecondType>().value(i), 1_000_000_000, 9)
-                    }
+                    TimeUnit::Millisecond => (
+                        a.as_primitive::<TimestampMillisecondType>().value(i),
+                        1_000,
+                        3,
+                    ),
+                    TimeUnit::Microsecond => (
+                        a.as_primitive::<TimestampMicrosecondType>().value(i),
+                        1_000_000,
+                        6,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        a.as_primitive::<TimestampNanosecondType>().value(i),
+                        1_000_000_000,
+                        9,
+                    ),
                 };
                 write_rfc3339(out, v, per_second, digits);
             }
