@@ -3,7 +3,8 @@
 # runs the native tests (unit, doc, integration, golden, property), clippy on
 # the core (where `deny(clippy::float_arithmetic)` is enforced), and the
 # real-browser tests (wasm-bindgen-test and the end-to-end test in headless
-# Chromium), and a short fuzz smoke run (cargo-fuzz, nightly toolchain).
+# Chromium), the Python package and its Spark cluster test (scripts/test-python.sh),
+# and a short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ cargo clippy -p unitcalc-core --all-targets --features parquet --locked -- -D wa
 
 step "the core's documentation builds without warnings (links, examples)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p unitcalc-core --no-deps --locked
+
+step "Python package (wheel in a fresh venv, pytest) and the Spark cluster test"
+bash scripts/test-python.sh
 
 step "fuzz smoke run (each target ~12 s from the seed corpora)"
 if rustup toolchain list 2>/dev/null | grep -q '^nightly' && ! cargo +nightly fuzz --version >/dev/null 2>&1; then

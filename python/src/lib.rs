@@ -409,44 +409,47 @@ impl Usage {
         mut f: impl FnMut(&CsvRecord, &str) -> Result<()>,
     ) -> Result<()> {
         let mut rec = CsvRecord::default();
+        let Usage {
+            path,
+            parquet,
+            name,
+            options,
+        } = self;
         let missing = || {
             PyError::Args(format!(
-            "{}: the usage has no `customer` column: a book's usage names the customer on every row",
-            self.name
-        ))
+                "{name}: the usage has no `customer` column: a book's usage names the customer on every row"
+            ))
         };
-        match (&self.parquet, &self.path) {
+        let format = UsageFormat::of(&name);
+        match (parquet, path) {
             (Some(bytes), _) => {
-                let mut r =
-                    ParquetUsage::from_bytes(bytes.clone(), &self.name, matrix, self.options)?;
+                let mut r = ParquetUsage::from_bytes(bytes, &name, matrix, options)?;
                 if customer && !r.has_customer() {
                     return Err(missing());
                 }
                 while r.next_record(&mut rec)? {
-                    f(&rec, &self.name)?;
+                    f(&rec, &name)?;
                 }
             }
-            (None, Some(path)) => match UsageFormat::of(&self.name) {
-                UsageFormat::Parquet => {
-                    let mut r = ParquetUsage::new(open(path)?, &self.name, matrix, self.options)?;
-                    if customer && !r.has_customer() {
-                        return Err(missing());
-                    }
-                    while r.next_record(&mut rec)? {
-                        f(&rec, &self.name)?;
-                    }
+            (None, Some(path)) if format == UsageFormat::Parquet => {
+                let mut r = ParquetUsage::new(open(&path)?, &name, matrix, options)?;
+                if customer && !r.has_customer() {
+                    return Err(missing());
                 }
-                UsageFormat::Csv => {
-                    let input = BufReader::new(open(path)?);
-                    let mut r = UsageReader::new(input, &self.name, matrix)?;
-                    if customer && !r.has_customer() {
-                        return Err(missing());
-                    }
-                    while r.next_record(&mut rec)? {
-                        f(&rec, &self.name)?;
-                    }
+                while r.next_record(&mut rec)? {
+                    f(&rec, &name)?;
                 }
-            },
+            }
+            (None, Some(path)) => {
+                let input = BufReader::new(open(&path)?);
+                let mut r = UsageReader::new(input, &name, matrix)?;
+                if customer && !r.has_customer() {
+                    return Err(missing());
+                }
+                while r.next_record(&mut rec)? {
+                    f(&rec, &name)?;
+                }
+            }
             (None, None) => return Err(PyError::Args("no usage given".into())),
         }
         Ok(())

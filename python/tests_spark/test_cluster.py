@@ -57,6 +57,7 @@ def test_spark_reprices_a_generated_book_as_the_cli_does(tmp_path):
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.executor.memory", "1g")
         .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     try:

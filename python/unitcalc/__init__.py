@@ -329,10 +329,11 @@ def reprice(
     hour, any order). With ``only``, just those listed customers are priced
     (customers the book does not list still take its default deal).
 
-    >>> import unitcalc
-    >>> r = unitcalc.reprice("examples/book/book.toml")  # doctest: +SKIP
-    >>> r.totals["total_delta"]  # doctest: +SKIP
-    Decimal('...')
+    From the repository's root (the example book and its usage)::
+
+        r = unitcalc.reprice("examples/book/book.toml")
+        r.totals["total_delta"]     # Decimal('-132.54')
+        r.customers.to_pandas()     # one row per customer, Decimal amounts
     """
     args = _usage_args(usage, float_scale)
     text, lines = reprice_book(

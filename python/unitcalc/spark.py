@@ -58,9 +58,12 @@ def reprice(
     command line's ``unitcalc reprice``. ``wheel``: the package's wheel file,
     shipped to executors that do not have the package installed.
 
-    >>> from unitcalc import spark  # doctest: +SKIP
-    >>> totals = spark.reprice(df, "book.toml", wheel="dist/unitcalc.whl")  # doctest: +SKIP
-    >>> totals.agg({"current": "sum"}).show()  # doctest: +SKIP
+    With a Spark session::
+
+        import unitcalc.spark
+        df = spark.read.option("header", True).csv("usage.csv")  # columns as text
+        totals = unitcalc.spark.reprice(df, "book.toml", wheel="dist/unitcalc.whl")
+        totals.agg({"current": "sum"}).show()
     """
     if not isinstance(book, Book):
         book = Book.from_file(os.fspath(book))

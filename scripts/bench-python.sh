@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Rows per second repricing one generated book, side by side: the CLI
+# (release), the Python package (a CSV path, a pandas DataFrame) and Spark in
+# local mode, for docs/scale.md. Needs scripts/test-python.sh's venvs (it
+# builds them); CUSTOMERS (default 500) customers × 2 cells × one month.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WORK="$CARGO_TARGET_DIR/python"
+CUSTOMERS="${CUSTOMERS:-500}"
+FRESH="$WORK/fresh/bin"
+[ -x "$FRESH/python" ] || { echo "run bash scripts/test-python.sh first (it makes $WORK/fresh)"; exit 1; }
+cargo build -q --release -p unitcalc-cli --locked
+CLI="$CARGO_TARGET_DIR/release/unitcalc"
+D="$WORK/bench"; mkdir -p "$D"
+"$CLI" usage generate --matrix matrices/spec-m.toml --cell capacity/azure/hot --cell capacity/aws/hot \
+  --start 2026-03-01 --months 1 --customers "$CUSTOMERS" --noise 0.05 --daily 0.1 -o "$D/usage.csv"
+cat >"$D/book.toml" <<TOML
+matrix = "$ROOT/matrices/spec-m.toml"
+candidate = "$ROOT/examples/book/candidate-m.toml"
+default_deal = "$ROOT/examples/book/deals/acme.toml"
+TOML
+echo "== CLI: unitcalc reprice $D/book.toml --usage $D/usage.csv --stats (two runs)"
+for _ in 1 2; do "$CLI" reprice "$D/book.toml" --usage "$D/usage.csv" --stats -f json -o /dev/null; done
+echo "== Python package and Spark local: python python/examples/bench.py"
+SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$FRESH/python" "$FRESH/python" python/examples/bench.py "$D/book.toml" "$D/usage.csv"
