@@ -21,7 +21,14 @@ matrix = "$ROOT/matrices/spec-m.toml"
 candidate = "$ROOT/examples/book/candidate-m.toml"
 default_deal = "$ROOT/examples/book/deals/acme.toml"
 TOML
-echo "== CLI: unitcalc reprice $D/book.toml --usage $D/usage.csv --stats (two runs)"
-for _ in 1 2; do "$CLI" reprice "$D/book.toml" --usage "$D/usage.csv" --stats -f json -o /dev/null; done
+"$FRESH/python" -c "
+import pyarrow as pa, pyarrow.csv as c, pyarrow.parquet as p
+cols = ['customer', 'timestamp', 'meter', 'environment', 'use_case', 'quantity']
+t = c.read_csv('$D/usage.csv', convert_options=c.ConvertOptions(column_types={k: pa.string() for k in cols}))
+p.write_table(t, '$D/usage.parquet')"
+for u in usage.csv usage.parquet; do
+  echo "== CLI: unitcalc reprice $D/book.toml --usage $D/$u --stats (two runs)"
+  for _ in 1 2; do "$CLI" reprice "$D/book.toml" --usage "$D/$u" --stats -f json -o /dev/null; done
+done
 echo "== Python package and Spark local: python python/examples/bench.py"
 SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON="$FRESH/python" "$FRESH/python" python/examples/bench.py "$D/book.toml" "$D/usage.csv"

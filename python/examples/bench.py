@@ -5,12 +5,15 @@ times the CLI on the same files.
     python bench.py BOOK.toml USAGE.csv [SPARK_MASTER]
 """
 
+import resource
 import sys
 import time
 
 import pandas as pd
+import pyarrow as pa
 
 import unitcalc
+import unitcalc.spark
 
 
 def timed(label, rows, f):
@@ -29,10 +32,11 @@ def main(book, usage, master="local[2]"):
     timed("python reprice(book, csv path)", rows, lambda: unitcalc.reprice(b, usage))
     frame = timed("pandas read_csv(dtype=str)", rows, lambda: pd.read_csv(usage, dtype=str))
     timed("python reprice(book, DataFrame)", rows, lambda: unitcalc.reprice(b, frame))
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    print(f"  the usage as an Arrow table: {table.nbytes / rows:.1f} bytes/row")
+    print(f"  peak memory of this process so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
     from pyspark.sql import SparkSession
-
-    import unitcalc.spark
 
     spark = (
         SparkSession.builder.master(master)

@@ -203,6 +203,10 @@ impl PyDeal {
     }
 }
 
+/// What a pickled book keeps: the book file's path, the candidate
+/// override, and every file's (path, text).
+type BookState = (PathBuf, Option<PathBuf>, Vec<(String, String)>);
+
 /// A book: matrices and every customer's deal and offer.
 #[pyclass(frozen, name = "Book", module = "unitcalc._unitcalc")]
 struct PyBook {
@@ -254,9 +258,7 @@ impl PyBook {
         })?)
     }
 
-    fn __reduce__(
-        slf: &Bound<'_, Self>,
-    ) -> PyResult<(Py<PyAny>, (PathBuf, Option<PathBuf>, Vec<(String, String)>))> {
+    fn __reduce__(slf: &Bound<'_, Self>) -> PyResult<(Py<PyAny>, BookState)> {
         let b = slf.get();
         let from = slf.get_type().getattr("from_sources")?.unbind();
         Ok((
