@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use unitcalc_core::deal::Deal;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::{bundled, deal_toml, matrix_toml, quote, usage_csv};
+use unitcalc_core::{bundled, deal_toml, matrix_toml, quote, usage_csv, usage_parquet};
 
 use crate::error::{CliError, Result};
 
@@ -77,18 +77,31 @@ pub fn deal(path: &Path, matrix_override: Option<&Path>) -> Result<LoadedDeal> {
     })
 }
 
-/// The deal's usage: `usage_override` (a CSV), else the deal's own CSV
-/// (relative to the deal file), profile or zero usage.
+pub use unitcalc_core::usage_parquet::UsageFormat;
+
+/// The CLI's one place choosing a usage file's reader (the core's rule:
+/// `.parquet` or `.pq` is Parquet, anything else CSV).
+pub fn usage_format(path: &Path) -> UsageFormat {
+    UsageFormat::of(&name(path))
+}
+
+/// Opens a Parquet usage file for the core's reader.
+pub fn open(path: &Path) -> Result<std::fs::File> {
+    std::fs::File::open(path).map_err(|e| CliError::io(path, e))
+}
+
+/// The deal's usage: `usage_override` (CSV or Parquet), else the deal's own
+/// usage file (relative to the deal file), profile or zero usage.
 pub fn usage(d: &LoadedDeal, usage_override: Option<&Path>) -> Result<UsageSeries> {
     let term = d.deal.terms.term;
     let read = |path: &Path| -> Result<UsageSeries> {
-        let bytes = read_bytes(path)?;
-        Ok(usage_csv::read_usage(
-            &bytes,
-            &name(path),
-            &d.matrix,
-            &term,
-        )?)
+        let (file, m) = (name(path), &d.matrix);
+        Ok(match usage_format(path) {
+            UsageFormat::Csv => usage_csv::read_usage(&read_bytes(path)?, &file, m, &term)?,
+            UsageFormat::Parquet => {
+                usage_parquet::read_usage(open(path)?, &file, m, &term, Default::default())?
+            }
+        })
     };
     match usage_override {
         Some(p) => read(p),

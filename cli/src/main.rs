@@ -10,6 +10,7 @@ mod generate;
 mod load;
 mod meter;
 mod output;
+mod parquet;
 mod render;
 mod reprice;
 mod stream;

@@ -1,5 +1,5 @@
 //! `reprice`: a book priced under the current and candidate matrices in one
-//! streaming pass over the usage CSV.
+//! streaming pass over the usage (CSV on all cores, or Parquet).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -11,7 +11,9 @@ use unitcalc_core::display::plural;
 
 use crate::book;
 use crate::error::{CliError, Result};
+use crate::load::{self, UsageFormat};
 use crate::output::Sink;
+use crate::parquet;
 use crate::render::{self, Format, Table};
 use crate::stream::{self, Setup};
 
@@ -55,7 +57,10 @@ pub fn run(o: &Options) -> Result<()> {
         customers: &book.customers,
         default: book.default.as_ref(),
     };
-    let priced = stream::price_book(&setup, &usage)?;
+    let priced = match load::usage_format(&usage) {
+        UsageFormat::Csv => stream::price_book(&setup, &usage)?,
+        UsageFormat::Parquet => parquet::price_book(&setup, &usage)?,
+    };
     let elapsed = t0.elapsed();
     if o.stats {
         let ms = elapsed.as_millis().max(1);

@@ -29,6 +29,7 @@
 //! candidate matrix may reorder or add meters, environments and use cases.
 
 mod dispersion;
+mod reprice;
 mod summary;
 
 use std::collections::hash_map::{Entry, HashMap};
@@ -39,6 +40,7 @@ use crate::offer::{DealTerms, Offer};
 use crate::toml_tree::{Src, Table};
 
 pub use dispersion::Dispersion;
+pub use reprice::Repricer;
 pub use summary::{CustomerBills, CustomerRow, MatrixId, Mover, Summary, SummaryOptions};
 
 /// A parsed book, not yet resolved: every path is the string as written in

@@ -243,6 +243,22 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// An error while pricing one customer of a book ([`crate::book::Repricer`]).
+    #[error("customer `{customer}`: {source}")]
+    Customer {
+        /// The customer's name.
+        customer: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
+    /// An error that arose only under a book's candidate matrix.
+    #[error("{source} (under candidate matrix `{matrix}`)")]
+    Candidate {
+        /// The candidate matrix's name.
+        matrix: String,
+        /// What went wrong.
+        source: Box<Error>,
+    },
 }
 
 impl Error {

@@ -49,6 +49,8 @@ pub mod sheet;
 // The text formats (`formats/`), one reader each, and the bundled matrices.
 pub mod bundled;
 mod formats;
+#[cfg(feature = "parquet")]
+pub use formats::usage_parquet;
 pub use formats::{
     bill_csv, compare_csv, deal_toml, ledger_csv, matrix_toml, scenario, typed, usage_csv,
 };

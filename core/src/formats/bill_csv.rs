@@ -154,8 +154,32 @@ fn header() -> String {
     out
 }
 
-/// Appends one row per period × line of `b`.
-fn push_rows(out: &mut String, customer: &str, b: &Bill) {
+/// Every row of `b` as its sixteen fields, in [`COLUMNS`] order: the text
+/// as it is (neither guarded against formulas nor quoted), for tables that
+/// are not CSV text (the Python package's Arrow tables).
+///
+/// ```
+/// use unitcalc_core::{bundled, engine, offer::*, time::*, usage::UsageSeries};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(m.cell("capacity", "azure", "hot").unwrap(), vec!["200".parse().unwrap(); term.hours()]);
+/// let offer = Offer { name: "=o".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+/// let bill = engine::price(&m, &DealTerms { term, channel: Channel::Direct }, &offer, &usage).unwrap();
+/// let rows = unitcalc_core::bill_csv::rows("acme", &bill);
+/// assert_eq!(rows[0][3], "=o"); // the CSV writes '=o
+/// assert_eq!(rows[0][14], "279.00"); // 200 TB × 744 h × 0.0015 × 1.25 at 1.00
+/// ```
+pub fn rows(customer: &str, b: &Bill) -> Vec<[String; 16]> {
+    let mut out = Vec::new();
+    each_row(customer, b, |fields| {
+        out.push(fields.map(|(_, f)| f.to_string()));
+    });
+    out
+}
+
+/// Calls `f` with each row of `b`: (is text, value) per column.
+fn each_row(customer: &str, b: &Bill, mut f: impl FnMut([(bool, &str); 16])) {
     for p in &b.periods {
         for l in &p.lines {
             let (meter, env, use_case) = l.cell.as_ref().map_or(("", "", ""), |c| {
@@ -167,7 +191,7 @@ fn push_rows(out: &mut String, customer: &str, b: &Bill) {
             });
             // (text, value): text fields are guarded against formulas,
             // the numeric columns are written as they are.
-            let fields: [(bool, &str); 16] = [
+            f([
                 (true, customer),
                 (true, &b.matrix),
                 (true, &b.matrix_version),
@@ -187,20 +211,26 @@ fn push_rows(out: &mut String, customer: &str, b: &Bill) {
                 ),
                 (false, &l.amount.to_string()),
                 (true, &b.currency),
-            ];
-            for (i, (text, f)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                if *text {
-                    push_field(out, &text_field(f));
-                } else {
-                    push_field(out, f);
-                }
-            }
-            out.push('\n');
+            ]);
         }
     }
+}
+
+/// Appends one row per period × line of `b`.
+fn push_rows(out: &mut String, customer: &str, b: &Bill) {
+    each_row(customer, b, |fields| {
+        for (i, (text, f)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if *text {
+                push_field(out, &text_field(f));
+            } else {
+                push_field(out, f);
+            }
+        }
+        out.push('\n');
+    });
 }
 
 /// A quantity or units without trailing zeros, as in the JSON bill: the same

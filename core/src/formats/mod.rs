@@ -13,6 +13,8 @@
 //! - `bill_csv`, `compare_csv`: the tidy CSVs of a bill and of a comparison.
 //! - `typed`: the one lenient reader, for values typed into a form field
 //!   (grouping, a currency, a unit, a percentage); files and links stay strict.
+//! - `usage_parquet` (feature `parquet`): hourly usage in Parquet, read by
+//!   the usage CSV's own reader, batch by batch.
 
 pub mod bill_csv;
 pub mod compare_csv;
@@ -25,3 +27,5 @@ pub(crate) mod toml_tree;
 pub(crate) mod toml_util;
 pub mod typed;
 pub mod usage_csv;
+#[cfg(feature = "parquet")]
+pub mod usage_parquet;

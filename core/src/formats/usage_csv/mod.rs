@@ -110,11 +110,31 @@ impl Default for CsvRecord {
 /// ```
 pub fn read_usage(src: &[u8], file: &str, matrix: &Matrix, term: &Term) -> Result<UsageSeries> {
     let mut reader = UsageReader::new(src, file, matrix)?;
+    let has_customer = reader.has_customer();
+    series_of(
+        |rec| reader.next_record(rec),
+        has_customer,
+        file,
+        matrix,
+        term,
+    )
+}
+
+/// The records `next` yields (one customer at most, when `has_customer`)
+/// in a dense series over `term`: [`read_usage`]'s checks, for every usage
+/// format (the Parquet reader's records too).
+pub fn series_of(
+    mut next: impl FnMut(&mut CsvRecord) -> Result<bool>,
+    has_customer: bool,
+    file: &str,
+    matrix: &Matrix,
+    term: &Term,
+) -> Result<UsageSeries> {
     let mut series = UsageSeries::new(term);
     let mut rec = CsvRecord::default();
     let mut customer: Option<String> = None;
-    while reader.next_record(&mut rec)? {
-        if reader.has_customer() {
+    while next(&mut rec)? {
+        if has_customer {
             match &customer {
                 None => customer = Some(rec.customer.clone()),
                 Some(c) if *c != rec.customer => {
