@@ -16,6 +16,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
+import { labChecks } from './lab.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -225,6 +226,7 @@ try {
   // The share link reproduces the bill in a fresh page.
   await load(goodLink);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'share link reopens example C');
+  await labChecks({ page, load, check, goodLink, root });
 
   // 3. Broken and tampered links give a clear message, not a blank page.
   const tampered = (() => {

@@ -32,6 +32,7 @@ use yew::Reducible;
 use crate::{boundary, browser, storage};
 
 mod action;
+pub mod lab;
 
 use action::edit;
 pub use action::{Action, BurstField, EntitlementField, OfferField, UsageField};
@@ -79,6 +80,8 @@ pub enum View {
     Matrix,
     /// The print-friendly quote.
     Quote,
+    /// The unit-model lab.
+    Lab,
 }
 
 /// An uploaded usage CSV (kept in memory only; never put in share links).
@@ -259,6 +262,8 @@ pub struct AppState {
     /// Milliseconds the last recompute took in the core (exposed for measurements).
     pub compute_ms: String,
     cache: Rc<RefCell<Cache>>,
+    /// The unit-model lab's inputs.
+    pub lab: lab::Lab,
 }
 
 impl PartialEq for AppState {
@@ -291,6 +296,7 @@ impl AppState {
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
+            lab: lab::Lab::default(),
         };
         s.recompute();
         s
@@ -534,6 +540,7 @@ impl Reducible for AppState {
             }
             Action::Alert(m) => s.alert = Some(m),
             Action::DismissAlert => s.alert = None,
+            Action::Lab(a) => lab::apply(&mut s, a),
             // Deal edits were applied above.
             _ => {}
         }

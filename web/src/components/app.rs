@@ -75,6 +75,7 @@ pub fn App() -> Html {
                 { view_button(View::Compare, "Compare", "tab-compare") }
                 { view_button(View::Matrix, "Matrix", "tab-matrix") }
                 { view_button(View::Quote, "Quote", "tab-quote") }
+                { view_button(View::Lab, "Lab", "tab-lab") }
             </nav>
             <p class="hint">{ "All math runs in this page; nothing is sent anywhere." }</p>
         </header>
@@ -146,6 +147,7 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
             on_action={on_action.clone()} /> }
         }
+        View::Lab => super::lab_view::lab_view(state, c, on_action),
         View::Quote => html! {
             <section class="quote-view">
                 <h2>{ format!("Quote for {}", if state.scenario.name.is_empty() { "the customer" } else { &state.scenario.name }) }</h2>

@@ -7,6 +7,8 @@ pub mod chart;
 pub mod compare_view;
 pub mod deal_form;
 pub mod fields;
+pub mod lab_chart;
+pub mod lab_view;
 pub mod matrix_view;
 pub mod offer_form;
 pub mod share;
