@@ -226,7 +226,7 @@ try {
   // The share link reproduces the bill in a fresh page.
   await load(goodLink);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'share link reopens example C');
-  await labChecks({ page, load, check, goodLink, root });
+  await labChecks({ page, load, check, goodLink, root, setUsing: (v) => { using = v; } });
 
   // 3. Broken and tampered links give a clear message, not a blank page.
   const tampered = (() => {

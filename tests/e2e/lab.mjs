@@ -1,4 +1,5 @@
-// The unit-model lab in the browser, on worked example C's deal (opened from its share link):
+// The unit-model lab in the browser (its own page, lab/index.html, opened from the simulator's Lab tab
+// with the scenario's share link), on worked example C's deal:
 //   - a copy of spec-m with azure/hot raised to 1.40 beside spec-m: the copy's total and its delta
 //     against spec-m equal the CLI's `unitcalc models` golden (cli/tests/golden/models-example-c.csv);
 //   - azure/hot not offered in the copy: its column says so with the cell, spec-m's column stands;
@@ -9,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Runs the lab's checks on `page` (see e2e.mjs for `load` and `check`). */
-export async function labChecks({ page, load, check, goodLink, root }) {
+export async function labChecks({ page, load, check, goodLink, root, setUsing }) {
   // The CLI's figures for the same deal and models (columns per lab::CSV_COLUMNS).
   const golden = (await readFile(join(root, 'cli/tests/golden/models-example-c.csv'), 'utf8')).trim().split('\n');
   const head = golden[0].split(',');
@@ -18,7 +19,13 @@ export async function labChecks({ page, load, check, goodLink, root }) {
 
   await load(goodLink);
   await page.click('#tab-lab');
+  const href = await page.getAttribute('#open-lab', 'href');
+  check(href === `lab/index.html${new URL(goodLink).hash}`, `lab: the Lab tab links to the lab's page with the scenario (${href.slice(0, 40)}…)`);
+  setUsing(false); // the lab's own module loads now
+  await page.click('#open-lab');
   await page.locator('#lab-grid').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
   const cell = (model, metric) => page.getAttribute(`td[data-model="${model}"][data-offer="0"][data-metric="${metric}"]`, 'data-value');
   check(await cell(0, 0) === base.total, `lab: model 1 (spec-m) total ${await cell(0, 0)} equals the CLI's ${base.total}`);
 
@@ -79,7 +86,12 @@ export async function labChecks({ page, load, check, goodLink, root }) {
   check(/^capacity\/azure\/hot 2026-03-02 14 500 0 0 0 0 2026-04-02 500$/.test(fitText) && points > 0,
     `lab: fit of two flat weeks at 500: "${fitText}", the fitted curve drawn (${points} points)`);
   await page.click('#lab-use-fit');
-  await page.locator('#lab-fit-section .hint').waitFor();
+  await page.locator('#notice', { hasText: 'The fitted profile is now the scenario' }).waitFor();
+  setUsing(false); // back to the simulator's page
+  await page.click('#lab-back');
+  await page.waitForSelector('#term-start');
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
   const start = await page.inputValue('#term-start');
   const baseline = await page.inputValue('#usage-0-baseline');
   check(start === '2026-04-02' && baseline === '500',

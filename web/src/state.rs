@@ -80,7 +80,7 @@ pub enum View {
     Matrix,
     /// The print-friendly quote.
     Quote,
-    /// The unit-model lab.
+    /// The unit-model lab (a link to its own page, loaded on demand).
     Lab,
 }
 
@@ -262,8 +262,6 @@ pub struct AppState {
     /// Milliseconds the last recompute took in the core (exposed for measurements).
     pub compute_ms: String,
     cache: Rc<RefCell<Cache>>,
-    /// The unit-model lab's inputs.
-    pub lab: lab::Lab,
 }
 
 impl PartialEq for AppState {
@@ -296,7 +294,6 @@ impl AppState {
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
-            lab: lab::Lab::default(),
         };
         s.recompute();
         s
@@ -540,7 +537,6 @@ impl Reducible for AppState {
             }
             Action::Alert(m) => s.alert = Some(m),
             Action::DismissAlert => s.alert = None,
-            Action::Lab(a) => lab::apply(&mut s, a),
             // Deal edits were applied above.
             _ => {}
         }

@@ -147,7 +147,14 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
             on_action={on_action.clone()} /> }
         }
-        View::Lab => super::lab_view::lab_view(state, c, on_action),
+        View::Lab => {
+            let link = scenario::encode(state.written()).unwrap_or_default();
+            html! { <section class="lab-link" aria-label="Unit-model lab">
+                <h2>{ "Unit-model lab" }</h2>
+                <p>{ "Price this deal under up to four unit models side by side, see what changed between two, sweep a parameter, and fit a usage history. The lab is its own page, loaded only when opened." }</p>
+                <a id="open-lab" href={format!("lab/index.html{link}")}>{ "Open the lab with this deal" }</a>
+            </section> }
+        }
         View::Quote => html! {
             <section class="quote-view">
                 <h2>{ format!("Quote for {}", if state.scenario.name.is_empty() { "the customer" } else { &state.scenario.name }) }</h2>

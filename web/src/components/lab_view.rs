@@ -12,12 +12,12 @@ use unitcalc_core::{bundled, profile::fit};
 use yew::prelude::*;
 
 use super::lab_chart::{FitChart, SweepChart};
-use crate::state::lab::{self, grid_id, Lab, LabAction, SweepField};
-use crate::state::{Action, AppState, Computed};
+use crate::state::lab::{self, grid_id, Lab, LabAction, LabState, SweepField};
+use crate::state::{Action, Computed};
 use crate::{boundary, browser};
 
 /// The whole lab view.
-pub fn lab_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> Html {
+pub fn lab_view(state: &LabState, c: &Computed, on_action: &Callback<LabAction>) -> Html {
     html! {
         <section class="lab" aria-label="Unit-model lab">
             <h2>{ "Unit-model lab" }</h2>
@@ -29,11 +29,11 @@ pub fn lab_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) ->
     }
 }
 
-fn lab_cb<E: 'static>(on_action: &Callback<Action>, f: impl Fn(E) -> LabAction + 'static) -> Callback<E> {
-    on_action.reform(move |e| Action::Lab(f(e)))
+fn lab_cb<E: 'static>(on_action: &Callback<LabAction>, f: impl Fn(E) -> LabAction + 'static) -> Callback<E> {
+    on_action.reform(f)
 }
 
-fn models_section(l: &Lab, c: &Computed, on_action: &Callback<Action>) -> Html {
+fn models_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Html {
     let names = lab::models(l, c);
     let full = names.len() >= MAX_MODELS;
     let cols = lab::columns(l, c);
@@ -44,13 +44,13 @@ fn models_section(l: &Lab, c: &Computed, on_action: &Callback<Action>) -> Html {
         Callback::from(move |e: Event| {
             let done = on_action.clone();
             let read = browser::read_file(&e, MAX_TOML_BYTES, move |name, bytes| {
-                done.emit(Action::Lab(LabAction::AddFile {
+                done.emit(LabAction::AddFile {
                     name,
                     text: String::from_utf8_lossy(&bytes).into_owned(),
-                }))
+                })
             });
             if let Err(e) = read {
-                on_action.emit(Action::Alert(boundary::message(&e)));
+                on_action.emit(LabAction::App(Action::Alert(boundary::message(&e))));
             }
         })
     };
@@ -107,7 +107,7 @@ fn metric(f: &ModelFigures, k: usize) -> Option<String> {
     }
 }
 
-fn grid(cols: &[ModelColumn], c: &Computed, on_action: &Callback<Action>) -> Html {
+fn grid(cols: &[ModelColumn], c: &Computed, on_action: &Callback<LabAction>) -> Html {
     let currency = c.matrix.currency.code.clone();
     let header = cols.iter().enumerate().map(|(i, col)| {
         let on_name = lab_cb(on_action, move |e: InputEvent| LabAction::Rename(i, browser::input_value(&e)));
@@ -152,7 +152,7 @@ fn grid(cols: &[ModelColumn], c: &Computed, on_action: &Callback<Action>) -> Htm
 
 /// The small grid of an edited copy: multipliers and base rates, each edit
 /// checked by the core's `matrix_toml::edit_grid`.
-fn editor(i: usize, name: &str, m: &Matrix, l: &Lab, on_action: &Callback<Action>) -> Html {
+fn editor(i: usize, name: &str, m: &Matrix, l: &Lab, on_action: &Callback<LabAction>) -> Html {
     let index = |i: usize| u16::try_from(i).unwrap_or(u16::MAX);
     let input = |cell: GridCell, label: String| {
         let id = grid_id(i, cell);
@@ -185,7 +185,7 @@ fn editor(i: usize, name: &str, m: &Matrix, l: &Lab, on_action: &Callback<Action
     }
 }
 
-fn diff_section(l: &Lab, c: &Computed, on_action: &Callback<Action>) -> Html {
+fn diff_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Html {
     let names = lab::models(l, c);
     let pick = |new: bool, id: &'static str, chosen: usize| {
         let on = lab_cb(on_action, move |e: Event| {
@@ -233,7 +233,7 @@ fn diff_section(l: &Lab, c: &Computed, on_action: &Callback<Action>) -> Html {
     }
 }
 
-fn sweep_section(l: &Lab, c: &Computed, on_action: &Callback<Action>) -> Html {
+fn sweep_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Html {
     let params = lab::parameters(c);
     let chosen = lab::sweep_parameter(l, c).ok();
     let field = |f: SweepField, id: &'static str, label: &'static str| {
@@ -293,8 +293,8 @@ fn unit_of(p: &unitcalc_core::lab::sweep::Parameter) -> String {
     .to_string()
 }
 
-fn fit_section(state: &AppState, on_action: &Callback<Action>) -> Html {
-    let body = match (&state.csv, &state.matrix) {
+fn fit_section(state: &LabState, on_action: &Callback<LabAction>) -> Html {
+    let body = match (&state.app.csv, &state.app.matrix) {
         (Some(csv), Some(m)) => match lab::fit(csv, m) {
             Err(e) => html! { <p class="error" role="alert" id="lab-fit-error">{ e }</p> },
             Ok(fits) => {
@@ -325,7 +325,7 @@ fn fit_section(state: &AppState, on_action: &Callback<Action>) -> Html {
                 }
             }
         },
-        _ => html! { <p class="hint">{ "Upload a usage CSV under Usage to fit its profile per cell." }</p> },
+        _ => html! { <p class="hint">{ "Upload a usage history CSV above to fit its profile per cell." }</p> },
     };
     html! {
         <section aria-label="Usage from history" id="lab-fit-section">

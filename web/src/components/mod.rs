@@ -7,6 +7,7 @@ pub mod chart;
 pub mod compare_view;
 pub mod deal_form;
 pub mod fields;
+pub mod lab_app;
 pub mod lab_chart;
 pub mod lab_view;
 pub mod matrix_view;

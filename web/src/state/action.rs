@@ -213,8 +213,6 @@ pub enum Action {
     /// The share link was put on the clipboard (`true`) or the browser
     /// refused (`false`): the notice says which.
     Copied(bool),
-    /// A unit-model lab action.
-    Lab(super::lab::LabAction),
 }
 
 /// Sets one text value of the deal, the core's [`DealSpec::text_mut`]; a

@@ -1,4 +1,6 @@
-//! The unit-model lab's state and actions: up to three more unit models
+//! The unit-model lab's state and actions ([`LabState`], its own reducer:
+//! the lab is its own page, `lab/index.html`, loaded on demand so the bill
+//! simulator's first load stays small): up to three more unit models
 //! beside the deal's own matrix (bundled, from a file, or an edited copy),
 //! the pair whose differences are shown, the sweep's inputs, and the fit of
 //! an uploaded usage history. Every figure comes from the core
@@ -22,8 +24,33 @@ use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
 use unitcalc_core::{bundled, Error};
 
-use super::{AppState, Computed, CsvUsage};
+use yew::Reducible;
+
+use super::{Action, AppState, Computed, CsvUsage};
 use crate::boundary;
+
+/// The lab page's state: the scenario (the bill simulator's state, opened
+/// from the share link) and the lab's inputs.
+#[derive(Clone)]
+pub struct LabState {
+    /// The scenario and its pricing.
+    pub app: AppState,
+    /// The lab's inputs.
+    pub lab: Lab,
+}
+
+impl Reducible for LabState {
+    type Action = LabAction;
+
+    fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            LabAction::App(a) => s.app = (*Rc::new(s.app).reduce(a)).clone(),
+            a => apply(&mut s.app, &mut s.lab, a),
+        }
+        Rc::new(s)
+    }
+}
 
 /// One more unit model beside the deal's matrix.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +137,8 @@ pub enum LabAction {
     /// Make the fitted profile of the uploaded usage the scenario's usage
     /// (continuing the history: the term starts after it).
     UseFitted,
+    /// A scenario action (an upload of the usage history).
+    App(Action),
 }
 
 /// The id of a model's grid input (the page's input ids).
@@ -123,11 +152,10 @@ pub fn grid_id(model: usize, cell: GridCell) -> String {
     }
 }
 
-/// Applies a lab action to the state.
-pub(super) fn apply(s: &mut AppState, a: LabAction) {
-    s.generation += 1;
-    let lab = &mut s.lab;
+/// Applies a lab action to the scenario and the lab's inputs.
+fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     match a {
+        LabAction::App(_) => {}
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
             Ok(m) => push(lab, name.clone(), m, false),
             Err(e) => s.alert = Some(boundary::message(&e)),
@@ -394,22 +422,20 @@ fn continuing(fits: &[CellFit], m: Option<&Matrix>) -> Result<(String, Vec<CellU
 mod tests {
     //! The lab's actions as a table, on worked example C's deal.
     use super::*;
-    use crate::state::{Action, AppState};
     use unitcalc_core::deal::DealSpec;
-    use yew::Reducible;
 
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn run(actions: Vec<LabAction>) -> Rc<AppState> {
-        actions
-            .into_iter()
-            .fold(Rc::new(AppState::new(DealSpec::example())), |s, a| {
-                s.reduce(Action::Lab(a))
-            })
+    fn run(actions: Vec<LabAction>) -> Rc<LabState> {
+        let start = LabState {
+            app: AppState::new(DealSpec::example()),
+            lab: Lab::default(),
+        };
+        actions.into_iter().fold(Rc::new(start), |s, a| s.reduce(a))
     }
 
-    fn azure_hot(s: &AppState, text: &str) -> LabAction {
+    fn azure_hot(s: &LabState, text: &str) -> LabAction {
         let m = &s.lab.models[0].matrix;
         LabAction::Edit {
             model: 1,
@@ -422,8 +448,8 @@ mod tests {
     }
 
     /// Each column: `model name: total (delta)` or `model name: why not`.
-    fn grid(s: &AppState) -> Vec<String> {
-        let c = s.outcome.as_ref().as_ref().unwrap();
+    fn grid(s: &LabState) -> Vec<String> {
+        let c = s.app.outcome.as_ref().as_ref().unwrap();
         columns(&s.lab, c)
             .unwrap()
             .iter()
@@ -444,10 +470,10 @@ mod tests {
     #[test]
     fn models_side_by_side() {
         let copy = run(vec![LabAction::AddCopy]);
-        let raised = copy.clone().reduce(Action::Lab(azure_hot(&copy, "1.40")));
-        let gone = copy.clone().reduce(Action::Lab(azure_hot(&copy, "not-offered")));
-        let bad = copy.clone().reduce(Action::Lab(azure_hot(&copy, "-1")));
-        let cases: Vec<(&str, Rc<AppState>, Vec<&str>)> = vec![
+        let raised = copy.clone().reduce(azure_hot(&copy, "1.40"));
+        let gone = copy.clone().reduce(azure_hot(&copy, "not-offered"));
+        let bad = copy.clone().reduce(azure_hot(&copy, "-1"));
+        let cases: Vec<(&str, Rc<LabState>, Vec<&str>)> = vec![
             ("the deal's matrix alone", run(vec![]), vec!["spec-m v1: 480002.10 (0.00)"]),
             (
                 "a copy",
@@ -473,16 +499,16 @@ mod tests {
                 vec!["spec-m v1: 480002.10 (0.00)", "spec-m v1 (edited): 480002.10 (0.00)"],
             ),
             (
-                "renamed, then removed",
+                "renamed",
                 raised
                     .clone()
-                    .reduce(Action::Lab(LabAction::Rename(0, "today".into())))
-                    .reduce(Action::Lab(LabAction::Rename(1, "candidate".into()))),
+                    .reduce(LabAction::Rename(0, "today".into()))
+                    .reduce(LabAction::Rename(1, "candidate".into())),
                 vec!["today: 480002.10 (0.00)", "candidate: 480002.35 (0.25)"],
             ),
             (
                 "removed",
-                raised.clone().reduce(Action::Lab(LabAction::Remove(1))),
+                raised.clone().reduce(LabAction::Remove(1)),
                 vec!["spec-m v1: 480002.10 (0.00)"],
             ),
             (
@@ -503,8 +529,8 @@ mod tests {
     #[test]
     fn diff_sweep_and_fit() {
         let copy = run(vec![LabAction::AddCopy]);
-        let raised = copy.clone().reduce(Action::Lab(azure_hot(&copy, "1.40")));
-        let c = raised.outcome.as_ref().as_ref().unwrap();
+        let raised = copy.clone().reduce(azure_hot(&copy, "1.40"));
+        let c = raised.app.outcome.as_ref().as_ref().unwrap();
         let d = differences(&raised.lab, c).unwrap().unwrap();
         let got: Vec<String> = d
             .differences
@@ -519,15 +545,15 @@ mod tests {
             LabAction::SetSweep(SweepField::Steps, "3".into()),
         ]
         .into_iter()
-        .fold(run(vec![]), |s, a| s.reduce(Action::Lab(a)));
-        let c = s.outcome.as_ref().as_ref().unwrap();
+        .fold(run(vec![]), |s, a| s.reduce(a));
+        let c = s.app.outcome.as_ref().as_ref().unwrap();
         assert_eq!(parameters(c)[0].to_string(), "multiplier:azure/hot");
         let sw = run_sweep(&s.lab, c).unwrap();
         assert_eq!(sw.current.unwrap().to_string(), "1.25");
         let totals: Vec<String> = sw.points.iter().map(|p| format!("{} {}", p.value.normalize(), p.totals[0])).collect();
         assert_eq!(totals, ["1 480001.68", "1.25 480002.10", "1.5 480002.52"]);
-        let bad = s.reduce(Action::Lab(LabAction::SetSweep(SweepField::Steps, "x".into())));
-        let c = bad.outcome.as_ref().as_ref().unwrap();
+        let bad = s.reduce(LabAction::SetSweep(SweepField::Steps, "x".into()));
+        let c = bad.app.outcome.as_ref().as_ref().unwrap();
         assert_eq!(run_sweep(&bad.lab, c).unwrap_err(), "sweep points: `x` is not a whole number");
 
         // Two flat weeks at 500 on azure/hot: fitted, drawn, then continued.
@@ -537,11 +563,11 @@ mod tests {
                 text.push_str(&format!("2026-03-{d:02}T{h:02}:00:00Z,capacity,azure,hot,500\n"));
             }
         }
-        let up = run(vec![]).reduce(Action::UploadCsv(Rc::new(CsvUsage {
+        let up = run(vec![]).reduce(LabAction::App(Action::UploadCsv(Rc::new(CsvUsage {
             name: "history.csv".into(),
             bytes: text.into_bytes(),
-        })));
-        let fits = fit(up.csv.as_ref().unwrap(), up.matrix.as_ref().unwrap()).unwrap();
+        }))));
+        let fits = fit(up.app.csv.as_ref().unwrap(), up.app.matrix.as_ref().unwrap()).unwrap();
         assert_eq!(fits.len(), 1);
         assert_eq!(
             fits[0].values().join(" "),
@@ -549,7 +575,7 @@ mod tests {
         );
         let curve = fitted_curve(&fits[0]).unwrap();
         assert!(curve.cells()[0].quantities[..14 * 24].iter().all(|q| q.to_string() == "500"));
-        let used = up.reduce(Action::Lab(LabAction::UseFitted));
+        let used = up.reduce(LabAction::UseFitted).app.clone();
         assert!(used.csv.is_none());
         assert_eq!(used.scenario.term_start, "2026-04-02");
         assert_eq!(used.scenario.usage.cells[0].cell, "capacity/azure/hot");
