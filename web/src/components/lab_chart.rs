@@ -15,6 +15,8 @@ const H: i64 = 200;
 /// Left and bottom margins for the axis labels.
 const L: i64 = 90;
 const B: i64 = 40;
+/// One colour per offer (up to four).
+const COLORS: [&str; 4] = ["#1f6feb", "#d97706", "#15803d", "#9333ea"];
 
 /// Pixel x of `v` on an axis from `lo` (left) to `hi` (right).
 fn px(lo: Decimal, hi: Decimal, v: Decimal) -> i64 {
@@ -25,8 +27,8 @@ fn frame(title: String, x_label: String, y_label: String, lo: (String, String), 
     html! {
         <svg class="chart" viewBox={format!("0 0 {} {}", L + W + 20, H + B + 20)} role="img" aria-label={title.clone()}>
             <title>{ title }</title>
-            <line class="axis" x1={L.to_string()} y1={H.to_string()} x2={(L + W).to_string()} y2={H.to_string()} />
-            <line class="axis" x1={L.to_string()} y1="0" x2={L.to_string()} y2={H.to_string()} />
+            <line class="axis" stroke="#555" x1={L.to_string()} y1={H.to_string()} x2={(L + W).to_string()} y2={H.to_string()} />
+            <line class="axis" stroke="#555" x1={L.to_string()} y1="0" x2={L.to_string()} y2={H.to_string()} />
             <text class="tick" x={L.to_string()} y={(H + 14).to_string()}>{ lo.0 }</text>
             <text class="tick" x={(L + W).to_string()} y={(H + 14).to_string()} text-anchor="end">{ hi.0 }</text>
             <text class="tick" x={(L - 4).to_string()} y={H.to_string()} text-anchor="end">{ lo.1 }</text>
@@ -67,18 +69,19 @@ pub fn SweepChart(p: &SweepChartProps) -> Html {
             .iter()
             .filter_map(|q| q.totals.get(o).map(|t| format!("{},{}", px(xlo, xhi, q.value), axis.y(t.get(), H))))
             .collect();
-        html! { <polyline class={format!("line s{o}")} fill="none" points={pts.join(" ")} data-offer={o.to_string()}>
+        html! { <polyline class={format!("line s{o}")} fill="none" stroke={COLORS[o % COLORS.len()]} stroke-width="2"
+            points={pts.join(" ")} data-offer={o.to_string()}>
             <title>{ s.offers[o].clone() }</title></polyline> }
     });
     let current = s.current.filter(|v| *v >= xlo && *v <= xhi).map(|v| {
         let x = px(xlo, xhi, v).to_string();
         html! { <g class="current-mark" id="lab-sweep-current" data-value={v.to_string()}>
-            <line x1={x.clone()} y1="0" x2={x.clone()} y2={H.to_string()} stroke-dasharray="4 3" />
+            <line x1={x.clone()} y1="0" x2={x.clone()} y2={H.to_string()} stroke="#b91c1c" stroke-dasharray="4 3" />
             <text x={x} y="12" text-anchor="middle">{ format!("current {v}") }</text>
         </g> }
     });
     let legend = s.offers.iter().enumerate().map(|(o, n)| html! {
-        <text class={format!("legend s{o}")} x={(L + 8).to_string()} y={(24 + 14 * o as i64).to_string()}>{ n.clone() }</text> });
+        <text class={format!("legend s{o}")} fill={COLORS[o % COLORS.len()]} x={(L + 8).to_string()} y={(24 + 14 * o as i64).to_string()}>{ n.clone() }</text> });
     frame(
         format!("Total contract value against {}", s.parameter),
         format!("{} ({})", s.parameter, p.unit),
@@ -133,6 +136,6 @@ pub fn FitChart(p: &FitChartProps) -> Html {
         "quantity".into(),
         ("0".into(), grouped(&axis.floor)),
         (n.to_string(), grouped(&axis.top)),
-        html! { <polyline id="lab-fit-curve" class="line s0" fill="none" points={pts.join(" ")} data-points={pts.len().to_string()} /> },
+        html! { <polyline id="lab-fit-curve" class="line s0" fill="none" stroke={COLORS[0]} stroke-width="2" points={pts.join(" ")} data-points={pts.len().to_string()} /> },
     )
 }
