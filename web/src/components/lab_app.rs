@@ -24,7 +24,10 @@ pub fn LabApp() -> Html {
     });
     let on_action: Callback<LabAction> = {
         let d = state.dispatcher();
-        (*use_memo((), move |_| Callback::from(move |a: LabAction| d.dispatch(a)))).clone()
+        (*use_memo((), move |_| {
+            Callback::from(move |a: LabAction| d.dispatch(a))
+        }))
+        .clone()
     };
     let app = &state.app;
     let back = match scenario::encode(app.written()) {
@@ -36,7 +39,10 @@ pub fn LabApp() -> Html {
         Callback::from(move |e: Event| {
             let done = on_action.clone();
             let read = browser::read_file(&e, MAX_UPLOAD_BYTES, move |name, bytes| {
-                done.emit(LabAction::App(Action::UploadCsv(Rc::new(CsvUsage { name, bytes }))))
+                done.emit(LabAction::App(Action::UploadCsv(Rc::new(CsvUsage {
+                    name,
+                    bytes,
+                }))))
             });
             if let Err(e) = read {
                 on_action.emit(LabAction::App(Action::Alert(boundary::message(&e))));

@@ -23,7 +23,14 @@ fn px(lo: Decimal, hi: Decimal, v: Decimal) -> i64 {
     L + W - Axis { floor: lo, top: hi }.y(v, W)
 }
 
-fn frame(title: String, x_label: String, y_label: String, lo: (String, String), hi: (String, String), body: Html) -> Html {
+fn frame(
+    title: String,
+    x_label: String,
+    y_label: String,
+    lo: (String, String),
+    hi: (String, String),
+    body: Html,
+) -> Html {
     html! {
         <svg class="chart" viewBox={format!("0 0 {} {}", L + W + 20, H + B + 20)} role="img" aria-label={title.clone()}>
             <title>{ title }</title>
@@ -59,7 +66,10 @@ pub fn SweepChart(p: &SweepChartProps) -> Html {
         return html! {};
     };
     let (xlo, xhi) = (first.value.min(last.value), first.value.max(last.value));
-    let totals = s.points.iter().flat_map(|q| q.totals.iter().map(|t| t.get()));
+    let totals = s
+        .points
+        .iter()
+        .flat_map(|q| q.totals.iter().map(|t| t.get()));
     let lo = totals.clone().min().unwrap_or_default();
     let hi = totals.max().unwrap_or_default();
     let axis = Axis::around(lo, hi);

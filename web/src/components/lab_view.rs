@@ -29,7 +29,10 @@ pub fn lab_view(state: &LabState, c: &Computed, on_action: &Callback<LabAction>)
     }
 }
 
-fn lab_cb<E: 'static>(on_action: &Callback<LabAction>, f: impl Fn(E) -> LabAction + 'static) -> Callback<E> {
+fn lab_cb<E: 'static>(
+    on_action: &Callback<LabAction>,
+    f: impl Fn(E) -> LabAction + 'static,
+) -> Callback<E> {
     on_action.reform(f)
 }
 
@@ -37,7 +40,9 @@ fn models_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Htm
     let names = lab::models(l, c);
     let full = names.len() >= MAX_MODELS;
     let cols = lab::columns(l, c);
-    let on_bundled = lab_cb(on_action, |e: Event| LabAction::AddBundled(browser::select_value(&e)));
+    let on_bundled = lab_cb(on_action, |e: Event| {
+        LabAction::AddBundled(browser::select_value(&e))
+    });
     let on_copy = lab_cb(on_action, |_: MouseEvent| LabAction::AddCopy);
     let on_file = {
         let on_action = on_action.clone();
@@ -124,7 +129,10 @@ fn grid(cols: &[ModelColumn], c: &Computed, on_action: &Callback<LabAction>) -> 
         }
     });
     let rows = c.deal.offers.iter().enumerate().flat_map(|(o, offer)| {
-        METRICS.iter().enumerate().map(move |(k, label)| (o, offer.name.clone(), k, *label))
+        METRICS
+            .iter()
+            .enumerate()
+            .map(move |(k, label)| (o, offer.name.clone(), k, *label))
     });
     html! {
         <table class="grid lab-grid" id="lab-grid">
@@ -157,7 +165,11 @@ fn editor(i: usize, name: &str, m: &Matrix, l: &Lab, on_action: &Callback<LabAct
     let input = |cell: GridCell, label: String| {
         let id = grid_id(i, cell);
         let err = l.errors.get(&id).cloned();
-        let on = lab_cb(on_action, move |e: InputEvent| LabAction::Edit { model: i, cell, text: browser::input_value(&e) });
+        let on = lab_cb(on_action, move |e: InputEvent| LabAction::Edit {
+            model: i,
+            cell,
+            text: browser::input_value(&e),
+        });
         html! { <td class={classes!(err.is_some().then_some("invalid"))}>
             <input id={id} aria-label={label} value={matrix_toml::grid_text(m, cell)} aria-invalid={err.is_some().to_string()} oninput={on} />
             if let Some(e) = err { <div class="error" role="alert">{ e }</div> }
@@ -199,7 +211,9 @@ fn diff_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Html 
     let body = match lab::differences(l, c) {
         None => html! { <p class="hint">{ "Add a second model to compare two." }</p> },
         Some(Err(m)) => html! { <p class="error" role="alert">{ m }</p> },
-        Some(Ok(d)) if d.differences.is_empty() => html! { <p id="lab-diff-none">{ "The two price books are the same." }</p> },
+        Some(Ok(d)) if d.differences.is_empty() => {
+            html! { <p id="lab-diff-none">{ "The two price books are the same." }</p> }
+        }
         Some(Ok(d)) => {
             let csv = diff::to_csv(&d);
             html! {
@@ -237,11 +251,15 @@ fn sweep_section(l: &Lab, c: &Computed, on_action: &Callback<LabAction>) -> Html
     let params = lab::parameters(c);
     let chosen = lab::sweep_parameter(l, c).ok();
     let field = |f: SweepField, id: &'static str, label: &'static str| {
-        let on = lab_cb(on_action, move |e: InputEvent| LabAction::SetSweep(f, browser::input_value(&e)));
+        let on = lab_cb(on_action, move |e: InputEvent| {
+            LabAction::SetSweep(f, browser::input_value(&e))
+        });
         html! { <div class="field"><label for={id}>{ label }</label>
-            <input id={id} value={l.sweep[f as usize].clone()} oninput={on} /></div> }
+        <input id={id} value={l.sweep[f as usize].clone()} oninput={on} /></div> }
     };
-    let on_param = lab_cb(on_action, |e: Event| LabAction::SetSweep(SweepField::Parameter, browser::select_value(&e)));
+    let on_param = lab_cb(on_action, |e: Event| {
+        LabAction::SetSweep(SweepField::Parameter, browser::select_value(&e))
+    });
     let body = match lab::run_sweep(l, c) {
         Err(m) => html! { <p class="error" role="alert" id="lab-sweep-error">{ m }</p> },
         Ok(s) => html! {
@@ -298,8 +316,16 @@ fn fit_section(state: &LabState, on_action: &Callback<LabAction>) -> Html {
         (Some(csv), Some(m)) => match lab::fit(csv, m) {
             Err(e) => html! { <p class="error" role="alert" id="lab-fit-error">{ e }</p> },
             Ok(fits) => {
-                let curve = fits.first().map(|f| (m.cell_name(f.cell_id).to_string(), lab::fitted_curve(f), f.days));
-                let heads = ["customer", "cell", "first day", "days"].into_iter().chain(fit::CSV_COLUMNS.iter().rev().take(7).rev().copied());
+                let curve = fits.first().map(|f| {
+                    (
+                        m.cell_name(f.cell_id).to_string(),
+                        lab::fitted_curve(f),
+                        f.days,
+                    )
+                });
+                let heads = ["customer", "cell", "first day", "days"]
+                    .into_iter()
+                    .chain(fit::CSV_COLUMNS.iter().rev().take(7).rev().copied());
                 html! {
                     <>
                     <table class="grid" id="lab-fit">
@@ -325,7 +351,9 @@ fn fit_section(state: &LabState, on_action: &Callback<LabAction>) -> Html {
                 }
             }
         },
-        _ => html! { <p class="hint">{ "Upload a usage history CSV above to fit its profile per cell." }</p> },
+        _ => {
+            html! { <p class="hint">{ "Upload a usage history CSV above to fit its profile per cell." }</p> }
+        }
     };
     html! {
         <section aria-label="Usage from history" id="lab-fit-section">

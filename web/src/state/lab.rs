@@ -161,7 +161,10 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
             Err(e) => s.alert = Some(boundary::message(&e)),
         },
         LabAction::AddFile { name, text } => {
-            match MatrixChoice::Custom(text).load().map_err(|e| boundary::message(&e)) {
+            match MatrixChoice::Custom(text)
+                .load()
+                .map_err(|e| boundary::message(&e))
+            {
                 Ok(m) => {
                     lab.errors.remove("lab-file");
                     push(lab, name, m, false);
@@ -256,7 +259,11 @@ pub fn first_name(lab: &Lab, m: &Matrix) -> String {
 /// Every model's name and matrix, the deal's first.
 pub fn models(lab: &Lab, c: &Computed) -> Vec<(String, Rc<Matrix>)> {
     std::iter::once((first_name(lab, &c.matrix), c.matrix.clone()))
-        .chain(lab.models.iter().map(|m| (m.name.clone(), m.matrix.clone())))
+        .chain(
+            lab.models
+                .iter()
+                .map(|m| (m.name.clone(), m.matrix.clone())),
+        )
         .collect()
 }
 
@@ -304,8 +311,7 @@ pub fn parameters(c: &Computed) -> Vec<Parameter> {
         meter: x.id.clone(),
     }));
     out.push(Parameter::ListPrice);
-    if c
-        .deal
+    if c.deal
         .offers
         .iter()
         .any(|o| matches!(o.kind, OfferKind::FixedCapacity(_)))
@@ -337,12 +343,14 @@ pub fn run_sweep(lab: &Lab, c: &Computed) -> Result<Sweep, String> {
             .parse()
             .map_err(|_| format!("sweep {what}: `{}` is not a number", lab.sweep[i].trim()))
     };
-    let steps: usize = lab.sweep[3]
-        .trim()
-        .parse()
-        .map_err(|_| format!("sweep points: `{}` is not a whole number", lab.sweep[3].trim()))?;
-    let values = sweep::evenly(num(1, "from")?, num(2, "to")?, steps)
-        .map_err(|e| boundary::message(&e))?;
+    let steps: usize = lab.sweep[3].trim().parse().map_err(|_| {
+        format!(
+            "sweep points: `{}` is not a whole number",
+            lab.sweep[3].trim()
+        )
+    })?;
+    let values =
+        sweep::evenly(num(1, "from")?, num(2, "to")?, steps).map_err(|e| boundary::message(&e))?;
     sweep::sweep(
         &c.matrix,
         &c.deal.terms,
@@ -392,13 +400,19 @@ pub fn fitted_curve(f: &CellFit) -> Result<UsageSeries, String> {
 
 /// The scenario's new term start and usage cells: the fits continued after
 /// the history (one customer only).
-fn continuing(fits: &[CellFit], m: Option<&Matrix>) -> Result<(String, Vec<CellUsageSpec>), String> {
+fn continuing(
+    fits: &[CellFit],
+    m: Option<&Matrix>,
+) -> Result<(String, Vec<CellUsageSpec>), String> {
     let m = m.ok_or_else(|| "the matrix does not parse".to_string())?;
     let first = fits
         .first()
         .ok_or_else(|| "the uploaded usage has no whole day to fit".to_string())?;
     if fits.iter().any(|f| f.customer != first.customer) {
-        return Err("the uploaded usage has several customers: upload one customer's usage to use its fit".into());
+        return Err(
+            "the uploaded usage has several customers: upload one customer's usage to use its fit"
+                .into(),
+        );
     }
     let cells = fits
         .iter()
@@ -474,16 +488,26 @@ mod tests {
         let gone = copy.clone().reduce(azure_hot(&copy, "not-offered"));
         let bad = copy.clone().reduce(azure_hot(&copy, "-1"));
         let cases: Vec<(&str, Rc<LabState>, Vec<&str>)> = vec![
-            ("the deal's matrix alone", run(vec![]), vec!["spec-m v1: 480002.10 (0.00)"]),
+            (
+                "the deal's matrix alone",
+                run(vec![]),
+                vec!["spec-m v1: 480002.10 (0.00)"],
+            ),
             (
                 "a copy",
                 copy.clone(),
-                vec!["spec-m v1: 480002.10 (0.00)", "spec-m v1 (edited): 480002.10 (0.00)"],
+                vec![
+                    "spec-m v1: 480002.10 (0.00)",
+                    "spec-m v1 (edited): 480002.10 (0.00)",
+                ],
             ),
             (
                 "the copy with azure/hot at 1.40 (as `unitcalc models`)",
                 raised.clone(),
-                vec!["spec-m v1: 480002.10 (0.00)", "spec-m v1 (edited): 480002.35 (0.25)"],
+                vec![
+                    "spec-m v1: 480002.10 (0.00)",
+                    "spec-m v1 (edited): 480002.35 (0.25)",
+                ],
             ),
             (
                 "azure/hot not offered in the copy",
@@ -496,7 +520,10 @@ mod tests {
             (
                 "a refused edit leaves the copy as it was",
                 bad.clone(),
-                vec!["spec-m v1: 480002.10 (0.00)", "spec-m v1 (edited): 480002.10 (0.00)"],
+                vec![
+                    "spec-m v1: 480002.10 (0.00)",
+                    "spec-m v1 (edited): 480002.10 (0.00)",
+                ],
             ),
             (
                 "renamed",
@@ -523,7 +550,11 @@ mod tests {
         for (name, s, want) in cases {
             assert_eq!(grid(&s), want, "{name}");
         }
-        assert_eq!(bad.lab.errors.len(), 1, "the refused edit is flagged on its input");
+        assert_eq!(
+            bad.lab.errors.len(),
+            1,
+            "the refused edit is flagged on its input"
+        );
     }
 
     #[test]
@@ -535,7 +566,16 @@ mod tests {
         let got: Vec<String> = d
             .differences
             .iter()
-            .map(|x| format!("{} {} {} → {} {:?}", x.kind, x.id, x.old, x.new, x.relative.map(|r| r.to_string())))
+            .map(|x| {
+                format!(
+                    "{} {} {} → {} {:?}",
+                    x.kind,
+                    x.id,
+                    x.old,
+                    x.new,
+                    x.relative.map(|r| r.to_string())
+                )
+            })
             .collect();
         assert_eq!(got, ["cell azure/hot 1.25 → 1.40 Some(\"0.1200\")"]);
 
@@ -550,31 +590,43 @@ mod tests {
         assert_eq!(parameters(c)[0].to_string(), "multiplier:azure/hot");
         let sw = run_sweep(&s.lab, c).unwrap();
         assert_eq!(sw.current.unwrap().to_string(), "1.25");
-        let totals: Vec<String> = sw.points.iter().map(|p| format!("{} {}", p.value.normalize(), p.totals[0])).collect();
+        let totals: Vec<String> = sw
+            .points
+            .iter()
+            .map(|p| format!("{} {}", p.value.normalize(), p.totals[0]))
+            .collect();
         assert_eq!(totals, ["1 480001.68", "1.25 480002.10", "1.5 480002.52"]);
         let bad = s.reduce(LabAction::SetSweep(SweepField::Steps, "x".into()));
         let c = bad.app.outcome.as_ref().as_ref().unwrap();
-        assert_eq!(run_sweep(&bad.lab, c).unwrap_err(), "sweep points: `x` is not a whole number");
+        assert_eq!(
+            run_sweep(&bad.lab, c).unwrap_err(),
+            "sweep points: `x` is not a whole number"
+        );
 
         // Two flat weeks at 500 on azure/hot: fitted, drawn, then continued.
         let mut text = String::from("timestamp,meter,environment,use_case,quantity\n");
         for d in 2..16 {
             for h in 0..24 {
-                text.push_str(&format!("2026-03-{d:02}T{h:02}:00:00Z,capacity,azure,hot,500\n"));
+                text.push_str(&format!(
+                    "2026-03-{d:02}T{h:02}:00:00Z,capacity,azure,hot,500\n"
+                ));
             }
         }
         let up = run(vec![]).reduce(LabAction::App(Action::UploadCsv(Rc::new(CsvUsage {
             name: "history.csv".into(),
             bytes: text.into_bytes(),
         }))));
-        let fits = fit(up.app.csv.as_ref().unwrap(), up.app.matrix.as_ref().unwrap()).unwrap();
+        let fits = fit(
+            up.app.csv.as_ref().unwrap(),
+            up.app.matrix.as_ref().unwrap(),
+        )
+        .unwrap();
         assert_eq!(fits.len(), 1);
-        assert_eq!(
-            fits[0].values().join(" "),
-            "500 0 0 0 0 2026-04-02 500"
-        );
+        assert_eq!(fits[0].values().join(" "), "500 0 0 0 0 2026-04-02 500");
         let curve = fitted_curve(&fits[0]).unwrap();
-        assert!(curve.cells()[0].quantities[..14 * 24].iter().all(|q| q.to_string() == "500"));
+        assert!(curve.cells()[0].quantities[..14 * 24]
+            .iter()
+            .all(|q| q.to_string() == "500"));
         let used = up.reduce(LabAction::UseFitted).app.clone();
         assert!(used.csv.is_none());
         assert_eq!(used.scenario.term_start, "2026-04-02");
