@@ -76,7 +76,8 @@ else
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
 fi
 
-# 6. Node deps of the e2e test (playwright-core only; it drives /usr/bin/chromium, no browser download)
+# 6. Node deps of the e2e test (playwright-core, which drives /usr/bin/chromium with no browser
+#    download, and axe-core, whose axe.min.js the accessibility check injects)
 if [ -d "$ROOT/tests/e2e/node_modules/playwright-core" ] \
   && [ "$ROOT/tests/e2e/node_modules/.package-lock.json" -nt "$ROOT/tests/e2e/package-lock.json" ]; then
   say "e2e Node deps present"

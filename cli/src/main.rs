@@ -4,6 +4,7 @@
 #![deny(clippy::float_arithmetic)]
 
 mod book;
+mod deal;
 mod error;
 mod generate;
 mod load;
@@ -17,17 +18,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use unitcalc_core::bill_csv;
 use unitcalc_core::deal::UsageSource;
 use unitcalc_core::deal::{CellUsageSpec, Field, Locate, UsageField, UsageSpec};
-use unitcalc_core::engine;
 use unitcalc_core::error::Origin;
-use unitcalc_core::evidence;
 use unitcalc_core::lab::{self, sweep};
-use unitcalc_core::ledger_csv;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::profile::{fit, Profile};
-use unitcalc_core::quote;
 use unitcalc_core::report;
 use unitcalc_core::time::{Date, Term};
 use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
@@ -415,12 +411,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Quote(a) => quote(a),
-        Command::Compare(a) => compare_cmd(a),
+        Command::Quote(a) => deal::quote(a),
+        Command::Compare(a) => deal::compare(a),
         Command::Models(a) => models_cmd(a),
         Command::Sweep(a) => sweep_cmd(a),
-        Command::Fingerprint(a) => fingerprint_cmd(a),
-        Command::Verify(a) => verify_cmd(a),
+        Command::Fingerprint(a) => deal::fingerprint(a),
+        Command::Verify(a) => deal::verify(a),
         Command::Reprice(a) => reprice::run(&reprice::Options {
             book: a.book,
             usage: a.usage,
@@ -472,92 +468,6 @@ fn source(s: &MeterSource) -> meter::Source<'_> {
         matrix: s.matrix.as_deref(),
         usage: s.usage.as_deref(),
     }
-}
-
-fn quote(a: QuoteArgs) -> Result<()> {
-    let d = load::deal(&a.deal, a.matrix.as_deref())?;
-    let usage = load::usage(&d, a.usage.as_deref())?;
-    let offer = match &a.offer {
-        None => d.deal.offers.first().ok_or_else(|| {
-            CliError::Args(format!("{}: the deal has no offer", a.deal.display()))
-        })?,
-        Some(n) => d.deal.offers.iter().find(|o| &o.name == n).ok_or_else(|| {
-            CliError::Args(format!(
-                "{}: no offer `{n}` (offers: {})",
-                a.deal.display(),
-                d.deal
-                    .offers
-                    .iter()
-                    .map(|o| format!("`{}`", o.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
-    };
-    let q = quote::quote(
-        &d.matrix,
-        &d.deal.terms,
-        std::slice::from_ref(offer),
-        &usage,
-    )?;
-    let bill = &q.comparison.bills[0];
-    let per_tb_month = q.per_tb_month[0].as_ref();
-    if a.common.format == Format::Csv && (a.explain || a.evidence) {
-        return Err(CliError::Args(
-            "--explain and --evidence show in the table and JSON formats, not in CSV".into(),
-        ));
-    }
-    if a.evidence && a.common.format != Format::Json {
-        return Err(CliError::Args("--evidence goes with -f json".into()));
-    }
-    let recorded = if a.explain || a.ledger.is_some() {
-        Some(engine::price_recorded(
-            &d.matrix,
-            &d.deal.terms,
-            offer,
-            &usage,
-        )?)
-    } else {
-        None
-    };
-    let trail = match (&recorded, a.explain) {
-        (Some(r), true) => Some(evidence::trail::trail(&d.matrix, &d.deal.terms, offer, r)?),
-        _ => None,
-    };
-    let fingerprints = if a.evidence {
-        Some(evidence::BillEvidence::of(
-            &d.matrix, &d.deal, &usage, bill,
-        )?)
-    } else {
-        None
-    };
-    if let (Some(path), Some(r)) = (&a.ledger, &recorded) {
-        let csv = ledger_csv::to_csv(&d.matrix, &r.bill, &r.ledger)
-            .map_err(unitcalc_core::Error::from)?;
-        output::write_text(Some(path.as_path()), &csv)?;
-    }
-    let text = match a.common.format {
-        Format::Table => render::bill_table(&d.deal.name, bill, per_tb_month, trail.as_deref()),
-        Format::Json => render::json(&evidence::ExplainedBill {
-            bill,
-            trail: trail.as_deref(),
-            evidence: fingerprints.as_ref(),
-        })?,
-        Format::Csv => bill_csv::to_csv([(d.deal.name.as_str(), bill)]),
-    };
-    output::write_text(a.common.output.as_deref(), &text)
-}
-
-fn compare_cmd(a: CompareArgs) -> Result<()> {
-    let d = load::deal(&a.deal, a.matrix.as_deref())?;
-    let usage = load::usage(&d, a.usage.as_deref())?;
-    let c = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?.comparison;
-    let text = match a.common.format {
-        Format::Table => render::comparison_table(&d.deal.name, &c),
-        Format::Json => render::json(&c)?,
-        Format::Csv => render::comparison_csv(&d.deal.name, &c)?,
-    };
-    output::write_text(a.common.output.as_deref(), &text)
 }
 
 fn models_cmd(a: ModelsArgs) -> Result<()> {
@@ -629,78 +539,6 @@ fn sweep_cmd(a: SweepArgs) -> Result<()> {
         Format::Table => render::sweep_table(&d.deal.name, &s),
         Format::Json => render::json(&s)?,
         Format::Csv => sweep::to_csv(&s),
-    };
-    output::write_text(a.deal.common.output.as_deref(), &text)
-}
-
-fn verify_cmd(a: VerifyArgs) -> Result<()> {
-    let text = load::read_text(&a.bill)?;
-    let bill_name = load::name(&a.bill);
-    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
-    let usage = load::usage(&d, a.deal.usage.as_deref())?;
-    let q = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
-    let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, &q.comparison.bills)?;
-    // The offer the bill names; the deal's first when it names none of them.
-    let offer = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("offer").and_then(|o| o.as_str().map(String::from)));
-    let i = offer
-        .as_deref()
-        .and_then(|o| d.deal.offers.iter().position(|x| x.name == o))
-        .unwrap_or(0);
-    let priced = &q.comparison.bills[i];
-    // The trail and the fingerprints the bill's inputs give, compared when
-    // the bill file carries them.
-    let recorded = engine::price_recorded(&d.matrix, &d.deal.terms, &d.deal.offers[i], &usage)?;
-    let trail = evidence::trail::trail(&d.matrix, &d.deal.terms, &d.deal.offers[i], &recorded)?;
-    let own = evidence::BillEvidence::of(&d.matrix, &d.deal, &usage, priced)?;
-    let expected = evidence::ExplainedBill {
-        bill: priced,
-        trail: Some(&trail),
-        evidence: Some(&own),
-    };
-    let v = evidence::verify_bill(&text, &bill_name, &expected)?;
-    match v {
-        evidence::Verification::Verified { .. } => {
-            let text = format!(
-                "{}\n{}  matrix\n{}  deal\n{}  usage\n{}  engine\n",
-                v.message(&bill_name),
-                f.matrix,
-                f.deal,
-                f.usage,
-                f.engine
-            );
-            output::write_text(a.deal.common.output.as_deref(), &text)
-        }
-        evidence::Verification::Differs { .. } => Err(CliError::Differs(v.message(&bill_name))),
-    }
-}
-
-fn fingerprint_cmd(a: FingerprintArgs) -> Result<()> {
-    let d = load::deal(&a.deal.deal, a.deal.matrix.as_deref())?;
-    let usage = load::usage(&d, a.deal.usage.as_deref())?;
-    let q = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?;
-    let bills = &q.comparison.bills;
-    if let Some(dir) = &a.write {
-        let t = evidence::canonical_texts(&d.matrix, &d.deal, &usage, bills)?;
-        std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
-        let mut files = vec![
-            ("matrix.toml".to_string(), t.matrix),
-            ("deal.toml".to_string(), t.deal),
-            ("usage.csv".to_string(), t.usage),
-            ("engine.txt".to_string(), t.engine),
-        ];
-        for (i, (_, text)) in t.bills.into_iter().enumerate() {
-            files.push((format!("bill-{}.json", i + 1), text));
-        }
-        for (name, text) in files {
-            output::write_text(Some(&dir.join(name)), &text)?;
-        }
-    }
-    let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, bills)?;
-    let text = match a.deal.common.format {
-        Format::Json => render::json(&f)?,
-        _ => render::fingerprints_table(&f),
     };
     output::write_text(a.deal.common.output.as_deref(), &text)
 }

@@ -75,8 +75,15 @@ fn verify_a_bill_with_its_evidence() {
     std::fs::write(path("bill.json"), &bill).unwrap();
     let ok = stdout_ok(&["verify", &path("bill.json"), &deal("c")]);
     assert!(ok.starts_with("verified: "), "{ok}");
-
+    // The digests in the bill are the ones `fingerprint` prints, the bill's
+    // own over the bill without `evidence` and `trail`.
+    let printed = stdout_ok(&["fingerprint", &deal("c")]);
     let v: serde_json::Value = serde_json::from_str(&bill).unwrap();
+    for key in ["matrix", "deal", "usage", "engine", "bill"] {
+        let digest = v["evidence"][key].as_str().unwrap();
+        assert!(printed.contains(digest), "{key} {digest} not in {printed}");
+    }
+
     let usage = v["evidence"]["usage"].as_str().unwrap();
     let other = format!(
         "{}{}",

@@ -6,7 +6,7 @@
 use crate::error::UsageIssue;
 use crate::matrix::{CellId, Matrix};
 use crate::num::Quantity;
-use crate::time::{Hour, Term};
+use crate::time::{Hour, Period, Term};
 
 /// One metered hour in one cell: the average quantity held during that UTC hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +206,39 @@ impl UsageSeries {
         Ok(out)
     }
 
+    /// The billing periods of `term` in which no cell has a single record:
+    /// the months an uploaded usage file does not cover, whose hours price
+    /// as zero. A series set whole ([`UsageSeries::set_series`], the
+    /// profile generator) has a record every hour.
+    ///
+    /// ```
+    /// use unitcalc_core::{time::{Date, Hour, Term}, usage::UsageSeries, matrix::CellId};
+    /// let term = Term::new(Date::parse("2026-03-01").unwrap(), 3).unwrap();
+    /// let mut u = UsageSeries::new(&term);
+    /// let cell = CellId { meter: 0, environment: 0, use_case: 0 };
+    /// let h = Hour::parse_rfc3339("2026-04-30T23:00:00Z").unwrap();
+    /// u.insert(None, h, cell, "0".parse().unwrap()).unwrap(); // a record of zero is a record
+    /// let empty: Vec<String> = u.periods_without_records(&term).iter().map(|p| p.label()).collect();
+    /// assert_eq!(empty, ["2026-03", "2026-05"]);
+    /// ```
+    pub fn periods_without_records(&self, term: &Term) -> Vec<Period> {
+        let offset = |h: Hour| {
+            usize::try_from(h.0.saturating_sub(self.start.0))
+                .unwrap_or(0)
+                .min(self.hours)
+        };
+        let recorded = |o: usize| {
+            self.seen.iter().any(|bits| {
+                bits.get(o / 64)
+                    .is_some_and(|w| w & (1u64 << (o % 64)) != 0)
+            })
+        };
+        term.periods()
+            .into_iter()
+            .filter(|p| !(offset(p.start)..offset(p.end)).any(recorded))
+            .collect()
+    }
+
     /// The non-zero records in time order, and within an hour in matrix order.
     pub fn records(&self) -> impl Iterator<Item = HourRecord> + '_ {
         (0..self.hours).flat_map(move |h| {
@@ -254,6 +287,38 @@ mod tests {
             e.to_string(),
             "usage in cell capacity/aws/hot would make 192 cells × 87672 hours, more than the limit of 16777216 cell-hours"
         );
+    }
+
+    /// (hours with a record, from the term's first hour; the periods with none)
+    #[test]
+    fn periods_without_records_table() {
+        let term = Term::new(Date::parse("2026-01-15").unwrap(), 3).unwrap();
+        let cell = CellId {
+            meter: 0,
+            environment: 0,
+            use_case: 0,
+        };
+        let all = ["2026-01", "2026-02", "2026-03", "2026-04"];
+        let table: [(&[usize], &[&str]); 5] = [
+            (&[], &all),
+            (&[0], &["2026-02", "2026-03", "2026-04"]),
+            (&[407], &["2026-02", "2026-03", "2026-04"]), // 2026-01-31T23: last hour of January
+            (&[408], &["2026-01", "2026-03", "2026-04"]), // 2026-02-01T00
+            (&[0, 1_000, 1_700, 2_159], &[]),             // 2159: the term's last hour
+        ];
+        for (hours, want) in table {
+            let mut u = UsageSeries::new(&term);
+            for &h in hours {
+                let hour = Hour(term.start_hour().0 + i64::try_from(h).unwrap());
+                u.insert(None, hour, cell, Quantity::ZERO).unwrap();
+            }
+            let got: Vec<String> = u
+                .periods_without_records(&term)
+                .iter()
+                .map(|p| p.label())
+                .collect();
+            assert_eq!(got, want, "records at {hours:?}");
+        }
     }
 
     #[test]

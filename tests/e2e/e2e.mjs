@@ -7,8 +7,12 @@
 //   1. worked example C of the pricing model → the March total 40,002.10 is on screen;
 //   2. a saved scenario survives a reload;
 //   3. a broken or tampered share link shows a clear message (never a blank page);
-//   4. no network request at all while the page is used (only the page's own files on load);
-//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario.
+//   4. no network request at all while the page is used (only the page's own files on load, and
+//      its worker module the first time a bill's trail is opened);
+//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario;
+//   6. safety.mjs (undo, confirmations, edited matrix, a partial usage file, the README tour) and
+//      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
+//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker).
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
 import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
 import { labChecks } from './lab.mjs';
+import { checkEvidence } from './evidence.mjs';
+import { safety } from './safety.mjs';
+import { a11y } from './a11y.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -42,12 +49,16 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] || (await context.newPage());
 page.setDefaultTimeout(30000);
 
-// Network log: while `using` is set (after a load finished), any request is a failure.
+// Network log: while `using` is set (after a load finished), any request is a failure, except
+// the GETs of the page's own worker module (web/src/worker.rs), fetched from the same server the
+// first time a user opens a bill's trail; they carry no data.
 let using = false;
 const leaks = [];
 const foreign = [];
+const ownWorker = (r) => r.method() === 'GET' && r.url().startsWith(base) &&
+  /\/unitcalc-worker(_loader\.js|\.js|_bg\.wasm)$/.test(r.url());
 page.on('request', (r) => {
-  if (using) leaks.push(`${r.method()} ${r.url()}`);
+  if (using && !ownWorker(r)) leaks.push(`${r.method()} ${r.url()}`);
   if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());
 });
 const pageErrors = [];
@@ -105,6 +116,7 @@ try {
     'example C: effective price per TB-month USD 79.928729 over 6,005.376344 TB-months');
   const april = (await page.locator('td[data-total="2026-04"]').innerText()).trim();
   check(april === '40,000.00', `example C: April total is ${april} (want 40,000.00)`);
+  await checkEvidence(page, check);
   await mkdir(outDir, { recursive: true });
   await page.screenshot({ path: join(outDir, 'bill.png'), fullPage: false });
   await page.screenshot({ path: join(outDir, 'bill-full.png'), fullPage: true });
@@ -179,6 +191,7 @@ try {
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.52' }).waitFor();
   check(true, 'matrix grid edit (azure/hot 1.50) re-prices: March overage 2.52, total 40,002.52');
   await page.selectOption('#matrix', 'spec-m');
+  await page.click('#confirm-yes'); // the edited matrix's edits are dropped: the page asks first
   await page.locator('td[data-total="2026-03"]', { hasText: '40,002.10' }).waitFor();
   const rows = ['timestamp,meter,environment,use_case,quantity'];
   for (let h = 0; h < 80; h++) {
@@ -323,6 +336,10 @@ try {
   }, { runs: RUNS, field: 'usage-0-baseline' });
   console.log(`PERF regenerate one cell's usage + re-price + re-render (baseline edit; median of ${perfUsage.runs}): ` +
     `${perfUsage.dom.toFixed(1)} ms to DOM updated (of which ${perfUsage.core.toFixed(1)} ms in the core; max ${perfUsage.max.toFixed(1)} ms; goal <= 16 ms)`);
+
+  // 6. Nothing lost without a word, the README tour (safety.mjs); keyboard, axe-core, screenshots (a11y.mjs).
+  await safety({ page, base, check, load });
+  await a11y({ page, base, check, load, root });
 
   // 4. Nothing left the browser while it was used.
   check(leaks.length === 0, `no network request while using the page (${leaks.length}${leaks.length ? ': ' + leaks.slice(0, 5).join(', ') : ''})`);

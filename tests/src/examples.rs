@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use unitcalc_core::bill::Bill;
+use unitcalc_core::evidence::{fingerprints, Fingerprints};
 
 /// One worked example: its letter and the figures the pricing model states.
 #[derive(Debug, Clone, Copy)]
@@ -83,4 +84,52 @@ impl Example {
 /// `unitcalc quote -f json` prints it.
 pub fn bill_json(bill: &Bill) -> String {
     serde_json::to_string_pretty(bill).expect("a bill is JSON") + "\n"
+}
+
+/// The worked examples' deal files as text, by letter, for builds that read
+/// no files (the browser build's tests, `web/tests/fingerprints.rs`). Their
+/// matrix is matrix M ([`crate::SPEC_M_TOML`]) and their usage a profile.
+pub const DEAL_TEXTS: [(&str, &str); 6] = [
+    ("a", include_str!("../fixtures/examples/example-a.toml")),
+    ("b", include_str!("../fixtures/examples/example-b.toml")),
+    ("c", include_str!("../fixtures/examples/example-c.toml")),
+    ("d", include_str!("../fixtures/examples/example-d.toml")),
+    ("e", include_str!("../fixtures/examples/example-e.toml")),
+    ("f", include_str!("../fixtures/examples/example-f.toml")),
+];
+
+/// `tests/golden/fingerprints.txt`, the worked examples' golden fingerprints
+/// (the native tests and the browser build's compare with it).
+pub const GOLDEN_FINGERPRINTS: &str = include_str!("../golden/fingerprints.txt");
+
+/// The fingerprints of worked example `id`'s deal file text `src`, read,
+/// resolved and priced without files (matrix M, the profile's usage).
+pub fn fingerprints_of_text(id: &str, src: &str) -> Fingerprints {
+    let file = format!("example-{id}.toml");
+    let deal_file = unitcalc_core::deal_toml::read(src, &file).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        deal_file.matrix_path().ends_with("spec-m.toml"),
+        "{file}: priced with matrix M"
+    );
+    let m = crate::spec_m();
+    let deal = deal_file.resolve(&m).unwrap_or_else(|e| panic!("{e}"));
+    let usage = unitcalc_core::quote::usage_of::<unitcalc_core::Error>(&deal, |csv| {
+        panic!("{file}: a usage file ({csv}) where a profile was expected")
+    })
+    .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let q = unitcalc_core::quote::quote(&m, &deal.terms, &deal.offers, &usage)
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    fingerprints(&m, &deal, &usage, &q.comparison.bills).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// Example `id`'s block of `tests/golden/fingerprints.txt`.
+pub fn fingerprints_block(id: &str, f: &Fingerprints) -> String {
+    let mut out = format!(
+        "example {id}\n  matrix {}\n  deal   {}\n  usage  {}\n  engine {}\n",
+        f.matrix, f.deal, f.usage, f.engine
+    );
+    for (offer, digest) in &f.bills {
+        out.push_str(&format!("  bill   {digest}  {offer}\n"));
+    }
+    out
 }

@@ -5,24 +5,27 @@
 use proptest::prelude::*;
 use unitcalc_core::evidence::{canonical_usage, fingerprints, sha256_hex};
 use unitcalc_tests::deals::load_deal;
-use unitcalc_tests::examples::EXAMPLES;
+use unitcalc_tests::examples::{fingerprints_block, fingerprints_of_text, DEAL_TEXTS, EXAMPLES};
 use unitcalc_tests::{assert_golden, path, spec_m};
 
-/// Every worked example's fingerprints, one block each.
+/// Every worked example's fingerprints, one block each. The browser build
+/// computes the same text from the same deal files
+/// (`web/tests/fingerprints.rs`); here each deal is also loaded from its
+/// file as the CLI does, which must give the same digests.
 #[test]
 fn worked_examples_have_golden_fingerprints() {
     let mut out = String::new();
-    for e in EXAMPLES {
+    for (e, (id, src)) in EXAMPLES.iter().zip(DEAL_TEXTS) {
+        assert_eq!(e.id, id);
         let d = load_deal(e.deal());
         let c = d.compare();
         let f = fingerprints(&d.matrix, &d.deal, &d.usage, &c.bills).unwrap();
-        out.push_str(&format!(
-            "example {}\n  matrix {}\n  deal   {}\n  usage  {}\n  engine {}\n",
-            e.id, f.matrix, f.deal, f.usage, f.engine
-        ));
-        for (offer, digest) in &f.bills {
-            out.push_str(&format!("  bill   {digest}  {offer}\n"));
-        }
+        assert_eq!(
+            f,
+            fingerprints_of_text(id, src),
+            "example {id}: from the file and from its text"
+        );
+        out.push_str(&fingerprints_block(id, &f));
     }
     assert_golden(path("tests/golden/fingerprints.txt"), &out);
 }

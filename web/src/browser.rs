@@ -1,7 +1,8 @@
 //! The one module that calls browser APIs (`web_sys`, `js_sys`,
 //! `wasm_bindgen`): the page's URL and history, timers, `localStorage`, file
-//! reading, downloads, printing, the clock for the page's timing figure, and
-//! the values of input events. Everything else in the crate calls these
+//! reading, downloads, printing, the clock for the page's timing figure, the
+//! values of input events, and the page's Web Worker (both sides of
+//! `postMessage`). Everything else in the crate calls these
 //! small functions.
 //!
 //! The clock and the store are what the reducer ([`crate::state`]) touches;
@@ -43,6 +44,30 @@ pub fn replace_fragment(fragment: &str) {
     if let Some(h) = window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(fragment));
     }
+}
+
+// ---- focus and keys ----
+
+/// Moves the keyboard focus to the element with this id (the tab the
+/// arrow keys chose, the button of a question the page asks).
+pub fn focus(id: &str) {
+    let el = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
+    }
+}
+
+/// The key of a keyboard event (`ArrowLeft`, `Home`, …); the event's
+/// default action is prevented when `handled` says it is used.
+pub fn key(e: &KeyboardEvent, handled: impl Fn(&str) -> bool) -> Option<String> {
+    let k = e.key();
+    handled(&k).then(|| {
+        e.prevent_default();
+        k
+    })
 }
 
 /// A `hashchange` listener; dropping it removes it.
@@ -290,4 +315,99 @@ pub fn select_value(e: &Event) -> String {
 /// Selects the whole text of the `<input>` that got the focus.
 pub fn select_all(e: &FocusEvent) {
     e.target_unchecked_into::<HtmlInputElement>().select();
+}
+
+// ---- the page's Web Worker (crate::worker) ----
+
+/// The worker's loader script, as trunk names it (workers keep the bin's
+/// name, unhashed, so the page can start them by name).
+#[cfg(target_arch = "wasm32")]
+const WORKER_SCRIPT: &str = "./unitcalc-worker_loader.js";
+
+#[cfg(target_arch = "wasm32")]
+struct PageWorker {
+    worker: web_sys::Worker,
+    ready: bool,
+    queued: Option<Vec<u8>>,
+    on_answer: Callback<Vec<u8>>,
+    _listener: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static WORKER: std::cell::RefCell<Option<PageWorker>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Posts `message` to the page's worker, starting it on first use (its
+/// module loads then, not with the page); `on_answer` gets the answer. A
+/// message posted before the worker listens waits for its `ready`, and only
+/// the latest one waits. Off the browser (native unit tests) the worker's
+/// own function answers at once.
+pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
+    #[cfg(target_arch = "wasm32")]
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        if w.is_none() {
+            let Ok(worker) = web_sys::Worker::new(WORKER_SCRIPT) else {
+                return;
+            };
+            let listener =
+                Closure::<dyn Fn(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
+                    WORKER.with(|w| {
+                        let mut w = w.borrow_mut();
+                        let Some(pw) = w.as_mut() else { return };
+                        if e.data().as_string().as_deref() == Some("ready") {
+                            pw.ready = true;
+                            if let Some(m) = pw.queued.take() {
+                                let _ = pw.worker.post_message(&js_sys::Uint8Array::from(&m[..]));
+                            }
+                        } else {
+                            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                            let cb = pw.on_answer.clone();
+                            drop(w);
+                            cb.emit(bytes);
+                        }
+                    });
+                });
+            worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+            *w = Some(PageWorker {
+                worker,
+                ready: false,
+                queued: None,
+                on_answer: on_answer.clone(),
+                _listener: listener,
+            });
+        }
+        if let Some(pw) = w.as_mut() {
+            pw.on_answer = on_answer;
+            if pw.ready {
+                let _ = pw
+                    .worker
+                    .post_message(&js_sys::Uint8Array::from(&message[..]));
+            } else {
+                pw.queued = Some(message);
+            }
+        }
+    });
+    #[cfg(not(target_arch = "wasm32"))]
+    on_answer.emit(crate::worker::answer(&message));
+}
+
+/// The worker's side: answers every message with `handler` and posts
+/// `ready` once it listens.
+pub fn serve_worker(handler: fn(&[u8]) -> Vec<u8>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let reply = scope.clone();
+        let on = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let out = handler(&js_sys::Uint8Array::new(&e.data()).to_vec());
+            let _ = reply.post_message(&js_sys::Uint8Array::from(&out[..]));
+        });
+        scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
+        on.forget();
+        let _ = scope.post_message(&JsValue::from_str("ready"));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = handler;
 }

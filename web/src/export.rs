@@ -18,7 +18,9 @@ pub fn bill_csv(deal: &str, b: &Bill) -> String {
 
 /// The bill as JSON (decimals as strings), compact: the share link already
 /// links serde_json's compact writer, and a second (pretty) one cost 218 B
-/// gzipped.
+/// gzipped. With the trail open, the export is the worker's JSON instead:
+/// the bill with its trail and fingerprints, as `unitcalc quote --explain
+/// --evidence -f json` writes it.
 pub fn bill_json(b: &Bill) -> String {
     serde_json::to_string(b).unwrap_or_default()
 }
@@ -40,6 +42,9 @@ pub enum ExportKind {
     BillCsv,
     /// The shown bill as JSON.
     BillJson,
+    /// The shown bill's hourly ledger as CSV (`unitcalc quote --ledger`),
+    /// when the trail is open.
+    LedgerCsv,
     /// The deal as TOML.
     DealToml,
     /// The matrix as TOML.
@@ -67,16 +72,31 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
     } else {
         s.scenario.name.trim().replace(' ', "-")
     };
+    // The bill's evidence, when the trail is open (the worker computed it):
+    // the bill JSON then carries the trail and the fingerprints, and the
+    // bill files are named with the short fingerprint, so a file is matched
+    // to the inputs that made it.
+    let found = match s.evidence.as_ref().map(|e| e.0.as_ref()) {
+        Some(Ok(e)) => Some(e),
+        _ => None,
+    };
+    let offer = bill.offer.trim().replace(' ', "-");
+    let tag = found.map(|e| format!("-{}", e.short)).unwrap_or_default();
     let (name, mime, text) = match kind {
         ExportKind::BillCsv => (
-            format!("{stem}-bill.csv"),
+            format!("{stem}-{offer}-bill{tag}.csv"),
             "text/csv",
             bill_csv(&c.deal.name, bill),
         ),
         ExportKind::BillJson => (
-            format!("{stem}-bill.json"),
+            format!("{stem}-{offer}-bill{tag}.json"),
             "application/json",
-            bill_json(bill),
+            found.map_or_else(|| bill_json(bill), |e| e.bill_json.clone()),
+        ),
+        ExportKind::LedgerCsv => (
+            format!("{stem}-{offer}-ledger{tag}.csv"),
+            "text/csv",
+            found?.ledger_csv.clone(),
         ),
         ExportKind::DealToml => (
             format!("{stem}.toml"),

@@ -3,8 +3,11 @@
 
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::browser;
 use crate::state::{Action, AppState};
+use crate::worker::{decode_answer, EvidenceRequest};
 
 /// Milliseconds between the last change of the scenario and the address
 /// bar's update, so typing is not slowed by history updates.
@@ -27,5 +30,29 @@ pub fn use_url_sync(fragment: Option<String>, dispatcher: UseReducerDispatcher<A
         let listener =
             browser::on_hash_change(move |hash| dispatcher.dispatch(Action::LoadLink(hash)));
         move || drop(listener)
+    });
+}
+
+/// Sends each new evidence request to the page's worker
+/// ([`browser::ask_worker`]) and dispatches its answer as
+/// [`Action::EvidenceReady`]; the reducer keeps it only if it answers the
+/// current request.
+#[hook]
+pub fn use_worker_evidence(
+    request: Option<Rc<EvidenceRequest>>,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let key = request.as_ref().map(|r| r.key);
+    use_effect_with(key, move |_| {
+        if let Some(r) = request {
+            browser::ask_worker(
+                r.encode(),
+                Callback::from(move |bytes: Vec<u8>| {
+                    if let Some(a) = decode_answer(&bytes) {
+                        dispatcher.dispatch(Action::EvidenceReady(Rc::new(a)));
+                    }
+                }),
+            );
+        }
     });
 }

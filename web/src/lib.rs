@@ -4,8 +4,10 @@
 //! comes from `unitcalc-core`; this crate holds the UI state and its typed
 //! actions ([`state`]), the one place where core errors become messages
 //! ([`boundary`]), the one module that calls browser APIs ([`browser`]),
-//! exports ([`export`]), saved scenarios ([`storage`]), the URL sync hook
-//! ([`hooks`]) and small components. Figures are shown with core's
+//! exports ([`export`]), saved scenarios ([`storage`]), the URL sync and
+//! worker hooks ([`hooks`]), the page's Web Worker and its messages
+//! ([`worker`]: a second module, loaded on first use, for work the first load
+//! should not carry) and small components. Figures are shown with core's
 //! `display` (grouping, rounding for display).
 
 pub mod boundary;
@@ -15,6 +17,7 @@ pub mod export;
 pub mod hooks;
 pub mod state;
 pub mod storage;
+pub mod worker;
 
 /// Matrices bundled with the tool: (name, TOML text), embedded at build time.
 pub use unitcalc_core::bundled::BUNDLED;

@@ -29,13 +29,16 @@ use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
+use crate::worker::{Evidence, EvidenceRequest};
 use crate::{boundary, browser, storage};
 
 mod action;
 pub mod lab;
+mod ui;
 
 use action::edit;
 pub use action::{Action, BurstField, EntitlementField, OfferField, UsageField};
+pub use ui::{Confirm, Undo, View};
 
 /// The scenario a fresh page starts with: pay-as-you-go on matrix M.
 pub fn default_scenario() -> DealSpec {
@@ -69,21 +72,6 @@ pub fn open_link(fragment: &str) -> Result<DealSpec, String> {
     scenario::open_link(fragment).map_err(|e| boundary::link_message(&e))
 }
 
-/// Which main view is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    /// The selected offer's bill.
-    Bill,
-    /// All offers side by side.
-    Compare,
-    /// The matrix grid.
-    Matrix,
-    /// The print-friendly quote.
-    Quote,
-    /// The unit-model lab (a link to its own page, loaded on demand).
-    Lab,
-}
-
 /// An uploaded usage CSV (kept in memory only; never put in share links).
 #[derive(Debug, PartialEq, Eq)]
 pub struct CsvUsage {
@@ -104,6 +92,9 @@ pub struct Computed {
     pub usage: Rc<UsageSeries>,
     /// Per offer, the runs of tolerated and charged hours (fixed capacity).
     pub runs: Vec<Rc<Vec<ExcessRun>>>,
+    /// The billing periods (`YYYY-MM`) in which the uploaded usage file has
+    /// no record at all (they price as zero usage); empty for the profile.
+    pub months_without_usage: Vec<String>,
     /// Per offer, the effective price per TB-month (when the matrix meters TB).
     pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
     /// One bill per offer (in `comparison.bills`) and their comparison
@@ -198,7 +189,8 @@ impl From<Error> for Failed {
 
 #[derive(Default)]
 struct Cache {
-    matrix: Option<(MatrixChoice, Rc<Matrix>)>,
+    /// The parsed matrix, and whether it is an edited bundled one.
+    matrix: Option<(MatrixChoice, Rc<Matrix>, bool)>,
     usage: Option<(UsageKey, Rc<UsageSeries>)>,
     /// Each profile cell's generated series, so an edit of one cell's
     /// controls regenerates only that cell.
@@ -243,6 +235,16 @@ pub struct AppState {
     pub saved: Vec<String>,
     /// What the last save, load or delete of a saved scenario did.
     pub notice: Option<String>,
+    /// Names of saved scenarios saved while usage came from an uploaded
+    /// file (the file is not kept with them), and that file's name.
+    pub saved_csv: std::collections::BTreeMap<String, String>,
+    /// The question asked before an action that loses work.
+    pub confirm: Option<Confirm>,
+    /// What the last removal took away (the "Undo" notice).
+    pub undo: Option<Rc<Undo>>,
+    /// True when the matrix is a bundled one's edited copy (same name and
+    /// version, other contents): it is named "(edited)" everywhere.
+    pub matrix_edited: bool,
     /// The parsed matrix, when it parses.
     pub matrix: Option<Rc<Matrix>>,
     /// Pricing result of the scenario as typed.
@@ -257,6 +259,15 @@ pub struct AppState {
     /// written as the strict formats read them, when any was: what share
     /// links and saved scenarios hold ([`AppState::written`]).
     written: Option<Rc<DealSpec>>,
+    /// True when the bill shows each line's formula trail and the
+    /// fingerprints (computed only then, by the page's worker: pricing stays
+    /// as fast without, and the first load as small).
+    pub explain: bool,
+    /// What the worker is asked for the shown bill, when `explain`.
+    pub evidence_request: Option<Rc<EvidenceRequest>>,
+    /// The worker's answer to the current request: the trail, ledger and
+    /// fingerprints, or the core's message.
+    pub evidence: Option<ByPtr<Result<Evidence, String>>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -271,6 +282,9 @@ impl PartialEq for AppState {
             && self.alert == o.alert
             && self.saved == o.saved
             && self.notice == o.notice
+            && self.confirm == o.confirm
+            && self.undo.as_ref().map(Rc::as_ptr) == o.undo.as_ref().map(Rc::as_ptr)
+            && self.saved_csv == o.saved_csv
     }
 }
 
@@ -286,11 +300,18 @@ impl AppState {
             alert: None,
             saved: Vec::new(),
             notice: None,
+            saved_csv: Default::default(),
+            confirm: None,
+            undo: None,
+            matrix_edited: false,
             matrix: None,
             outcome: Rc::new(Err(String::new())),
             shown: Rc::new(Err(String::new())),
             fault: None,
             written: None,
+            explain: false,
+            evidence_request: None,
+            evidence: None,
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
@@ -313,12 +334,15 @@ impl AppState {
         let mut s = AppState::new(scenario);
         s.alert = alert;
         s.saved = storage::names();
+        s.saved_csv = storage::csv_names();
         s
     }
 
     /// Replaces the scenario (a saved one, or one from a share link).
     fn load(&mut self, scenario: DealSpec) {
         self.scenario = scenario;
+        self.undo = None;
+        self.confirm = None;
         self.csv = None;
         self.alert = None;
         self.selected = 0;
@@ -347,7 +371,9 @@ impl AppState {
         }
         let t0 = browser::now_ms();
         let matrix = self.matrix_cached();
-        self.matrix = matrix.as_ref().ok().cloned();
+        self.matrix = matrix.as_ref().ok().map(|m| m.0.clone());
+        self.matrix_edited = matrix.as_ref().is_ok_and(|m| m.1);
+        let matrix = matrix.map(|m| m.0);
         self.written = None;
         match matrix
             .map_err(Failed::from)
@@ -373,18 +399,50 @@ impl AppState {
                 }));
             }
         }
+        self.refresh_evidence();
         self.compute_ms = browser::elapsed_ms(t0);
         refused
     }
 
-    fn matrix_cached(&self) -> Result<Rc<Matrix>, Error> {
+    /// Asks the worker again for the shown bill's evidence when the trail
+    /// is open ([`AppState::explain`]): a new request (keyed by the
+    /// generation) whenever the bill or the selected offer changed; its
+    /// answer arrives as [`Action::EvidenceReady`].
+    fn refresh_evidence(&mut self) {
+        self.evidence = None;
+        self.evidence_request = match (self.explain, self.shown.as_ref()) {
+            (true, Ok(_)) => scenario::encode(self.written()).ok().map(|link| {
+                Rc::new(EvidenceRequest {
+                    key: self.generation,
+                    offer: self.selected,
+                    link,
+                    csv: self.csv.clone(),
+                })
+            }),
+            _ => None,
+        };
+    }
+
+    /// The parsed matrix, and whether it is a bundled matrix's edited copy
+    /// (a custom matrix with a bundled one's name but another text).
+    fn matrix_cached(&self) -> Result<(Rc<Matrix>, bool), Error> {
         let mut cache = self.cache.borrow_mut();
         Ok(match &cache.matrix {
-            Some((choice, m)) if *choice == self.scenario.matrix => m.clone(),
+            Some((choice, m, e)) if *choice == self.scenario.matrix => (m.clone(), *e),
             _ => {
                 let m = Rc::new(self.scenario.matrix.load()?);
-                cache.matrix = Some((self.scenario.matrix.clone(), m.clone()));
-                m
+                // Compared as text: the grid and the editor write a custom
+                // matrix afresh, while "custom" starts from the bundled text
+                // as is (parsing the bundled matrix again to compare linked
+                // much more code).
+                let edited = match &self.scenario.matrix {
+                    MatrixChoice::Custom(t) => {
+                        unitcalc_core::bundled::text(&m.name).is_some_and(|b| b != t)
+                    }
+                    _ => false,
+                };
+                cache.matrix = Some((self.scenario.matrix.clone(), m.clone(), edited));
+                (m, edited)
             }
         })
     }
@@ -422,7 +480,22 @@ impl AppState {
                 u
             }
         };
-        let q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage)?;
+        let mut q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage)?;
+        if self.matrix_edited {
+            // The one place an edited matrix gets its name: every view and
+            // export reads the bills.
+            for b in &mut q.comparison.bills {
+                b.matrix_version.push_str(" (edited)");
+            }
+        }
+        let months_without_usage = match &self.csv {
+            Some(_) => usage
+                .periods_without_records(&term)
+                .iter()
+                .map(|p| p.label())
+                .collect(),
+            None => Vec::new(),
+        };
         // Only the ISO-week bars read the report (month bars are the bill's
         // periods), so a usage edit in month view does not pay for it.
         let report = match &cache.report {
@@ -438,6 +511,7 @@ impl AppState {
             matrix,
             deal,
             usage,
+            months_without_usage,
             runs: q.excess.into_iter().map(Rc::new).collect(),
             per_tb_month: q.per_tb_month,
             comparison: q.comparison,
@@ -451,7 +525,34 @@ impl Reducible for AppState {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        // The Undo notice lasts until the next change: looking around (views,
+        // the shown offer, copying the link, the alert, a question) keeps it.
+        let looking = matches!(
+            action,
+            Action::SelectOffer(_)
+                | Action::SetView(_)
+                | Action::SetGranularity(_)
+                | Action::Copied(_)
+                | Action::Alert(_)
+                | Action::DismissAlert
+                | Action::Undo
+        );
+        if !looking {
+            s.undo = None;
+        }
+        let removed = match &action {
+            Action::RemoveOffer(i) if s.scenario.offers.len() > 1 => {
+                s.scenario.offers.get(*i).map(|o| Undo::Offer {
+                    index: *i,
+                    offer: o.clone(),
+                })
+            }
+            _ => None,
+        };
         let Some(action) = edit(&mut s.scenario, action) else {
+            if removed.is_some() {
+                s.undo = removed.map(Rc::new);
+            }
             s.recompute();
             return Rc::new(s);
         };
@@ -496,12 +597,54 @@ impl Reducible for AppState {
                     Err(e) => s.alert = Some(boundary::message(&e)),
                 }
             }
-            Action::Save(name) => match storage::save(&name, s.written()) {
-                Ok(()) => {
-                    s.saved = storage::names();
-                    s.notice = Some(format!("Saved “{name}” in this browser."));
+            Action::Save(name) => {
+                let name = name.trim().to_string();
+                if name.is_empty() {
+                    s.notice =
+                        Some("Nothing was saved: type a name for the scenario first.".to_string());
+                } else if s.saved.contains(&name) {
+                    s.confirm = Some(Confirm::Overwrite(name));
+                } else {
+                    s.save(name);
                 }
-                Err(e) => s.notice = Some(e),
+            }
+            Action::ChooseMatrix(m) => {
+                if m != s.scenario.matrix && s.matrix_has_edits() {
+                    s.confirm = Some(Confirm::SwitchMatrix(m));
+                } else {
+                    s.scenario.matrix = m;
+                    s.recompute();
+                }
+            }
+            Action::Answer(yes) => match s.confirm.take() {
+                Some(Confirm::Overwrite(name)) if yes => s.save(name),
+                Some(Confirm::SwitchMatrix(m)) if yes => {
+                    s.scenario.matrix = m;
+                    s.recompute();
+                }
+                _ => {}
+            },
+            Action::Undo => match s.undo.take().as_deref() {
+                Some(Undo::Offer { index, offer })
+                    if s.scenario.offers.len() < deal::MAX_OFFERS =>
+                {
+                    let at = (*index).min(s.scenario.offers.len());
+                    s.scenario.offers.insert(at, offer.clone());
+                    s.recompute();
+                }
+                Some(Undo::Saved {
+                    name,
+                    scenario,
+                    csv,
+                }) => match storage::save(name, scenario, csv.as_deref()) {
+                    Ok(()) => {
+                        s.saved = storage::names();
+                        s.saved_csv = storage::csv_names();
+                        s.notice = Some(format!("Restored “{name}”."));
+                    }
+                    Err(e) => s.notice = Some(e),
+                },
+                _ => {}
             },
             Action::LoadSaved(name) => match storage::load_all().remove(&name) {
                 Some(sc) => {
@@ -522,12 +665,34 @@ impl Reducible for AppState {
                 );
             }
             Action::DeleteSaved(name) => {
+                if let Some(scenario) = storage::load_all().remove(&name) {
+                    let csv = s.saved_csv.get(&name).cloned();
+                    s.undo = Some(Rc::new(Undo::Saved {
+                        name: name.clone(),
+                        scenario,
+                        csv,
+                    }));
+                }
                 storage::delete(&name);
                 s.saved = storage::names();
+                s.saved_csv = storage::csv_names();
                 s.notice = Some(format!("Deleted “{name}”."));
             }
             Action::SelectOffer(i) => {
                 s.selected = i;
+                s.generation += 1;
+                s.refresh_evidence();
+            }
+            Action::Explain(on) => {
+                s.explain = on;
+                s.generation += 1;
+                s.refresh_evidence();
+            }
+            // Only the answer to the current request is kept.
+            Action::EvidenceReady(a)
+                if s.evidence_request.as_ref().is_some_and(|r| r.key == a.key) =>
+            {
+                s.evidence = Some(ByPtr(Rc::new(a.result.clone())));
                 s.generation += 1;
             }
             Action::SetView(v) => s.view = v,

@@ -13,6 +13,10 @@ use unitcalc_core::scenario;
 use crate::browser::{self, StoreError};
 
 const KEY: &str = "unitcalc.scenarios.v1";
+/// Names of the scenarios saved while usage came from an uploaded file, and
+/// that file's name, as `name\tfile` lines: the page marks those entries
+/// (the file itself is not kept; see docs/web.md).
+const CSV_KEY: &str = "unitcalc.scenarios.v1.csv";
 
 /// All saved scenarios by name. A store that cannot be read reads as
 /// empty; an entry that does not read is left out.
@@ -37,11 +41,37 @@ fn write(all: &BTreeMap<String, DealSpec>) -> Result<(), String> {
     })
 }
 
-/// Saves a scenario under a name (replacing one of the same name).
-pub fn save(name: &str, s: &DealSpec) -> Result<(), String> {
+/// The saved scenarios that were saved with uploaded usage, by name: the
+/// file's name.
+pub fn csv_names() -> BTreeMap<String, String> {
+    let text = browser::stored(CSV_KEY).unwrap_or_default();
+    let mut all = BTreeMap::new();
+    // Inserted one by one: collecting into a map links a stable sort.
+    for (n, f) in text.lines().filter_map(|l| l.split_once('\t')) {
+        all.insert(n.to_string(), f.to_string());
+    }
+    all
+}
+
+fn set_csv(name: &str, csv: Option<&str>) {
+    let mut all = csv_names();
+    match csv {
+        Some(f) => all.insert(name.to_string(), f.replace(['\t', '\n'], " ")),
+        None => all.remove(name),
+    };
+    let text: String = all.iter().map(|(n, f)| format!("{n}\t{f}\n")).collect();
+    // Only a marker: a store that refuses it loses the mark, not the scenario.
+    let _ = browser::store(CSV_KEY, &text);
+}
+
+/// Saves a scenario under a name (replacing one of the same name); `csv`
+/// names the uploaded usage file in use (not kept; the entry is marked).
+pub fn save(name: &str, s: &DealSpec, csv: Option<&str>) -> Result<(), String> {
     let mut all = load_all();
     all.insert(name.to_string(), s.clone());
-    write(&all)
+    write(&all)?;
+    set_csv(name, csv);
+    Ok(())
 }
 
 /// Deletes a saved scenario.
@@ -49,4 +79,5 @@ pub fn delete(name: &str) {
     let mut all = load_all();
     all.remove(name);
     let _ = write(&all);
+    set_csv(name, None);
 }

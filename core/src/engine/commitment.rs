@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::ledger::record_drawn;
 use super::pricer::{nonneg, Pricer};
 use super::{offer_err, overflow};
-use crate::bill::{CellStats, CommitmentState, Line, LineKind};
+use crate::bill::{CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Result, UsageIssue};
 use crate::matrix::Matrix;
 use crate::num::{self, Fraction, Money, Overflow, Price, Units};
@@ -21,6 +21,31 @@ pub(super) struct Bucket {
     pub(super) balance: i128,
     pub(super) scale: u32,
     pub(super) exhausted_at: Option<Hour>,
+}
+
+/// An installment before the last, exact: the commitment's amount C ×
+/// `hours` of the period ÷ `term_hours` (rounded once by the caller).
+pub(crate) fn installment_share(
+    commit: Money,
+    hours: Decimal,
+    term_hours: u64,
+) -> Result<Fraction, Overflow> {
+    let num = num::mul(commit.get(), hours, "installment")?;
+    Ok(Fraction::new(num, term_hours).unwrap_or(Fraction::ZERO))
+}
+
+/// The sum of the installment lines of `periods` (the periods before the
+/// last: the last installment is the commitment less this).
+pub(crate) fn installments_paid(periods: &[PeriodBill]) -> Result<Money, Overflow> {
+    let mut paid = Money::ZERO;
+    for l in periods
+        .iter()
+        .flat_map(|p| &p.lines)
+        .filter(|l| l.kind == LineKind::Installment)
+    {
+        paid = paid.checked_add(l.amount)?;
+    }
+    Ok(paid)
 }
 
 /// Validates a commitment offer; returns its overage price and a full bucket.
@@ -46,12 +71,23 @@ pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(
 impl Pricer<'_> {
     /// Commitment: draws this hour's records from the bucket in matrix order.
     pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
+        if self.bucket.is_none() || self.hour_buf.is_empty() {
+            return Ok(());
+        }
+        // One draw, compiled twice: plain pricing's has no ledger code in it.
+        if self.ledger.is_some() {
+            self.draw_hour::<true>()
+        } else {
+            self.draw_hour::<false>()
+        }
+    }
+
+    /// [`Pricer::flush_hour`]'s draws; `RECORD` also writes the ledger rows.
+    #[inline(always)]
+    fn draw_hour<const RECORD: bool>(&mut self) -> Result<(), UsageIssue> {
         let Some(bucket) = self.bucket.as_mut() else {
             return Ok(());
         };
-        if self.hour_buf.is_empty() {
-            return Ok(());
-        }
         self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
         // Indices in `hour_buf` were checked by `push`; a miss is refused
         // rather than indexed.
@@ -76,33 +112,26 @@ impl Pricer<'_> {
             } else {
                 units = wide::rescale(units, us, bucket.scale)?;
             }
-            let st = self.cells.get_mut(i).ok_or(missing)?;
-            let w = st.w;
-            let acc = &mut st.period;
-            let (drawn, over) = if units <= bucket.balance {
+            let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
+            let before = bucket.balance;
+            if units <= bucket.balance {
                 bucket.balance = wide::sub(bucket.balance, units)?;
                 acc.drawn = wide::add(acc.drawn, units)?;
-                (units, 0)
             } else {
                 let over = wide::sub(units, bucket.balance)?;
-                let drawn = bucket.balance;
-                acc.drawn = wide::add(acc.drawn, drawn)?;
+                acc.drawn = wide::add(acc.drawn, bucket.balance)?;
                 acc.overage = wide::add(acc.overage, over)?;
                 bucket.balance = 0;
-                (drawn, over)
-            };
+            }
             if bucket.balance == 0 && bucket.exhausted_at.is_none() {
                 bucket.exhausted_at = self.latest;
             }
-            if let Some(ledger) = self.ledger.as_mut() {
-                let at = self.latest.unwrap_or(self.term_start);
-                record_drawn(
-                    ledger,
-                    (at, self.current, self.matrix.cell_at(i)),
-                    (qm, w),
-                    [units, drawn, over, bucket.balance],
-                    bucket.scale,
-                )?;
+            if let Some(ledger) = self.ledger.as_mut().filter(|_| RECORD) {
+                let hour = self.latest.unwrap_or(self.term_start);
+                let st = self.cells.get(i).ok_or(missing)?;
+                let at = (hour, self.current, self.matrix.cell_at(i));
+                let draw = [units, before, bucket.balance];
+                record_drawn(ledger, at, st, qm, draw, bucket.scale)?;
             }
         }
         self.hour_buf.clear();
@@ -133,12 +162,10 @@ impl Pricer<'_> {
             Payment::Upfront => {}
             Payment::Monthly => {
                 let amount = if k.saturating_add(1) == self.periods.len() {
-                    commit.checked_sub(self.installments_paid()?)?
+                    commit.checked_sub(installments_paid(&self.out)?)?
                 } else {
                     let term_hours = self.terms.term.hours() as u64;
-                    Fraction::new(num::mul(commit.get(), hours, "installment")?, term_hours)
-                        .unwrap_or(Fraction::ZERO)
-                        .round(self.scale, self.mode)?
+                    installment_share(commit, hours, term_hours)?.round(self.scale, self.mode)?
                 };
                 lines.push(Line {
                     kind: LineKind::Installment,
@@ -156,20 +183,6 @@ impl Pricer<'_> {
             }
         }
         Ok(())
-    }
-
-    /// The sum of the installments of the periods already closed.
-    fn installments_paid(&self) -> Result<Money, Overflow> {
-        let earlier = self
-            .out
-            .iter()
-            .flat_map(|p| &p.lines)
-            .filter(|l| l.kind == LineKind::Installment);
-        let mut paid = Money::ZERO;
-        for l in earlier {
-            paid = paid.checked_add(l.amount)?;
-        }
-        Ok(paid)
     }
 
     /// The bill's commitment state (commitment offers only): drawn, overage,

@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::excess::ExcessKind;
+use super::excess::{record_run, ExcessKind, ExcessRun};
 use super::pricer::CellState;
 use crate::matrix::CellId;
 use crate::num::{self, Overflow, Quantity, Units};
@@ -83,20 +83,31 @@ pub struct LedgerRow {
     pub bucket_remaining: Option<Units>,
 }
 
-/// Writes the row of a pay-as-you-go or fixed-capacity hour of cell `st`,
-/// from the decision `push` made (`excess`: `None` at or below E, always
-/// `None` for pay as you go; `fixed` tells the two apart). Cold and out of
-/// line, so that plain pricing's `push` stays small.
+/// What `push` records of one hour of cell `st` with a quantity, when asked
+/// for: the excess run ([`super::Pricer::record_excess`]) and, but for a
+/// commitment (whose rows the hour's close writes, [`record_drawn`]), the
+/// ledger row, from the decision `push` made (`excess`: `None` at or below
+/// E, always `None` but for fixed capacity). Cold and out of line, so that
+/// plain pricing's `push` pays one flag check.
 #[cold]
 #[inline(never)]
-pub(super) fn record_decided(
-    ledger: &mut Vec<LedgerRow>,
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_hour(
+    runs: &mut Option<Vec<ExcessRun>>,
+    ledger: &mut Option<Vec<LedgerRow>>,
+    st: &mut CellState,
     (hour, period, cell): (Hour, usize, CellId),
     quantity: Quantity,
-    st: &CellState,
     fixed: bool,
+    commitment: bool,
     excess: Option<ExcessKind>,
 ) -> Result<(), Overflow> {
+    if let Some(runs) = runs.as_mut() {
+        record_run(runs, &mut st.open_run, cell, hour, excess);
+    }
+    let Some(ledger) = ledger.as_mut().filter(|_| !commitment) else {
+        return Ok(());
+    };
     let rate = st.rate.unwrap_or_default();
     let units = quantity.units_at(rate)?;
     let (action, over) = match (fixed, excess) {
@@ -131,21 +142,25 @@ pub(super) fn record_decided(
     Ok(())
 }
 
-/// Writes the row of a commitment hour from the draw the hour's close made:
-/// `q` the quantity (mantissa, scale); `draw` the units burned, drawn and
-/// beyond the bucket, and the bucket's balance after (mantissas at the
-/// bucket's scale `s`). Cold and out of line, like [`record_decided`].
+/// Writes the row of a commitment hour of cell `st` from the draw the
+/// hour's close made: `qm` the quantity (mantissa at the cell's scale);
+/// `draw` the units burned and the bucket's balance before and after the
+/// draw (mantissas at the bucket's scale `s`): drawn = before − after, the
+/// rest of the units beyond the bucket. Cold and out of line, like
+/// [`record_hour`].
 #[cold]
 #[inline(never)]
 pub(super) fn record_drawn(
     ledger: &mut Vec<LedgerRow>,
     (hour, period, cell): (Hour, usize, CellId),
-    q: (i128, u32),
-    draw: [i128; 4],
+    st: &CellState,
+    qm: i128,
+    [units, before, after]: [i128; 3],
     s: u32,
 ) -> Result<(), Overflow> {
-    let [units, drawn, overage, remaining] = draw.map(|m| wide::to_decimal(m, s).map(Units));
-    let overage = overage?;
+    let drawn = wide::sub(before, after)?;
+    let d = |m: i128| wide::to_decimal(m, s).map(Units);
+    let overage = d(wide::sub(units, drawn)?)?;
     let action = if overage.is_zero() {
         HourAction::Drawn
     } else {
@@ -155,14 +170,14 @@ pub(super) fn record_drawn(
         hour,
         period,
         cell,
-        quantity: Quantity(wide::to_decimal(q.0, q.1)?),
-        units: units?,
+        quantity: Quantity(wide::to_decimal(qm, st.w)?),
+        units: d(units)?,
         action,
         streak: 0,
         excess: Quantity::ZERO,
         priced_units: overage,
-        drawn: drawn?,
-        bucket_remaining: Some(remaining?),
+        drawn: d(drawn)?,
+        bucket_remaining: Some(d(after)?),
     });
     Ok(())
 }

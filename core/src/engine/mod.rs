@@ -18,6 +18,7 @@ mod tests;
 
 use rust_decimal::Decimal;
 
+pub(crate) use commitment::{installment_share, installments_paid};
 pub use excess::{ExcessKind, ExcessRun};
 pub use ledger::{HourAction, LedgerRow};
 pub use pricer::Pricer;

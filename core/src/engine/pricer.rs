@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::commitment::{self, Bucket};
 use super::excess::{record_run, ExcessRun};
-use super::ledger::{record_decided, LedgerRow};
+use super::ledger::{record_hour, LedgerRow};
 use super::{offer_err, overage, overflow, prorated_fees};
 use crate::bill::PeriodBill;
 use crate::error::{Result, UsageIssue};
@@ -120,6 +120,8 @@ pub struct Pricer<'a> {
     pub(super) runs: Option<Vec<ExcessRun>>,
     /// The hourly ledger, when asked for ([`Pricer::record_ledger`]).
     pub(super) ledger: Option<Vec<LedgerRow>>,
+    /// Runs or the ledger are recorded: `push`'s one check.
+    pub(super) recording: bool,
 }
 
 /// A fresh state for every cell of the matrix, in matrix order.
@@ -247,6 +249,7 @@ impl<'a> Pricer<'a> {
             fee_shares,
             runs: None,
             ledger: None,
+            recording: false,
         })
     }
 
@@ -256,6 +259,7 @@ impl<'a> Pricer<'a> {
     pub fn record_excess(mut self) -> Self {
         if matches!(self.offer.kind, OfferKind::FixedCapacity(_)) {
             self.runs = Some(Vec::new());
+            self.recording = true;
         }
         self
     }
@@ -281,6 +285,7 @@ impl<'a> Pricer<'a> {
     /// ```
     pub fn record_ledger(mut self) -> Self {
         self.ledger = Some(Vec::new());
+        self.recording = true;
         self
     }
 
@@ -380,18 +385,10 @@ impl<'a> Pricer<'a> {
         } else {
             None
         };
-        if let Some(runs) = self.runs.as_mut() {
-            record_run(runs, &mut st.open_run, cell, hour, excess);
-        }
-        if let Some(ledger) = self.ledger.as_mut().filter(|_| !commitment) {
-            record_decided(
-                ledger,
-                (hour, self.current, cell),
-                quantity,
-                st,
-                fixed,
-                excess,
-            )?;
+        if self.recording {
+            let at = (hour, self.current, cell);
+            let (runs, ledger) = (&mut self.runs, &mut self.ledger);
+            record_hour(runs, ledger, st, at, quantity, fixed, commitment, excess)?;
         }
         if commitment {
             self.hour_buf.push((i, qm));

@@ -335,12 +335,10 @@ fn example_e_proration() {
     }
 }
 
-#[test]
-fn example_f_units_commitment() {
-    let m = spec_m();
-    let t = term("2026-03-01", 1);
+/// Worked example F: 1,000 units at 0.85 upfront, 1,000 TB on on-prem/hot
+/// every hour of March 2026 (1.5 units an hour): the usage and the offer.
+fn example_f(m: &Matrix, t: &DealTerms) -> (UsageSeries, Offer) {
     let cell = m.cell("capacity", "on-prem", "hot").unwrap();
-    let u = usage(&m, &t, cell, "1000", "1000", 0, 0);
     let offer = Offer {
         name: "prepaid".into(),
         kind: OfferKind::Commitment(Commitment {
@@ -350,6 +348,14 @@ fn example_f_units_commitment() {
             overage_price: None,
         }),
     };
+    (usage(m, t, cell, "1000", "1000", 0, 0), offer)
+}
+
+#[test]
+fn example_f_units_commitment() {
+    let m = spec_m();
+    let t = term("2026-03-01", 1);
+    let (u, offer) = example_f(&m, &t);
     let bill = price(&m, &t, &offer, &u).unwrap();
     let c = bill.commitment.as_ref().unwrap();
     assert_eq!(c.commitment_amount.to_string(), "850.00");
@@ -523,20 +529,11 @@ fn ledger_adds_up_to_the_bill() {
     let m = spec_m();
     let t = term("2026-03-01", 1);
     let hot = m.cell("capacity", "azure", "hot").unwrap();
-    let onprem = m.cell("capacity", "on-prem", "hot").unwrap();
     let payg = Offer {
         name: "payg".into(),
         kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
     };
-    let commit = Offer {
-        name: "prepaid".into(),
-        kind: OfferKind::Commitment(Commitment {
-            units: Units(d("1000")),
-            price: Price(d("0.85")),
-            payment: Payment::Upfront,
-            overage_price: None,
-        }),
-    };
+    let (f_usage, commit) = example_f(&m, &t);
     type Row = (&'static str, Offer, UsageSeries, Vec<(HourAction, usize)>);
     let table: Vec<Row> = vec![
         (
@@ -558,7 +555,7 @@ fn ledger_adds_up_to_the_bill() {
         (
             "example F",
             commit,
-            usage(&m, &t, onprem, "1000", "1000", 0, 0),
+            f_usage,
             vec![(HourAction::Drawn, 666), (HourAction::Overage, 78)],
         ),
     ];
@@ -595,17 +592,7 @@ fn ledger_adds_up_to_the_bill() {
 fn ledger_row_of_the_hour_the_bucket_runs_out() {
     let m = spec_m();
     let t = term("2026-03-01", 1);
-    let cell = m.cell("capacity", "on-prem", "hot").unwrap();
-    let u = usage(&m, &t, cell, "1000", "1000", 0, 0);
-    let offer = Offer {
-        name: "prepaid".into(),
-        kind: OfferKind::Commitment(Commitment {
-            units: Units(d("1000")),
-            price: Price(d("0.85")),
-            payment: Payment::Upfront,
-            overage_price: None,
-        }),
-    };
+    let (u, offer) = example_f(&m, &t);
     let r = price_recorded(&m, &t, &offer, &u).unwrap();
     // Term hour 667 (example F): 1 unit left, 1.5 burned.
     let row = &r.ledger[666];

@@ -263,6 +263,119 @@ pub struct ExplainedBill<'a> {
     pub evidence: Option<&'a BillEvidence>,
 }
 
+/// Everything one offer's bill can show of its evidence, computed together
+/// (the browser asks for it when the user opens the trail, and for exports):
+/// the bill priced with its hourly ledger, each money line's formula trail
+/// and the fingerprints.
+#[derive(Debug, Clone)]
+pub struct OfferEvidence {
+    /// The bill, its excess runs and its hourly ledger.
+    pub recorded: crate::engine::Recorded,
+    /// Each money line's trail, period by period.
+    pub trail: Vec<trail::LineTrail>,
+    /// The fingerprints of the inputs and of the bill.
+    pub evidence: BillEvidence,
+}
+
+/// Hex digits of a digest shown where space is short (a printed quote, a
+/// file name): the first 12 of the 64.
+pub const SHORT_DIGEST: usize = 12;
+
+impl OfferEvidence {
+    /// Prices `offer` of `deal` with everything recorded, and builds its trail
+    /// and fingerprints.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence::OfferEvidence, quote};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    /// let e = OfferEvidence::of(&m, &deal, &usage, &deal.offers[0]).unwrap();
+    /// assert_eq!(e.short().len(), 12);
+    /// assert!(e.evidence.bill.starts_with(e.short()));
+    /// assert_eq!(e.trail.len(), e.recorded.bill.periods.iter().map(|p| p.lines.len()).sum::<usize>());
+    /// assert!(e.ledger_csv(&m).unwrap().starts_with("offer,hour,period,"));
+    /// assert_eq!(e.lines().len(), e.recorded.bill.periods.len());
+    /// ```
+    pub fn of(
+        m: &Matrix,
+        deal: &Deal,
+        usage: &UsageSeries,
+        offer: &crate::offer::Offer,
+    ) -> Result<OfferEvidence> {
+        let recorded = crate::engine::price_recorded(m, &deal.terms, offer, usage)?;
+        let trail = trail::trail(m, &deal.terms, offer, &recorded)?;
+        let evidence = BillEvidence::of(m, deal, usage, &recorded.bill)?;
+        Ok(OfferEvidence {
+            recorded,
+            trail,
+            evidence,
+        })
+    }
+
+    /// The bill's short fingerprint ([`SHORT_DIGEST`] hex digits).
+    pub fn short(&self) -> &str {
+        self.evidence
+            .bill
+            .get(..SHORT_DIGEST)
+            .unwrap_or(&self.evidence.bill)
+    }
+
+    /// The bill as its JSON is written with the trail and the fingerprints.
+    pub fn json(&self) -> ExplainedBill<'_> {
+        ExplainedBill {
+            bill: &self.recorded.bill,
+            trail: Some(&self.trail),
+            evidence: Some(&self.evidence),
+        }
+    }
+
+    /// The bill as its JSON is written with the fingerprints only (as
+    /// `unitcalc quote --evidence -f json`).
+    pub fn json_with_digests(&self) -> BillWithDigests<'_> {
+        BillWithDigests {
+            bill: &self.recorded.bill,
+            evidence: &self.evidence,
+        }
+    }
+
+    /// The hourly ledger as tidy CSV ([`crate::ledger_csv`]).
+    pub fn ledger_csv(&self, m: &Matrix) -> Result<String> {
+        Ok(crate::ledger_csv::to_csv(
+            m,
+            &self.recorded.bill,
+            &self.recorded.ledger,
+        )?)
+    }
+
+    /// Each line's trail, as the bill's periods and lines are ordered:
+    /// `lines()[k][i]` explains period `k`'s line `i`.
+    pub fn lines(&self) -> Vec<&[trail::LineTrail]> {
+        let mut rest = self.trail.as_slice();
+        self.recorded
+            .bill
+            .periods
+            .iter()
+            .map(|p| {
+                let (these, after) = rest.split_at(p.lines.len().min(rest.len()));
+                rest = after;
+                these
+            })
+            .collect()
+    }
+}
+
+/// A bill with its fingerprints under `evidence`: [`ExplainedBill`] without
+/// the trail, for writers that leave the trail out (the browser's export).
+#[derive(Debug, Clone, Serialize)]
+pub struct BillWithDigests<'a> {
+    /// The bill's fields.
+    #[serde(flatten)]
+    pub bill: &'a Bill,
+    /// The fingerprints of the inputs and of the bill.
+    pub evidence: &'a BillEvidence,
+}
+
 /// The keys a bill file may carry beside the bill's own fields; `verify`
 /// sets them aside before comparing the fields.
 pub const ADDED_KEYS: [&str; 2] = ["trail", "evidence"];

@@ -8,7 +8,9 @@
 use serde::Serialize;
 
 use crate::bill::{Bill, Line, LineKind};
-use crate::engine::{prorated_fees, HourAction, LedgerRow, Recorded};
+use crate::engine::{
+    installment_share, installments_paid, prorated_fees, HourAction, LedgerRow, Recorded,
+};
 use crate::error::Result;
 use crate::matrix::{CellName, Matrix};
 use crate::num::{
@@ -402,15 +404,7 @@ impl Ctx<'_> {
                     .at(c.price)?
                     .round(self.matrix.currency.minor_units, self.matrix.rounding);
                 if k.saturating_add(1) == self.bill.periods.len() {
-                    let paid = self
-                        .bill
-                        .periods
-                        .get(..k)
-                        .unwrap_or_default()
-                        .iter()
-                        .flat_map(|p| &p.lines)
-                        .filter(|l| l.kind == LineKind::Installment)
-                        .try_fold(Money::ZERO, |a, l| a.checked_add(l.amount))?;
+                    let paid = installments_paid(self.bill.periods.get(..k).unwrap_or_default())?;
                     let exact = commit.checked_sub(paid)?;
                     let f = Formula::LastInstallment {
                         commitment_amount: commit,
@@ -421,8 +415,7 @@ impl Ctx<'_> {
                 } else {
                     let hours = self.bill.periods.get(k).map_or(0, |p| p.hours);
                     let term_hours = self.terms.term.hours() as u64;
-                    let num = num::mul(commit.get(), hours.into(), "installment")?;
-                    let exact = Fraction::new(num, term_hours).unwrap_or(Fraction::ZERO);
+                    let exact = installment_share(commit, hours.into(), term_hours)?;
                     let f = Formula::Installment {
                         commitment_amount: commit,
                         hours_in_period: hours,

@@ -120,3 +120,38 @@ pub fn to_csv(matrix: &Matrix, bill: &Bill, ledger: &[LedgerRow]) -> Result<Stri
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::bundled;
+    use crate::engine::price_recorded;
+    use crate::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
+    use crate::time::{Date, Term};
+    use crate::usage::UsageSeries;
+
+    /// An offer named like a formula is written as text; the numbers stay
+    /// numbers.
+    #[test]
+    fn text_fields_are_guarded_against_formulas() {
+        let m = bundled::matrix("spec-m").unwrap();
+        let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+        let mut usage = UsageSeries::new(&term);
+        let mut q = vec!["0".parse().unwrap(); term.hours()];
+        q[0] = "200".parse().unwrap();
+        usage.set_series(m.cell("capacity", "azure", "hot").unwrap(), q);
+        let offer = Offer {
+            name: "=HYPERLINK(\"x\")".into(),
+            kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+        };
+        let terms = DealTerms {
+            term,
+            channel: Channel::Direct,
+        };
+        let r = price_recorded(&m, &terms, &offer, &usage).unwrap();
+        let csv = super::to_csv(&m, &r.bill, &r.ledger).unwrap();
+        assert_eq!(
+            csv.lines().nth(1).unwrap(),
+            "\"'=HYPERLINK(\"\"x\"\")\",2026-03-01T00:00:00Z,2026-03,capacity,azure,hot,200,0.001875,0.375,usage,0,0,pay-as-you-go,0.375,1.00,0.375,0,,USD"
+        );
+    }
+}

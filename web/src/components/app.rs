@@ -13,8 +13,8 @@ use super::offer_form::OfferForm;
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::use_url_sync;
-use crate::state::{Action, AppState, ByPtr, Computed, View};
+use crate::hooks::{use_url_sync, use_worker_evidence};
+use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
 use crate::{boundary, browser};
 
 pub use crate::state::{default_scenario, open_link};
@@ -25,17 +25,38 @@ pub fn App() -> Html {
     let state = use_reducer(|| AppState::open(&browser::location_hash()));
     let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
+    use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
     let on_action: Callback<Action> = {
         let d = state.dispatcher();
         (*use_memo((), move |_| Callback::from(move |a: Action| d.dispatch(a)))).clone()
     };
-    let view_button = |v: View, label: &str, id: &str| {
-        let cb = on_action.clone();
-        html! { <button type="button" role="tab" id={id.to_string()} aria-selected={(state.view == v).to_string()}
-        onclick={Callback::from(move |_| cb.emit(Action::SetView(v)))}>{ label.to_string() }</button> }
+    // A question takes the focus (to its Cancel button), so the keyboard is where it is asked.
+    use_effect_with(state.confirm.is_some(), |&asking| {
+        if asking {
+            browser::focus("confirm-no");
+        }
+    });
+    // WAI-ARIA tabs: one tab per view (View::ALL), the selected one in the
+    // tab order (roving tabindex); arrow keys, Home and End move the
+    // selection and the focus; <main> is the tab panel.
+    let on_tab_key = {
+        let (cb, view) = (on_action.clone(), state.view);
+        Callback::from(move |e: KeyboardEvent| {
+            let next =
+                browser::key(&e, |k| view.after_key(k).is_some()).and_then(|k| view.after_key(&k));
+            if let Some(v) = next {
+                cb.emit(Action::SetView(v));
+                browser::focus(v.tab_id());
+            }
+        })
     };
+    let tabs = View::ALL.iter().map(|&v| {
+        let selected = state.view == v;
+        html! { <button type="button" role="tab" id={v.tab_id()} aria-selected={selected.to_string()} aria-controls="main"
+            tabindex={if selected { "0" } else { "-1" }} onclick={on_action.reform(move |_| Action::SetView(v))}>{ v.label() }</button> }
+    });
     let on_export = {
         let s = state.clone();
         Callback::from(move |k: ExportKind| {
@@ -58,10 +79,11 @@ pub fn App() -> Html {
                     { format!("{} — the figures below are from the last values that priced.", f.message) }
                 </p>
             }
-            { render_view(&state, c, &on_action) }
+            { render_view(&state, c, &on_action, &on_export) }
             </>
         },
     };
+    let lab_href = format!("lab/index.html{}", link.as_deref().unwrap_or_default());
     let link_attr = link
         .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
         .map_err(|e| AttrValue::from(boundary::message(&e)));
@@ -70,13 +92,10 @@ pub fn App() -> Html {
         <>
         <header class="no-print">
             <h1>{ "unitcalc · bill simulator" }</h1>
-            <nav role="tablist" aria-label="Views">
-                { view_button(View::Bill, "Bill", "tab-bill") }
-                { view_button(View::Compare, "Compare", "tab-compare") }
-                { view_button(View::Matrix, "Matrix", "tab-matrix") }
-                { view_button(View::Quote, "Quote", "tab-quote") }
-                { view_button(View::Lab, "Lab", "tab-lab") }
-            </nav>
+            <nav aria-label="Views"><div role="tablist" aria-label="Views" onkeydown={on_tab_key}>{ for tabs }</div>
+                <a id="open-lab" class="lab-link" href={lab_href}
+                    title="Price this deal under up to four unit models, compare them, sweep a parameter, fit a usage history (its own page, loaded when opened)">
+                    { "Unit-model lab" }</a></nav>
             <p class="hint">{ "All math runs in this page; nothing is sent anywhere." }</p>
         </header>
         if let Some(m) = &state.alert {
@@ -85,16 +104,28 @@ pub fn App() -> Html {
                 <button type="button" class="small" onclick={on_action.reform(|_| Action::DismissAlert)}>{ "Dismiss" }</button>
             </div>
         }
+        if let Some(c) = &state.confirm {
+            { confirm_dialog(&state, c, &on_action) }
+        }
+        if let Some(u) = &state.undo {
+            <div class="undo no-print" role="status" id="undo">
+                { u.notice() }
+                <button type="button" class="small" id="undo-button" onclick={on_action.reform(|_| Action::Undo)}>{ "Undo" }</button>
+            </div>
+        }
         <div class={classes!("layout", (state.view == View::Quote).then_some("quote"))}>
             <aside class="inputs no-print" aria-label="Inputs">
-                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()} />
+                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()}
+                    matrix_label={state.matrix_label().map(AttrValue::from)}
+                    asking={matches!(state.confirm, Some(Confirm::SwitchMatrix(_)))} />
                 { for s.offers.iter().enumerate().map(|(i, o)| {
                     html! { <OfferForm fault={state.fault.clone()} index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
                         selected={i == state.selected} on_action={on_action.clone()} /> }
                 }) }
                 <UsageForm fault={state.fault.clone()} usage={s.usage.clone()} matrix={state.matrix.clone()}
-                    csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()} />
-                <SharePanel link={link_attr} saved={state.saved.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
+                    csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()}
+                    months_without_usage={outcome.as_ref().ok().map(|c| c.months_without_usage.join(", ")).filter(|m| !m.is_empty()).map(AttrValue::from)} />
+                <SharePanel link={link_attr} saved={state.saved.clone()} saved_csv={state.saved_csv.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
                     on_delete={on_action.reform(Action::DeleteSaved)} {on_export} on_copied={on_action.reform(Action::Copied)}
                     on_deal_file={on_action.reform(|r: Result<(String, String), String>| match r {
@@ -102,14 +133,32 @@ pub fn App() -> Html {
                         Err(m) => Action::Alert(m),
                     })} />
             </aside>
-            <main id="main" class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
+            <main id="main" role="tabpanel" aria-labelledby={state.view.tab_id()} class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
                 data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
         </div>
         </>
     }
 }
 
-fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> Html {
+/// The page's question before an action that loses work: an in-page
+/// dialog (testable, unlike `window.confirm`), focused on its first button.
+fn confirm_dialog(state: &AppState, c: &Confirm, on_action: &Callback<Action>) -> Html {
+    let (question, yes) = c.question(state);
+    html! {
+        <div class="confirm no-print" id="confirm" role="alertdialog" aria-labelledby="confirm-text">
+            <p id="confirm-text">{ question }</p>
+            <button type="button" id="confirm-yes" onclick={on_action.reform(|_| Action::Answer(true))}>{ yes }</button>
+            <button type="button" id="confirm-no" onclick={on_action.reform(|_| Action::Answer(false))}>{ "Cancel" }</button>
+        </div>
+    }
+}
+
+fn render_view(
+    state: &AppState,
+    c: &Computed,
+    on_action: &Callback<Action>,
+    on_export: &Callback<ExportKind>,
+) -> Html {
     let sel = state.selected.min(c.bills().len().saturating_sub(1));
     let Some(bill) = c.bills().get(sel) else {
         return html! {};
@@ -132,7 +181,9 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
                 .unwrap_or_default();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()} />
+                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
+                    explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
+                    on_export={Some(on_export.clone())} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name}
                     entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
                     report={c.report.clone()} granularity={state.granularity}
@@ -146,14 +197,6 @@ fn render_view(state: &AppState, c: &Computed, on_action: &Callback<Action>) -> 
         View::Matrix => {
             html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
             on_action={on_action.clone()} /> }
-        }
-        View::Lab => {
-            let link = scenario::encode(state.written()).unwrap_or_default();
-            html! { <section class="lab-link" aria-label="Unit-model lab">
-                <h2>{ "Unit-model lab" }</h2>
-                <p>{ "Price this deal under up to four unit models side by side, see what changed between two, sweep a parameter, and fit a usage history. The lab is its own page, loaded only when opened." }</p>
-                <a id="open-lab" href={format!("lab/index.html{link}")}>{ "Open the lab with this deal" }</a>
-            </section> }
         }
         View::Quote => html! {
             <section class="quote-view">

@@ -6,6 +6,9 @@ use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::num::Money;
 use yew::prelude::*;
 
+use crate::export::ExportKind;
+use crate::state::ByPtr;
+use crate::worker::Evidence as Found;
 use unitcalc_core::display::{grouped, percent, short};
 
 /// Props of [`BillView`].
@@ -18,6 +21,19 @@ pub struct BillViewProps {
     /// Effective price per TB-month, when the matrix meters TB and any was held.
     #[prop_or_default]
     pub per_tb_month: Option<PricePerQuantityMonth>,
+    /// True when the trail and fingerprints were asked for.
+    #[prop_or_default]
+    pub explain: bool,
+    /// The worker's answer: the bill's trail and fingerprints, or why not.
+    #[prop_or_default]
+    pub evidence: Option<ByPtr<Result<Found, String>>>,
+    /// Asks for (or hides) the trail and fingerprints; `None` where the view
+    /// offers no switch (Compare).
+    #[prop_or_default]
+    pub on_explain: Option<Callback<bool>>,
+    /// Downloads (the hourly ledger).
+    #[prop_or_default]
+    pub on_export: Option<Callback<ExportKind>>,
 }
 
 fn kind_label(k: LineKind) -> &'static str {
@@ -79,6 +95,20 @@ pub fn BillView(p: &BillViewProps) -> Html {
             <h2>{ format!("Bill: {} ({})", b.offer, b.offer_kind) }</h2>
             <p class="hint">{ format!("Matrix {} v{} · term {} to {} ({} months) · channel {}", b.matrix, b.matrix_version, b.term_start, b.term_end, b.term_months, b.channel) }</p>
             <Kpis bill={b.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
+            if let Some(cb) = &p.on_explain {
+                <label class="explain">
+                    <input type="checkbox" id="explain" checked={p.explain}
+                        onchange={{ let cb = cb.clone(); let on = !p.explain; Callback::from(move |_: Event| cb.emit(on)) }} />
+                    { " Show how each line is reached, and the bill's fingerprints" }
+                </label>
+            }
+            if p.explain {
+                { match p.evidence.as_ref().map(|e| e.0.as_ref()) {
+                    None => html! { <p class="note" id="evidence-wait" role="status">{ "Working out each line's trail and the fingerprints…" }</p> },
+                    Some(Err(m)) => html! { <p class="note" role="alert">{ m.clone() }</p> },
+                    Some(Ok(e)) => html! { <Evidence evidence={ByPtr(std::rc::Rc::new(e.clone()))} on_export={p.on_export.clone()} /> },
+                } }
+            }
             <table class="invoice">
                 <caption>{ "Monthly invoices" }</caption>
                 <thead><tr>
@@ -86,7 +116,13 @@ pub fn BillView(p: &BillViewProps) -> Html {
                     <th scope="col" class="num">{ "Qty-hours" }</th><th scope="col" class="num">{ "Units" }</th>
                     <th scope="col" class="num">{ "Unit price" }</th><th scope="col" class="num">{ "Amount" }</th>
                 </tr></thead>
-                { for b.periods.iter().map(|per| html! { <PeriodRows ..PeriodRowsProps::of(per) /> }) }
+                { for b.periods.iter().enumerate().map(|(k, per)| {
+                    let trails: Vec<Vec<String>> = match p.evidence.as_ref().map(|e| e.0.as_ref()) {
+                        Some(Ok(e)) => e.trails.get(k).cloned().unwrap_or_default(),
+                        _ => Vec::new(),
+                    };
+                    html! { <PeriodRows trails={trails} ..PeriodRowsProps::of(per) /> }
+                }) }
                 <tfoot><tr class="grand"><th scope="row" colspan="6">{ format!("Term total ({})", b.currency) }</th><td class="num">{ grouped(&b.total) }</td></tr></tfoot>
             </table>
         </section>
@@ -109,6 +145,9 @@ pub struct PeriodRowsProps {
     pub marketplace_fee: Money,
     /// Net revenue.
     pub net_revenue: Money,
+    /// Per line, its formula trail (empty when not asked for).
+    #[prop_or_default]
+    pub trails: Vec<Vec<String>>,
 }
 
 impl PeriodRowsProps {
@@ -121,6 +160,7 @@ impl PeriodRowsProps {
             total: per.total,
             marketplace_fee: per.marketplace_fee,
             net_revenue: per.net_revenue,
+            trails: Vec::new(),
         }
     }
 }
@@ -138,7 +178,15 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
                             if let Some((h, mh)) = per.partial { <span class="hint">{ format!(" ({h} of {mh} h)") }</span> }
                         </th>
                     }
-                    <td title={l.description.clone()}>{ format!("{}: {}", kind_label(l.kind), l.description) }</td>
+                    <td title={l.description.clone()}>
+                        { format!("{}: {}", kind_label(l.kind), l.description) }
+                        if let Some(t) = per.trails.get(k).filter(|t| !t.is_empty()) {
+                            <details class="trail">
+                                <summary>{ "How this line is reached" }</summary>
+                                <ul>{ for t.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+                            </details>
+                        }
+                    </td>
                     <td>{ l.cell.as_ref().map(|c| c.to_string()).unwrap_or_default() }</td>
                     <td class="num">{ l.quantity_hours.map(|q| short(q, 4)).unwrap_or_default() }</td>
                     <td class="num">{ l.units.map(|u| short(u, 4)).unwrap_or_default() }</td>
@@ -152,5 +200,40 @@ pub fn PeriodRows(per: &PeriodRowsProps) -> Html {
                 <td class="num period-total" data-total={per.label.clone()}>{ grouped(&per.total) }</td>
             </tr>
         </tbody>
+    }
+}
+
+/// Props of [`Evidence`].
+#[derive(Properties, PartialEq)]
+pub struct EvidenceProps {
+    /// The bill's evidence.
+    pub evidence: ByPtr<Found>,
+    /// Downloads (the hourly ledger).
+    #[prop_or_default]
+    pub on_export: Option<Callback<ExportKind>>,
+}
+
+/// The bill's fingerprints: its own (short, the full digest in the title)
+/// and its inputs', as `unitcalc fingerprint` prints them; shown on screen
+/// and in print, so a printed bill can be matched to the inputs that made it.
+#[component]
+pub fn Evidence(p: &EvidenceProps) -> Html {
+    let e = &p.evidence.0;
+    let full = e.digests.first().map(|d| d.1.clone()).unwrap_or_default();
+    html! {
+        <section class="evidence" aria-label="Fingerprints">
+            <p>{ "Bill fingerprint " }<code id="bill-fingerprint" title={full}>{ e.short.clone() }</code>
+               { " (SHA-256; docs/evidence.md says how to recompute each with sha256sum)" }
+               if let Some(cb) = &p.on_export {
+                   { " " }<button type="button" id="export-ledger" class="no-print"
+                       onclick={cb.reform(|_| ExportKind::LedgerCsv)}>{ "Download the hourly ledger (CSV)" }</button>
+               }
+            </p>
+            <dl class="digests">
+                { for e.digests.iter().map(|(label, digest)| html! {
+                    <div><dt>{ label.clone() }</dt><dd><code>{ digest.clone() }</code></dd></div>
+                }) }
+            </dl>
+        </section>
     }
 }

@@ -21,6 +21,13 @@ pub struct DealFormProps {
     /// Why the scenario does not price: the input it names shows it.
     #[prop_or_default]
     pub fault: Option<Rc<Fault>>,
+    /// The matrix's name as the page shows it (`spec-m v1 (edited)`).
+    #[prop_or_default]
+    pub matrix_label: Option<AttrValue>,
+    /// True while the page asks before switching matrices: the menu is
+    /// drawn afresh, so it shows the matrix still in use.
+    #[prop_or_default]
+    pub asking: bool,
 }
 
 /// Deal-wide inputs.
@@ -44,7 +51,7 @@ pub fn DealForm(p: &DealFormProps) -> Html {
             // start the custom matrix from the current one's text
             Action::CustomizeMatrix
         } else {
-            Action::SetMatrix(MatrixChoice::Bundled(v))
+            Action::ChooseMatrix(MatrixChoice::Bundled(v))
         }
     });
     let mut channels = vec![(
@@ -64,9 +71,9 @@ pub fn DealForm(p: &DealFormProps) -> Html {
             <legend>{ "Deal" }</legend>
             <Field fault={p.fault.clone()} id="deal-name" label="Customer / deal name" value={s.name.clone()}
                 oninput={setter(&p.on_action, Action::SetName)} />
-            <Select fault={p.fault.clone()} id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
-            if let Some(m) = &p.matrix {
-                <p class="hint">{ format!("{} v{} · {} · list price {} · {}", m.name, m.version, m.currency.code, m.list_price, m.rounding.as_str()) }</p>
+            <Select key={if p.asking { "asking" } else { "matrix" }} fault={p.fault.clone()} id="matrix" label="Price matrix" value={matrix_value} options={matrices} onchange={on_matrix} />
+            if let (Some(m), Some(label)) = (&p.matrix, &p.matrix_label) {
+                <p class="hint" id="matrix-label">{ format!("{label} · {} · list price {} · {}", m.currency.code, m.list_price, m.rounding.as_str()) }</p>
             }
             <div class="row">
                 <Field fault={p.fault.clone()} id="term-start" kind="date" label="Term start" value={s.term_start.clone()}

@@ -14,6 +14,9 @@ pub struct SharePanelProps {
     pub link: Result<AttrValue, AttrValue>,
     /// Names of saved scenarios.
     pub saved: Vec<String>,
+    /// The saved scenarios saved with uploaded usage (not kept): the file's name.
+    #[prop_or_default]
+    pub saved_csv: std::collections::BTreeMap<String, String>,
     /// A status message (saved, deleted, storage error).
     pub notice: Option<AttrValue>,
     /// True when usage comes from an uploaded CSV.
@@ -47,10 +50,8 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
         let (name, cb) = (name.clone(), p.on_save.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let n = name.trim().to_string();
-            if !n.is_empty() {
-                cb.emit(n);
-            }
+            // The reducer says why an empty name saves nothing.
+            cb.emit(name.trim().to_string());
         })
     };
     let export = |k: ExportKind, label: &str, id: &str| {
@@ -93,7 +94,7 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
                     },
                     Err(m) => html! { <p class="error" id="share-link">{ m.clone() }</p> },
                 } }
-                if p.csv { <p class="note">{ "Uploaded CSV usage is not put in share links; the link carries the usage profile." }</p> }
+                if p.csv { <p class="note" id="csv-not-kept">{ "Uploaded CSV usage is not put in share links or saved scenarios: they carry the usage profile." }</p> }
             </div>
             <form class="row" onsubmit={on_submit}>
                 <div class="field">
@@ -113,6 +114,9 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
                     let (l, d) = (p.on_load.clone(), p.on_delete.clone());
                     let (n1, n2) = (n.clone(), n.clone());
                     html! { <li><span class="saved-name">{ n.clone() }</span>
+                        if let Some(f) = p.saved_csv.get(n) {
+                            <span class="saved-csv">{ format!("profile only ({f} not kept)") }</span>
+                        }
                         <button type="button" class="small" aria-label={format!("Load {n}")} onclick={Callback::from(move |_| l.emit(n1.clone()))}>{ "Load" }</button>
                         <button type="button" class="small" aria-label={format!("Delete {n}")} onclick={Callback::from(move |_| d.emit(n2.clone()))}>{ "Delete" }</button>
                     </li> }

@@ -25,6 +25,9 @@ pub struct UsageFormProps {
     /// Why the scenario does not price: the input it names shows it.
     #[prop_or_default]
     pub fault: Option<Rc<Fault>>,
+    /// The months the uploaded file has no usage for (`2026-05, 2026-06`).
+    #[prop_or_default]
+    pub months_without_usage: Option<AttrValue>,
 }
 
 /// Usage inputs.
@@ -65,6 +68,9 @@ pub fn UsageForm(p: &UsageFormProps) -> Html {
             </div>
             if let Some(name) = &p.csv {
                 <p class="note">{ format!("Usage from {name}. Uploaded usage stays in this browser and is not put in share links.") }</p>
+                if let Some(months) = &p.months_without_usage {
+                    <p class="note warn" id="months-without-usage">{ format!("{name} has no usage at all for {months}: those months are priced as zero usage.") }</p>
+                }
                 <button type="button" onclick={clear}>{ "Use the profile generator instead" }</button>
             } else {
                 { profile }

@@ -73,6 +73,10 @@ pub enum Action {
     SetName(String),
     /// Price with this matrix (a bundled one, or custom TOML text).
     SetMatrix(MatrixChoice),
+    /// The matrix menu's choice: like [`Action::SetMatrix`], but when the
+    /// current matrix has edits that switching would drop, the page asks
+    /// first ([`super::Confirm::SwitchMatrix`]).
+    ChooseMatrix(MatrixChoice),
     /// Make the matrix a custom one, starting from the current one's text.
     CustomizeMatrix,
     /// Term start `YYYY-MM-DD`.
@@ -117,7 +121,9 @@ pub enum Action {
         /// `meter/environment/use_case`.
         cell: String,
     },
-    /// One field of an entitlement.
+    /// One field of an entitlement. The first offer's first entitlement is
+    /// the usage's default cell: while the first usage cell mirrors it (same
+    /// cell, baseline = entitled quantity), the usage cell follows the edit.
     SetEntitlement {
         /// Index of the offer.
         offer: usize,
@@ -201,6 +207,10 @@ pub enum Action {
     DeleteSaved(String),
     /// Which offer's bill is shown.
     SelectOffer(usize),
+    /// Show (or hide) each bill line's formula trail and the fingerprints.
+    Explain(bool),
+    /// The worker's answer to an evidence request.
+    EvidenceReady(Rc<crate::worker::EvidenceAnswer>),
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.
@@ -210,6 +220,11 @@ pub enum Action {
     Alert(String),
     /// Hide the alert banner.
     DismissAlert,
+    /// The answer to the page's question ([`super::Confirm`]): go ahead
+    /// (`true`) or cancel.
+    Answer(bool),
+    /// Put back what the last removal (an offer, a saved scenario) took.
+    Undo,
     /// The share link was put on the clipboard (`true`) or the browser
     /// refused (`false`): the notice says which.
     Copied(bool),
@@ -229,6 +244,18 @@ fn offer(s: &mut DealSpec, i: usize) -> Option<&mut OfferSpec> {
 
 fn usage_cell(s: &mut DealSpec, i: usize) -> Option<&mut CellUsageSpec> {
     s.usage.cells.get_mut(i)
+}
+
+/// True when the first usage cell is the first offer's first entitlement:
+/// the same cell, at the entitled quantity as its baseline.
+fn usage_mirrors_entitlement(s: &DealSpec) -> bool {
+    let e = s.offers.first().and_then(|o| o.entitlements.first());
+    match (e, s.usage.cells.first()) {
+        (Some(e), Some(u)) => {
+            e.cell.trim() == u.cell.trim() && e.quantity.trim() == u.baseline.trim()
+        }
+        _ => false,
+    }
 }
 
 /// Applies a scenario edit; any other action is handed back.
@@ -288,10 +315,13 @@ pub(super) fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
             field,
             value,
         } => {
-            let part = match field {
-                EntitlementField::Cell => deal::CellPart::Whole,
-                EntitlementField::Quantity => deal::CellPart::Quantity,
+            let (part, usage) = match field {
+                EntitlementField::Cell => (deal::CellPart::Whole, UsageField::Cell),
+                EntitlementField::Quantity => (deal::CellPart::Quantity, UsageField::Baseline),
             };
+            if (i, k) == (0, 0) && usage_mirrors_entitlement(s) {
+                set_text(s, usage.field(0), value.clone());
+            }
             set_text(s, Field::Entitlement(i, k, part), value);
         }
         Action::RemoveEntitlement {

@@ -146,7 +146,11 @@ fn scenario_edits_table() {
                 field: EntitlementField::Cell,
                 value: "capacity/aws/hot".into(),
             },
-            |s| s.offers[0].entitlements[0].cell = "capacity/aws/hot".into(),
+            // Example C's usage mirrors its entitlement: the usage cell follows.
+            |s| {
+                s.offers[0].entitlements[0].cell = "capacity/aws/hot".into();
+                s.usage.cells[0].cell = "capacity/aws/hot".into();
+            },
         ),
         (
             Action::SetEntitlement {
@@ -155,7 +159,10 @@ fn scenario_edits_table() {
                 field: EntitlementField::Quantity,
                 value: "600".into(),
             },
-            |s| s.offers[0].entitlements[0].quantity = "600".into(),
+            |s| {
+                s.offers[0].entitlements[0].quantity = "600".into();
+                s.usage.cells[0].baseline = "600".into();
+            },
         ),
         (
             Action::RemoveEntitlement {
@@ -818,8 +825,10 @@ fn export_files() {
     let csv = export::file(&s, ExportKind::BillCsv).unwrap();
     assert_eq!(
         (csv.name.as_str(), csv.mime),
-        ("Example-C-bill.csv", "text/csv")
+        ("Example-C-Fixed-500-TB-bill.csv", "text/csv")
     );
+    // No ledger until the trail is open (the worker computes it).
+    assert_eq!(export::file(&s, ExportKind::LedgerCsv), None);
     assert!(
         csv.text.contains("\nExample C,spec-m,1,Fixed 500 TB,fixed-capacity,2026-03,overage,\"Overage capacity/azure/hot, 28 charged hours\",capacity,azure,hot,1120,2.1,1.00,2.10,USD\n"),
         "{}",
@@ -873,4 +882,350 @@ fn deal_files_open() {
         Some("bad.toml:5:10: `months` is a whole number: write months = 12")
     );
     assert_eq!(bad.scenario, opened.scenario);
+}
+
+/// The worker's answer to the state's current evidence request, as the
+/// page's hook would deliver it (off the browser the worker's function
+/// answers at once).
+fn with_evidence(s: Rc<AppState>) -> Rc<AppState> {
+    let req = s.evidence_request.clone().expect("an evidence request");
+    let answer = crate::worker::decode_answer(&crate::worker::answer(&req.encode())).unwrap();
+    apply(s, [Action::EvidenceReady(Rc::new(answer))])
+}
+
+/// The trail and fingerprints are asked of the worker only when the trail is
+/// open, for the selected offer, again when the bill changes; a stale
+/// answer is dropped; the exports then carry them.
+#[test]
+fn explain_asks_the_worker_for_the_selected_offers_evidence() {
+    let s = example();
+    assert!(
+        s.evidence_request.is_none(),
+        "not asked unless the trail is open"
+    );
+    let s = apply(s, [Action::Explain(true)]);
+    let stale = s.evidence_request.clone().unwrap();
+    let s = with_evidence(s);
+    let e = match s.evidence.as_ref().map(|e| e.0.as_ref()) {
+        Some(Ok(e)) => e.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        e.trails[0][1].join(" ").contains("2.10"),
+        "{:?}",
+        e.trails[0]
+    );
+    let csv = export::file(&s, ExportKind::BillCsv).unwrap();
+    assert_eq!(
+        csv.name,
+        format!("Example-C-Fixed-500-TB-bill-{}.csv", e.short)
+    );
+    let json = export::file(&s, ExportKind::BillJson).unwrap();
+    assert!(
+        json.text.contains("\"trail\":[") && json.text.contains(&e.digests[0].1),
+        "{}",
+        json.name
+    );
+    let ledger = export::file(&s, ExportKind::LedgerCsv).unwrap();
+    assert!(ledger.text.starts_with("offer,hour,period,"));
+    // An edit asks again; the old answer is dropped.
+    let old = crate::worker::decode_answer(&crate::worker::answer(&stale.encode())).unwrap();
+    let s = apply(
+        s,
+        [Action::SetGranularity(
+            unitcalc_core::report::Granularity::IsoWeek,
+        )],
+    );
+    assert!(s.evidence.is_none() && s.evidence_request.as_ref().unwrap().key != stale.key);
+    let s = apply(s, [Action::EvidenceReady(Rc::new(old))]);
+    assert!(
+        s.evidence.is_none(),
+        "an answer to an older request is dropped"
+    );
+    let s = apply(s, [Action::Explain(false)]);
+    assert!(s.evidence_request.is_none() && s.evidence.is_none());
+}
+
+/// The first offer's first entitlement is the usage's default cell: while
+/// the first usage cell mirrors it, the usage follows its cell and
+/// quantity (the README's tour); once the usage is set apart, it stays.
+#[test]
+fn the_usage_follows_the_first_entitlement() {
+    let set_ent = |offer: usize, field: EntitlementField, value: &str| Action::SetEntitlement {
+        offer,
+        entitlement: 0,
+        field,
+        value: value.into(),
+    };
+    let usage = |s: &AppState| {
+        let u = &s.scenario.usage.cells[0];
+        (u.cell.clone(), u.baseline.clone())
+    };
+    let s = apply(
+        Rc::new(AppState::new(default_scenario())),
+        [
+            Action::SetOfferKind {
+                offer: 0,
+                kind: KindSpec::FixedCapacity,
+            },
+            Action::AddEntitlement {
+                offer: 0,
+                cell: "capacity/azure/hot".into(),
+            },
+            set_ent(0, EntitlementField::Cell, "capacity/azure/hot"),
+            set_ent(0, EntitlementField::Quantity, "5"),
+            set_ent(0, EntitlementField::Quantity, "500"),
+        ],
+    );
+    assert_eq!(usage(&s), ("capacity/azure/hot".into(), "500".into()));
+    assert_eq!(s.fault, None);
+    // A second offer's entitlement is not the default.
+    let s = apply(
+        s,
+        [
+            Action::AddOffer,
+            set_ent(1, EntitlementField::Quantity, "700"),
+        ],
+    );
+    assert_eq!(usage(&s), ("capacity/azure/hot".into(), "500".into()));
+    // The usage set apart: the entitlement no longer moves it.
+    let s = apply(
+        s,
+        [
+            set_usage(UsageField::Baseline, "450"),
+            set_ent(0, EntitlementField::Quantity, "600"),
+            set_ent(0, EntitlementField::Cell, "capacity/aws/hot"),
+        ],
+    );
+    assert_eq!(usage(&s), ("capacity/azure/hot".into(), "450".into()));
+}
+
+/// The tab list's keys (WAI-ARIA tabs): (from, key, to).
+#[test]
+fn tab_keys_table() {
+    let table = [
+        (View::Bill, "ArrowRight", Some(View::Compare)),
+        (View::Quote, "ArrowRight", Some(View::Bill)),
+        (View::Bill, "ArrowLeft", Some(View::Quote)),
+        (View::Matrix, "ArrowLeft", Some(View::Compare)),
+        (View::Matrix, "Home", Some(View::Bill)),
+        (View::Compare, "End", Some(View::Quote)),
+        (View::Compare, "Enter", None),
+        (View::Compare, "ArrowDown", None),
+    ];
+    for (from, key, to) in table {
+        assert_eq!(from.after_key(key), to, "{from:?} {key}");
+    }
+    let ids: Vec<&str> = View::ALL.iter().map(|v| v.tab_id()).collect();
+    assert_eq!(ids, ["tab-bill", "tab-compare", "tab-matrix", "tab-quote"]);
+}
+
+/// Saving says why nothing happened (an empty name), asks before saving
+/// over a name, and says that uploaded usage is not kept (on the entry too).
+#[test]
+fn saving_asks_and_says_what_is_kept() {
+    let name = "state.rs save test";
+    let s = example().reduce(Action::Save("   ".into()));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Nothing was saved: type a name for the scenario first.")
+    );
+    assert!(!s.saved.iter().any(|n| n.trim().is_empty()));
+    let s = s.reduce(Action::Save(name.into()));
+    assert!(s.saved.iter().any(|n| n == name) && s.confirm.is_none());
+    // Saving over it asks; Cancel keeps the saved one, Replace replaces it.
+    let s = apply(
+        s,
+        [Action::SetName("second".into()), Action::Save(name.into())],
+    );
+    assert_eq!(s.confirm, Some(Confirm::Overwrite(name.into())));
+    let (question, yes) = s.confirm.clone().unwrap().question(&s);
+    assert_eq!(
+        (question.as_str(), yes),
+        (
+            "A scenario named “state.rs save test” is already saved in this browser. Replace it?",
+            "Replace"
+        )
+    );
+    let s = s.reduce(Action::Answer(false));
+    assert_eq!(s.confirm, None);
+    assert_eq!(storage::load_all()[name].name, "Example C");
+    let s = apply(s, [Action::Save(name.into()), Action::Answer(true)]);
+    assert_eq!(storage::load_all()[name].name, "second");
+    // With an uploaded CSV: the profile is saved, and the page says the file is not.
+    let upload = Rc::new(CsvUsage {
+        name: "two-days.csv".into(),
+        bytes: b"timestamp,meter,environment,use_case,quantity\n2026-03-10T00:00:00Z,capacity,azure,hot,540\n".to_vec(),
+    });
+    let s = apply(
+        s,
+        [
+            Action::UploadCsv(upload),
+            Action::Save("state.rs csv test".into()),
+        ],
+    );
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("Saved “state.rs csv test” in this browser, with the usage profile: the uploaded usage (two-days.csv) is not kept. Upload it again after loading.")
+    );
+    assert_eq!(
+        s.saved_csv.get("state.rs csv test").map(String::as_str),
+        Some("two-days.csv")
+    );
+    assert_eq!(
+        AppState::open("")
+            .saved_csv
+            .get("state.rs csv test")
+            .map(String::as_str),
+        Some("two-days.csv")
+    );
+    let s = s.reduce(Action::DeleteSaved("state.rs csv test".into()));
+    assert!(!s.saved_csv.contains_key("state.rs csv test"));
+    s.reduce(Action::DeleteSaved(name.into()));
+}
+
+/// Removing an offer or a saved scenario can be undone.
+#[test]
+fn removals_can_be_undone() {
+    let s = apply(
+        example(),
+        [
+            Action::AddOffer,
+            Action::SetOfferField {
+                offer: 1,
+                field: OfferField::Name,
+                value: "Second".into(),
+            },
+            Action::AddOffer,
+            Action::RemoveOffer(1),
+        ],
+    );
+    let names = |s: &AppState| {
+        s.scenario
+            .offers
+            .iter()
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&s), ["Fixed 500 TB", "Offer 3"]);
+    assert_eq!(
+        s.undo.as_ref().map(|u| u.notice()).as_deref(),
+        Some("Removed offer “Second”.")
+    );
+    // Looking around keeps the Undo notice; the next change ends it.
+    let looked = apply(
+        s.clone(),
+        [Action::SetView(View::Compare), Action::SelectOffer(1)],
+    );
+    assert!(looked.undo.is_some());
+    assert_eq!(looked.reduce(Action::SetName("x".into())).undo, None);
+    let s = s.reduce(Action::Undo);
+    assert_eq!(names(&s), ["Fixed 500 TB", "Second", "Offer 3"]);
+    assert_eq!(s.undo, None);
+    assert_eq!(s.outcome.as_ref().as_ref().unwrap().bills().len(), 3);
+    // The last offer is never removed, so there is nothing to undo.
+    let s = apply(example(), [Action::RemoveOffer(0)]);
+    assert_eq!((s.scenario.offers.len(), s.undo.is_none()), (1, true));
+    // A deleted saved scenario comes back.
+    let name = "state.rs undo test";
+    let s = apply(
+        example(),
+        [Action::Save(name.into()), Action::DeleteSaved(name.into())],
+    );
+    assert!(!s.saved.iter().any(|n| n == name));
+    assert_eq!(
+        s.undo.as_ref().map(|u| u.notice()).as_deref(),
+        Some("Deleted saved scenario “state.rs undo test”.")
+    );
+    let s = s.reduce(Action::Undo);
+    assert!(s.saved.iter().any(|n| n == name));
+    assert_eq!(s.notice.as_deref(), Some("Restored “state.rs undo test”."));
+    assert_eq!(storage::load_all()[name], DealSpec::example());
+    s.reduce(Action::DeleteSaved(name.into()));
+}
+
+/// An edited bundled matrix is named "(edited)" on the bills (so in every
+/// view and export); switching away from it asks first.
+#[test]
+fn an_edited_matrix_is_named_and_kept() {
+    use unitcalc_core::matrix_toml::{self, GridCell};
+    let spec_m = unitcalc_core::bundled::matrix("spec-m").unwrap();
+    let edited = matrix_toml::to_toml(
+        &matrix_toml::edit_grid(&spec_m, GridCell::BaseRate { meter: 0 }, "0.002").unwrap(),
+    );
+    let versions = |s: &AppState| {
+        let c = s.outcome.as_ref().as_ref().unwrap();
+        c.bills()
+            .iter()
+            .map(|b| b.matrix_version.clone())
+            .collect::<Vec<_>>()
+    };
+    // Custom but as shipped: not edited, and nothing to lose.
+    let s = example().reduce(Action::CustomizeMatrix);
+    assert_eq!(s.matrix_label().as_deref(), Some("spec-m v1"));
+    assert_eq!(versions(&s), ["1"]);
+    let s = s.reduce(Action::ChooseMatrix(MatrixChoice::Bundled(
+        "illustrative".into(),
+    )));
+    assert_eq!(
+        (s.confirm.clone(), s.scenario.matrix.clone()),
+        (None, MatrixChoice::Bundled("illustrative".into()))
+    );
+    // Edited: named so on the bill and in the CSV export.
+    let s = example().reduce(Action::SetMatrix(MatrixChoice::Custom(edited.clone())));
+    assert_eq!(s.matrix_label().as_deref(), Some("spec-m v1 (edited)"));
+    assert_eq!(versions(&s), ["1 (edited)"]);
+    let csv = export::file(&s, ExportKind::BillCsv).unwrap().text;
+    assert!(
+        csv.lines().nth(1).unwrap().contains(",spec-m,1 (edited),"),
+        "{csv}"
+    );
+    // Switching asks; Cancel keeps the edits, Switch drops them.
+    let choose = Action::ChooseMatrix(MatrixChoice::Bundled("spec-m".into()));
+    let s = s.reduce(choose.clone());
+    assert_eq!(
+        s.confirm,
+        Some(Confirm::SwitchMatrix(MatrixChoice::Bundled(
+            "spec-m".into()
+        )))
+    );
+    assert!(s
+        .confirm
+        .clone()
+        .unwrap()
+        .question(&s)
+        .0
+        .starts_with("The matrix spec-m v1 (edited) has edits that are not kept anywhere else"));
+    let s = s.reduce(Action::Answer(false));
+    assert_eq!(
+        (s.confirm.clone(), s.scenario.matrix.clone()),
+        (None, MatrixChoice::Custom(edited))
+    );
+    let s = apply(s, [choose, Action::Answer(true)]);
+    assert_eq!(s.scenario.matrix, MatrixChoice::Bundled("spec-m".into()));
+    assert_eq!(versions(&s), ["1"]);
+}
+
+/// An uploaded file that covers part of the term: the months it has no
+/// usage for, from the core (empty for the profile).
+#[test]
+fn months_without_usage() {
+    let months = |s: &AppState| {
+        s.outcome
+            .as_ref()
+            .as_ref()
+            .unwrap()
+            .months_without_usage
+            .join(",")
+    };
+    assert_eq!(months(&example()), "");
+    let upload = Rc::new(CsvUsage {
+        name: "march-april.csv".into(),
+        bytes: b"timestamp,meter,environment,use_case,quantity\n2026-03-10T00:00:00Z,capacity,azure,hot,540\n2026-04-30T23:00:00Z,capacity,azure,hot,0\n".to_vec(),
+    });
+    let s = example().reduce(Action::UploadCsv(upload));
+    assert_eq!(
+        months(&s),
+        "2026-05,2026-06,2026-07,2026-08,2026-09,2026-10,2026-11,2026-12,2027-01,2027-02"
+    );
 }

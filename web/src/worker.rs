@@ -1,0 +1,255 @@
+//! The page's second WebAssembly module, a Web Worker (`src/bin/worker.rs`,
+//! built by trunk from `index.html`'s `data-type="worker"` link), loaded the
+//! first time a user asks for what it computes: a bill's evidence (each
+//! line's formula trail, the fingerprints, the hourly ledger). The first load
+//! stays small, and the work runs off the page's thread.
+//!
+//! The page sends the scenario as its share link (the same strict text links
+//! and saved scenarios hold), the uploaded usage CSV when there is one, and
+//! the offer; the worker re-reads and re-prices them with the core (the same
+//! deal, so the same bill) and answers with
+//! [`unitcalc_core::evidence::OfferEvidence`]'s figures as text. Messages
+//! are sequences of netstrings (`<byte length>:<bytes>,`), so any text
+//! travels unchanged. This module holds both sides: [`EvidenceRequest`] and
+//! [`decode_answer`] for the page, [`answer`] for the worker.
+
+use std::rc::Rc;
+
+/// What the page asks the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRequest {
+    /// Which state the request belongs to (answers to older ones are dropped).
+    pub key: u64,
+    /// The offer's index in the deal.
+    pub offer: usize,
+    /// The scenario's share link (`#v1.…`).
+    pub link: String,
+    /// The uploaded usage CSV, when there is one.
+    pub csv: Option<Rc<crate::state::CsvUsage>>,
+}
+
+/// A bill's evidence, as the worker computed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The bill's short fingerprint.
+    pub short: String,
+    /// (input, SHA-256 hex): bill, matrix, deal, usage, engine.
+    pub digests: Vec<(String, String)>,
+    /// Per period, per line, the trail's lines.
+    pub trails: Vec<Vec<Vec<String>>>,
+    /// The bill JSON with its fingerprints.
+    pub bill_json: String,
+    /// The hourly ledger CSV.
+    pub ledger_csv: String,
+}
+
+/// The worker's answer to the request with this key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceAnswer {
+    /// The request's key.
+    pub key: u64,
+    /// The evidence, or the core's message.
+    pub result: Result<Evidence, String>,
+}
+
+fn put(out: &mut Vec<u8>, field: &[u8]) {
+    out.extend_from_slice(field.len().to_string().as_bytes());
+    out.push(b':');
+    out.extend_from_slice(field);
+    out.push(b',');
+}
+
+/// The netstrings of `bytes`, or `None` when they are damaged.
+fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let colon = bytes.iter().position(|&b| b == b':')?;
+        let len: usize = std::str::from_utf8(bytes.get(..colon)?)
+            .ok()?
+            .parse()
+            .ok()?;
+        let start = colon.checked_add(1)?;
+        let end = start.checked_add(len)?;
+        out.push(bytes.get(start..end)?);
+        if bytes.get(end) != Some(&b',') {
+            return None;
+        }
+        bytes = bytes.get(end.checked_add(1)?..)?;
+    }
+    Some(out)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl EvidenceRequest {
+    /// The message the page posts.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        put(&mut out, self.key.to_string().as_bytes());
+        put(&mut out, self.offer.to_string().as_bytes());
+        put(&mut out, self.link.as_bytes());
+        if let Some(c) = &self.csv {
+            put(&mut out, c.name.as_bytes());
+            put(&mut out, &c.bytes);
+        }
+        out
+    }
+}
+
+/// Reads the worker's answer.
+pub fn decode_answer(message: &[u8]) -> Option<EvidenceAnswer> {
+    let f = fields(message)?;
+    let key = text(f.first()?).parse().ok()?;
+    let result = match (f.get(1).copied(), f.len()) {
+        (Some(b"ok"), 11) => {
+            let labels = ["Bill", "Matrix", "Deal", "Usage", "Engine"];
+            let mut trails: Vec<Vec<Vec<String>>> = Vec::new();
+            for line in text(f.get(8)?).lines() {
+                let mut parts = line.splitn(3, '\t');
+                let k: usize = parts.next()?.parse().ok()?;
+                let i: usize = parts.next()?.parse().ok()?;
+                let t = parts.next()?.to_string();
+                while trails.len() <= k {
+                    trails.push(Vec::new());
+                }
+                let period = trails.get_mut(k)?;
+                while period.len() <= i {
+                    period.push(Vec::new());
+                }
+                period.get_mut(i)?.push(t);
+            }
+            Ok(Evidence {
+                short: text(f.get(2)?),
+                digests: labels
+                    .iter()
+                    .zip(f.get(3..8)?)
+                    .map(|(l, d)| (l.to_string(), text(d)))
+                    .collect(),
+                trails,
+                bill_json: text(f.get(9)?),
+                ledger_csv: text(f.get(10)?),
+            })
+        }
+        (Some(b"err"), 3) => Err(text(f.get(2)?)),
+        _ => return None,
+    };
+    Some(EvidenceAnswer { key, result })
+}
+
+/// The worker's side: the answer to one request (on the worker's thread).
+pub fn answer(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let Some(f) = fields(message) else {
+        put(&mut out, b"0");
+        put(&mut out, b"err");
+        put(&mut out, b"the page's request to the worker was damaged");
+        return out;
+    };
+    let key = f.first().map(|k| text(k)).unwrap_or_default();
+    put(&mut out, key.as_bytes());
+    match compute(&f) {
+        Ok((e, ledger)) => {
+            put(&mut out, b"ok");
+            put(&mut out, e.short().as_bytes());
+            for d in [
+                &e.evidence.bill,
+                &e.evidence.matrix,
+                &e.evidence.deal,
+                &e.evidence.usage,
+                &e.evidence.engine,
+            ] {
+                put(&mut out, d.as_bytes());
+            }
+            let mut trails = String::new();
+            for (k, lines) in e.lines().iter().enumerate() {
+                for (i, t) in lines.iter().enumerate() {
+                    for l in t.explain() {
+                        trails.push_str(&format!("{k}\t{i}\t{l}\n"));
+                    }
+                }
+            }
+            put(&mut out, trails.as_bytes());
+            let json = serde_json::to_string(&e.json()).unwrap_or_default();
+            put(&mut out, json.as_bytes());
+            put(&mut out, ledger.as_bytes());
+        }
+        Err(m) => {
+            put(&mut out, b"err");
+            put(&mut out, m.as_bytes());
+        }
+    }
+    out
+}
+
+/// The offer's evidence and its ledger CSV, from the request's fields.
+fn compute(f: &[&[u8]]) -> Result<(unitcalc_core::evidence::OfferEvidence, String), String> {
+    use unitcalc_core::deal::FieldLabels;
+    use unitcalc_core::evidence::OfferEvidence;
+    use unitcalc_core::{quote, scenario, usage_csv, Error};
+    let msg = |e: Error| crate::boundary::message(&e);
+    let offer: usize = f
+        .get(1)
+        .and_then(|o| text(o).parse().ok())
+        .ok_or("the page's request has no offer")?;
+    let link = text(f.get(2).ok_or("the page's request has no scenario")?);
+    let spec = scenario::open_link(&link).map_err(msg)?;
+    let matrix = spec.matrix.load().map_err(msg)?;
+    let deal = spec.resolve(&matrix, &FieldLabels).map_err(msg)?;
+    let usage = match (f.get(3), f.get(4)) {
+        (Some(name), Some(bytes)) => {
+            usage_csv::read_usage(bytes, &text(name), &matrix, &deal.terms.term).map_err(msg)?
+        }
+        _ => quote::usage_of::<Error>(&deal, |p| {
+            Err(Error::Invalid {
+                at: unitcalc_core::error::Origin::file(p),
+                message: "the usage file is not uploaded".into(),
+            })
+        })
+        .map_err(msg)?,
+    };
+    let o = deal.offers.get(offer).ok_or("the deal has no such offer")?;
+    let e = OfferEvidence::of(&matrix, &deal, &usage, o).map_err(msg)?;
+    let ledger = e.ledger_csv(&matrix).map_err(msg)?;
+    Ok((e, ledger))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Worked example C's deal through the request and the answer, as the
+    /// page and the worker exchange them.
+    #[test]
+    fn evidence_round_trip() {
+        let spec = unitcalc_core::deal::DealSpec::example();
+        let link = unitcalc_core::scenario::encode(&spec).unwrap();
+        let req = EvidenceRequest {
+            key: 7,
+            offer: 0,
+            link,
+            csv: None,
+        };
+        let a = decode_answer(&answer(&req.encode())).unwrap();
+        assert_eq!(a.key, 7);
+        let e = a.result.unwrap();
+        assert_eq!(e.short.len(), 12);
+        assert_eq!(e.digests[0].1.get(..12), Some(e.short.as_str()));
+        assert_eq!(e.trails.len(), 12, "one entry per period");
+        assert!(
+            e.trails[0][1].join(" ").contains("2.10"),
+            "{:?}",
+            e.trails[0]
+        );
+        assert!(e
+            .bill_json
+            .contains(&format!("\"bill\":\"{}\"", e.digests[0].1)));
+        assert!(e.ledger_csv.starts_with("offer,hour,period,"));
+        let bad = decode_answer(&answer(b"3:abc")).unwrap();
+        assert_eq!(
+            bad.result,
+            Err("the page's request to the worker was damaged".into())
+        );
+    }
+}
