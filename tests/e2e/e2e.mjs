@@ -20,6 +20,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, buildLongScenario } from './lib.mjs';
+import { labChecks } from './lab.mjs';
 import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
 import { a11y } from './a11y.mjs';
@@ -239,6 +240,7 @@ try {
   // The share link reproduces the bill in a fresh page.
   await load(goodLink);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'share link reopens example C');
+  await labChecks({ page, load, check, goodLink, root, setUsing: (v) => { using = v; } });
 
   // 3. Broken and tampered links give a clear message, not a blank page.
   const tampered = (() => {

@@ -26,3 +26,8 @@ pub use unitcalc_core::bundled::BUNDLED;
 pub fn start() {
     yew::Renderer::<components::app::App>::new().render();
 }
+
+/// Mounts the unit-model lab on the document body (its own page and module).
+pub fn start_lab() {
+    yew::Renderer::<components::lab_app::LabApp>::new().render();
+}

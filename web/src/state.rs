@@ -33,6 +33,7 @@ use crate::worker::{Evidence, EvidenceRequest};
 use crate::{boundary, browser, storage};
 
 mod action;
+pub mod lab;
 mod ui;
 
 use action::edit;

@@ -67,6 +67,7 @@ pub fn App() -> Html {
         })
     };
 
+    let lab_href = format!("lab/index.html{}", link.as_deref().unwrap_or_default());
     let link_attr = link
         .map(|l| AttrValue::from(format!("{}{l}", browser::base_url())))
         .map_err(|e| AttrValue::from(boundary::message(&e)));
@@ -95,7 +96,10 @@ pub fn App() -> Html {
         <>
         <header class="no-print">
             <h1>{ "unitcalc · bill simulator" }</h1>
-            <nav aria-label="Views"><div role="tablist" aria-label="Views" onkeydown={on_tab_key}>{ for tabs }</div></nav>
+            <nav aria-label="Views"><div role="tablist" aria-label="Views" onkeydown={on_tab_key}>{ for tabs }</div>
+                <a id="open-lab" class="lab-link" href={lab_href}
+                    title="Price this deal under up to four unit models, compare them, sweep a parameter, fit a usage history (its own page, loaded when opened)">
+                    { "Unit-model lab" }</a></nav>
             <p class="hint">{ "All math runs in this page; nothing is sent anywhere." }</p>
         </header>
         if let Some(m) = &state.alert {
