@@ -26,6 +26,7 @@ pub mod error;
 pub mod matrix;
 pub mod num;
 pub mod offer;
+mod short_sort;
 pub mod time;
 pub mod usage;
 mod wide;

@@ -343,8 +343,11 @@ const WORKER_SCRIPT: &str = "./unitcalc-worker_loader.js";
 struct PageWorker {
     worker: web_sys::Worker,
     ready: bool,
-    queued: Option<Vec<u8>>,
-    on_answer: Callback<Vec<u8>>,
+    /// Messages posted before the worker listens.
+    queued: Vec<Vec<u8>>,
+    /// Who waits for the answer to each message, by its id.
+    waiting: std::collections::BTreeMap<u64, Callback<Vec<u8>>>,
+    next: u64,
     _listener: Closure<dyn Fn(web_sys::MessageEvent)>,
 }
 
@@ -354,10 +357,10 @@ thread_local! {
 }
 
 /// Posts `message` to the page's worker, starting it on first use (its
-/// module loads then, not with the page); `on_answer` gets the answer. A
-/// message posted before the worker listens waits for its `ready`, and only
-/// the latest one waits. Off the browser (native unit tests) the worker's
-/// own function answers at once.
+/// module loads then, not with the page); `on_answer` gets the answer to
+/// this message (each message is framed with an id, `crate::worker::frame`).
+/// Messages posted before the worker listens wait for its `ready`. Off the
+/// browser (native unit tests) the worker's own function answers at once.
 pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
     #[cfg(target_arch = "wasm32")]
     WORKER.with(|w| {
@@ -368,39 +371,45 @@ pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
             };
             let listener =
                 Closure::<dyn Fn(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
-                    WORKER.with(|w| {
+                    let callback = WORKER.with(|w| {
                         let mut w = w.borrow_mut();
-                        let Some(pw) = w.as_mut() else { return };
+                        let pw = w.as_mut()?;
                         if e.data().as_string().as_deref() == Some("ready") {
                             pw.ready = true;
-                            if let Some(m) = pw.queued.take() {
+                            for m in pw.queued.drain(..) {
                                 let _ = pw.worker.post_message(&js_sys::Uint8Array::from(&m[..]));
                             }
-                        } else {
-                            let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
-                            let cb = pw.on_answer.clone();
-                            drop(w);
-                            cb.emit(bytes);
+                            return None;
                         }
+                        let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
+                        let (id, answer) = crate::worker::unframe(&bytes)?;
+                        Some((pw.waiting.remove(&id)?, answer.to_vec()))
                     });
+                    if let Some((cb, answer)) = callback {
+                        cb.emit(answer);
+                    }
                 });
             worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
             *w = Some(PageWorker {
                 worker,
                 ready: false,
-                queued: None,
-                on_answer: on_answer.clone(),
+                queued: Vec::new(),
+                waiting: std::collections::BTreeMap::new(),
+                next: 1,
                 _listener: listener,
             });
         }
         if let Some(pw) = w.as_mut() {
-            pw.on_answer = on_answer;
+            let id = pw.next;
+            pw.next = pw.next.wrapping_add(1);
+            pw.waiting.insert(id, on_answer);
+            let framed = crate::worker::frame(id, &message);
             if pw.ready {
                 let _ = pw
                     .worker
-                    .post_message(&js_sys::Uint8Array::from(&message[..]));
+                    .post_message(&js_sys::Uint8Array::from(&framed[..]));
             } else {
-                pw.queued = Some(message);
+                pw.queued.push(framed);
             }
         }
     });

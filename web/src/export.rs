@@ -53,6 +53,53 @@ pub enum ExportKind {
     MatrixToml,
 }
 
+impl ExportKind {
+    /// Every kind, in the order of [`ExportKind::as_str`]'s names.
+    pub const ALL: [ExportKind; 6] = [
+        ExportKind::BillCsv,
+        ExportKind::BillJson,
+        ExportKind::LedgerCsv,
+        ExportKind::CompareCsv,
+        ExportKind::DealToml,
+        ExportKind::MatrixToml,
+    ];
+
+    /// The kind's name in the worker's messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportKind::BillCsv => "bill-csv",
+            ExportKind::BillJson => "bill-json",
+            ExportKind::LedgerCsv => "ledger-csv",
+            ExportKind::CompareCsv => "compare-csv",
+            ExportKind::DealToml => "deal-toml",
+            ExportKind::MatrixToml => "matrix-toml",
+        }
+    }
+
+    /// The kind named `s`.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(s: &str) -> Option<ExportKind> {
+        ExportKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// True when the page writes the file itself (the matrix's own text);
+    /// every other export is written by the page's worker
+    /// ([`crate::worker::export_request`]), so its code is not in the
+    /// first load.
+    pub fn in_page(self) -> bool {
+        self == ExportKind::MatrixToml
+    }
+}
+
+/// The matrix as TOML: its text as the page holds it.
+pub fn matrix_file(s: &AppState) -> Option<File> {
+    Some(File {
+        name: "matrix.toml".to_string(),
+        mime: "application/toml",
+        text: s.matrix_text()?.to_string(),
+    })
+}
+
 /// A file to offer as a download.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {

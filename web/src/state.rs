@@ -583,20 +583,19 @@ impl Reducible for AppState {
                     Err(m) => s.alert = Some(m),
                 }
             }
-            Action::OpenDeal { name, text } => {
-                match scenario::open_deal_file(&text, &name) {
-                    Ok(deal) => {
-                        let csv = deal.usage_csv.clone();
-                        s.load(deal);
-                        s.recompute();
-                        s.notice = Some(match csv {
-                        Some(c) => format!("Opened {name}. Its usage is in `{c}`: upload that file under Usage."),
+            Action::OpenedDeal { name, link, csv } => match open_link(&link) {
+                Ok(deal) => {
+                    s.load(deal);
+                    s.recompute();
+                    s.notice = Some(match csv {
+                        Some(c) => format!(
+                            "Opened {name}. Its usage is in `{c}`: upload that file under Usage."
+                        ),
                         None => format!("Opened {name}."),
                     });
-                    }
-                    Err(e) => s.alert = Some(boundary::message(&e)),
                 }
-            }
+                Err(m) => s.alert = Some(m),
+            },
             Action::Save(name) => {
                 let name = name.trim().to_string();
                 if name.is_empty() {

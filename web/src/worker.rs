@@ -87,6 +87,7 @@ impl EvidenceRequest {
     /// The message the page posts.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
+        put(&mut out, b"evidence");
         put(&mut out, self.key.to_string().as_bytes());
         put(&mut out, self.offer.to_string().as_bytes());
         put(&mut out, self.link.as_bytes());
@@ -138,18 +139,211 @@ pub fn decode_answer(message: &[u8]) -> Option<EvidenceAnswer> {
     Some(EvidenceAnswer { key, result })
 }
 
+/// A file the worker made for the page to download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerFile {
+    /// File name.
+    pub name: String,
+    /// Media type.
+    pub mime: String,
+    /// Contents.
+    pub text: String,
+}
+
+/// The request for an export of the scenario (`link`, the uploaded CSV) with
+/// its offer `offer` shown: the worker re-prices and writes the file.
+pub fn export_request(
+    kind: crate::export::ExportKind,
+    link: &str,
+    offer: usize,
+    csv: Option<&crate::state::CsvUsage>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    put(&mut out, b"export");
+    put(&mut out, kind.as_str().as_bytes());
+    put(&mut out, offer.to_string().as_bytes());
+    put(&mut out, link.as_bytes());
+    if let Some(c) = csv {
+        put(&mut out, c.name.as_bytes());
+        put(&mut out, &c.bytes);
+    }
+    out
+}
+
+/// Reads the answer to [`export_request`]: the file, or the message.
+pub fn decode_file(message: &[u8]) -> Result<WorkerFile, String> {
+    let f = fields(message).ok_or("the worker's answer was damaged")?;
+    match (f.first().copied(), f.len()) {
+        (Some(b"file"), 4) => Ok(WorkerFile {
+            name: text(f[1]),
+            mime: text(f[2]),
+            text: text(f[3]),
+        }),
+        (Some(b"err"), 2) => Err(text(f[1])),
+        _ => Err("the worker's answer was damaged".into()),
+    }
+}
+
+/// The request to open a deal file (`name`, its text) as a scenario.
+pub fn deal_request(name: &str, text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    put(&mut out, b"deal");
+    put(&mut out, name.as_bytes());
+    put(&mut out, text.as_bytes());
+    out
+}
+
+/// Reads the answer to [`deal_request`]: the scenario's share link and the
+/// usage file the deal names (empty when none), or the message.
+pub fn decode_deal(message: &[u8]) -> Result<(String, Option<String>), String> {
+    let f = fields(message).ok_or("the worker's answer was damaged")?;
+    match (f.first().copied(), f.len()) {
+        (Some(b"link"), 3) => Ok((text(f[1]), Some(text(f[2])).filter(|c| !c.is_empty()))),
+        (Some(b"err"), 2) => Err(text(f[1])),
+        _ => Err("the worker's answer was damaged".into()),
+    }
+}
+
+/// `id` and `message` as one message, so answers find their callers.
+pub fn frame(id: u64, message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len().saturating_add(24));
+    put(&mut out, id.to_string().as_bytes());
+    out.extend_from_slice(message);
+    out
+}
+
+/// The id and the message of a [`frame`].
+pub fn unframe(framed: &[u8]) -> Option<(u64, &[u8])> {
+    let colon = framed.iter().position(|&b| b == b':')?;
+    let len: usize = std::str::from_utf8(framed.get(..colon)?)
+        .ok()?
+        .parse()
+        .ok()?;
+    let start = colon.checked_add(1)?;
+    let end = start.checked_add(len)?;
+    let id = std::str::from_utf8(framed.get(start..end)?)
+        .ok()?
+        .parse()
+        .ok()?;
+    (framed.get(end) == Some(&b',')).then_some(())?;
+    Some((id, framed.get(end.checked_add(1)?..)?))
+}
+
+/// The worker's side of a [`frame`]d message: the framed answer.
+pub fn answer_framed(framed: &[u8]) -> Vec<u8> {
+    match unframe(framed) {
+        Some((id, m)) => frame(id, &answer(m)),
+        None => frame(0, &answer(b"")),
+    }
+}
+
 /// The worker's side: the answer to one request (on the worker's thread).
 pub fn answer(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let Some(f) = fields(message) else {
-        put(&mut out, b"0");
-        put(&mut out, b"err");
-        put(&mut out, b"the page's request to the worker was damaged");
-        return out;
-    };
+    let f = fields(message).unwrap_or_default();
+    match f.first().copied() {
+        Some(b"evidence") => evidence(f.get(1..).unwrap_or_default()),
+        Some(b"export") => {
+            match export(f.get(1..).unwrap_or_default()) {
+                Ok(file) => {
+                    put(&mut out, b"file");
+                    put(&mut out, file.name.as_bytes());
+                    put(&mut out, file.mime.as_bytes());
+                    put(&mut out, file.text.as_bytes());
+                }
+                Err(m) => {
+                    put(&mut out, b"err");
+                    put(&mut out, m.as_bytes());
+                }
+            }
+            out
+        }
+        Some(b"deal") => {
+            let opened = match (f.get(1), f.get(2)) {
+                (Some(name), Some(t)) => {
+                    unitcalc_core::scenario::open_deal_file(&text(t), &text(name))
+                        .map_err(|e| crate::boundary::message(&e))
+                        .and_then(|spec| {
+                            let link = unitcalc_core::scenario::encode(&spec)
+                                .map_err(|e| crate::boundary::message(&e))?;
+                            Ok((link, spec.usage_csv.unwrap_or_default()))
+                        })
+                }
+                _ => Err("the page's request to the worker was damaged".into()),
+            };
+            match opened {
+                Ok((link, csv)) => {
+                    put(&mut out, b"link");
+                    put(&mut out, link.as_bytes());
+                    put(&mut out, csv.as_bytes());
+                }
+                Err(m) => {
+                    put(&mut out, b"err");
+                    put(&mut out, m.as_bytes());
+                }
+            }
+            out
+        }
+        _ => {
+            put(&mut out, b"0");
+            put(&mut out, b"err");
+            put(&mut out, b"the page's request to the worker was damaged");
+            out
+        }
+    }
+}
+
+/// An export, written by the page's own export code ([`crate::export::file`])
+/// over the scenario re-priced here, with the bill's evidence, so every bill
+/// file is named with its short fingerprint and the JSON carries the trail.
+fn export(f: &[&[u8]]) -> Result<WorkerFile, String> {
+    use crate::state::{Action, AppState, ByPtr, CsvUsage};
+    use yew::Reducible;
+    let kind = crate::export::ExportKind::from_str(&text(f.first().ok_or("no export")?))
+        .ok_or("the page asked for an unknown export")?;
+    let offer: usize = f
+        .get(1)
+        .and_then(|o| text(o).parse().ok())
+        .ok_or("no offer")?;
+    let link = text(f.get(2).ok_or("no scenario")?);
+    let mut s = std::rc::Rc::new(AppState::open(&link));
+    if let Some(a) = &s.alert {
+        return Err(a.clone());
+    }
+    if let (Some(name), Some(bytes)) = (f.get(3), f.get(4)) {
+        s = s.reduce(Action::UploadCsv(std::rc::Rc::new(CsvUsage {
+            name: text(name),
+            bytes: bytes.to_vec(),
+        })));
+    }
+    s = s.reduce(Action::SelectOffer(offer));
+    let mut st = (*s).clone();
+    let mut ask = Vec::new();
+    put(&mut ask, b"0");
+    put(&mut ask, offer.to_string().as_bytes());
+    put(&mut ask, link.as_bytes());
+    if let (Some(name), Some(bytes)) = (f.get(3), f.get(4)) {
+        put(&mut ask, name);
+        put(&mut ask, bytes);
+    }
+    if let Some(a) = decode_answer(&evidence(&fields(&ask).unwrap_or_default())) {
+        st.evidence = Some(ByPtr(std::rc::Rc::new(a.result)));
+    }
+    crate::export::file(&st, kind)
+        .map(|f| WorkerFile {
+            name: f.name,
+            mime: f.mime.to_string(),
+            text: f.text,
+        })
+        .ok_or_else(|| "the scenario does not price".to_string())
+}
+
+/// The evidence answer to `f` = [key, offer, link, (csv name, csv bytes)].
+fn evidence(f: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
     let key = f.first().map(|k| text(k)).unwrap_or_default();
     put(&mut out, key.as_bytes());
-    match compute(&f) {
+    match compute(f) {
         Ok((e, ledger)) => {
             put(&mut out, b"ok");
             put(&mut out, e.short().as_bytes());

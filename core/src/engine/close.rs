@@ -306,7 +306,7 @@ impl Pricer<'_> {
         period: &Period,
         lines: &mut Vec<Line>,
     ) -> Result<Vec<CellStats>, UsageIssue> {
-        self.active.sort_unstable();
+        crate::short_sort::sort_by_key(&mut self.active, |&i| i);
         let bucket_scale = self.bucket.as_ref().map_or(0, |b| b.scale);
         let hours = Decimal::from(period.hours());
         let matrix = self.matrix;

@@ -88,7 +88,7 @@ impl Pricer<'_> {
         let Some(bucket) = self.bucket.as_mut() else {
             return Ok(());
         };
-        self.hour_buf.sort_unstable_by_key(|(i, _)| *i);
+        crate::short_sort::sort_by_key(&mut self.hour_buf, |(i, _)| *i);
         // Indices in `hour_buf` were checked by `push`; a miss is refused
         // rather than indexed.
         let missing = Overflow {

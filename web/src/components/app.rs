@@ -16,7 +16,7 @@ use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
 use crate::hooks::{use_url_sync, use_worker_evidence};
 use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
-use crate::{boundary, browser};
+use crate::{boundary, browser, worker};
 
 pub use crate::state::{default_scenario, open_link};
 
@@ -58,12 +58,54 @@ pub fn App() -> Html {
         html! { <button type="button" role="tab" id={v.tab_id()} aria-selected={selected.to_string()} aria-controls="main"
             tabindex={if selected { "0" } else { "-1" }} onclick={on_action.reform(move |_| Action::SetView(v))}>{ v.label() }</button> }
     });
+    // Exports: the matrix's own text here; every other file is written by the
+    // page's worker over the scenario as shared (its code stays out of the
+    // first load), and downloaded when it answers.
     let on_export = {
         let s = state.clone();
         Callback::from(move |k: ExportKind| {
-            if let Some(f) = export::file(&s, k) {
-                browser::download(&f.name, f.mime, &f.text);
+            if k.in_page() {
+                if let Some(f) = export::matrix_file(&s) {
+                    browser::download(&f.name, f.mime, &f.text);
+                }
+                return;
             }
+            let Ok(link) = scenario::encode(s.written()) else {
+                return;
+            };
+            let request = worker::export_request(k, &link, s.selected, s.csv.as_deref());
+            let dispatcher = s.dispatcher();
+            browser::ask_worker(
+                request,
+                Callback::from(move |bytes: Vec<u8>| match worker::decode_file(&bytes) {
+                    Ok(f) => browser::download(&f.name, &f.mime, &f.text),
+                    Err(m) => dispatcher.dispatch(Action::Alert(m)),
+                }),
+            );
+        })
+    };
+    // A deal file is read by the page's worker (the deal reader stays out of
+    // the first load) into its scenario's share link.
+    let on_deal_file = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |r: Result<(String, String), String>| match r {
+            Ok((name, text)) => {
+                let d = dispatcher.clone();
+                browser::ask_worker(
+                    worker::deal_request(&name, &text),
+                    Callback::from(move |bytes: Vec<u8>| {
+                        d.dispatch(match worker::decode_deal(&bytes) {
+                            Ok((link, csv)) => Action::OpenedDeal {
+                                name: name.clone(),
+                                link,
+                                csv,
+                            },
+                            Err(m) => Action::Alert(m),
+                        })
+                    }),
+                );
+            }
+            Err(m) => dispatcher.dispatch(Action::Alert(m)),
         })
     };
 
@@ -86,6 +128,8 @@ pub fn App() -> Html {
             }
             { render_view(&state, c, &on_action, &on_export) }
             { quote_view(QuoteArgs { customer: &c.deal.name, term: sheet::term_text(&c.deal.terms.term),
+                price_book: c.bills().first().map(|b| format!("{} v{}", b.matrix, b.matrix_version)).unwrap_or_default(),
+                fingerprint: match state.evidence.as_ref().map(|e| e.0.as_ref()) { Some(Ok(e)) => Some(e.short.clone()), _ => None },
                 sheets: c.deal.offers.iter().zip(c.bills()).map(|(o, b)| sheet::offer_sheet(&c.matrix, o, b)).collect(),
                 link: link_attr.as_ref().ok().map(|l| l.as_str()), shown: state.view == View::Quote }) }
             </>
@@ -132,10 +176,7 @@ pub fn App() -> Html {
                 <SharePanel link={link_attr} saved={state.saved.clone()} saved_csv={state.saved_csv.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
                     on_delete={on_action.reform(Action::DeleteSaved)} {on_export} on_copied={on_action.reform(Action::Copied)}
-                    on_deal_file={on_action.reform(|r: Result<(String, String), String>| match r {
-                        Ok((name, text)) => Action::OpenDeal { name, text },
-                        Err(m) => Action::Alert(m),
-                    })} />
+                    {on_deal_file} />
             </aside>
             <main id="main" role="tabpanel" aria-labelledby={state.view.tab_id()} class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
                 data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>

@@ -25,6 +25,11 @@ pub struct QuoteArgs<'a> {
     pub customer: &'a str,
     /// The term in words.
     pub term: String,
+    /// The price book: the matrix's name and version (`spec-m v1 (edited)`).
+    pub price_book: String,
+    /// The shown bill's short fingerprint, when the page has it (the trail
+    /// open), so a printed quote can be matched to its inputs.
+    pub fingerprint: Option<String>,
     /// One sheet per offer, in the deal's order.
     pub sheets: Vec<OfferSheet>,
     /// The scenario's share link, when it can be written.
@@ -49,11 +54,20 @@ pub fn quote_view(p: QuoteArgs) -> Html {
     let mut head = String::new();
     let _ = write!(
         head,
-        "<h2>Quote for {}</h2><dl class=\"quote-facts\"><dt>Customer</dt><dd>{}</dd><dt>Term</dt><dd>{}</dd></dl>",
+        "<h2>Quote for {}</h2><dl class=\"quote-facts\"><dt>Customer</dt><dd>{}</dd><dt>Term</dt><dd>{}</dd><dt>Price book</dt><dd>{}</dd>",
         esc(customer),
         esc(p.customer),
-        esc(&p.term)
+        esc(&p.term),
+        esc(&p.price_book)
     );
+    if let Some(f) = &p.fingerprint {
+        let _ = write!(
+            head,
+            "<dt>Bill fingerprint</dt><dd><code>{}</code> (SHA-256)</dd>",
+            esc(f)
+        );
+    }
+    head.push_str("</dl>");
     // The table and the link as text (one raw node: smaller than a
     // virtual-DOM node per cell); every text escaped. Column `cN` is offer N.
     let mut doc = String::new();

@@ -191,13 +191,15 @@ pub enum Action {
     /// current one, or the alert says why it does not open. An empty
     /// fragment (`""` or `"#"`) changes nothing.
     LoadLink(String),
-    /// Open a deal TOML file (the core's deal reader): its deal replaces the
-    /// current one, or the alert says why it does not open.
-    OpenDeal {
+    /// A deal TOML file, read by the page's worker (the core's deal reader)
+    /// into its scenario's share link: the scenario replaces the current one.
+    OpenedDeal {
         /// File name, for messages.
         name: String,
-        /// The file's text.
-        text: String,
+        /// The deal's scenario as a share link.
+        link: String,
+        /// The usage file the deal names, if any.
+        csv: Option<String>,
     },
     /// Save the scenario in this browser under a name.
     Save(String),

@@ -859,24 +859,36 @@ fn export_files() {
     assert_eq!(export::file(&bad, ExportKind::DealToml), None);
 }
 
-/// A deal TOML file opens through the core's deal reader: the browser's own
-/// export reopens to the same bill; a file the reader refuses leaves the
-/// deal as it was and says why.
+/// A deal file through the page's worker, as the page's callback delivers
+/// it: the scenario it opens to, or the alert.
+fn open_deal(s: Rc<AppState>, name: &str, text: &str) -> Rc<AppState> {
+    let answer = crate::worker::answer(&crate::worker::deal_request(name, text));
+    match crate::worker::decode_deal(&answer) {
+        Ok((link, csv)) => s.reduce(Action::OpenedDeal {
+            name: name.into(),
+            link,
+            csv,
+        }),
+        Err(m) => s.reduce(Action::Alert(m)),
+    }
+}
+
+/// A deal TOML file opens through the core's deal reader (in the page's
+/// worker): the browser's own export reopens to the same bill; a file the
+/// reader refuses leaves the deal as it was and says why.
 #[test]
 fn deal_files_open() {
     let s = example();
     let exported = export::file(&s, ExportKind::DealToml).unwrap();
     let blank = Rc::new(AppState::new(default_scenario()));
-    let opened = blank.reduce(Action::OpenDeal {
-        name: exported.name.clone(),
-        text: exported.text,
-    });
+    let opened = open_deal(blank, &exported.name, &exported.text);
     assert_eq!(period_total(&opened, 0), Ok("40002.10".into()));
     assert_eq!(opened.notice.as_deref(), Some("Opened Example-C.toml."));
-    let bad = opened.clone().reduce(Action::OpenDeal {
-        name: "bad.toml".into(),
-        text: "name = \"x\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = \"12\"\n".into(),
-    });
+    let bad = open_deal(
+        opened.clone(),
+        "bad.toml",
+        "name = \"x\"\nmatrix = \"spec-m.toml\"\n[term]\nstart = \"2026-03-01\"\nmonths = \"12\"\n",
+    );
     assert_eq!(
         bad.alert.as_deref(),
         Some("bad.toml:5:10: `months` is a whole number: write months = 12")

@@ -291,15 +291,13 @@ pub fn validate(m: &Matrix, source: &str) -> Result<()> {
 }
 
 /// A table's entries in the order they were written (by where each value
-/// starts). The sort is of `(position, index)` pairs, so every table shares
-/// one sort's code (two stable sorts, one per entry type, were 528 B of the
-/// browser module gzipped); positions are distinct, so stability is moot.
+/// starts), with the crate's one short sort (`short_sort`).
 fn in_written_order<T>(m: &BTreeMap<String, Sp<T>>) -> Vec<(&String, &Sp<T>)> {
     let all: Vec<(&String, &Sp<T>)> = m.iter().collect();
     let mut order: Vec<(usize, usize)> = (all.iter().enumerate())
         .map(|(i, (_, v))| (v.span().start, i))
         .collect();
-    order.sort_unstable();
+    crate::short_sort::sort_by_key(&mut order, |&p| p);
     order
         .into_iter()
         .filter_map(|(_, i)| all.get(i).copied())
