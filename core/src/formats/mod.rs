@@ -10,10 +10,13 @@
 //!   TOML string writing.
 //! - `json` (private): a small strict JSON reader (share links, saved
 //!   scenarios), for the browser's size.
+//! - `csv_line` (private): the one CSV field splitter (quoted fields), for
+//!   the usage reader and the marketplace reports.
 //! - `typed`: the one lenient reader, for values typed into a form field
 //!   (grouping, a currency, a unit, a percentage); files and links stay strict.
 
 pub mod bill_csv;
+pub(crate) mod csv_line;
 pub mod deal_toml;
 pub(crate) mod json;
 pub mod matrix_toml;
