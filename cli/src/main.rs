@@ -124,10 +124,16 @@ struct MeterExportArgs {
 struct MeterReconcileArgs {
     #[command(flatten)]
     source: MeterSource,
-    /// The marketplace's report (CSV `timestamp,dimension,quantity,status`;
-    /// see docs/metering.md) to check against what was sent.
+    /// The marketplace's report to check against what was sent: AWS
+    /// BatchMeterUsage responses, Azure batchUsageEvent responses, Azure's
+    /// usage-events report, the Google Cloud usage log or unitcalc's CSV
+    /// (see docs/metering.md). Repeat for several files.
     #[arg(long)]
-    report: Option<PathBuf>,
+    report: Vec<PathBuf>,
+    /// The reports' format (default: detected from each file's content):
+    /// aws, azure-events, azure-report, gcp-log or unitcalc.
+    #[arg(long, requires = "report")]
+    report_format: Option<String>,
     /// With --report: the first hour sent, RFC 3339 on the hour (inclusive).
     #[arg(long, requires = "report")]
     from: Option<String>,
@@ -443,15 +449,22 @@ fn run(cli: Cli) -> Result<()> {
             meter::export(&source(&a.source), &a.out, window)
         }
         Command::Meter(MeterCommand::Reconcile(a)) => {
-            let report = match &a.report {
-                None => None,
-                Some(path) => Some(meter::Report {
-                    path,
+            let report = if a.report.is_empty() {
+                None
+            } else {
+                Some(meter::Report {
+                    paths: &a.report,
+                    format: a
+                        .report_format
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(|e| CliError::Args(format!("--report-format: {e}")))?,
                     window: unitcalc_core::metering::Window {
                         from: meter::hour("--from", a.from.as_deref())?,
                         to: meter::hour("--to", a.to.as_deref())?,
                     },
-                }),
+                })
             };
             meter::reconcile(
                 &source(&a.source),

@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use unitcalc_core::metering::report::{self, ReportCheck};
+use unitcalc_core::metering::report::{self, ReportCheck, ReportFormat};
 use unitcalc_core::metering::{self, reconcile, Metering, MeteringPlan, Window};
+use unitcalc_core::num::Money;
 use unitcalc_core::time::Hour;
 
 use crate::error::{CliError, Result};
@@ -95,21 +96,65 @@ struct WithReport<'a> {
 
 #[derive(serde::Serialize)]
 struct ReportOut<'a> {
+    /// Each file and the format it was read as.
+    files: Vec<ReportFile>,
     counts: report::Counts,
+    effects: &'a [report::OutcomeTotal],
+    net_effect: Money,
     checks: &'a [ReportCheck],
 }
 
-/// `meter reconcile --report`: the marketplace's report and the hours sent.
+#[derive(serde::Serialize)]
+struct ReportFile {
+    file: String,
+    format: &'static str,
+}
+
+/// `meter reconcile --report`: the marketplace's reports and the hours sent.
 pub struct Report<'a> {
-    /// The report CSV.
-    pub path: &'a Path,
+    /// The report files, read in order (first write wins across them).
+    pub paths: &'a [PathBuf],
+    /// Their format; detected from each file's content when `None`.
+    pub format: Option<ReportFormat>,
     /// The hours that were sent.
     pub window: Window,
 }
 
+/// The checks of the reports against what was sent, with the files read.
+struct Checked {
+    files: Vec<ReportFile>,
+    checks: Vec<ReportCheck>,
+    totals: Vec<report::OutcomeTotal>,
+    net: Money,
+}
+
+fn check(plan: &MeteringPlan, m: &Metering, r: &Report<'_>) -> Result<Checked> {
+    let mut rows = Vec::new();
+    let mut files = Vec::with_capacity(r.paths.len());
+    for path in r.paths {
+        let text = load::read_text(path)?;
+        let name = load::name(path);
+        let (format, seen) = report::read(&text, &name, r.format, plan)?;
+        rows.extend(seen);
+        files.push(ReportFile {
+            file: name,
+            format: format.as_str(),
+        });
+    }
+    let checks = report::check_report(plan, &m.records, r.window, &rows)?;
+    let (totals, net) = report::totals(plan, &checks)?;
+    Ok(Checked {
+        files,
+        checks,
+        totals,
+        net,
+    })
+}
+
 /// `meter reconcile`: per period and dimension, the reported quantity, the
-/// price, their amount, the bill's metered lines and the difference; with a
-/// report, what the marketplace made of each hour and dimension sent.
+/// price, their amount, the bill's metered lines and the difference; with
+/// reports, what the marketplace made of each hour and dimension sent and
+/// its money effect.
 pub fn reconcile(
     src: &Source<'_>,
     with: Option<&Report<'_>>,
@@ -118,28 +163,31 @@ pub fn reconcile(
 ) -> Result<()> {
     let (d, plan, m) = metered(src)?;
     let rows = reconcile::rows(&plan, &m);
-    let checks: Option<Vec<ReportCheck>> = match with {
-        None => None,
-        Some(r) => {
-            let text = load::read_text(r.path)?;
-            let seen = report::read_report(&text, &load::name(r.path))?;
-            Some(report::check_report(&plan, &m.records, r.window, &seen))
-        }
-    };
-    let text = match (format, &checks) {
+    let checked = with.map(|r| check(&plan, &m, r)).transpose()?;
+    let text = match (format, &checked) {
         (Format::Json, None) => render::json(&rows)?,
         (Format::Json, Some(c)) => render::json(&WithReport {
             bill: &rows,
             report: ReportOut {
-                counts: report::Counts::of(c),
-                checks: c,
+                files: c
+                    .files
+                    .iter()
+                    .map(|f| ReportFile {
+                        file: f.file.clone(),
+                        format: f.format,
+                    })
+                    .collect(),
+                counts: report::Counts::of(&c.checks),
+                effects: &c.totals,
+                net_effect: c.net,
+                checks: &c.checks,
             },
         })?,
         (Format::Csv, None) => reconcile::to_csv(&rows),
-        (Format::Csv, Some(c)) => report::checks_csv(c),
+        (Format::Csv, Some(c)) => report::checks_csv(&c.checks),
         (Format::Table, _) => {
             let mut text = bill_table(&d.deal.name, &plan, &rows);
-            if let Some(c) = &checks {
+            if let Some(c) = &checked {
                 text.push('\n');
                 text.push_str(&report_table(c));
             }
@@ -188,24 +236,45 @@ fn bill_table(deal: &str, plan: &MeteringPlan, rows: &[reconcile::ReconcileRow])
     )
 }
 
-/// The outcome counts, then every hour and dimension that did not match.
-fn report_table(checks: &[ReportCheck]) -> String {
-    let mut counts = Table::new(&["outcome", "hours"], &[false, true]);
-    for (o, n) in report::counts(checks) {
-        counts.row(vec![o.as_str().to_string(), n.to_string()]);
+/// The files read, the outcome totals, then every hour and dimension that
+/// did not match.
+fn report_table(c: &Checked) -> String {
+    let files: Vec<String> = c
+        .files
+        .iter()
+        .map(|f| format!("{} ({})", f.file, f.format))
+        .collect();
+    let mut totals = Table::new(&["outcome", "hours", "effect"], &[false, true, true]);
+    for t in &c.totals {
+        totals.row(vec![
+            t.outcome.as_str().to_string(),
+            t.hours.to_string(),
+            t.effect.to_string(),
+        ]);
     }
     let mut text = format!(
-        "marketplace report against what was sent\n\n{}",
-        counts.render()
+        "marketplace report against what was sent: {}\n\n{}net effect (billed - sent): {}\n",
+        files.join(", "),
+        totals.render(),
+        c.net
     );
-    let off: Vec<&ReportCheck> = checks
+    let off: Vec<&ReportCheck> = c
+        .checks
         .iter()
         .filter(|c| c.outcome != report::Outcome::Matched)
         .collect();
     if !off.is_empty() {
         let mut t = Table::new(
-            &["hour", "dimension", "sent", "reported", "outcome"],
-            &[false, false, true, true, false],
+            &[
+                "hour",
+                "dimension",
+                "sent",
+                "reported",
+                "billed",
+                "outcome",
+                "effect",
+            ],
+            &[false, false, true, true, true, false, true],
         );
         for c in off {
             let reported: Vec<String> = c.reported.iter().map(u64::to_string).collect();
@@ -214,7 +283,9 @@ fn report_table(checks: &[ReportCheck]) -> String {
                 c.dimension.clone(),
                 c.sent.map_or_else(String::new, |q| q.to_string()),
                 reported.join(";"),
+                c.billed.to_string(),
                 c.outcome.as_str().to_string(),
+                c.effect.map_or_else(String::new, |e| e.to_string()),
             ]);
         }
         text.push('\n');

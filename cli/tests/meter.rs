@@ -181,3 +181,133 @@ fn reconcile_against_the_marketplace_report() {
         "{err}"
     );
 }
+
+/// `meter reconcile` against the marketplace's own report files (format
+/// detected from the content), for the first six charged hours of worked
+/// example C: the goldens `cli/tests/golden/meter-native-STEM.{txt,csv,json}`
+/// and the counts of each outcome, in `Outcome::ALL` order.
+fn native_report(deal: &str, reports: &[&str], stem: &str, want: [u64; 6], format: &str) {
+    let deal = format!("tests/fixtures/metering/{deal}.toml");
+    let mut args = vec!["meter", "reconcile", deal.as_str()];
+    let reports: Vec<String> = reports
+        .iter()
+        .map(|r| format!("tests/fixtures/metering/{r}"))
+        .collect();
+    for r in &reports {
+        args.extend(["--report", r.as_str()]);
+    }
+    args.extend([
+        "--from",
+        "2026-03-13T00:00:00Z",
+        "--to",
+        "2026-03-13T06:00:00Z",
+    ]);
+    for (f, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        let mut a = args.clone();
+        a.extend(["--format", f]);
+        assert_golden(
+            root().join(format!("cli/tests/golden/meter-native-{stem}.{ext}")),
+            &stdout_ok(&a),
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let report = &json["report"];
+    for f in report["files"].as_array().unwrap() {
+        assert_eq!(f["format"], format, "{f}");
+    }
+    let names = [
+        "matched",
+        "missing",
+        "duplicate",
+        "rejected",
+        "mismatched",
+        "unexpected",
+    ];
+    for (outcome, n) in names.into_iter().zip(want) {
+        assert_eq!(report["counts"][outcome], n, "{stem}: {outcome}");
+    }
+    // The same with the format named instead of detected.
+    let mut named = args.clone();
+    named.extend(["--report-format", format, "-f", "json"]);
+    assert_eq!(
+        stdout_ok(&named),
+        stdout_ok(&[&args[..], &["-f", "json"]].concat())
+    );
+}
+
+/// Two AWS `BatchMeterUsage` responses: a success, a duplicate sent later
+/// (`DuplicateRecord`, the first write stands), `CustomerNotSubscribed`,
+/// another quantity, an unprocessed record (missing) and an hour not sent.
+#[test]
+fn reconcile_aws_batch_meter_usage_responses() {
+    native_report(
+        "example-c-aws",
+        &[
+            "example-c-aws-response-1.json",
+            "example-c-aws-response-2.json",
+        ],
+        "aws",
+        [2, 1, 1, 1, 1, 1],
+        "aws",
+    );
+}
+
+/// An Azure `batchUsageEvent` response: accepted, `Duplicate`, `Expired`,
+/// another quantity, an hour left out and a dimension the plan does not
+/// list (no price: no money effect).
+#[test]
+fn reconcile_azure_batch_usage_event_response() {
+    native_report(
+        "example-c-azure",
+        &["example-c-azure-events-response.json"],
+        "azure-events",
+        [2, 1, 1, 1, 1, 1],
+        "azure-events",
+    );
+}
+
+/// Azure's usage-events report: `Accepted`, `Duplicate`, `Rejected`,
+/// `Mismatch` (the processed quantity counts), `Submitted`, an hour left
+/// out and one not sent.
+#[test]
+fn reconcile_azure_usage_events_report() {
+    native_report(
+        "example-c-azure",
+        &["example-c-azure-usage-report.csv"],
+        "azure-report",
+        [2, 1, 1, 1, 1, 1],
+        "azure-report",
+    );
+}
+
+/// The Google Cloud usage log: an operation logged twice (duplicate),
+/// another quantity, two hours not logged (missing; the log has no
+/// rejections) and a metric the plan does not list.
+#[test]
+fn reconcile_gcp_usage_log() {
+    native_report(
+        "example-c-gcp",
+        &["example-c-gcp-usage-log.csv"],
+        "gcp-log",
+        [2, 2, 1, 0, 1, 1],
+        "gcp-log",
+    );
+}
+
+#[test]
+fn a_bad_report_format_is_named() {
+    let err = stderr_err(&[
+        "meter",
+        "reconcile",
+        "tests/fixtures/metering/example-c-aws.toml",
+        "--report",
+        "tests/fixtures/metering/example-c-aws-response-1.json",
+        "--report-format",
+        "xml",
+    ]);
+    assert_eq!(
+        err,
+        "error: --report-format: unknown report format `xml` (expected aws, azure-events, azure-report, gcp-log, unitcalc)\n"
+    );
+}

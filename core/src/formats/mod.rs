@@ -11,6 +11,8 @@
 //! - `json` (private): a small strict JSON reader (share links, saved
 //!   scenarios), for the browser's size.
 //! - `bill_csv`, `compare_csv`: the tidy CSVs of a bill and of a comparison.
+//! - `csv_line` (private): the one CSV field splitter (quoted fields), for
+//!   the usage reader and the marketplace reports.
 //! - `typed`: the one lenient reader, for values typed into a form field
 //!   (grouping, a currency, a unit, a percentage); files and links stay strict.
 //! - `usage_parquet` (feature `parquet`): hourly usage in Parquet, read by
@@ -18,6 +20,7 @@
 
 pub mod bill_csv;
 pub mod compare_csv;
+pub(crate) mod csv_line;
 pub mod deal_toml;
 pub(crate) mod json;
 pub mod ledger_csv;

@@ -6,6 +6,7 @@ use std::io::{BufRead, Read};
 use super::reader::UsageReader;
 use super::{EXCERPT, MAX_LINE_BYTES};
 use crate::error::{Error, Result};
+use crate::formats::csv_line::split_quoted;
 
 impl<R: Read> UsageReader<'_, R> {
     /// Reads the next non-blank line into `self.line` (without the line end);
@@ -94,74 +95,16 @@ impl<R: Read> UsageReader<'_, R> {
             }
             return Ok(n.saturating_add(1));
         }
-        // Quoted fields: unquote into `scratch`, then swap.
+        // Quoted fields: unquote into `scratch` (the one splitter,
+        // `formats::csv_line`), then swap.
         self.scratch.clear();
-        let line = &self.line;
-        let mut n = 0;
-        let mut i = 0;
-        loop {
-            let start = self.scratch.len();
-            if line.get(i) == Some(&b'"') {
-                i = i.saturating_add(1);
-                loop {
-                    match line.get(i) {
-                        None => {
-                            return Err(self.csv_err(format!(
-                            "unterminated quoted field in `{}` (quoted fields cannot span lines)",
-                            excerpt(&self.line)
-                        )))
-                        }
-                        Some(b'"') if line.get(i.saturating_add(1)) == Some(&b'"') => {
-                            self.scratch.push(b'"');
-                            i = i.saturating_add(2);
-                        }
-                        Some(b'"') => {
-                            i = i.saturating_add(1);
-                            break;
-                        }
-                        Some(&b) => {
-                            self.scratch.push(b);
-                            i = i.saturating_add(1);
-                        }
-                    }
-                }
-                if !matches!(line.get(i), None | Some(b',')) {
-                    return Err(self.csv_err(format!(
-                        "text after a closing quote in `{}`",
-                        excerpt(&self.line)
-                    )));
-                }
-            } else {
-                while let Some(&b) = line.get(i) {
-                    if b == b',' {
-                        break;
-                    }
-                    if b == b'"' {
-                        return Err(
-                            self.csv_err(format!("stray quote in `{}`", excerpt(&self.line)))
-                        );
-                    }
-                    self.scratch.push(b);
-                    i = i.saturating_add(1);
-                }
+        let fields = &mut self.fields;
+        let n = split_quoted(&self.line, &mut self.scratch, |i, span| {
+            if let Some(f) = fields.get_mut(i) {
+                *f = span;
             }
-            if let Some(f) = self.fields.get_mut(n) {
-                *f = (start, self.scratch.len());
-            }
-            n = n.saturating_add(1);
-            if i >= line.len() {
-                break;
-            }
-            i = i.saturating_add(1); // the comma
-            if i == line.len() {
-                // A trailing comma: one more, empty field.
-                if let Some(f) = self.fields.get_mut(n) {
-                    *f = (self.scratch.len(), self.scratch.len());
-                }
-                n = n.saturating_add(1);
-                break;
-            }
-        }
+        })
+        .map_err(|e| self.csv_err(e.message(&excerpt(&self.line))))?;
         std::mem::swap(&mut self.line, &mut self.scratch);
         Ok(n)
     }

@@ -1,31 +1,43 @@
-//! The marketplace's own report against what was sent. A report is a CSV
-//! file written from the marketplace's usage report or its responses, one
-//! row per record it saw:
+//! The marketplace's own report against what was sent. unitcalc reads the
+//! marketplaces' own formats ([`native`]), detected from the content:
 //!
-//! ```text
-//! timestamp,dimension,quantity,status
-//! 2026-03-13T00:00:00Z,overage_usd_cents,7,accepted
-//! ```
+//! | format | what it is |
+//! |---|---|
+//! | `aws` | AWS `BatchMeterUsage` response JSON (`Results[]`, `UnprocessedRecords[]`) |
+//! | `azure-events` | Azure `batchUsageEvent` response JSON (`result[]` with `status`) |
+//! | `azure-report` | Azure's usage-events report CSV (`reconStatus`, `submittedQuantity`, `processedQuantity`, …) |
+//! | `gcp-log` | Google Cloud usage log CSV (`Time, operationID, startTime, endTime, consumerId, metricName, metricValue`) |
+//! | `unitcalc` | unitcalc's own small CSV, `timestamp,dimension,quantity,status` |
 //!
-//! `timestamp` the UTC hour (RFC 3339), `quantity` a whole number, `status`
-//! `accepted` or `rejected`. Each (hour, dimension) sent is then **matched**
-//! (one accepted row, same quantity), **mismatched** (one accepted row,
-//! another quantity), **rejected** (one row, rejected), **duplicate** (more
-//! than one row) or **missing** (no row); a row for an hour and dimension
-//! that was not sent is **unexpected**.
+//! Each is read into [`ReportRow`]s: an hour, a dimension, a whole
+//! quantity and what the marketplace said ([`Status`]). Each (hour,
+//! dimension) sent is then **matched** (one accepted row, same quantity),
+//! **mismatched** (one accepted row, another quantity), **rejected** (one
+//! row, rejected), **duplicate** (more than one row, or the marketplace
+//! called it a duplicate) or **missing** (no row); a row for an hour and
+//! dimension that was not sent is **unexpected**. Each has a money effect:
+//! (billed − sent) × the dimension's price, where what is billed is the first
+//! accepted write (first write wins).
 
 use std::collections::BTreeMap;
 
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, Origin, Result};
+use crate::formats::csv_line;
+use crate::num::Money;
 use crate::time::Hour;
 
 use super::meter::MeterRecord;
 use super::plan::MeteringPlan;
 use super::requests::Window;
 
-/// The report's header.
+pub mod native;
+
+pub use native::{detect, read, ReportFormat};
+
+/// The header of unitcalc's own report CSV.
 pub const REPORT_HEADER: &str = "timestamp,dimension,quantity,status";
 
 /// What the marketplace said of a record.
@@ -36,6 +48,9 @@ pub enum Status {
     Accepted,
     /// Refused.
     Rejected,
+    /// Refused as a second write of an hour and dimension already written
+    /// (the first write stands).
+    Duplicate,
 }
 
 /// One row of a marketplace report.
@@ -47,11 +62,12 @@ pub struct ReportRow {
     pub dimension: String,
     /// The quantity it saw.
     pub quantity: u64,
-    /// Accepted or rejected.
+    /// Accepted, rejected or a duplicate.
     pub status: Status,
 }
 
-/// Reads a report CSV; errors name `file`, the line and the value.
+/// Reads unitcalc's own report CSV; errors name `file`, the line and the
+/// value.
 ///
 /// ```
 /// use unitcalc_core::metering::report::read_report;
@@ -67,7 +83,8 @@ pub fn read_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
     let at = |i: usize| Origin::line(file, u32::try_from(i.saturating_add(1)).unwrap_or(u32::MAX));
     let bad = |i: usize, message: String| Error::Csv { at: at(i), message };
     match lines.next() {
-        Some((_, h)) if h.trim_end_matches('\r') == REPORT_HEADER => {}
+        Some((_, h))
+            if h.trim_start_matches('\u{feff}').trim_end_matches('\r') == REPORT_HEADER => {}
         Some((i, h)) => {
             return Err(bad(
                 i,
@@ -87,7 +104,7 @@ pub fn read_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
         if line.is_empty() {
             continue;
         }
-        let fields = split(line).ok_or_else(|| bad(i, "an unclosed quote".into()))?;
+        let fields = csv_line::fields(line).map_err(|e| bad(i, e.message(&clip(line))))?;
         let [ts, dim, q, status] = fields.as_slice() else {
             return Err(bad(i, format!("expected 4 fields, got {}", fields.len())));
         };
@@ -99,11 +116,12 @@ pub fn read_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
         let status = match status.as_str() {
             "accepted" => Status::Accepted,
             "rejected" => Status::Rejected,
+            "duplicate" => Status::Duplicate,
             s => {
                 return Err(bad(
                     i,
                     format!(
-                        "status `{}` (expected \"accepted\" or \"rejected\")",
+                        "status `{}` (expected \"accepted\", \"rejected\" or \"duplicate\")",
                         clip(s)
                     ),
                 ))
@@ -119,33 +137,8 @@ pub fn read_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
     Ok(rows)
 }
 
-/// The fields of a CSV line; `None` for an unclosed quote.
-fn split(line: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if cur.is_empty() => quoted = true,
-            (',', false) => out.push(std::mem::take(&mut cur)),
-            (c, _) => cur.push(c),
-        }
-    }
-    if quoted {
-        return None;
-    }
-    out.push(cur);
-    Some(out)
-}
-
 /// Report fields are quoted longer than deal values: 40 characters.
-fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     crate::error::clip_to(s, 40)
 }
 
@@ -157,7 +150,8 @@ pub enum Outcome {
     Matched,
     /// Sent, not in the report.
     Missing,
-    /// More than one row in the report.
+    /// More than one row in the report, or one the marketplace called a
+    /// duplicate.
     Duplicate,
     /// One row, rejected.
     Rejected,
@@ -192,7 +186,8 @@ impl Outcome {
     }
 }
 
-/// One hour and dimension: what was sent, what the report says.
+/// One hour and dimension: what was sent, what the report says, what it
+/// does to the money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportCheck {
     /// The hour.
@@ -205,6 +200,12 @@ pub struct ReportCheck {
     pub reported: Vec<u64>,
     /// What became of it.
     pub outcome: Outcome,
+    /// The quantity the marketplace bills: the first accepted write.
+    pub billed: u64,
+    /// (billed − sent) × the dimension's price: what the marketplace bills
+    /// beyond (or, negative, short of) what was sent; `None` for a dimension
+    /// the plan does not list (no price).
+    pub effect: Option<Money>,
 }
 
 /// Checks `report` against the records sent in `window`, in time order
@@ -218,15 +219,17 @@ pub struct ReportCheck {
 /// let h = Hour::parse_rfc3339("2026-03-13T00:00:00Z").unwrap();
 /// let sent = [MeterRecord { dimension: 0, hour: h, quantity: 7 }, MeterRecord { dimension: 0, hour: Hour(h.0 + 1), quantity: 8 }];
 /// let report = read_report("timestamp,dimension,quantity,status\n2026-03-13T00:00:00Z,d,7,accepted\n", "r.csv").unwrap();
-/// let checks = check_report(&plan, &sent, Window::default(), &report);
+/// let checks = check_report(&plan, &sent, Window::default(), &report).unwrap();
 /// assert_eq!(checks.iter().map(|c| c.outcome).collect::<Vec<_>>(), [Outcome::Matched, Outcome::Missing]);
+/// // The missing hour: 8 cents sent, none billed.
+/// assert_eq!(checks[1].effect.unwrap().to_string(), "-0.08");
 /// ```
 pub fn check_report(
     plan: &MeteringPlan,
     records: &[MeterRecord],
     window: Window,
     report: &[ReportRow],
-) -> Vec<ReportCheck> {
+) -> Result<Vec<ReportCheck>> {
     type Key = (Hour, String);
     let mut sent: BTreeMap<Key, u64> = BTreeMap::new();
     for r in records.iter().filter(|r| window.contains(r.hour)) {
@@ -247,25 +250,105 @@ pub fn check_report(
         .map(|key| {
             let s = sent.get(key).copied();
             let rows = seen.get(key).map_or(&[][..], Vec::as_slice);
+            let first_accepted = rows
+                .iter()
+                .find(|r| r.status == Status::Accepted)
+                .map(|r| r.quantity);
+            let flagged = rows.iter().any(|r| r.status == Status::Duplicate);
             let outcome = match (s, rows) {
                 (None, _) => Outcome::Unexpected,
                 (Some(_), []) => Outcome::Missing,
+                (Some(_), [_, _, ..]) => Outcome::Duplicate,
+                (Some(_), [_]) if flagged => Outcome::Duplicate,
                 (Some(q), [row]) => match row.status {
-                    Status::Rejected => Outcome::Rejected,
                     Status::Accepted if row.quantity == q => Outcome::Matched,
                     Status::Accepted => Outcome::Mismatched,
+                    Status::Rejected | Status::Duplicate => Outcome::Rejected,
                 },
-                (Some(_), _) => Outcome::Duplicate,
             };
-            ReportCheck {
+            // First write wins. A duplicate whose first write is not in the
+            // report (the marketplace only said "duplicate") is taken to
+            // have billed what was sent.
+            let billed = match (first_accepted, flagged) {
+                (Some(q), _) => q,
+                (None, true) => s.unwrap_or(0),
+                (None, false) => 0,
+            };
+            let effect = plan
+                .dimensions
+                .iter()
+                .find(|d| d.name == key.1)
+                .map(|d| effect(billed, s.unwrap_or(0), d.price.get()))
+                .transpose()?;
+            Ok(ReportCheck {
                 hour: key.0,
                 dimension: key.1.clone(),
                 sent: s,
                 reported: rows.iter().map(|r| r.quantity).collect(),
                 outcome,
-            }
+                billed,
+                effect,
+            })
         })
         .collect()
+}
+
+/// (billed − sent) × price, exactly, at least at the price's scale (none
+/// is `0.00`).
+fn effect(billed: u64, sent: u64, price: Decimal) -> Result<Money> {
+    let diff = crate::num::sub(Decimal::from(billed), Decimal::from(sent), "money effect")?;
+    let e = crate::num::mul(diff, price, "money effect")?;
+    Ok(Money(at_least_scale(e, price.scale())))
+}
+
+/// `d` with at least `scale` decimals.
+fn at_least_scale(mut d: Decimal, scale: u32) -> Decimal {
+    if d.scale() < scale {
+        d.rescale(scale);
+    }
+    d
+}
+
+/// Per outcome: how many hours and dimensions, and their money effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutcomeTotal {
+    /// The outcome.
+    pub outcome: Outcome,
+    /// How many hours and dimensions had it.
+    pub hours: usize,
+    /// Σ of their money effects (those with a price).
+    pub effect: Money,
+}
+
+/// The totals of `checks`, in [`Outcome::ALL`] order, and the net effect
+/// (at least at the scale of the plan's prices: none is `0.00`).
+pub fn totals(plan: &MeteringPlan, checks: &[ReportCheck]) -> Result<(Vec<OutcomeTotal>, Money)> {
+    let scale = plan
+        .dimensions
+        .iter()
+        .map(|d| d.price.get().scale())
+        .max()
+        .unwrap_or(0);
+    let zero = Decimal::ZERO;
+    let mut net = zero;
+    let mut out = Vec::with_capacity(Outcome::ALL.len());
+    for o in Outcome::ALL {
+        let mut sum = zero;
+        let mut hours = 0usize;
+        for c in checks.iter().filter(|c| c.outcome == o) {
+            hours = hours.saturating_add(1);
+            if let Some(e) = c.effect {
+                sum = crate::num::add(sum, e.get(), "money effect")?;
+            }
+        }
+        net = crate::num::add(net, sum, "money effect")?;
+        out.push(OutcomeTotal {
+            outcome: o,
+            hours,
+            effect: Money(at_least_scale(sum, scale)),
+        });
+    }
+    Ok((out, Money(at_least_scale(net, scale))))
 }
 
 /// How many hours and dimensions had each outcome, in [`Outcome::ALL`]
@@ -309,19 +392,22 @@ impl Counts {
     }
 }
 
-/// The checks as CSV: `timestamp,dimension,sent,reported,outcome`
-/// (several reported quantities joined by `;`).
+/// The checks as CSV: `timestamp,dimension,sent,reported,billed,outcome,effect`
+/// (several reported quantities joined by `;`; no effect for a dimension
+/// the plan does not list).
 pub fn checks_csv(checks: &[ReportCheck]) -> String {
-    let mut s = String::from("timestamp,dimension,sent,reported,outcome\n");
+    let mut s = String::from("timestamp,dimension,sent,reported,billed,outcome,effect\n");
     for c in checks {
         let reported: Vec<String> = c.reported.iter().map(u64::to_string).collect();
         s.push_str(&format!(
-            "{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{}\n",
             c.hour,
             crate::bill_csv::csv_text(&c.dimension),
             c.sent.map_or_else(String::new, |q| q.to_string()),
             reported.join(";"),
-            c.outcome.as_str()
+            c.billed,
+            c.outcome.as_str(),
+            c.effect.map_or_else(String::new, |e| e.to_string())
         ));
     }
     s
