@@ -129,8 +129,16 @@ done
 # Scaling: both books at each size of $SCALE, wall time linear in rows?
 if [ -n "${SCALE:-}" ]; then
   : > "$DIR/scale.txt"
+  trap 'rm -f "$DIR/scale.csv"' EXIT
   for n in $SCALE; do
     ROWS=$((n * 8760))
+    # ~57 bytes a row; refuse to fill the disk (keep as much again free).
+    need_kb=$((ROWS * 57 / 1024 * 2))
+    free_kb=$(df -Pk "$DIR" | awk 'NR == 2 {print $4}')
+    if [ "$free_kb" -lt "$need_kb" ]; then
+      echo "scale: $n customers need ~$((need_kb / 2048)) MB of CSV and as much again free; $((free_kb / 1024)) MB free: skipped"
+      continue
+    fi
     "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
       --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$n" -o "$DIR/scale.csv"
     echo "scale: $n customers, $ROWS rows, $(du -m "$DIR/scale.csv" | cut -f1) MB"

@@ -104,14 +104,25 @@ fn csv_error(file: &str, line: u64, message: String) -> CliError {
 }
 
 /// Reads blocks cut at line ends and sends them down `tx`.
+/// Spent block buffers come back on `spent` and are filled again: the same
+/// few buffers for the whole file, so that they do not churn the heap among
+/// the pricers' small, long-lived allocations (which made the peak RSS grow).
 fn read_blocks(
     mut r: impl Read,
     mut first_line: u64,
     tx: mpsc::SyncSender<std::io::Result<Block>>,
+    spent: mpsc::Receiver<Vec<u8>>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
     loop {
-        let mut buf = std::mem::take(&mut carry);
+        let mut buf = match spent.try_recv() {
+            Ok(mut b) => {
+                b.clear();
+                b.append(&mut carry);
+                b
+            }
+            Err(_) => std::mem::take(&mut carry),
+        };
         buf.reserve(BLOCK);
         // Append up to one block (no zero-filling); fewer bytes only at the end.
         let eof = match (&mut r).take(BLOCK as u64).read_to_end(&mut buf) {
@@ -168,12 +179,19 @@ pub fn candidate_cells(current: &Matrix, candidate: Option<&Matrix>) -> Candidat
 /// Parses one block with the core's streaming reader, from the block's first
 /// line (past the file's header, which `price_book` checked), so records and
 /// errors carry the file's line numbers.
-fn parse_block(b: &Block, setup: &Setup<'_>, cand: &CandidateCells, file: &str) -> Result<Parsed> {
+fn parse_block(
+    b: &Block,
+    mut recs: Vec<Rec>,
+    setup: &Setup<'_>,
+    cand: &CandidateCells,
+    file: &str,
+) -> Result<Parsed> {
     let start = Start::Records { customer: true };
     let mut reader = UsageReader::from_line(&b.data[..], file, setup.matrix, b.first_line, start)?;
     let mut names: Vec<Box<str>> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
-    let mut recs = Vec::with_capacity(b.data.len() / 48);
+    recs.clear();
+    recs.reserve(b.data.len() / 48);
     let mut rec = CsvRecord::default();
     let mut last: Option<u32> = None;
     loop {
@@ -433,10 +451,13 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
     }
     let bar = progress(size);
     let (tx, rx) = mpsc::sync_channel::<std::io::Result<Block>>(threads * 4);
-    let reader_thread = std::thread::spawn(move || read_blocks(reader, 2, tx));
+    let (spent_tx, spent_rx) = mpsc::channel::<Vec<u8>>();
+    let reader_thread = std::thread::spawn(move || read_blocks(reader, 2, tx, spent_rx));
     let per_batch = threads * 4;
     let mut rows = 0u64;
     let mut pending: Vec<(Parsed, Vec<Place>)> = Vec::new();
+    // Record vectors of priced batches, parsed into again (see `read_blocks`).
+    let mut spare: Vec<Vec<Rec>> = Vec::new();
     let result = (|| -> Result<()> {
         loop {
             let mut blocks = Vec::with_capacity(per_batch);
@@ -445,19 +466,28 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
             }
             let done = blocks.is_empty();
             let bytes: usize = blocks.iter().map(|b| b.data.len()).sum();
+            let vecs: Vec<Vec<Rec>> = blocks
+                .iter()
+                .map(|_| spare.pop().unwrap_or_default())
+                .collect();
             let (parsed, priced) = rayon::join(
                 || {
                     blocks
                         .par_iter()
-                        .map(|b| parse_block(b, setup, &cand, &file))
+                        .zip(vecs)
+                        .map(|(b, v)| parse_block(b, v, setup, &cand, &file))
                         .collect::<Vec<_>>()
                 },
                 || price_batch(&mut shards, &pending, &reg.names, &file),
             );
+            for b in blocks {
+                // The reader may have stopped (an error ends the stream).
+                let _ = spent_tx.send(b.data);
+            }
             if let Some((_, e)) = priced {
                 return Err(e);
             }
-            pending.clear();
+            spare.extend(pending.drain(..).map(|(p, _)| p.recs));
             for p in parsed {
                 let p = p?;
                 rows += p.recs.len() as u64;
