@@ -159,16 +159,27 @@ fn header() -> String {
 /// are not CSV text (the Python package's Arrow tables).
 ///
 /// ```
-/// # let bill: unitcalc_core::bill::Bill = serde_json::from_str(r#"{"offer":"=o","offer_kind":"pay-as-you-go",
-/// # "matrix":"spec-m","matrix_version":"1","currency":"USD","term_start":"2026-03-01","term_end":"2026-04-01",
-/// # "term_months":1,"channel":"direct","periods":[{"label":"2026-03","start":"2026-03-01","end":"2026-04-01",
-/// # "hours":744,"partial":false,"lines":[{"kind":"fee","description":"Fee","cell":null,"quantity_hours":null,
-/// # "units":null,"unit_price":null,"amount":"-1.50"}],"total":"-1.50","units_consumed":"0"}],"total":"-1.50",
-/// # "marketplace_fee_rate":"0","marketplace_fee":"0","net_revenue":"-1.50","units_consumed":"0","cells":[],
-/// # "commitment":null}"#).unwrap();
-/// let rows = unitcalc_core::bill_csv::rows("acme", &bill);
-/// assert_eq!(rows[0][3], "=o"); // the CSV writes '=o
-/// assert_eq!(rows[0][14], "-1.50");
+/// use unitcalc_core::{bill_csv, engine, usage_csv};
+/// use unitcalc_core::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
+/// use unitcalc_core::time::{Date, Term};
+/// let matrix = unitcalc_core::bundled::matrix("spec-m").unwrap();
+/// let terms = DealTerms {
+///     term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(),
+///     channel: Channel::Direct,
+/// };
+/// let offer = Offer {
+///     name: "=PAYG".into(),
+///     kind: OfferKind::PayAsYouGo(PayAsYouGo::default()),
+/// };
+/// let usage = usage_csv::read_usage(
+///     b"timestamp,meter,environment,use_case,quantity\n2026-03-01T00:00:00Z,capacity,azure,hot,200\n",
+///     "usage.csv", &matrix, &terms.term,
+/// ).unwrap();
+/// let bill = engine::price(&matrix, &terms, &offer, &usage).unwrap();
+/// let rows = bill_csv::rows("acme", &bill);
+/// assert_eq!(rows[0][3], "=PAYG"); // the CSV writes '=PAYG
+/// assert_eq!(rows[0][14], "0.38");
+/// assert!(bill_csv::to_csv([("acme", &bill)]).contains(",'=PAYG,"));
 /// ```
 pub fn rows(customer: &str, b: &Bill) -> Vec<[String; 16]> {
     let mut out = Vec::new();
