@@ -279,7 +279,7 @@ fn report_table(c: &Checked) -> String {
         for c in off {
             let reported: Vec<String> = c.reported.iter().map(u64::to_string).collect();
             t.row(vec![
-                c.hour.to_string(),
+                c.when(),
                 c.dimension.clone(),
                 c.sent.map_or_else(String::new, |q| q.to_string()),
                 reported.join(";"),

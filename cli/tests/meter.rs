@@ -311,3 +311,48 @@ fn a_bad_report_format_is_named() {
         "error: --report-format: unknown report format `xml` (expected aws, azure-events, azure-report, gcp-log, unitcalc)\n"
     );
 }
+
+/// Azure's usage-events report by day (`usageDate`): each day is compared
+/// with what was sent that day, added up (the whole term sent: 180 cents on
+/// 13 March, 30 on the 14th); a daily report is not mixed with hourly ones.
+#[test]
+fn reconcile_azure_usage_events_report_by_day() {
+    let deal = "tests/fixtures/metering/example-c-azure.toml";
+    let daily = "tests/fixtures/metering/example-c-azure-usage-report-daily.csv";
+    let args = ["meter", "reconcile", deal, "--report", daily];
+    for (f, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+        let mut a = args.to_vec();
+        a.extend(["--format", f]);
+        assert_golden(
+            root().join(format!(
+                "cli/tests/golden/meter-native-azure-report-daily.{ext}"
+            )),
+            &stdout_ok(&a),
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let counts = &json["report"]["counts"];
+    for (outcome, n) in [
+        ("matched", 1),
+        ("mismatched", 1),
+        ("unexpected", 1),
+        ("missing", 0),
+    ] {
+        assert_eq!(counts[outcome], n, "{outcome}");
+    }
+    assert_eq!(json["report"]["net_effect"], "0.03");
+    let err = stderr_err(&[
+        "meter",
+        "reconcile",
+        deal,
+        "--report",
+        daily,
+        "--report",
+        "tests/fixtures/metering/example-c-azure-usage-report.csv",
+    ]);
+    assert_eq!(
+        err,
+        "error: metering: a daily report (Azure's usageDate) cannot be checked together with hourly ones: check them in two runs\n"
+    );
+}

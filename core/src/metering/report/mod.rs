@@ -53,11 +53,24 @@ pub enum Status {
     Duplicate,
 }
 
+/// What one row of a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Span {
+    /// One hour (every format but Azure's daily report).
+    Hour,
+    /// One UTC day (Azure's usage-events report by `usageDate`): compared
+    /// with what was sent that day, added up.
+    Day,
+}
+
 /// One row of a marketplace report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportRow {
-    /// The hour.
+    /// The hour (for a day: its first hour).
     pub hour: Hour,
+    /// An hour or a day.
+    pub span: Span,
     /// The dimension's name.
     pub dimension: String,
     /// The quantity it saw.
@@ -129,6 +142,7 @@ pub fn read_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
         };
         rows.push(ReportRow {
             hour,
+            span: Span::Hour,
             dimension: dim.clone(),
             quantity,
             status,
@@ -186,12 +200,14 @@ impl Outcome {
     }
 }
 
-/// One hour and dimension: what was sent, what the report says, what it
-/// does to the money.
+/// One hour (or day) and dimension: what was sent, what the report says,
+/// what it does to the money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportCheck {
-    /// The hour.
+    /// The hour (for a day: its first hour).
     pub hour: Hour,
+    /// An hour or a day.
+    pub span: Span,
     /// The dimension's name.
     pub dimension: String,
     /// The quantity sent, if any.
@@ -231,10 +247,26 @@ pub fn check_report(
     report: &[ReportRow],
 ) -> Result<Vec<ReportCheck>> {
     type Key = (Hour, String);
+    // A daily report (Azure's by `usageDate`) is compared day by day.
+    let daily = report.iter().any(|r| r.span == Span::Day);
+    if daily && report.iter().any(|r| r.span == Span::Hour) {
+        return Err(Error::Metering {
+            message: "a daily report (Azure's usageDate) cannot be checked together with hourly ones: check them in two runs".into(),
+        });
+    }
+    let span = if daily { Span::Day } else { Span::Hour };
     let mut sent: BTreeMap<Key, u64> = BTreeMap::new();
     for r in records.iter().filter(|r| window.contains(r.hour)) {
         if let Some(d) = plan.dimensions.get(r.dimension) {
-            sent.insert((r.hour, d.name.clone()), r.quantity);
+            let at = if daily {
+                r.hour.date().start_hour()
+            } else {
+                r.hour
+            };
+            let q = sent.entry((at, d.name.clone())).or_insert(0);
+            *q = q.checked_add(r.quantity).ok_or(crate::num::Overflow {
+                what: "metered quantity",
+            })?;
         }
     }
     let mut seen: BTreeMap<Key, Vec<&ReportRow>> = BTreeMap::new();
@@ -282,6 +314,7 @@ pub fn check_report(
                 .transpose()?;
             Ok(ReportCheck {
                 hour: key.0,
+                span,
                 dimension: key.1.clone(),
                 sent: s,
                 reported: rows.iter().map(|r| r.quantity).collect(),
@@ -291,6 +324,16 @@ pub fn check_report(
             })
         })
         .collect()
+}
+
+impl ReportCheck {
+    /// The hour as RFC 3339, or the day (`2026-03-13`) for a daily report.
+    pub fn when(&self) -> String {
+        match self.span {
+            Span::Hour => self.hour.to_string(),
+            Span::Day => self.hour.date().to_string(),
+        }
+    }
 }
 
 /// (billed − sent) × price, exactly, at least at the price's scale (none
@@ -401,7 +444,7 @@ pub fn checks_csv(checks: &[ReportCheck]) -> String {
         let reported: Vec<String> = c.reported.iter().map(u64::to_string).collect();
         s.push_str(&format!(
             "{},{},{},{},{},{},{}\n",
-            c.hour,
+            c.when(),
             crate::bill_csv::csv_text(&c.dimension),
             c.sent.map_or_else(String::new, |q| q.to_string()),
             reported.join(";"),

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `aws` | `Results[].UsageRecord` (`Timestamp`, `Dimension`, `Quantity`); `UnprocessedRecords[]` are not rows (never processed: the hour stays missing) | `Success` accepted, `CustomerNotSubscribed` rejected, `DuplicateRecord` duplicate |
 //! | `azure-events` | `result[]` (`effectiveStartTime`, `dimension`, `quantity`) | `Accepted` accepted, `Duplicate` duplicate, `Expired`, `Error`, `ResourceNotFound`, `ResourceNotAuthorized`, `ResourceNotActive`, `InvalidDimension`, `InvalidQuantity`, `BadArgument` rejected |
-//! | `azure-report` | one row per line: `effectiveStartTime` (or `usageDate`), `dimension`, `submittedQuantity`, `processedQuantity`, `reconStatus` | `Accepted` and `Mismatch` accepted at the processed quantity, `Submitted` accepted at the submitted quantity (not reconciled yet), `Rejected` rejected, `Duplicate` duplicate |
+//! | `azure-report` | one row per line: `effectiveStartTime` (an hour) or `usageDate` (a day, compared with what was sent that day added up), `dimension`, `submittedQuantity`, `processedQuantity`, `reconStatus` | `Accepted` and `Mismatch` accepted at the processed quantity, `Submitted` accepted at the submitted quantity (not reconciled yet), `Rejected` rejected, `Duplicate` duplicate |
 //! | `gcp-log` | one row per line: `startTime` (`endTime` one hour later), `metricName` (`SERVICE/DIMENSION`), `metricValue`, `operationID` | accepted; an `operationID` seen before is a duplicate |
 //!
 //! Rows are matched to what was sent by hour and dimension only: the
@@ -26,7 +26,7 @@ use crate::formats::csv_line;
 use crate::metering::plan::{Identifiers, MeteringPlan};
 use crate::time::Hour;
 
-use super::{clip, read_report, ReportRow, Status, REPORT_HEADER};
+use super::{clip, read_report, ReportRow, Span, Status, REPORT_HEADER};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,6 +327,7 @@ fn aws(text: &str, file: &str) -> Result<Vec<ReportRow>> {
             .ok_or_else(|| invalid(file, format!("{at}: no UsageRecord")))?;
         let at = format!("{at}.UsageRecord");
         rows.push(ReportRow {
+            span: Span::Hour,
             hour: json_hour(u.get("Timestamp"), &format!("{at}.Timestamp"), file)?,
             dimension: string(u, "Dimension", &at, file)?.to_string(),
             quantity: json_quantity(u.get("Quantity"), &format!("{at}.Quantity"), file)?,
@@ -366,6 +367,7 @@ fn azure_events(text: &str, file: &str) -> Result<Vec<ReportRow>> {
             }
         };
         rows.push(ReportRow {
+            span: Span::Hour,
             hour: json_hour(
                 r.get("effectiveStartTime"),
                 &format!("{at}.effectiveStartTime"),
@@ -462,6 +464,21 @@ impl<'a> Csv<'a> {
         })
     }
 
+    /// A `usageDate`: a day (`2026-03-13`), or its midnight as a time.
+    fn day(&self, line: u32, v: &str) -> Result<Hour> {
+        let t = v.trim();
+        crate::time::Date::parse(t)
+            .ok()
+            .map(crate::time::Date::start_hour)
+            .or_else(|| hour(t).filter(|h| h.hour_of_day() == 0))
+            .ok_or_else(|| {
+                self.bad(
+                    line,
+                    format!("usageDate `{}` is not a UTC day (2026-03-13)", clip(v)),
+                )
+            })
+    }
+
     fn quantity(&self, line: u32, name: &str, v: &str) -> Result<u64> {
         whole(v).ok_or_else(|| {
             self.bad(
@@ -480,11 +497,8 @@ fn field(fields: &[String], i: usize) -> &str {
 fn azure_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
     let csv = Csv::read(text, file)?;
     let time = csv.need(&["effectivestarttime", "usagedate"], "effectiveStartTime")?;
-    let time_name = if csv.col(&["effectivestarttime"]).is_some() {
-        "effectiveStartTime"
-    } else {
-        "usageDate"
-    };
+    // `usageDate`: one row per day (Azure adds the day's events up).
+    let daily = csv.col(&["effectivestarttime"]).is_none();
     let dim = csv.need(&["dimension", "dimensionid"], "dimension")?;
     let submitted = csv.need(&["submittedquantity"], "submittedQuantity")?;
     let processed = csv.col(&["processedquantity"]);
@@ -511,8 +525,17 @@ fn azure_report(text: &str, file: &str) -> Result<Vec<ReportRow>> {
                 ))
             }
         };
+        let (hour, span) = if daily {
+            (csv.day(*n, field(f, time))?, Span::Day)
+        } else {
+            (
+                csv.hour(*n, "effectiveStartTime", field(f, time))?,
+                Span::Hour,
+            )
+        };
         rows.push(ReportRow {
-            hour: csv.hour(*n, time_name, field(f, time))?,
+            span,
+            hour,
             dimension: field(f, dim).to_string(),
             quantity,
             status,
@@ -558,6 +581,7 @@ fn gcp_log(text: &str, file: &str, plan: &MeteringPlan) -> Result<Vec<ReportRow>
             Status::Duplicate
         };
         rows.push(ReportRow {
+            span: Span::Hour,
             hour,
             dimension,
             quantity: csv.quantity(*n, "metricValue", field(f, value))?,
