@@ -8,6 +8,9 @@
 # short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Nothing here reads the terminal. Cargo's target probes (`rustc -`) can read an
+# inherited standard input; an input left with text made one fail here.
+exec </dev/null
 
 step() { printf '\n==> %s\n' "$*"; }
 
