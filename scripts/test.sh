@@ -8,20 +8,22 @@
 # short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Nothing here reads the terminal. Cargo's target probes (`rustc -`) can read an
-# inherited standard input; an input left with text made one fail here.
+# Nothing here reads the terminal.
 exec </dev/null
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# Clippy first: on a fresh target directory, clippy's first target probe
+# failed when a build had run there before it (seen on this machine with
+# cargo 1.95), and the failed probe stays cached in target/.rustc_info.json.
+step "clippy: no floats, no warnings in the core"
+cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
+cargo clippy -p unitcalc-core --all-targets --features parquet --locked -- -D warnings
 
 step "native tests (core, golden, property, CLI)"
 # The Python package (a cdylib for the interpreter to load) is built and
 # tested by scripts/test-python.sh.
 cargo test --workspace --exclude unitcalc-web --exclude unitcalc-python --locked
-
-step "clippy: no floats, no warnings in the core"
-cargo clippy -p unitcalc-core --all-targets --locked -- -D warnings
-cargo clippy -p unitcalc-core --all-targets --features parquet --locked -- -D warnings
 
 step "the core's documentation builds without warnings (links, examples)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p unitcalc-core --no-deps --locked
