@@ -9,8 +9,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # trunk finds wasm-opt on PATH (web/Trunk.toml pins its version).
 export PATH="$ROOT/tools/binaryen/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-# No cached compiler probes (see scripts/test.sh).
-export CARGO_CACHE_RUSTC_INFO=0
 cd "$ROOT/web"
 # The simulator and the unit-model lab (its own page, web/dist/lab) are two trunk targets, so
 # both are built and web/dist is served as static files.

@@ -8,15 +8,6 @@
 # short fuzz smoke run (cargo-fuzz, nightly toolchain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# Nothing here reads the terminal.
-exec </dev/null
-# No cached compiler probes (target/.rustc_info.json): on this machine, with a
-# fresh target directory, the first cargo command's probe passed and a later
-# command's new probe (clippy after a build, or a build after clippy) failed,
-# its output reading an error text as its input, and stayed cached. Without
-# the cache every probe passes (`cargo clippy` then `cargo test` in a new
-# target directory reproduces it).
-export CARGO_CACHE_RUSTC_INFO=0
 
 step() { printf '\n==> %s\n' "$*"; }
 
