@@ -38,6 +38,7 @@ impl<'a> Ctx<'a> {
             | Field::Entitlement(_, _, CellPart::Quantity)
             | Field::Burst(_, _, BurstField::Level) => Typed::Quantity(unit(self.m)),
             Field::UsageValue(..) => Typed::Fraction,
+            Field::Burst(_, _, BurstField::Start) => Typed::Hour,
             _ => Typed::Plain,
         };
         match canonical(text, kind) {

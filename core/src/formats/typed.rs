@@ -38,6 +38,10 @@ pub enum Typed<'a> {
     Quantity(&'a str),
     /// A fraction (`0.10`), also written as a percentage (`10 %`).
     Fraction,
+    /// A UTC hour (RFC 3339, `2026-03-10T00:00:00Z`), also written as a
+    /// plain date (its first hour, `2026-03-10`) or a date and an hour
+    /// without the zone (`2026-03-10 14:00`, `2026-03-10T14:00`: UTC).
+    Hour,
 }
 
 /// The currency symbols taken before a number, by currency code.
@@ -108,8 +112,14 @@ fn ungroup(text: &str) -> Option<String> {
 /// assert_eq!(canonical("500 TB", Typed::Quantity("TB")).as_deref(), Some("500"));
 /// assert_eq!(canonical("40000", Typed::Money("USD")), None);
 /// assert_eq!(canonical("1,5", Typed::Plain), None);
+/// assert_eq!(canonical("2026-03-10", Typed::Hour).as_deref(), Some("2026-03-10T00:00:00Z"));
+/// assert_eq!(canonical("2026-03-10 14:00", Typed::Hour).as_deref(), Some("2026-03-10T14:00:00Z"));
+/// assert_eq!(canonical("2026-03-10T14:30", Typed::Hour), None);
 /// ```
 pub fn canonical(text: &str, kind: Typed<'_>) -> Option<String> {
+    if kind == Typed::Hour {
+        return hour(text);
+    }
     let t = text.trim();
     let mut s = t;
     let mut percent = false;
@@ -122,6 +132,7 @@ pub fn canonical(text: &str, kind: Typed<'_>) -> Option<String> {
             }
         }
         Typed::Quantity(unit) => s = strip_word(s, unit, false, true),
+        Typed::Hour => return None,
         Typed::Fraction => {
             if let Some(r) = s.strip_suffix('%') {
                 s = r.trim_end();
@@ -138,6 +149,29 @@ pub fn canonical(text: &str, kind: Typed<'_>) -> Option<String> {
     } else {
         plain
     };
+    (out != text).then_some(out)
+}
+
+/// A plain date, or a date and a whole UTC hour without the zone, as
+/// RFC 3339 (`None` for anything else: the strict reader names it).
+fn hour(text: &str) -> Option<String> {
+    let t = text.trim();
+    let (date, time) = match t.split_once(['T', ' ']) {
+        Some((d, h)) => (d.trim(), Some(h.trim())),
+        None => (t, None),
+    };
+    let d = crate::time::Date::parse(date).ok()?;
+    let h: u8 = match time {
+        None => 0,
+        Some(h) => {
+            let (hh, mm) = h.split_once(':').unwrap_or((h, "00"));
+            (mm == "00" && hh.len() == 2)
+                .then(|| hh.parse().ok())
+                .flatten()
+                .filter(|h| *h < 24)?
+        }
+    };
+    let out = format!("{d}T{h:02}:00:00Z");
     (out != text).then_some(out)
 }
 
@@ -177,6 +211,20 @@ mod tests {
             ("€40", Typed::Money("EUR"), Some("40")),
             ("$40", Typed::Plain, None),
             ("40 TB", usd, None),
+            // hours (a burst's start)
+            ("2026-03-10", Typed::Hour, Some("2026-03-10T00:00:00Z")),
+            (" 2026-03-10 ", Typed::Hour, Some("2026-03-10T00:00:00Z")),
+            (
+                "2026-03-10 14:00",
+                Typed::Hour,
+                Some("2026-03-10T14:00:00Z"),
+            ),
+            ("2026-03-10T14", Typed::Hour, Some("2026-03-10T14:00:00Z")),
+            ("2026-03-10T14:00:00Z", Typed::Hour, None),
+            ("2026-03-10T14:30", Typed::Hour, None),
+            ("2026-03-10 24:00", Typed::Hour, None),
+            ("2026-02-30", Typed::Hour, None),
+            ("03/10/2026", Typed::Hour, None),
             // quantities
             ("500 TB", tb, Some("500")),
             ("1,500tb", tb, Some("1500")),

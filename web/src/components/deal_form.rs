@@ -76,7 +76,7 @@ pub fn DealForm(p: &DealFormProps) -> Html {
                 <p class="hint" id="matrix-label">{ format!("{label} · {} · list price {} · {}", m.currency.code, m.list_price, m.rounding.as_str()) }</p>
             }
             <div class="row">
-                <Field fault={p.fault.clone()} id="term-start" kind="date" label="Term start" value={s.term_start.clone()}
+                <Field fault={p.fault.clone()} id="term-start" kind="text" hint="YYYY-MM-DD" label="Term start" value={s.term_start.clone()}
                     oninput={setter(&p.on_action, Action::SetTermStart)} />
                 <Field fault={p.fault.clone()} id="term-months" kind="number" label="Term months" value={s.term_months.clone()}
                     oninput={setter(&p.on_action, Action::SetTermMonths)} />

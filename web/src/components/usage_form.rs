@@ -127,7 +127,7 @@ pub fn UsageCell(p: &UsageCellProps) -> Html {
                 });
                 html! {
                     <div class="row burst">
-                        <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)}
+                        <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-start")} label={format!("Burst {} start (UTC hour)", b + 1)} hint="YYYY-MM-DD [HH:00]"
                             value={burst.start.clone()} oninput={setb(BurstField::Start)} />
                         <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-hours")} label="Hours" value={burst.hours.clone()} oninput={setb(BurstField::Hours)} />
                         <Field fault={p.fault.clone()} id={format!("usage-{k}-burst-{b}-level")} label="Level" value={burst.level.clone()} oninput={setb(BurstField::Level)} />

@@ -240,6 +240,15 @@ fn set_text(s: &mut DealSpec, field: Field, value: String) {
     }
 }
 
+/// The name a new offer of `kind` gets (the page's default names).
+pub fn kind_name(kind: KindSpec) -> &'static str {
+    match kind {
+        KindSpec::PayAsYouGo => "Pay-as-you-go",
+        KindSpec::FixedCapacity => "Fixed capacity",
+        KindSpec::Commitment => "Commitment",
+    }
+}
+
 fn offer(s: &mut DealSpec, i: usize) -> Option<&mut OfferSpec> {
     s.offers.get_mut(i)
 }
@@ -278,6 +287,10 @@ pub(super) fn edit(s: &mut DealSpec, action: Action) -> Option<Action> {
         } => set_text(s, Field::Offer(i, field), value),
         Action::SetOfferKind { offer: i, kind } => {
             if let Some(o) = offer(s, i) {
+                // An offer still named after its kind is renamed with it.
+                if o.name.trim() == kind_name(o.kind) {
+                    o.name = kind_name(kind).to_string();
+                }
                 o.kind = kind;
             }
         }

@@ -1241,3 +1241,25 @@ fn months_without_usage() {
         "2026-05,2026-06,2026-07,2026-08,2026-09,2026-10,2026-11,2026-12,2027-01,2027-02"
     );
 }
+
+/// An offer still named after its kind is renamed when its kind changes; a
+/// name the user gave stays.
+#[test]
+fn an_offer_named_after_its_kind_follows_it() {
+    let kind = |k| Action::SetOfferKind { offer: 0, kind: k };
+    let s = apply(
+        Rc::new(AppState::new(default_scenario())),
+        [kind(KindSpec::FixedCapacity)],
+    );
+    assert_eq!(s.scenario.offers[0].name, "Fixed capacity");
+    let s = apply(s, [kind(KindSpec::Commitment)]);
+    assert_eq!(s.scenario.offers[0].name, "Commitment");
+    let s = apply(
+        s,
+        [
+            set_offer(0, OfferField::Name, "Acme prepaid"),
+            kind(KindSpec::PayAsYouGo),
+        ],
+    );
+    assert_eq!(s.scenario.offers[0].name, "Acme prepaid");
+}
