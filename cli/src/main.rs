@@ -649,23 +649,32 @@ impl Locate for Flags {
     }
 }
 
+/// Reads an hourly usage CSV (with or without a `customer` column) record by
+/// record with the core's streaming reader, handing each to `each`.
+fn each_record(
+    path: &std::path::Path,
+    matrix: &Matrix,
+    mut each: impl FnMut(&CsvRecord) -> Result<()>,
+) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    let mut reader = UsageReader::new(std::io::BufReader::new(file), &load::name(path), matrix)?;
+    let mut rec = CsvRecord::default();
+    while reader.next_record(&mut rec)? {
+        each(&rec)?;
+    }
+    Ok(())
+}
+
 fn usage_report_cmd(a: ReportArgs) -> Result<()> {
     let matrix = load::matrix(&a.matrix)?;
     let by = match a.by {
         By::Month => report::Granularity::Month,
         By::Week => report::Granularity::IsoWeek,
     };
-    let file = std::fs::File::open(&a.usage).map_err(|e| CliError::io(&a.usage, e))?;
-    let mut reader = UsageReader::new(
-        std::io::BufReader::new(file),
-        &load::name(&a.usage),
-        &matrix,
-    )?;
     let mut acc = report::RecordReport::new(&matrix, by);
-    let mut rec = CsvRecord::default();
-    while reader.next_record(&mut rec)? {
-        acc.push(&rec.customer, rec.hour, rec.cell, rec.quantity)?;
-    }
+    each_record(&a.usage, &matrix, |rec| {
+        Ok(acc.push(&rec.customer, rec.hour, rec.cell, rec.quantity)?)
+    })?;
     let rows = acc.finish()?;
     let text = match a.common.format {
         Format::Table => render::usage_report_table(&rows),
@@ -677,15 +686,8 @@ fn usage_report_cmd(a: ReportArgs) -> Result<()> {
 
 fn usage_fit_cmd(a: FitArgs) -> Result<()> {
     let matrix = load::matrix(&a.matrix)?;
-    let file = std::fs::File::open(&a.usage).map_err(|e| CliError::io(&a.usage, e))?;
-    let mut reader = UsageReader::new(
-        std::io::BufReader::new(file),
-        &load::name(&a.usage),
-        &matrix,
-    )?;
     let mut history = fit::History::default();
-    let mut rec = CsvRecord::default();
-    while reader.next_record(&mut rec)? {
+    each_record(&a.usage, &matrix, |rec| {
         if a.customer.as_ref().is_none_or(|c| *c == rec.customer) {
             history
                 .push(&rec.customer, rec.hour, rec.cell, rec.quantity)
@@ -694,7 +696,8 @@ fn usage_fit_cmd(a: FitArgs) -> Result<()> {
                     source,
                 })?;
         }
-    }
+        Ok(())
+    })?;
     let fits = history.fit(&matrix)?;
     if let Some(c) = &a.customer {
         if fits.is_empty() {

@@ -318,15 +318,12 @@ fn export(f: &[&[u8]]) -> Result<WorkerFile, String> {
     }
     s = s.reduce(Action::SelectOffer(offer));
     let mut st = (*s).clone();
-    let mut ask = Vec::new();
-    put(&mut ask, b"0");
-    put(&mut ask, offer.to_string().as_bytes());
-    put(&mut ask, link.as_bytes());
-    if let (Some(name), Some(bytes)) = (f.get(3), f.get(4)) {
-        put(&mut ask, name);
-        put(&mut ask, bytes);
-    }
-    if let Some(a) = decode_answer(&evidence(&fields(&ask).unwrap_or_default())) {
+    // The evidence request's fields, as `evidence` reads them: no key, the
+    // offer, the link and the CSV this request carries.
+    let offer_text = offer.to_string();
+    let mut ask: Vec<&[u8]> = vec![b"0", offer_text.as_bytes(), link.as_bytes()];
+    ask.extend(f.get(3..5).unwrap_or_default());
+    if let Some(a) = decode_answer(&evidence(&ask)) {
         st.evidence = Some(ByPtr(std::rc::Rc::new(a.result)));
     }
     crate::export::file(&st, kind)
