@@ -17,23 +17,11 @@ use crate::{CompareCmd, FingerprintArgs, QuoteArgs, VerifyArgs};
 pub(crate) fn quote(a: QuoteArgs) -> Result<()> {
     let d = load::deal(&a.deal, a.matrix.as_deref())?;
     let usage = load::usage(&d, a.usage.as_deref())?;
-    let offer = match &a.offer {
-        None => d.deal.offers.first().ok_or_else(|| {
-            CliError::Args(format!("{}: the deal has no offer", a.deal.display()))
-        })?,
-        Some(n) => d.deal.offers.iter().find(|o| &o.name == n).ok_or_else(|| {
-            CliError::Args(format!(
-                "{}: no offer `{n}` (offers: {})",
-                a.deal.display(),
-                d.deal
-                    .offers
-                    .iter()
-                    .map(|o| format!("`{}`", o.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
-    };
+    let i = d
+        .deal
+        .offer_index(a.offer.as_deref())
+        .map_err(|m| CliError::Args(format!("{}: the deal {m}", a.deal.display())))?;
+    let offer = &d.deal.offers[i];
     let q = quote::quote(
         &d.matrix,
         &d.deal.terms,
