@@ -14,18 +14,18 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use unitcalc_core::bill::Bill;
-use unitcalc_core::compare::Comparison;
+use unitcalc_core::compare::{comparison_of, Comparison};
 use unitcalc_core::deal::{
     self, CellUsageSpec, Deal, DealSpec, Field, KindSpec, MatrixChoice, OfferSpec, UsageSource,
     UsageSpec,
 };
-use unitcalc_core::engine::ExcessRun;
-use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
+use unitcalc_core::offer::DealTerms;
+use unitcalc_core::quote::OfferQuote;
 use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
@@ -90,13 +90,14 @@ pub struct Computed {
     pub deal: Deal,
     /// The usage priced.
     pub usage: Rc<UsageSeries>,
-    /// Per offer, the runs of tolerated and charged hours (fixed capacity).
-    pub runs: Vec<Rc<Vec<ExcessRun>>>,
+    /// Per offer, its quote: the effective price per TB-month (when the
+    /// matrix meters TB) and the runs of tolerated and charged hours (fixed
+    /// capacity). Kept from the last pricing for an offer an edit did not
+    /// change (same pointer), so its views are not drawn again.
+    pub offers: Vec<Rc<OfferQuote>>,
     /// The billing periods (`YYYY-MM`) in which the uploaded usage file has
     /// no record at all (they price as zero usage); empty for the profile.
     pub months_without_usage: Vec<String>,
-    /// Per offer, the effective price per TB-month (when the matrix meters TB).
-    pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
     /// One bill per offer (in `comparison.bills`) and their comparison
     /// against the first.
     pub comparison: Comparison,
@@ -197,6 +198,29 @@ struct Cache {
     cells: profile::CellCache,
     /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
     report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
+    /// Per offer (in the deal's order), what it was last priced with and
+    /// its quote, so an edit of one offer re-prices only that offer; the
+    /// matrix and usage are kept alive for the same reason as `report`'s.
+    offers: Vec<(PriceKey, Rc<OfferQuote>)>,
+}
+
+/// What one offer's quote depends on: the offer as typed (compared as
+/// typed: the resolved offer's comparison linked more code into the page),
+/// the terms, the matrix and the usage.
+struct PriceKey {
+    matrix: Rc<Matrix>,
+    usage: Rc<UsageSeries>,
+    terms: DealTerms,
+    offer: OfferSpec,
+}
+
+impl PriceKey {
+    fn is(&self, matrix: &Rc<Matrix>, usage: &Rc<UsageSeries>, terms: &DealTerms, offer: &OfferSpec) -> bool {
+        Rc::ptr_eq(&self.matrix, matrix)
+            && Rc::ptr_eq(&self.usage, usage)
+            && self.terms == *terms
+            && self.offer == *offer
+    }
 }
 
 enum UsageKey {
@@ -480,11 +504,34 @@ impl AppState {
                 u
             }
         };
-        let mut q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage)?;
+        // Each offer is priced again only when it, the terms, the matrix
+        // or the usage changed.
+        let mut priced = Vec::with_capacity(deal.offers.len());
+        let specs = &self.scenario.offers;
+        for (i, (offer, spec)) in deal.offers.iter().zip(specs).enumerate() {
+            priced.push(match cache.offers.get(i) {
+                Some((k, q)) if k.is(&matrix, &usage, &deal.terms, spec) => q.clone(),
+                _ => Rc::new(quote::price_offer(&matrix, &deal.terms, offer, &usage)?),
+            });
+        }
+        cache.offers = specs
+            .iter()
+            .zip(&priced)
+            .map(|(o, q)| {
+                let key = PriceKey {
+                    matrix: matrix.clone(),
+                    usage: usage.clone(),
+                    terms: deal.terms.clone(),
+                    offer: o.clone(),
+                };
+                (key, q.clone())
+            })
+            .collect();
+        let mut comparison = comparison_of(priced.iter().map(|q| q.bill.clone()).collect())?;
         if self.matrix_edited {
             // The one place an edited matrix gets its name: every view and
             // export reads the bills.
-            for b in &mut q.comparison.bills {
+            for b in &mut comparison.bills {
                 b.matrix_version.push_str(" (edited)");
             }
         }
@@ -512,9 +559,8 @@ impl AppState {
             deal,
             usage,
             months_without_usage,
-            runs: q.excess.into_iter().map(Rc::new).collect(),
-            per_tb_month: q.per_tb_month,
-            comparison: q.comparison,
+            offers: priced,
+            comparison,
             report,
         })
     }

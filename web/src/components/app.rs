@@ -230,11 +230,11 @@ fn render_view(
                 .unwrap_or_default();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
+                <BillView bill={bill.clone()} row={row} per_tb_month={c.offers.get(sel).and_then(|q| q.per_tb_month.clone())}
                     explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
                     on_export={Some(on_export.clone())} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name} unit={unit}
-                    entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
+                    entitlement={ent.map(|e| (e.1, e.2))} runs={c.offers.get(sel).cloned().map(ByPtr)}
                     report={c.report.clone()} granularity={state.granularity}
                     on_granularity={on_action.reform(Action::SetGranularity)} />
                 </>
