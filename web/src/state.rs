@@ -20,12 +20,12 @@ use unitcalc_core::deal::{
     UsageSpec,
 };
 use unitcalc_core::matrix::Matrix;
+use unitcalc_core::offer::DealTerms;
+use unitcalc_core::quote::OfferQuote;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::offer::DealTerms;
-use unitcalc_core::quote::OfferQuote;
 use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
@@ -215,7 +215,13 @@ struct PriceKey {
 }
 
 impl PriceKey {
-    fn is(&self, matrix: &Rc<Matrix>, usage: &Rc<UsageSeries>, terms: &DealTerms, offer: &OfferSpec) -> bool {
+    fn is(
+        &self,
+        matrix: &Rc<Matrix>,
+        usage: &Rc<UsageSeries>,
+        terms: &DealTerms,
+        offer: &OfferSpec,
+    ) -> bool {
         Rc::ptr_eq(&self.matrix, matrix)
             && Rc::ptr_eq(&self.usage, usage)
             && self.terms == *terms
