@@ -12,6 +12,8 @@
 // 'longtask' watches the page during all of it. Goals (issue 13), each a check that fails when
 // missed: p95 <= 16 ms for both edit kinds on one offer and on three offers over 36 months,
 // p95 <= 50 ms on three offers over 120 months, and no browser task over 50 ms while typing.
+// PERF_GOALS=report prints a missed goal as MISS instead of failing (for a loaded machine, or to
+// see the figures while the goals are not yet reached); the other checks still fail.
 import { buildLongScenario, threeOffers } from './lib.mjs';
 
 const RUNS = Number(process.env.PERF_RUNS || 40);
@@ -77,7 +79,10 @@ async function type(page, field, text, delay) {
 }
 
 /** Measures one configuration; prints a line per edit kind and checks its goal. */
-async function measure({ page, check, what, goal, lastPeriod }) {
+async function measure({ page, check: strict, what, goal, lastPeriod }) {
+  const check = process.env.PERF_GOALS === 'report'
+    ? (ok, w) => (ok ? strict(ok, w) : console.log(`MISS ${w}`))
+    : strict;
   await watchLongTasks(page);
   const rows = [];
   for (const [kind, field, values] of [
