@@ -302,8 +302,23 @@ pub struct AppState {
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
     pub compute_ms: String,
+    /// True while some offers of the scenario as typed are still to be
+    /// priced: a large scenario is priced a few offers per browser task
+    /// ([`SLICE_RECORDS`]), so typing never waits for all of them at once;
+    /// the page then dispatches [`Action::Continue`]. The views show the
+    /// last complete pricing meanwhile.
+    pub pending: bool,
+    /// In the page, [`SLICE_RECORDS`]; `None` prices every offer at once
+    /// ([`AppState::new`]).
+    slice: Option<usize>,
     cache: Rc<RefCell<Cache>>,
 }
+
+/// The hour records one browser task prices at most when it has more
+/// than one offer to price (the first is always priced): three offers over
+/// 36 months and 4 cells (315,360) in one task, one offer per task over
+/// 120 months (350,640 each), i.e. about 20 ms of the page's pricing.
+pub const SLICE_RECORDS: usize = 320_000;
 
 impl PartialEq for AppState {
     fn eq(&self, o: &Self) -> bool {
@@ -344,6 +359,8 @@ impl AppState {
             evidence: None,
             generation: 0,
             compute_ms: String::new(),
+            pending: false,
+            slice: None,
             cache: Rc::default(),
         };
         s.recompute();
@@ -362,6 +379,7 @@ impl AppState {
             },
         };
         let mut s = AppState::new(scenario);
+        s.slice = Some(SLICE_RECORDS);
         s.alert = alert;
         s.saved = storage::names();
         s.saved_csv = storage::csv_names();
@@ -405,11 +423,16 @@ impl AppState {
         self.matrix_edited = matrix.as_ref().is_ok_and(|m| m.1);
         let matrix = matrix.map(|m| m.0);
         self.written = None;
+        self.pending = false;
         match matrix
             .map_err(Failed::from)
             .and_then(|m| self.compute(m, &mut upload))
         {
-            Ok(c) => {
+            Ok(None) => {
+                self.pending = true;
+                self.fault = None;
+            }
+            Ok(Some(c)) => {
                 self.outcome = Rc::new(Ok(c));
                 self.shown = self.outcome.clone();
                 self.fault = None;
@@ -477,8 +500,13 @@ impl AppState {
         })
     }
 
-    /// Prices with `matrix`; `upload` is set when the uploaded CSV does not read.
-    fn compute(&mut self, matrix: Rc<Matrix>, upload: &mut bool) -> Result<Computed, Failed> {
+    /// Prices with `matrix`; `upload` is set when the uploaded CSV does not
+    /// read. `None` when offers are left for the next task ([`AppState::pending`]).
+    fn compute(
+        &mut self,
+        matrix: Rc<Matrix>,
+        upload: &mut bool,
+    ) -> Result<Option<Computed>, Failed> {
         let form = self.scenario.resolve_form(&matrix);
         self.written = form.written.map(Rc::new);
         let deal = form.deal.map_err(|(f, e)| Failed(f, e))?;
@@ -514,25 +542,38 @@ impl AppState {
         // or the usage changed.
         let mut priced = Vec::with_capacity(deal.offers.len());
         let specs = &self.scenario.offers;
+        let records = usage.hours() * usage.cells().len();
+        let mut done = 0;
         for (i, (offer, spec)) in deal.offers.iter().zip(specs).enumerate() {
-            priced.push(match cache.offers.get(i) {
+            let q = match cache.offers.get(i) {
                 Some((k, q)) if k.is(&matrix, &usage, &deal.terms, spec) => q.clone(),
-                _ => Rc::new(quote::price_offer(&matrix, &deal.terms, offer, &usage)?),
-            });
+                _ if self
+                    .slice
+                    .is_some_and(|most| done > 0 && done + records > most) =>
+                {
+                    break
+                }
+                _ => {
+                    done += records;
+                    Rc::new(quote::price_offer(&matrix, &deal.terms, offer, &usage)?)
+                }
+            };
+            let key = PriceKey {
+                matrix: matrix.clone(),
+                usage: usage.clone(),
+                terms: deal.terms.clone(),
+                offer: spec.clone(),
+            };
+            match cache.offers.get_mut(i) {
+                Some(slot) => *slot = (key, q.clone()),
+                None => cache.offers.push((key, q.clone())),
+            }
+            priced.push(q);
         }
-        cache.offers = specs
-            .iter()
-            .zip(&priced)
-            .map(|(o, q)| {
-                let key = PriceKey {
-                    matrix: matrix.clone(),
-                    usage: usage.clone(),
-                    terms: deal.terms.clone(),
-                    offer: o.clone(),
-                };
-                (key, q.clone())
-            })
-            .collect();
+        cache.offers.truncate(specs.len());
+        if priced.len() < deal.offers.len() {
+            return Ok(None);
+        }
         let mut comparison = comparison_of(priced.iter().map(|q| q.bill.clone()).collect())?;
         if self.matrix_edited {
             // The one place an edited matrix gets its name: every view and
@@ -560,7 +601,7 @@ impl AppState {
                 r
             }
         };
-        Ok(Computed {
+        Ok(Some(Computed {
             matrix,
             deal,
             usage,
@@ -568,7 +609,7 @@ impl AppState {
             offers: priced,
             comparison,
             report,
-        })
+        }))
     }
 }
 
@@ -588,6 +629,7 @@ impl Reducible for AppState {
                 | Action::Alert(_)
                 | Action::DismissAlert
                 | Action::Undo
+                | Action::Continue
         );
         if !looking {
             s.undo = None;
@@ -749,6 +791,9 @@ impl Reducible for AppState {
             Action::SetView(v) => s.view = v,
             Action::SetGranularity(g) => {
                 s.granularity = g;
+                s.recompute();
+            }
+            Action::Continue if s.pending => {
                 s.recompute();
             }
             Action::Alert(m) => s.alert = Some(m),

@@ -14,7 +14,7 @@ use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::{use_url_sync, use_worker_evidence};
+use crate::hooks::{use_pending_pricing, use_url_sync, use_worker_evidence};
 use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
 use crate::{boundary, browser, worker};
 
@@ -27,6 +27,7 @@ pub fn App() -> Html {
     let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
     use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
+    use_pending_pricing(state.pending, state.generation, state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
     let on_action: Callback<Action> = {
@@ -179,7 +180,7 @@ pub fn App() -> Html {
                     {on_deal_file} />
             </aside>
             <main id="main" role="tabpanel" aria-labelledby={state.view.tab_id()} class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
-                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
+                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()} data-pending={state.pending.then_some("true")}>{ main }</main>
         </div>
         </>
     }

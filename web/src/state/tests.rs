@@ -410,6 +410,33 @@ fn an_edit_reprices_only_the_offers_it_changes() {
     }
 }
 
+#[test]
+fn a_large_scenario_is_priced_a_few_offers_per_task() {
+    // Example C with three offers, priced at most one offer per task.
+    let mut s = AppState::new(DealSpec::example());
+    s.slice = Some(1);
+    let three = apply(Rc::new(s), [Action::AddOffer, Action::AddOffer]);
+    let priced = |s: &AppState| s.outcome.as_ref().as_ref().map(|c| c.bills().len()).ok();
+    // A usage edit prices every offer again: one per task, the views keep
+    // the last complete pricing until the last one.
+    let mut s = three.reduce(set_usage(UsageField::Baseline, "501"));
+    let mut tasks = 1;
+    while s.pending {
+        assert_eq!(priced(&s), Some(3), "the last complete pricing is shown");
+        s = s.reduce(Action::Continue);
+        tasks += 1;
+    }
+    assert_eq!(tasks, 3);
+    let fresh = AppState::new(s.scenario.clone());
+    let bills = |s: &AppState| s.outcome.as_ref().as_ref().map(|c| c.bills().to_vec()).ok();
+    assert_eq!(bills(&s), bills(&fresh));
+    // An edit of one offer prices it in one task; Continue then changes nothing.
+    let s = s.reduce(set_offer(1, OfferField::MonthlyFee, "39000"));
+    assert!(!s.pending);
+    let g = s.generation;
+    assert_eq!(s.reduce(Action::Continue).generation, g);
+}
+
 /// The March total the views show (the last bill that priced, while the
 /// scenario as typed does not).
 fn shown_total(s: &AppState) -> Option<String> {
