@@ -147,7 +147,7 @@ impl AppState {
         let mut priced = Vec::with_capacity(deal.offers.len());
         let specs = &self.scenario.offers;
         let records = usage.hours() * usage.cells().len();
-        let mut done = 0;
+        let (mut done, mut left) = (0, false);
         for (i, (offer, spec)) in deal.offers.iter().zip(specs).enumerate() {
             let q = match cache.offers.get(i) {
                 Some((k, q)) if k.is(&matrix, &usage, &deal.terms, spec) => q.clone(),
@@ -155,7 +155,8 @@ impl AppState {
                     .slice
                     .is_some_and(|most| done > 0 && done + records > most) =>
                 {
-                    break
+                    left = true;
+                    break;
                 }
                 _ => {
                     done += records;
@@ -175,7 +176,7 @@ impl AppState {
             priced.push(q);
         }
         cache.offers.truncate(specs.len());
-        if priced.len() < deal.offers.len() {
+        if left {
             return Ok(None);
         }
         let mut comparison = comparison_of(priced.iter().map(|q| q.bill.clone()).collect())?;
