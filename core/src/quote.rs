@@ -4,6 +4,7 @@
 //! `quote` and `compare` and the browser's bill, KPIs and charts all come
 //! from [`quote`].
 
+use crate::bill::Bill;
 use crate::compare::{comparison_of, Comparison};
 use crate::deal::{Deal, UsageSource};
 use crate::engine::{self, ExcessRun};
@@ -48,20 +49,71 @@ pub fn quote(
     offers: &[Offer],
     usage: &UsageSeries,
 ) -> Result<Quote> {
-    let mut bills = Vec::with_capacity(offers.len());
-    let mut per_tb_month = Vec::with_capacity(offers.len());
-    let mut excess = Vec::with_capacity(offers.len());
-    for offer in offers {
-        let (bill, runs) = engine::price_with_excess(matrix, terms, offer, usage)?;
-        per_tb_month.push(kpi::price_per_quantity_month(&bill, matrix, CAPACITY_UNIT)?);
-        bills.push(bill);
-        excess.push(runs);
-    }
-    Ok(Quote {
-        comparison: comparison_of(bills)?,
+    let priced = offers
+        .iter()
+        .map(|o| price_offer(matrix, terms, o, usage))
+        .collect::<Result<Vec<_>>>()?;
+    Quote::of(priced)
+}
+
+/// What [`quote`] answers for one offer: its bill, its price per TB-month
+/// and its runs of tolerated and charged hours. The browser keeps these per
+/// offer, so an edit of one offer re-prices only that offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferQuote {
+    /// The offer's bill.
+    pub bill: Bill,
+    /// Its price per TB-month ([`kpi::CAPACITY_UNIT`]), `None` when no TB was held.
+    pub per_tb_month: Option<PricePerQuantityMonth>,
+    /// Its runs of tolerated or charged hours (empty unless fixed capacity).
+    pub excess: Vec<ExcessRun>,
+}
+
+/// Prices `usage` under one offer: [`quote`]'s work for that offer.
+///
+/// ```
+/// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!("a profile")).unwrap();
+/// let one = quote::price_offer(&m, &deal.terms, &deal.offers[0], &usage).unwrap();
+/// let q = quote::Quote::of(vec![one.clone()]).unwrap();
+/// assert_eq!(q.comparison.bills[0], one.bill);
+/// assert_eq!(one.bill.periods[0].total.to_string(), "40002.10"); // worked example C
+/// ```
+pub fn price_offer(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+) -> Result<OfferQuote> {
+    let (bill, excess) = engine::price_with_excess(matrix, terms, offer, usage)?;
+    let per_tb_month = kpi::price_per_quantity_month(&bill, matrix, CAPACITY_UNIT)?;
+    Ok(OfferQuote {
+        bill,
         per_tb_month,
         excess,
     })
+}
+
+impl Quote {
+    /// The quote of offers priced apart ([`price_offer`]) over the same
+    /// usage and terms, in the deal's order: their comparison against the first.
+    pub fn of(priced: Vec<OfferQuote>) -> Result<Quote> {
+        let mut bills = Vec::with_capacity(priced.len());
+        let mut per_tb_month = Vec::with_capacity(priced.len());
+        let mut excess = Vec::with_capacity(priced.len());
+        for p in priced {
+            bills.push(p.bill);
+            per_tb_month.push(p.per_tb_month);
+            excess.push(p.excess);
+        }
+        Ok(Quote {
+            comparison: comparison_of(bills)?,
+            per_tb_month,
+            excess,
+        })
+    }
 }
 
 /// The deal's usage: zero, its profile generated, or its CSV file read by

@@ -9,7 +9,8 @@
 //   3. a broken or tampered share link shows a clear message (never a blank page);
 //   4. no network request at all while the page is used (only the page's own files on load, and
 //      its worker module the first time a bill's trail is opened);
-//   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario;
+//   5. speed.mjs: edit latency (p50, p95, max per edit kind) on the 36-month, 4-cell hourly scenario
+//      with one and three offers, and over 120 months, and long tasks while typing, against the goals;
 //   6. safety.mjs (undo, confirmations, edited matrix, a partial usage file, the README tour) and
 //      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
 //   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker).
@@ -19,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve, buildLongScenario } from './lib.mjs';
+import { serve } from './lib.mjs';
+import { speed } from './speed.mjs';
 import { labChecks } from './lab.mjs';
 import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
@@ -31,7 +33,6 @@ const root = resolve(here, '../..');
 const dist = process.env.DIST_DIR || join(root, 'web/dist');
 const outDir = join(root, 'target/e2e');
 const chromePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const RUNS = Number(process.env.PERF_RUNS || 20);
 
 const { server, base } = await serve(dist);
 
@@ -273,72 +274,8 @@ try {
 
   await views({ page, base, load, check, outDir });
 
-  // 5. Recompute + re-render: 36 months, 4 cells, hourly.
-  await buildLongScenario(page);
-  check((await page.locator('tbody.period').count()) === 36, '36-month scenario has 36 billing periods');
-  const perf = await page.evaluate(async ({ runs, field }) => {
-    const el = document.getElementById(field);
-    const main = document.getElementById('main');
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-    const task = () => new Promise((r) => setTimeout(r, 0));
-    const dom = [], raf = [], core = [];
-    for (let i = 0; i < runs; i++) {
-      await frame(); await task();
-      const gen = main.dataset.generation;
-      const t0 = performance.now();
-      el.value = i % 2 ? '40000.00' : '40000.50';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      await task();
-      const t1 = performance.now();
-      await frame();
-      const t2 = performance.now();
-      if (main.dataset.generation === gen) throw new Error('the page did not recompute');
-      dom.push(t1 - t0); raf.push(t2 - t0); core.push(Number(main.dataset.computeMs));
-    }
-    const median = (a) => { const s = [...a].sort((x, y) => x - y); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
-    return { dom: median(dom), raf: median(raf), core: median(core), max: Math.max(...dom), runs };
-  }, { runs: RUNS, field: 'offer-0-fee' });
-  console.log(`PERF recompute+re-render (36 months, 4 cells, hourly; fee edit; median of ${perf.runs}): ` +
-    `${perf.dom.toFixed(1)} ms to DOM updated (of which ${perf.core.toFixed(1)} ms pricing in the core), ` +
-    `${perf.raf.toFixed(1)} ms to next animation frame (max to DOM ${perf.max.toFixed(1)} ms; goal <= 16 ms)`);
-  // The same frame wait with no change at all: how far the next animation frame is in this headless browser.
-  const idleFrame = await page.evaluate(async (runs) => {
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-    const task = () => new Promise((r) => setTimeout(r, 0));
-    const t = [];
-    for (let i = 0; i < runs; i++) {
-      await frame(); await task();
-      const t0 = performance.now();
-      await task();
-      await frame();
-      t.push(performance.now() - t0);
-    }
-    const s = [...t].sort((x, y) => x - y);
-    return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
-  }, RUNS);
-  console.log(`PERF baseline: with no change, the next animation frame came ${idleFrame.toFixed(1)} ms later (median of ${RUNS})`);
-  const perfUsage = await page.evaluate(async ({ runs, field }) => {
-    const el = document.getElementById(field);
-    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
-    const task = () => new Promise((r) => setTimeout(r, 0));
-    const main = document.getElementById('main');
-    const dom = [], core = [];
-    for (let i = 0; i < runs; i++) {
-      await frame(); await task();
-      const gen = main.dataset.generation;
-      const t0 = performance.now();
-      el.value = i % 2 ? '300' : '301';
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      await task();
-      dom.push(performance.now() - t0);
-      if (main.dataset.generation === gen) throw new Error('the page did not recompute');
-      core.push(Number(main.dataset.computeMs));
-    }
-    const median = (a) => { const s = [...a].sort((x, y) => x - y); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
-    return { dom: median(dom), core: median(core), max: Math.max(...dom), runs };
-  }, { runs: RUNS, field: 'usage-0-baseline' });
-  console.log(`PERF regenerate one cell's usage + re-price + re-render (baseline edit; median of ${perfUsage.runs}): ` +
-    `${perfUsage.dom.toFixed(1)} ms to DOM updated (of which ${perfUsage.core.toFixed(1)} ms in the core; max ${perfUsage.max.toFixed(1)} ms; goal <= 16 ms)`);
+  // 5. Edit latency: p50/p95/max per edit kind, one and three offers, 36 and 120 months (speed.mjs).
+  await speed({ page, check });
 
   // 6. Nothing lost without a word, the README tour (safety.mjs); keyboard, axe-core, screenshots (a11y.mjs).
   await safety({ page, base, check, load });

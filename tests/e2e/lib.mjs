@@ -1,5 +1,6 @@
-// Shared by e2e.mjs and profile.mjs: the static server for web/dist and the 36-month,
-// 4-cell hourly scenario both measure, so their figures describe the same page state.
+// Shared by e2e.mjs, speed.mjs and profile.mjs: the static server for web/dist and the 36-month,
+// 4-cell hourly scenario (and its three-offer form) they measure, so their figures describe the
+// same page state.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, extname } from 'node:path';
@@ -43,4 +44,22 @@ export async function buildLongScenario(page) {
     await page.fill(`#usage-${k}-noise`, '0.02');
   }
   await page.locator('td[data-total="2028-12"]').waitFor();
+}
+
+/** Turns the long scenario into the three-offer one the speed checks measure: the fixed capacity,
+ * pay-as-you-go at 10 % off and a units commitment (2,000,000 units at 0.90); then sets `months`
+ * (36 or more) and waits for the last period. Adds the offers only once. */
+export async function threeOffers(page, months = 36) {
+  if ((await page.locator('#offer-2-kind').count()) === 0) {
+    await page.click('#add-offer');
+    await page.selectOption('#offer-1-kind', 'pay-as-you-go');
+    await page.fill('#offer-1-discount', '0.10');
+    await page.click('#add-offer');
+    await page.selectOption('#offer-2-kind', 'commitment');
+    await page.fill('#offer-2-units', '2000000');
+    await page.fill('#offer-2-price', '0.90');
+  }
+  await page.fill('#term-months', String(months));
+  const end = new Date(Date.UTC(2026, months - 1, 1)).toISOString().slice(0, 7);
+  await page.locator(`td[data-total="${end}"]`).waitFor();
 }

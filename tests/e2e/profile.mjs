@@ -2,23 +2,25 @@
 // Not a test: a tool for finding where an input change spends its time.
 //
 //   (cd web && CARGO_PROFILE_WASM_RELEASE_STRIP=false trunk build --release --dist /tmp/dist-prof)
-//   DIST_DIR=/tmp/dist-prof node tests/e2e/profile.mjs [field] [runs]
+//   DIST_DIR=/tmp/dist-prof node tests/e2e/profile.mjs [field] [runs] [months]
 //
 // Builds the e2e test's 36-month, 4-cell hourly scenario through the page's inputs, then edits
 // `field` (default usage-0-baseline; e.g. offer-0-fee) `runs` times (default 20) under the
-// Chrome DevTools profiler, and prints the functions with the most self time. Keep the function
+// Chrome DevTools profiler, and prints the functions with the most self time. With `months`, the
+// scenario has three offers over that many months (speed.mjs's lib.mjs threeOffers). Keep the function
 // names in the build (strip = false, as above) to see Rust names instead of wasm-function[N].
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve, buildLongScenario } from './lib.mjs';
+import { serve, buildLongScenario, threeOffers } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.DIST_DIR || join(resolve(here, '../..'), 'web/dist');
 const field = process.argv[2] || 'usage-0-baseline';
 const runs = Number(process.argv[3] || 20);
+const months = process.argv[4] && Number(process.argv[4]);
 const { server, base } = await serve(dist);
 const profileDir = await mkdtemp(join(tmpdir(), 'unitcalc-prof-'));
 const context = await chromium.launchPersistentContext(profileDir, {
@@ -31,6 +33,7 @@ try {
   await page.goto(base);
   await page.waitForSelector('#term-start');
   await buildLongScenario(page); // the e2e test's 36-month scenario
+  if (months) await threeOffers(page, months);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });

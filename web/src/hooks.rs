@@ -76,3 +76,19 @@ pub fn use_print(print_now: u64, printing: bool, dispatcher: UseReducerDispatche
         move || drop(pending)
     });
 }
+
+/// Dispatches [`Action::Continue`] in the next browser task while the
+/// scenario has offers still to be priced ([`AppState::pending`]); a new
+/// state (a key typed meanwhile) cancels it and asks again.
+#[hook]
+pub fn use_pending_pricing(
+    pending: bool,
+    generation: u64,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    use_effect_with((pending, generation), move |&(pending, _)| {
+        let next =
+            pending.then(|| browser::after(0, move || dispatcher.dispatch(Action::Continue)));
+        move || drop(next)
+    });
+}

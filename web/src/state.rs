@@ -14,14 +14,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use unitcalc_core::bill::Bill;
-use unitcalc_core::compare::Comparison;
+use unitcalc_core::compare::{comparison_of, Comparison};
 use unitcalc_core::deal::{
     self, CellUsageSpec, Deal, DealSpec, Field, KindSpec, MatrixChoice, OfferSpec, UsageSource,
     UsageSpec,
 };
-use unitcalc_core::engine::ExcessRun;
-use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::matrix::Matrix;
+use unitcalc_core::offer::DealTerms;
+use unitcalc_core::quote::OfferQuote;
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
 use unitcalc_core::time::Term;
@@ -38,10 +38,13 @@ use crate::{boundary, browser, storage};
 
 mod action;
 pub mod lab;
+mod pricing;
 mod ui;
 
 use action::edit;
 pub use action::{Action, BurstField, EntitlementField, OfferField, UsageField};
+pub use pricing::SLICE_RECORDS;
+use pricing::{Cache, Failed};
 pub use ui::{Confirm, Undo, View};
 
 /// The scenario a fresh page starts with: pay-as-you-go on matrix M.
@@ -94,13 +97,14 @@ pub struct Computed {
     pub deal: Deal,
     /// The usage priced.
     pub usage: Rc<UsageSeries>,
-    /// Per offer, the runs of tolerated and charged hours (fixed capacity).
-    pub runs: Vec<Rc<Vec<ExcessRun>>>,
+    /// Per offer, its quote: the effective price per TB-month (when the
+    /// matrix meters TB) and the runs of tolerated and charged hours (fixed
+    /// capacity). Kept from the last pricing for an offer an edit did not
+    /// change (same pointer), so its views are not drawn again.
+    pub offers: Vec<Rc<OfferQuote>>,
     /// The billing periods (`YYYY-MM`) in which the uploaded usage file has
     /// no record at all (they price as zero usage); empty for the profile.
     pub months_without_usage: Vec<String>,
-    /// Per offer, the effective price per TB-month (when the matrix meters TB).
-    pub per_tb_month: Vec<Option<PricePerQuantityMonth>>,
     /// One bill per offer (in `comparison.bills`) and their comparison
     /// against the first.
     pub comparison: Comparison,
@@ -182,44 +186,6 @@ pub fn input_id(f: Field) -> Option<String> {
     })
 }
 
-/// A pricing error, with the deal's field at fault when the resolver names one.
-struct Failed(Option<Field>, Error);
-
-impl From<Error> for Failed {
-    fn from(e: Error) -> Failed {
-        Failed(None, e)
-    }
-}
-
-#[derive(Default)]
-struct Cache {
-    /// The parsed matrix, and whether it is an edited bundled one.
-    matrix: Option<(MatrixChoice, Rc<Matrix>, bool)>,
-    usage: Option<(UsageKey, Rc<UsageSeries>)>,
-    /// Each profile cell's generated series, so an edit of one cell's
-    /// controls regenerates only that cell.
-    cells: profile::CellCache,
-    /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
-    report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
-}
-
-enum UsageKey {
-    /// The deal's own usage (none, or its profile).
-    Source(UsageSource, Term),
-    /// Holds the upload, so pointer identity is never a reused address.
-    Csv(Rc<CsvUsage>, Term),
-}
-
-impl PartialEq for UsageKey {
-    fn eq(&self, o: &Self) -> bool {
-        match (self, o) {
-            (UsageKey::Source(p, t), UsageKey::Source(q, u)) => p == q && t == u,
-            (UsageKey::Csv(a, t), UsageKey::Csv(b, u)) => Rc::ptr_eq(a, b) && t == u,
-            _ => false,
-        }
-    }
-}
-
 /// The whole UI state.
 #[derive(Clone)]
 pub struct AppState {
@@ -283,6 +249,15 @@ pub struct AppState {
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
     pub compute_ms: String,
+    /// True while some offers of the scenario as typed are still to be
+    /// priced: a large scenario is priced a few offers per browser task
+    /// ([`SLICE_RECORDS`]), so typing never waits for all of them at once;
+    /// the page then dispatches [`Action::Continue`]. The views show the
+    /// last complete pricing meanwhile.
+    pub pending: bool,
+    /// In the page, [`SLICE_RECORDS`]; `None` prices every offer at once
+    /// ([`AppState::new`]).
+    slice: Option<usize>,
     cache: Rc<RefCell<Cache>>,
 }
 
@@ -327,6 +302,8 @@ impl AppState {
             evidence: None,
             generation: 0,
             compute_ms: String::new(),
+            pending: false,
+            slice: None,
             cache: Rc::default(),
         };
         s.recompute();
@@ -345,6 +322,7 @@ impl AppState {
             },
         };
         let mut s = AppState::new(scenario);
+        s.slice = Some(SLICE_RECORDS);
         s.alert = alert;
         s.saved = storage::names();
         s.saved_csv = storage::csv_names();
@@ -388,11 +366,16 @@ impl AppState {
         self.matrix_edited = matrix.as_ref().is_ok_and(|m| m.1);
         let matrix = matrix.map(|m| m.0);
         self.written = None;
+        self.pending = false;
         match matrix
             .map_err(Failed::from)
             .and_then(|m| self.compute(m, &mut upload))
         {
-            Ok(c) => {
+            Ok(None) => {
+                self.pending = true;
+                self.fault = None;
+            }
+            Ok(Some(c)) => {
                 self.outcome = Rc::new(Ok(c));
                 self.shown = self.outcome.clone();
                 self.fault = None;
@@ -443,102 +426,6 @@ impl AppState {
     fn has_evidence(&self) -> bool {
         self.evidence_request.is_some() && self.evidence.is_some()
     }
-
-    /// The parsed matrix, and whether it is a bundled matrix's edited copy
-    /// (a custom matrix with a bundled one's name but another text).
-    fn matrix_cached(&self) -> Result<(Rc<Matrix>, bool), Error> {
-        let mut cache = self.cache.borrow_mut();
-        Ok(match &cache.matrix {
-            Some((choice, m, e)) if *choice == self.scenario.matrix => (m.clone(), *e),
-            _ => {
-                let m = Rc::new(self.scenario.matrix.load()?);
-                // Compared as text: the grid and the editor write a custom
-                // matrix afresh, while "custom" starts from the bundled text
-                // as is (parsing the bundled matrix again to compare linked
-                // much more code).
-                let edited = match &self.scenario.matrix {
-                    MatrixChoice::Custom(t) => {
-                        unitcalc_core::bundled::text(&m.name).is_some_and(|b| b != t)
-                    }
-                    _ => false,
-                };
-                cache.matrix = Some((self.scenario.matrix.clone(), m.clone(), edited));
-                (m, edited)
-            }
-        })
-    }
-
-    /// Prices with `matrix`; `upload` is set when the uploaded CSV does not read.
-    fn compute(&mut self, matrix: Rc<Matrix>, upload: &mut bool) -> Result<Computed, Failed> {
-        let form = self.scenario.resolve_form(&matrix);
-        self.written = form.written.map(Rc::new);
-        let deal = form.deal.map_err(|(f, e)| Failed(f, e))?;
-        let mut cache = self.cache.borrow_mut();
-        let term = deal.terms.term;
-        let key = match &self.csv {
-            Some(c) => UsageKey::Csv(c.clone(), term),
-            None => UsageKey::Source(deal.usage.clone(), term),
-        };
-        let usage = match &cache.usage {
-            Some((k, u)) if *k == key => u.clone(),
-            _ => {
-                let u = Rc::new(match (&self.csv, &deal.usage) {
-                    (Some(c), _) => {
-                        match usage_csv::read_usage(&c.bytes, &c.name, &matrix, &term) {
-                            Ok(u) => u,
-                            Err(e) => {
-                                *upload = true;
-                                return Err(e.into());
-                            }
-                        }
-                    }
-                    (None, UsageSource::Profile(p)) => {
-                        profile::generate_reusing(p, &term, &mut cache.cells)?
-                    }
-                    (None, _) => UsageSeries::new(&term),
-                });
-                cache.usage = Some((key, u.clone()));
-                u
-            }
-        };
-        let mut q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage)?;
-        if self.matrix_edited {
-            // The one place an edited matrix gets its name: every view and
-            // export reads the bills.
-            for b in &mut q.comparison.bills {
-                b.matrix_version.push_str(" (edited)");
-            }
-        }
-        let months_without_usage = match &self.csv {
-            Some(_) => usage
-                .periods_without_records(&term)
-                .iter()
-                .map(|p| p.label())
-                .collect(),
-            None => Vec::new(),
-        };
-        // Only the ISO-week bars read the report (month bars are the bill's
-        // periods), so a usage edit in month view does not pay for it.
-        let report = match &cache.report {
-            _ if self.granularity == Granularity::Month => Rc::default(),
-            Some((u, g, r)) if Rc::ptr_eq(u, &usage) && *g == self.granularity => r.clone(),
-            _ => {
-                let r = Rc::new(usage_report(&matrix, &usage, self.granularity)?);
-                cache.report = Some((usage.clone(), self.granularity, r.clone()));
-                r
-            }
-        };
-        Ok(Computed {
-            matrix,
-            deal,
-            usage,
-            months_without_usage,
-            runs: q.excess.into_iter().map(Rc::new).collect(),
-            per_tb_month: q.per_tb_month,
-            comparison: q.comparison,
-            report,
-        })
-    }
 }
 
 impl Reducible for AppState {
@@ -557,6 +444,7 @@ impl Reducible for AppState {
                 | Action::Alert(_)
                 | Action::DismissAlert
                 | Action::Undo
+                | Action::Continue
         );
         if !looking {
             s.undo = None;
@@ -747,6 +635,9 @@ impl Reducible for AppState {
             }
             Action::SetGranularity(g) => {
                 s.granularity = g;
+                s.recompute();
+            }
+            Action::Continue if s.pending => {
                 s.recompute();
             }
             Action::Alert(m) => s.alert = Some(m),

@@ -14,7 +14,7 @@ use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::{use_print, use_url_sync, use_worker_evidence};
+use crate::hooks::{use_pending_pricing, use_print, use_url_sync, use_worker_evidence};
 use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
 use crate::{boundary, browser, worker};
 
@@ -28,6 +28,7 @@ pub fn App() -> Html {
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
     use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
     use_print(state.print_now, state.printing, state.dispatcher());
+    use_pending_pricing(state.pending, state.generation, state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
     let on_action: Callback<Action> = {
@@ -185,7 +186,7 @@ pub fn App() -> Html {
                     {on_deal_file} on_print={on_action.reform(|_| Action::Print)} />
             </aside>
             <main id="main" role="tabpanel" aria-labelledby={state.view.tab_id()} class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
-                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>
+                data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()} data-pending={state.pending.then_some("true")}>{ main }</main>
         </div>
         </>
     }
@@ -236,11 +237,11 @@ fn render_view(
                 .unwrap_or_default();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} per_tb_month={c.per_tb_month.get(sel).cloned().flatten()}
+                <BillView bill={bill.clone()} row={row} per_tb_month={c.offers.get(sel).and_then(|q| q.per_tb_month.clone())}
                     explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
                     on_export={Some(on_export.clone())} />
                 <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name} unit={unit}
-                    entitlement={ent.map(|e| (e.1, e.2))} runs={ByPtr(c.runs.get(sel).cloned().unwrap_or_default())}
+                    entitlement={ent.map(|e| (e.1, e.2))} runs={c.offers.get(sel).cloned().map(ByPtr)}
                     report={c.report.clone()} granularity={state.granularity}
                     on_granularity={on_action.reform(Action::SetGranularity)} />
                 </>

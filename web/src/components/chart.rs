@@ -15,6 +15,7 @@ use unitcalc_core::engine::{ExcessKind, ExcessRun};
 use unitcalc_core::matrix::CellId;
 use unitcalc_core::num::Quantity;
 use unitcalc_core::offer::OveragePolicy;
+use unitcalc_core::quote::OfferQuote;
 use unitcalc_core::report::{Granularity, ReportRow};
 use unitcalc_core::time::Hour;
 
@@ -42,8 +43,8 @@ pub struct ChartsProps {
     pub unit: AttrValue,
     /// Its entitlement and the overage rule (tolerance band), for fixed-capacity offers.
     pub entitlement: Option<(Quantity, OveragePolicy)>,
-    /// The bill's runs of tolerated and charged hours (all cells).
-    pub runs: ByPtr<Vec<ExcessRun>>,
+    /// The offer's quote: its runs of tolerated and charged hours (all cells).
+    pub runs: Option<ByPtr<OfferQuote>>,
     /// Usage report rows (month or ISO week).
     pub report: Rc<Vec<ReportRow>>,
     /// Current bucket size.
@@ -243,10 +244,10 @@ pub fn Charts(p: &ChartsProps) -> Html {
             let y = yy(e);
             svg.push(&format!("<line class=\"entitlement\" x1=\"0\" x2=\"{W}\" y1=\"{y}\" y2=\"{y}\"/>"));
         }
-        let marks = p
-            .focus
-            .map(|f| marks(&p.runs.0, f, Hour(usage.start().0 + window.from), window.hours))
-            .unwrap_or_default();
+        let marks = match (p.focus, &p.runs) {
+            (Some(f), Some(q)) => marks(&q.0.excess, f, Hour(usage.start().0 + window.from), window.hours),
+            _ => Vec::new(),
+        };
         for m in marks {
             let (class, y0) = match m.kind {
                 ExcessKind::Charged => ("charged", -9),

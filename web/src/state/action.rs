@@ -236,6 +236,8 @@ pub enum Action {
     /// The share link was put on the clipboard (`true`) or the browser
     /// refused (`false`): the notice says which.
     Copied(bool),
+    /// Price the offers still waiting ([`super::AppState::pending`]).
+    Continue,
 }
 
 /// Sets one text value of the deal, the core's [`DealSpec::text_mut`]; a

@@ -344,6 +344,99 @@ fn edits_reprice() {
     assert!(s.matrix.is_some(), "the matrix still parses");
 }
 
+/// Per offer, whether an edit kept its quote (the same one, not priced
+/// again) or priced it again.
+fn kept(before: &AppState, after: &AppState) -> Vec<bool> {
+    let offers = |s: &AppState| match s.outcome.as_ref() {
+        Ok(c) => c.offers.clone(),
+        Err(m) => panic!("{m}"),
+    };
+    let (b, a) = (offers(before), offers(after));
+    a.iter().zip(&b).map(|(a, b)| Rc::ptr_eq(a, b)).collect()
+}
+
+#[test]
+fn an_edit_reprices_only_the_offers_it_changes() {
+    // Example C and a second, pay-as-you-go offer.
+    let two = apply(
+        example(),
+        [
+            Action::AddOffer,
+            Action::SetOfferKind {
+                offer: 1,
+                kind: KindSpec::PayAsYouGo,
+            },
+        ],
+    );
+    let table = [
+        (
+            "fee of offer 1",
+            set_offer(0, OfferField::MonthlyFee, "40000.50"),
+            [false, true],
+        ),
+        (
+            "discount of offer 2",
+            set_offer(1, OfferField::Discount, "0.10"),
+            [true, false],
+        ),
+        (
+            "name of offer 2",
+            set_offer(1, OfferField::Name, "Other"),
+            [true, false],
+        ),
+        (
+            "usage baseline",
+            set_usage(UsageField::Baseline, "501"),
+            [false, false],
+        ),
+        (
+            "term months",
+            Action::SetTermMonths("13".into()),
+            [false, false],
+        ),
+        ("deal name", Action::SetName("Other".into()), [true, true]),
+        ("view", Action::SetView(View::Compare), [true, true]),
+    ];
+    // One after the other, as typed (the states share the page's cache).
+    let mut s = two;
+    for (what, action, want) in table {
+        let after = s.clone().reduce(action.clone());
+        assert_eq!(kept(&s, &after), want, "{what}");
+        // What was kept is what pricing afresh gives.
+        let fresh = AppState::new(after.scenario.clone());
+        let bills = |s: &AppState| s.outcome.as_ref().as_ref().map(|c| c.bills().to_vec()).ok();
+        assert_eq!(bills(&after), bills(&fresh), "{what}");
+        s = after;
+    }
+}
+
+#[test]
+fn a_large_scenario_is_priced_a_few_offers_per_task() {
+    // Example C with three offers, priced at most one offer per task.
+    let mut s = AppState::new(DealSpec::example());
+    s.slice = Some(1);
+    let three = apply(Rc::new(s), [Action::AddOffer, Action::AddOffer]);
+    let priced = |s: &AppState| s.outcome.as_ref().as_ref().map(|c| c.bills().len()).ok();
+    // A usage edit prices every offer again: one per task, the views keep
+    // the last complete pricing until the last one.
+    let mut s = three.reduce(set_usage(UsageField::Baseline, "501"));
+    let mut tasks = 1;
+    while s.pending {
+        assert_eq!(priced(&s), Some(3), "the last complete pricing is shown");
+        s = s.reduce(Action::Continue);
+        tasks += 1;
+    }
+    assert_eq!(tasks, 3);
+    let fresh = AppState::new(s.scenario.clone());
+    let bills = |s: &AppState| s.outcome.as_ref().as_ref().map(|c| c.bills().to_vec()).ok();
+    assert_eq!(bills(&s), bills(&fresh));
+    // An edit of one offer prices it in one task; Continue then changes nothing.
+    let s = s.reduce(set_offer(1, OfferField::MonthlyFee, "39000"));
+    assert!(!s.pending);
+    let g = s.generation;
+    assert_eq!(s.reduce(Action::Continue).generation, g);
+}
+
 /// The March total the views show (the last bill that priced, while the
 /// scenario as typed does not).
 fn shown_total(s: &AppState) -> Option<String> {
