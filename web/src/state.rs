@@ -34,6 +34,7 @@ use crate::{boundary, browser, storage};
 
 mod action;
 pub mod lab;
+pub mod lab_book;
 mod ui;
 
 use action::edit;

@@ -26,6 +26,7 @@ use unitcalc_core::{bundled, Error};
 
 use yew::Reducible;
 
+use super::lab_book::{BookAction, BookPanel};
 use super::{Action, AppState, Computed, CsvUsage};
 use crate::boundary;
 
@@ -89,6 +90,8 @@ pub struct Lab {
     pub sweep: [String; 4],
     /// A refused file or edit, by the input's id.
     pub errors: BTreeMap<String, String>,
+    /// The book panel.
+    pub book: BookPanel,
 }
 
 impl Default for Lab {
@@ -99,6 +102,10 @@ impl Default for Lab {
             diff: (0, 1),
             sweep: [String::new(), "1.00".into(), "1.50".into(), "6".into()],
             errors: BTreeMap::new(),
+            book: BookPanel {
+                default_offer: Some(0),
+                ..BookPanel::default()
+            },
         }
     }
 }
@@ -139,6 +146,8 @@ pub enum LabAction {
     UseFitted,
     /// A scenario action (an upload of the usage history).
     App(Action),
+    /// A book panel action.
+    Book(BookAction),
 }
 
 /// The id of a model's grid input (the page's input ids).
@@ -156,6 +165,7 @@ pub fn grid_id(model: usize, cell: GridCell) -> String {
 fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     match a {
         LabAction::App(_) => {}
+        LabAction::Book(b) => lab.book.apply(b),
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
             Ok(m) => push(lab, name.clone(), m, false),
             Err(e) => s.alert = Some(boundary::message(&e)),
