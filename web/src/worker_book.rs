@@ -74,7 +74,7 @@ pub fn decode(message: &[u8]) -> Result<BookReport, String> {
 pub fn answer(f: &[&[u8]], progress: &mut dyn FnMut(u64, u64)) -> Result<String, String> {
     let msg = |e: unitcalc_core::Error| crate::boundary::message(&e);
     let damaged = || "the page's request to the worker was damaged".to_string();
-    let mut it = f.iter().map(|b| *b);
+    let mut it = f.iter().copied();
     let mut next = || it.next().ok_or_else(damaged);
     let n: usize = text(next()?).parse().map_err(|_| damaged())?;
     let mut named = Vec::with_capacity(n);

@@ -91,16 +91,18 @@ pub fn book_section(state: &LabState, c: &Computed, on_action: &Callback<LabActi
     let status = match &b.run {
         BookRun::Idle => html! {},
         BookRun::Running(d, t) => html! {
-            <p id="lab-book-status" role="status">
+            <p id="lab-book-status" role="status" data-state="running" data-done={d.to_string()} data-total={t.to_string()}>
                 <label for="lab-book-progress">{ "Pricing the book in the background… " }</label>
                 <progress id="lab-book-progress" max={t.max(&1).to_string()} value={d.to_string()}
                     data-done={d.to_string()} data-total={t.to_string()}></progress>
                 <button type="button" id="lab-book-cancel" onclick={on_cancel}>{ "Cancel" }</button>
             </p>
         },
-        BookRun::Cancelled => {
-            html! { <p id="lab-book-status" role="status" data-state="cancelled">{ "Cancelled." }</p> }
-        }
+        BookRun::Cancelled(d, t) => html! {
+            <p id="lab-book-status" role="status" data-state="cancelled" data-done={d.to_string()} data-total={t.to_string()}>
+                { format!("Cancelled after {d} of {t} lines.") }
+            </p>
+        },
         BookRun::Done(r) => match &**r {
             Err(m) => html! { <p class="error" role="alert" id="lab-book-error">{ m.clone() }</p> },
             Ok(r) => report(r, state, &to_book),

@@ -19,6 +19,7 @@ use unitcalc_core::matrix_toml::{self, GridCell};
 use unitcalc_core::offer::OfferKind;
 use unitcalc_core::profile::fit::{CellFit, History};
 use unitcalc_core::profile::{self, Profile};
+use unitcalc_core::scenario::{self, LinkedModel};
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
@@ -62,6 +63,9 @@ pub struct LabModel {
     pub matrix: Rc<Matrix>,
     /// An edited copy of the deal's matrix: its grid is shown for editing.
     pub editable: bool,
+    /// The bundled matrix it is, by name (links carry it by name; any
+    /// other model travels as its TOML).
+    pub bundled: Option<String>,
 }
 
 /// A text input of the sweep.
@@ -167,7 +171,7 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
         LabAction::App(_) => {}
         LabAction::Book(b) => lab.book.apply(b),
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
-            Ok(m) => push(lab, name.clone(), m, false),
+            Ok(m) => push(lab, name.clone(), m, false, Some(name)),
             Err(e) => s.alert = Some(boundary::message(&e)),
         },
         LabAction::AddFile { name, text } => {
@@ -177,7 +181,7 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
             {
                 Ok(m) => {
                     lab.errors.remove("lab-file");
-                    push(lab, name, m, false);
+                    push(lab, name, m, false, None);
                 }
                 Err(m) => {
                     lab.errors.insert("lab-file".into(), format!("{name}: {m}"));
@@ -187,7 +191,7 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
         LabAction::AddCopy => {
             if let Some(m) = s.matrix.clone() {
                 let name = format!("{} (edited)", first_name(lab, &m));
-                push(lab, name, (*m).clone(), true);
+                push(lab, name, (*m).clone(), true, None);
             }
         }
         LabAction::Rename(0, name) => lab.first_name = Some(name),
@@ -248,15 +252,65 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     }
 }
 
-fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool) {
+fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool, bundled: Option<String>) {
     if lab.models.len() + 1 < MAX_MODELS {
         lab.models.push(LabModel {
             name,
             matrix: Rc::new(m),
             editable,
+            bundled,
         });
         lab.diff = (0, lab.models.len());
     }
+}
+
+/// The lab's page opened from its fragment: a lab link (`#lab1.…`, the
+/// deal and its extra models) or a deal's share link (`#v1.…`). A model
+/// that does not load is left out, with the message in the alert banner.
+pub fn open(fragment: &str) -> LabState {
+    let (deal, models) = match scenario::decode_lab(fragment) {
+        Ok((deal, models)) if !models.is_empty() => (deal, models),
+        _ => {
+            return LabState {
+                app: AppState::open(fragment),
+                lab: Lab::default(),
+            }
+        }
+    };
+    let link = scenario::encode(&deal).unwrap_or_default();
+    let mut s = LabState {
+        app: AppState::open(&link),
+        lab: Lab::default(),
+    };
+    for m in models {
+        let loaded = match (&m.bundled, m.toml) {
+            (Some(b), _) => bundled::matrix(b),
+            (None, Some(t)) => MatrixChoice::Custom(t).load(),
+            (None, None) => continue,
+        };
+        match loaded {
+            Ok(matrix) => push(&mut s.lab, m.name, matrix, m.edited, m.bundled),
+            Err(e) => s.app.alert = Some(format!("Model `{}`: {}", m.name, boundary::message(&e))),
+        }
+    }
+    s
+}
+
+/// The lab's link: the deal with its extra models (bundled ones by name,
+/// others as their TOML), the deal's share link when there are none.
+pub fn link(s: &LabState) -> Option<String> {
+    let models: Vec<LinkedModel> = s
+        .lab
+        .models
+        .iter()
+        .map(|m| LinkedModel {
+            name: m.name.clone(),
+            toml: m.bundled.is_none().then(|| matrix_toml::to_toml(&m.matrix)),
+            bundled: m.bundled.clone(),
+            edited: m.editable,
+        })
+        .collect();
+    scenario::encode_lab(s.app.written(), &models).ok()
 }
 
 /// The deal's matrix's column name: the user's, or `name vVERSION`.

@@ -22,8 +22,8 @@ pub enum BookRun {
     Idle,
     /// In the worker: (done, total) lines.
     Running(u64, u64),
-    /// Stopped by the user.
-    Cancelled,
+    /// Stopped by the user after (done, total) lines.
+    Cancelled(u64, u64),
     /// The report, or the message.
     Done(Rc<Result<BookReport, String>>),
 }
@@ -116,8 +116,8 @@ impl BookPanel {
                 }
             }
             BookAction::Cancel => {
-                if matches!(self.run, BookRun::Running(..)) {
-                    self.run = BookRun::Cancelled;
+                if let BookRun::Running(d, t) = self.run {
+                    self.run = BookRun::Cancelled(d, t);
                 }
             }
             BookAction::Sort(s) => {
@@ -180,7 +180,7 @@ pub fn order(r: &BookReport, sort: (BookSort, bool)) -> Vec<usize> {
                         _ => c.delta,
                     }
                 };
-                idx.sort_by(|a, b| key(*a).cmp(&key(*b)));
+                idx.sort_by_key(|k| key(*k));
             }
         }
     }
