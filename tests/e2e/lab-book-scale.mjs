@@ -8,8 +8,7 @@
 // prices the book in the page's worker and prints the wall time from the click to the report, the
 // page's slowest answer to a script call meanwhile (responsiveness) and the renderer's peak RSS
 // (VmHWM of the Chromium renderer processes, read from /proc; the worker runs in the page's renderer).
-import { readFile, readdir } from 'node:fs/promises';
-import { mkdtemp } from 'node:fs/promises';
+import { readFile, readdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +65,11 @@ try {
   const deal = `name = "Scale"\nmatrix = "spec-m.toml"\nchannel = "direct"\n[term]\nstart = "2026-01-01"\nmonths = 12\n` +
     `[[offers]]\nname = "PAYG"\nkind = "pay-as-you-go"\n`;
   console.log(`book: ${customers} customers × ${hours} hours = ${customers * hours} rows, ${csv.length} bytes`);
-  await page.setInputFiles('#lab-book-csv', { name: 'scale.csv', mimeType: 'text/csv', buffer: csv });
+  // Playwright passes buffers up to 50 MB: a larger book goes through a file.
+  const dir = await mkdtemp(join(tmpdir(), 'unitcalc-book-'));
+  await writeFile(join(dir, 'scale.csv'), csv);
+  await page.setInputFiles('#lab-book-csv', join(dir, 'scale.csv'));
+  await rm(dir, { recursive: true });
   await page.locator('#lab-book-csv + .note').waitFor();
   await page.setInputFiles('#lab-book-deals', { name: 'scale.toml', mimeType: 'text/plain', buffer: Buffer.from(deal) });
   await page.selectOption('#lab-book-default', '0');
