@@ -213,6 +213,12 @@ pub enum Action {
     Explain(bool),
     /// The worker's answer to an evidence request.
     EvidenceReady(Rc<crate::worker::EvidenceAnswer>),
+    /// Print the quote with its fingerprints: at once when the page has
+    /// them, else when the worker answers (or after
+    /// [`super::PRINT_WAIT_MS`] without an answer).
+    Print,
+    /// The wait for the fingerprints is over: print what the page has.
+    PrintAnyway,
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.
