@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::Pricer;
 use unitcalc_core::error::{Error, Origin};
-use unitcalc_core::matrix::{CellId, Matrix};
+use unitcalc_core::matrix::{CellId, CellMap, Matrix};
 use unitcalc_core::num::Quantity;
 use unitcalc_core::time::Hour;
 use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader, HEADER_WITH_CUSTOMER};
@@ -158,24 +158,6 @@ fn read_blocks(
     }
 }
 
-/// Per dense cell index of the current matrix: the same cell by name in the
-/// candidate matrix (`Err` names what the candidate lacks).
-pub type CandidateCells = Vec<Result<CellId, (&'static str, String)>>;
-
-/// Maps the current matrix's cells to the candidate's by name.
-pub fn candidate_cells(current: &Matrix, candidate: Option<&Matrix>) -> CandidateCells {
-    current
-        .cells()
-        .map(|c| match candidate {
-            None => Ok(c),
-            Some(m) => {
-                let n = current.cell_name(c);
-                m.cell(&n.meter, &n.environment, &n.use_case)
-            }
-        })
-        .collect()
-}
-
 /// Parses one block with the core's streaming reader, from the block's first
 /// line (past the file's header, which `price_book` checked), so records and
 /// errors carry the file's line numbers.
@@ -183,7 +165,7 @@ fn parse_block(
     b: &Block,
     mut recs: Vec<Rec>,
     setup: &Setup<'_>,
-    cand: &CandidateCells,
+    cand: &CellMap<'_>,
     file: &str,
 ) -> Result<Parsed> {
     let start = Start::Records { customer: true };
@@ -220,17 +202,9 @@ fn parse_block(
                 i
             }
         };
-        let candidate = match cand.get(setup.matrix.cell_index(rec.cell)) {
-            Some(Ok(c)) => *c,
-            Some(Err((what, value))) => {
-                return Err(CliError::Core(Error::Unknown {
-                    at: at(file, line),
-                    what: unknown_candidate(what),
-                    value: value.clone(),
-                }))
-            }
-            None => rec.cell,
-        };
+        let candidate = cand
+            .get_at(rec.cell, || at(file, line))
+            .map_err(CliError::Core)?;
         let local = u32::try_from(line - b.first_line).unwrap_or(u32::MAX);
         recs.push(Rec {
             cust,
@@ -246,14 +220,6 @@ fn parse_block(
         names,
         recs,
     })
-}
-
-fn unknown_candidate(what: &'static str) -> &'static str {
-    match what {
-        "meter" => "meter (candidate matrix)",
-        "environment" => "environment (candidate matrix)",
-        _ => "use case (candidate matrix)",
-    }
 }
 
 /// First error of a batch by line, with its line for ordering.
@@ -437,7 +403,7 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
             format!("header must be `{HEADER}`, found `{h}`"),
         ));
     }
-    let cand = candidate_cells(setup.matrix, setup.candidate);
+    let cand = CellMap::new(setup.matrix, setup.candidate);
     let threads = rayon::current_num_threads().max(1);
     let nshards = threads;
     let mut shards: Vec<Shard<'_>> = (0..nshards).map(|_| Shard { states: Vec::new() }).collect();

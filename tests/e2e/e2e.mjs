@@ -13,7 +13,8 @@
 //      with one and three offers, and over 120 months, and long tasks while typing, against the goals;
 //   6. safety.mjs (undo, confirmations, edited matrix, a partial usage file, the README tour) and
 //      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
-//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker).
+//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker);
+//   8. lab-book.mjs (a book under every model in the lab, in the worker: progress, cancel, the CLI's reprice figures).
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
 import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,7 @@ import { chromium } from 'playwright-core';
 import { serve } from './lib.mjs';
 import { speed } from './speed.mjs';
 import { labChecks } from './lab.mjs';
+import { labBookChecks } from './lab-book.mjs';
 import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
 import { a11y } from './a11y.mjs';
@@ -242,6 +244,7 @@ try {
   await load(goodLink);
   check((await page.locator('td[data-total="2026-03"]').innerText()).trim() === '40,002.10', 'share link reopens example C');
   await labChecks({ page, load, check, goodLink, root, setUsing: (v) => { using = v; } });
+  await labBookChecks({ page, check, goodLink, root, setUsing: (v) => { using = v; } });
 
   // 3. Broken and tampered links give a clear message, not a blank page.
   const tampered = (() => {

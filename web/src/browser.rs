@@ -277,6 +277,34 @@ pub fn read_file(
     Ok(())
 }
 
+/// [`read_file`] for every file of a `multiple` input: `done` gets each
+/// (name, bytes) as it is read.
+pub fn read_files(
+    e: &Event,
+    limit: usize,
+    done: impl Fn(String, Vec<u8>) + Clone + 'static,
+) -> Result<(), unitcalc_core::Error> {
+    let input: HtmlInputElement = e.target_unchecked_into();
+    let Some(files) = input.files() else {
+        return Ok(());
+    };
+    for i in 0..files.length() {
+        let Some(file) = files.get(i) else { continue };
+        let name = file.name();
+        if let Err(e) = unitcalc_core::Error::check_size(&name, file.size() as usize, limit) {
+            input.set_value("");
+            return Err(e);
+        }
+        let done = done.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                done(name, js_sys::Uint8Array::new(&buf).to_vec());
+            }
+        });
+    }
+    Ok(())
+}
+
 /// Offers `text` as a file download (a Blob and an object URL: nothing is
 /// sent anywhere).
 pub fn download(file_name: &str, mime: &str, text: &str) {
@@ -339,6 +367,23 @@ pub fn select_all(e: &FocusEvent) {
 #[cfg(target_arch = "wasm32")]
 const WORKER_SCRIPT: &str = "./unitcalc-worker_loader.js";
 
+/// The worker's loader script from the lab's page (`lab/index.html`): the
+/// simulator's own, one folder up.
+#[cfg(target_arch = "wasm32")]
+const LAB_WORKER_SCRIPT: &str = "../unitcalc-worker_loader.js";
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static ON_LAB_PAGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The page is the lab's (`lab/index.html`): its worker is the simulator's
+/// (one folder up). Called once by the lab's page as it starts.
+pub fn worker_from_lab_page() {
+    #[cfg(target_arch = "wasm32")]
+    ON_LAB_PAGE.with(|c| c.set(true));
+}
+
 #[cfg(target_arch = "wasm32")]
 struct PageWorker {
     worker: web_sys::Worker,
@@ -347,6 +392,8 @@ struct PageWorker {
     queued: Vec<Vec<u8>>,
     /// Who waits for the answer to each message, by its id.
     waiting: std::collections::BTreeMap<u64, Callback<Vec<u8>>>,
+    /// Who follows the progress of a message, by its id.
+    progress: std::collections::BTreeMap<u64, Callback<(u64, u64)>>,
     next: u64,
     _listener: Closure<dyn Fn(web_sys::MessageEvent)>,
 }
@@ -362,11 +409,26 @@ thread_local! {
 /// Messages posted before the worker listens wait for its `ready`. Off the
 /// browser (native unit tests) the worker's own function answers at once.
 pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
+    ask_worker_with_progress(message, None, on_answer);
+}
+
+/// [`ask_worker`], `on_progress` told (done, total) as the worker posts its
+/// progress ([`post_progress`]).
+pub fn ask_worker_with_progress(
+    message: Vec<u8>,
+    on_progress: Option<Callback<(u64, u64)>>,
+    on_answer: Callback<Vec<u8>>,
+) {
     #[cfg(target_arch = "wasm32")]
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         if w.is_none() {
-            let Ok(worker) = web_sys::Worker::new(WORKER_SCRIPT) else {
+            let script = if ON_LAB_PAGE.with(|c| c.get()) {
+                LAB_WORKER_SCRIPT
+            } else {
+                WORKER_SCRIPT
+            };
+            let Ok(worker) = web_sys::Worker::new(script) else {
                 return;
             };
             let listener =
@@ -374,19 +436,29 @@ pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
                     let callback = WORKER.with(|w| {
                         let mut w = w.borrow_mut();
                         let pw = w.as_mut()?;
-                        if e.data().as_string().as_deref() == Some("ready") {
-                            pw.ready = true;
-                            for m in pw.queued.drain(..) {
-                                let _ = pw.worker.post_message(&js_sys::Uint8Array::from(&m[..]));
+                        if let Some(t) = e.data().as_string() {
+                            if t == "ready" {
+                                pw.ready = true;
+                                for m in pw.queued.drain(..) {
+                                    let _ =
+                                        pw.worker.post_message(&js_sys::Uint8Array::from(&m[..]));
+                                }
+                            } else if let Some((id, done, total)) = parse_progress(&t) {
+                                if let Some(cb) = pw.progress.get(&id) {
+                                    return Some(Err((cb.clone(), (done, total))));
+                                }
                             }
                             return None;
                         }
                         let bytes = js_sys::Uint8Array::new(&e.data()).to_vec();
                         let (id, answer) = crate::worker::unframe(&bytes)?;
-                        Some((pw.waiting.remove(&id)?, answer.to_vec()))
+                        pw.progress.remove(&id);
+                        Some(Ok((pw.waiting.remove(&id)?, answer.to_vec())))
                     });
-                    if let Some((cb, answer)) = callback {
-                        cb.emit(answer);
+                    match callback {
+                        Some(Ok((cb, answer))) => cb.emit(answer),
+                        Some(Err((cb, p))) => cb.emit(p),
+                        None => {}
                     }
                 });
             worker.set_onmessage(Some(listener.as_ref().unchecked_ref()));
@@ -395,6 +467,7 @@ pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
                 ready: false,
                 queued: Vec::new(),
                 waiting: std::collections::BTreeMap::new(),
+                progress: std::collections::BTreeMap::new(),
                 next: 1,
                 _listener: listener,
             });
@@ -403,6 +476,9 @@ pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
             let id = pw.next;
             pw.next = pw.next.wrapping_add(1);
             pw.waiting.insert(id, on_answer);
+            if let Some(p) = on_progress {
+                pw.progress.insert(id, p);
+            }
             let framed = crate::worker::frame(id, &message);
             if pw.ready {
                 let _ = pw
@@ -414,7 +490,41 @@ pub fn ask_worker(message: Vec<u8>, on_answer: Callback<Vec<u8>>) {
         }
     });
     #[cfg(not(target_arch = "wasm32"))]
-    on_answer.emit(crate::worker::answer(&message));
+    {
+        let _ = on_progress;
+        on_answer.emit(crate::worker::answer(&message));
+    }
+}
+
+/// Stops the page's worker at once (what it was computing is dropped, no
+/// answer comes); the next request starts a new one.
+pub fn cancel_worker() {
+    #[cfg(target_arch = "wasm32")]
+    WORKER.with(|w| {
+        if let Some(pw) = w.borrow_mut().take() {
+            pw.worker.terminate();
+        }
+    });
+}
+
+/// `progress <id> <done> <total>`, the worker's progress message.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn parse_progress(t: &str) -> Option<(u64, u64, u64)> {
+    let mut p = t.strip_prefix("progress ")?.split(' ');
+    let mut n = || p.next()?.parse().ok();
+    Some((n()?, n()?, n()?))
+}
+
+/// The worker's side: tells the page how far the request `id` has come
+/// (`done` of `total`); the page's [`ask_worker_with_progress`] hears it.
+pub fn post_progress(id: u64, done: u64, total: u64) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let _ = scope.post_message(&JsValue::from_str(&format!("progress {id} {done} {total}")));
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (id, done, total);
 }
 
 /// The worker's side: answers every message with `handler` and posts

@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod state;
 pub mod storage;
 pub mod worker;
+pub mod worker_book;
 
 /// Matrices bundled with the tool: (name, TOML text), embedded at build time.
 pub use unitcalc_core::bundled::BUNDLED;
@@ -29,5 +30,6 @@ pub fn start() {
 
 /// Mounts the unit-model lab on the document body (its own page and module).
 pub fn start_lab() {
+    browser::worker_from_lab_page();
     yew::Renderer::<components::lab_app::LabApp>::new().render();
 }

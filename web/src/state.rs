@@ -38,6 +38,7 @@ use crate::{boundary, browser, storage};
 
 mod action;
 pub mod lab;
+pub mod lab_book;
 mod pricing;
 mod ui;
 

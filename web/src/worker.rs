@@ -72,7 +72,7 @@ pub struct EvidenceAnswer {
     pub result: Result<Evidence, String>,
 }
 
-fn put(out: &mut Vec<u8>, field: &[u8]) {
+pub(crate) fn put(out: &mut Vec<u8>, field: &[u8]) {
     out.extend_from_slice(field.len().to_string().as_bytes());
     out.push(b':');
     out.extend_from_slice(field);
@@ -80,7 +80,7 @@ fn put(out: &mut Vec<u8>, field: &[u8]) {
 }
 
 /// The netstrings of `bytes`, or `None` when they are damaged.
-fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+pub(crate) fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
         let colon = bytes.iter().position(|&b| b == b':')?;
@@ -99,7 +99,7 @@ fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
     Some(out)
 }
 
-fn text(b: &[u8]) -> String {
+pub(crate) fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
@@ -257,19 +257,43 @@ pub fn unframe(framed: &[u8]) -> Option<(u64, &[u8])> {
     Some((id, framed.get(end.checked_add(1)?..)?))
 }
 
-/// The worker's side of a [`frame`]d message: the framed answer.
+/// The worker's side of a [`frame`]d message: the framed answer (a long
+/// request posts its progress on the way, [`crate::browser::post_progress`]).
 pub fn answer_framed(framed: &[u8]) -> Vec<u8> {
     match unframe(framed) {
-        Some((id, m)) => frame(id, &answer(m)),
+        Some((id, m)) => frame(
+            id,
+            &answer_with(m, &mut |done, total| {
+                crate::browser::post_progress(id, done, total)
+            }),
+        ),
         None => frame(0, &answer(b"")),
     }
 }
 
 /// The worker's side: the answer to one request (on the worker's thread).
 pub fn answer(message: &[u8]) -> Vec<u8> {
+    answer_with(message, &mut |_, _| {})
+}
+
+/// [`answer`], telling `progress` (done, total) on the way of a long request.
+fn answer_with(message: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Vec<u8> {
     let mut out = Vec::new();
     let f = fields(message).unwrap_or_default();
     match f.first().copied() {
+        Some(b"book") => {
+            match crate::worker_book::answer(f.get(1..).unwrap_or_default(), progress) {
+                Ok(json) => {
+                    put(&mut out, b"book");
+                    put(&mut out, json.as_bytes());
+                }
+                Err(m) => {
+                    put(&mut out, b"err");
+                    put(&mut out, m.as_bytes());
+                }
+            }
+            out
+        }
         Some(b"evidence") => evidence(f.get(1..).unwrap_or_default()),
         Some(b"export") => {
             match export(f.get(1..).unwrap_or_default()) {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::{CustomerBills, Slot};
 use crate::engine::Pricer;
 use crate::error::{Error, Origin, Result};
-use crate::matrix::{CellId, Matrix};
+use crate::matrix::{CellMap, Matrix};
 use crate::usage_csv::CsvRecord;
 
 /// Pricers for every customer of a book: the listed customers first (in book
@@ -41,8 +41,8 @@ pub struct Repricer<'a> {
     current: &'a Matrix,
     candidate: Option<&'a Matrix>,
     default: Option<&'a Slot>,
-    /// Per dense cell index of the current matrix: the candidate's cell.
-    cells: Vec<Result<CellId, (&'static str, String)>>,
+    /// The current matrix's cells in the candidate.
+    cells: CellMap<'a>,
     names: Vec<String>,
     ids: HashMap<String, usize>,
     states: Vec<(Pricer<'a>, Option<Pricer<'a>>)>,
@@ -59,16 +59,7 @@ impl<'a> Repricer<'a> {
         customers: &'a [(String, Slot)],
         default: Option<&'a Slot>,
     ) -> Result<Self> {
-        let cells = current
-            .cells()
-            .map(|c| match candidate {
-                None => Ok(c),
-                Some(m) => {
-                    let n = current.cell_name(c);
-                    m.cell(&n.meter, &n.environment, &n.use_case)
-                }
-            })
-            .collect();
+        let cells = CellMap::new(current, candidate);
         let mut r = Repricer {
             current,
             candidate,
@@ -131,21 +122,7 @@ impl<'a> Repricer<'a> {
                 }
             },
         };
-        let candidate = match self.cells.get(self.current.cell_index(rec.cell)) {
-            Some(Ok(c)) => *c,
-            Some(Err((what, value))) => {
-                return Err(Error::Unknown {
-                    at: at(),
-                    what: match *what {
-                        "meter" => "meter (candidate matrix)",
-                        "environment" => "environment (candidate matrix)",
-                        _ => "use case (candidate matrix)",
-                    },
-                    value: value.clone(),
-                })
-            }
-            None => rec.cell,
-        };
+        let candidate = self.cells.get_at(rec.cell, at)?;
         let Some((cur, cand)) = self.states.get_mut(id) else {
             return Ok(());
         };

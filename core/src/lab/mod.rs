@@ -11,11 +11,12 @@
 
 use serde::Serialize;
 
+pub mod book;
 pub mod sweep;
 
 use crate::error::{Error, Result};
 use crate::kpi::PricePerQuantityMonth;
-use crate::matrix::{CellId, CellName, Matrix};
+use crate::matrix::{CellId, CellMap, CellName, Matrix};
 use crate::num::{Money, Price, Units};
 use crate::offer::{DealTerms, Offer, OfferKind};
 use crate::quote;
@@ -57,7 +58,7 @@ pub struct ModelFigures {
 }
 
 /// Why a model could not price the deal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NotPriced {
     /// The cell the model does not offer, when that is the reason.
     pub cell: Option<CellName>,
@@ -268,16 +269,30 @@ pub fn same_cell(
     to: &Matrix,
     cell: CellId,
 ) -> std::result::Result<CellId, NotPriced> {
-    let n = from.cell_name(cell);
-    match to.cell(&n.meter, &n.environment, &n.use_case) {
+    offered(from, to, CellMap::new(from, Some(to)).get(cell), cell)
+}
+
+/// `mapped`, the cell `cell` of `from` in `to` ([`CellMap::get`]), when `to`
+/// offers it; otherwise why not.
+fn offered(
+    from: &Matrix,
+    to: &Matrix,
+    mapped: std::result::Result<CellId, (&'static str, &str)>,
+    cell: CellId,
+) -> std::result::Result<CellId, NotPriced> {
+    let n = || from.cell_name(cell);
+    match mapped {
         Ok(c) if to.cell_rate(c).is_some() => Ok(c),
         Ok(_) => Err(NotPriced {
-            reason: format!("not offered here: {n}"),
-            cell: Some(n),
+            reason: format!("not offered here: {}", n()),
+            cell: Some(n()),
         }),
         Err((what, value)) => Err(NotPriced {
-            reason: format!("not offered here: {n} (this model has no {what} `{value}`)"),
-            cell: Some(n),
+            reason: format!(
+                "not offered here: {} (this model has no {what} `{value}`)",
+                n()
+            ),
+            cell: Some(n()),
         }),
     }
 }
@@ -289,16 +304,28 @@ fn translate(
     offers: &[Offer],
     usage: &UsageSeries,
 ) -> std::result::Result<(Vec<Offer>, UsageSeries), NotPriced> {
+    let map = CellMap::new(from, Some(to));
+    let out = translate_offers(from, to, offers)?;
+    let u = usage.map_cells(|c| offered(from, to, map.get(c), c))?;
+    Ok((out, u))
+}
+
+/// The offers (their entitlements) in `to`'s cells, by name.
+fn translate_offers(
+    from: &Matrix,
+    to: &Matrix,
+    offers: &[Offer],
+) -> std::result::Result<Vec<Offer>, NotPriced> {
+    let map = CellMap::new(from, Some(to));
     let mut out = offers.to_vec();
     for o in &mut out {
         if let OfferKind::FixedCapacity(f) = &mut o.kind {
             for e in &mut f.entitlements {
-                e.cell = same_cell(from, to, e.cell)?;
+                e.cell = offered(from, to, map.get(e.cell), e.cell)?;
             }
         }
     }
-    let u = usage.map_cells(|c| same_cell(from, to, c))?;
-    Ok((out, u))
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod cell_map;
 pub mod diff;
+
+pub use cell_map::CellMap;
 
 use crate::num::{Money, Price, Rate, Ratio, RoundingMode};
 use crate::time::Date;

@@ -11,16 +11,19 @@ use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
 use super::lab_view::lab_view;
-use crate::state::lab::{Lab, LabAction, LabState};
-use crate::state::{Action, AppState, CsvUsage};
+use crate::state::lab::{self, LabAction};
+use crate::state::{Action, CsvUsage};
 use crate::{boundary, browser};
 
 /// The lab page's root.
 #[component]
 pub fn LabApp() -> Html {
-    let state = use_reducer(|| LabState {
-        app: AppState::open(&browser::location_hash()),
-        lab: Lab::default(),
+    let state = use_reducer(|| lab::open(&browser::location_hash()));
+    // The address bar holds the lab's link (the deal and its models).
+    use_effect_with(lab::link(&state), |l| {
+        if let Some(l) = l {
+            browser::replace_fragment(l);
+        }
     });
     let on_action: Callback<LabAction> = {
         let d = state.dispatcher();

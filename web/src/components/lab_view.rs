@@ -25,6 +25,7 @@ pub fn lab_view(state: &LabState, c: &Computed, on_action: &Callback<LabAction>)
             { diff_section(&state.lab, c, on_action) }
             { sweep_section(&state.lab, c, on_action) }
             { fit_section(state, on_action) }
+            { super::lab_book::book_section(state, c, on_action) }
         </section>
     }
 }

@@ -10,6 +10,7 @@ pub mod cumulative;
 pub mod deal_form;
 pub mod fields;
 pub mod lab_app;
+pub mod lab_book;
 pub mod lab_chart;
 pub mod lab_view;
 pub mod matrix_view;

@@ -19,6 +19,7 @@ use unitcalc_core::matrix_toml::{self, GridCell};
 use unitcalc_core::offer::OfferKind;
 use unitcalc_core::profile::fit::{CellFit, History};
 use unitcalc_core::profile::{self, Profile};
+use unitcalc_core::scenario::{self, LinkedModel};
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
 use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
@@ -26,6 +27,7 @@ use unitcalc_core::{bundled, Error};
 
 use yew::Reducible;
 
+use super::lab_book::{BookAction, BookPanel};
 use super::{Action, AppState, Computed, CsvUsage};
 use crate::boundary;
 
@@ -61,6 +63,9 @@ pub struct LabModel {
     pub matrix: Rc<Matrix>,
     /// An edited copy of the deal's matrix: its grid is shown for editing.
     pub editable: bool,
+    /// The bundled matrix it is, by name (links carry it by name; any
+    /// other model travels as its TOML).
+    pub bundled: Option<String>,
 }
 
 /// A text input of the sweep.
@@ -89,6 +94,8 @@ pub struct Lab {
     pub sweep: [String; 4],
     /// A refused file or edit, by the input's id.
     pub errors: BTreeMap<String, String>,
+    /// The book panel.
+    pub book: BookPanel,
 }
 
 impl Default for Lab {
@@ -99,6 +106,10 @@ impl Default for Lab {
             diff: (0, 1),
             sweep: [String::new(), "1.00".into(), "1.50".into(), "6".into()],
             errors: BTreeMap::new(),
+            book: BookPanel {
+                default_offer: Some(0),
+                ..BookPanel::default()
+            },
         }
     }
 }
@@ -139,6 +150,8 @@ pub enum LabAction {
     UseFitted,
     /// A scenario action (an upload of the usage history).
     App(Action),
+    /// A book panel action.
+    Book(BookAction),
 }
 
 /// The id of a model's grid input (the page's input ids).
@@ -156,8 +169,9 @@ pub fn grid_id(model: usize, cell: GridCell) -> String {
 fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     match a {
         LabAction::App(_) => {}
+        LabAction::Book(b) => lab.book.apply(b),
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
-            Ok(m) => push(lab, name.clone(), m, false),
+            Ok(m) => push(lab, name.clone(), m, false, Some(name)),
             Err(e) => s.alert = Some(boundary::message(&e)),
         },
         LabAction::AddFile { name, text } => {
@@ -167,7 +181,7 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
             {
                 Ok(m) => {
                     lab.errors.remove("lab-file");
-                    push(lab, name, m, false);
+                    push(lab, name, m, false, None);
                 }
                 Err(m) => {
                     lab.errors.insert("lab-file".into(), format!("{name}: {m}"));
@@ -177,7 +191,7 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
         LabAction::AddCopy => {
             if let Some(m) = s.matrix.clone() {
                 let name = format!("{} (edited)", first_name(lab, &m));
-                push(lab, name, (*m).clone(), true);
+                push(lab, name, (*m).clone(), true, None);
             }
         }
         LabAction::Rename(0, name) => lab.first_name = Some(name),
@@ -238,15 +252,65 @@ fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     }
 }
 
-fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool) {
+fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool, bundled: Option<String>) {
     if lab.models.len() + 1 < MAX_MODELS {
         lab.models.push(LabModel {
             name,
             matrix: Rc::new(m),
             editable,
+            bundled,
         });
         lab.diff = (0, lab.models.len());
     }
+}
+
+/// The lab's page opened from its fragment: a lab link (`#lab1.…`, the
+/// deal and its extra models) or a deal's share link (`#v1.…`). A model
+/// that does not load is left out, with the message in the alert banner.
+pub fn open(fragment: &str) -> LabState {
+    let (deal, models) = match scenario::decode_lab(fragment) {
+        Ok((deal, models)) if !models.is_empty() => (deal, models),
+        _ => {
+            return LabState {
+                app: AppState::open(fragment),
+                lab: Lab::default(),
+            }
+        }
+    };
+    let link = scenario::encode(&deal).unwrap_or_default();
+    let mut s = LabState {
+        app: AppState::open(&link),
+        lab: Lab::default(),
+    };
+    for m in models {
+        let loaded = match (&m.bundled, m.toml) {
+            (Some(b), _) => bundled::matrix(b),
+            (None, Some(t)) => MatrixChoice::Custom(t).load(),
+            (None, None) => continue,
+        };
+        match loaded {
+            Ok(matrix) => push(&mut s.lab, m.name, matrix, m.edited, m.bundled),
+            Err(e) => s.app.alert = Some(format!("Model `{}`: {}", m.name, boundary::message(&e))),
+        }
+    }
+    s
+}
+
+/// The lab's link: the deal with its extra models (bundled ones by name,
+/// others as their TOML), the deal's share link when there are none.
+pub fn link(s: &LabState) -> Option<String> {
+    let models: Vec<LinkedModel> = s
+        .lab
+        .models
+        .iter()
+        .map(|m| LinkedModel {
+            name: m.name.clone(),
+            toml: m.bundled.is_none().then(|| matrix_toml::to_toml(&m.matrix)),
+            bundled: m.bundled.clone(),
+            edited: m.editable,
+        })
+        .collect();
+    scenario::encode_lab(s.app.written(), &models).ok()
 }
 
 /// The deal's matrix's column name: the user's, or `name vVERSION`.

@@ -34,8 +34,10 @@ use crate::error::{clip, Error, Origin, Result};
 use crate::json;
 
 mod from_json;
+mod lab_link;
 mod saved;
 
+pub use lab_link::{decode_lab, encode_lab, LinkedModel, LAB_PREFIX};
 pub use saved::{read_saved, write_saved};
 
 /// The scenario format version written by [`encode`] and read by [`decode`].

@@ -1,0 +1,94 @@
+// The lab's book in the browser (lab/index.html, priced in the page's worker):
+//   - a larger generated book shows its progress and is cancelled (the worker stops; the next run starts anew);
+//   - the example book (examples/book: usage.csv, the customers' deal files, offers.csv) under spec-m and the
+//     book's candidate matrix: every customer's totals and deltas, the book's totals, the largest movers and
+//     the price dispersion equal `unitcalc reprice examples/book/book.toml`'s golden
+//     (cli/tests/golden/reprice-book.json, read at run time), to the cent;
+//   - the lab's link (#lab1.) carries the models: a reload reopens them;
+//   - the customers' table sorts by a model's delta; the histogram counts every customer.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Runs the book checks on `page` (see e2e.mjs for `check`). */
+export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
+  const golden = JSON.parse(await readFile(join(root, 'cli/tests/golden/reprice-book.json'), 'utf8'));
+  const file = async (p) => ({ name: p.split('/').pop(), mimeType: 'text/plain', buffer: await readFile(join(root, p)) });
+  const customers = ['acme', 'globex', 'initech', 'umbrella', 'hooli'];
+
+  setUsing(false);
+  await page.goto(new URL('lab/index.html' + new URL(goodLink).hash, goodLink).href);
+  await page.locator('#lab-book').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  await page.setInputFiles('#lab-file', await file('examples/book/candidate-m.toml'));
+  await page.locator('#lab-name-1').waitFor();
+  // The lab's link carries its models: the page reopens with the loaded matrix as model 2.
+  const name = await page.inputValue('#lab-name-1');
+  await page.waitForFunction(() => location.hash.startsWith('#lab1.'));
+  setUsing(false);
+  await page.reload();
+  await page.locator('#lab-name-1').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  const reopened = await page.inputValue('#lab-name-1');
+  check(reopened === name, `lab book: the lab's link (#lab1.…) reopens with model 2 "${reopened}" (was "${name}")`);
+
+  // A larger book (600 customers × 2 months of hours, 878,400 rows, 43 MB, acme's PAYG offer for all): progress, then cancel.
+  const rows = ['customer,timestamp,meter,environment,use_case,quantity'];
+  const stamps = Array.from({ length: 61 * 24 }, (_, h) => new Date(Date.UTC(2026, 2, 1, h)).toISOString().slice(0, 13));
+  for (let c = 0; c < 600; c++) {
+    for (const t of stamps) rows.push(`c${c},${t}:00:00Z,capacity,azure,hot,${100 + (c % 7) * 10}`);
+  }
+  await page.setInputFiles('#lab-book-csv', { name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+  await page.setInputFiles('#lab-book-deals', await file('examples/book/deals/acme.toml'));
+  await page.selectOption('#lab-book-default', '0');
+  await page.click('#lab-book-run');
+  await page.waitForFunction(() => Number(document.querySelector('#lab-book-progress')?.dataset.done || 0) > 0, null, { timeout: 60000 });
+  await page.click('#lab-book-cancel', { timeout: 5000 });
+  const done = Number(await page.getAttribute('#lab-book-status', 'data-done'));
+  const total = Number(await page.getAttribute('#lab-book-status', 'data-total'));
+  const state = await page.getAttribute('#lab-book-status', 'data-state');
+  // The page answered meanwhile (the click above); no report comes after the cancel.
+  await page.waitForTimeout(1500);
+  const reports = await page.locator('#lab-book-report').count();
+  check(done > 0 && done < total && total === rows.length && state === 'cancelled' && reports === 0,
+    `lab book: progress ${done} of ${total} lines shown, then cancelled (${state}; ${reports} report after it)`);
+
+  // The example book: its usage, its customers' deal files and offer map.
+  await page.setInputFiles('#lab-book-csv', await file('examples/book/usage.csv'));
+  await page.setInputFiles('#lab-book-deals', await Promise.all(customers.map((c) => file(`examples/book/deals/${c}.toml`))));
+  await page.setInputFiles('#lab-book-map', await file('examples/book/offers.csv'));
+  await page.selectOption('#lab-book-default', '');
+  await page.click('#lab-book-run');
+  await page.locator('#lab-book-report').waitFor({ timeout: 60000 });
+  const v = (sel) => page.getAttribute(sel, 'data-value');
+  const mismatches = [];
+  const same = (what, got, want) => { if (got !== want) mismatches.push(`${what}: ${got} ≠ ${want}`); };
+  for (const c of golden.customers) {
+    const row = `#lab-book-customers tr[data-customer="${c.customer}"]`;
+    same(`${c.customer} current`, await v(`${row} td[data-model="0"][data-metric="total"]`), c.current);
+    same(`${c.customer} candidate`, await v(`${row} td[data-model="1"][data-metric="total"]`), c.candidate);
+    same(`${c.customer} delta`, await v(`${row} td[data-model="1"][data-metric="delta"]`), c.delta);
+  }
+  same('book current', await v('#lab-book-totals td[data-model="0"][data-metric="book-total"]'), golden.total_current);
+  same('book candidate', await v('#lab-book-totals td[data-model="1"][data-metric="book-total"]'), golden.total_candidate);
+  same('book delta', await v('#lab-book-totals td[data-model="1"][data-metric="book-delta"]'), golden.total_delta);
+  same('book net candidate', await v('#lab-book-totals td[data-model="1"][data-metric="book-net"]'), golden.net_revenue_candidate);
+  for (const [m, d] of [[0, golden.dispersion_current], [1, golden.dispersion_candidate]]) {
+    for (const k of ['min', 'q1', 'median', 'q3', 'max']) {
+      same(`dispersion ${m} ${k}`, await v(`#lab-book-dispersion tr[data-model="${m}"] td[data-metric="${k}"]`), d[k]);
+    }
+  }
+  const movers = async (cls) => page.$$eval(`#lab-book-movers-1 .${cls} li`, (lis) => lis.map((l) => `${l.dataset.customer} ${l.dataset.value}`));
+  same('increases', (await movers('increases')).join(', '), golden.largest_increases.map((m) => `${m.customer} ${m.delta}`).join(', '));
+  same('decreases', (await movers('decreases')).join(', '), golden.largest_decreases.map((m) => `${m.customer} ${m.delta}`).join(', '));
+  check(mismatches.length === 0 && golden.customers.length === 5,
+    `lab book: the example book's ${golden.customers.length} customers, totals, movers and dispersion equal the CLI's reprice golden${mismatches.length ? ': ' + mismatches.join('; ') : ''}`);
+
+  const counts = await page.$$eval('#lab-book-hist-1 rect', (rs) => rs.map((r) => Number(r.dataset.count)));
+  const cells = await page.locator('#lab-book-by-cell tbody tr').count();
+  await page.click('#lab-book-sort-delta-1');
+  const first = await page.getAttribute('#lab-book-customers tbody tr:first-child', 'data-customer');
+  check(counts.reduce((a, b) => a + b, 0) === 5 && cells > 1 && first === golden.largest_increases[0].customer,
+    `lab book: the histogram counts the 5 customers (${counts}), revenue by environment and use case (${cells} rows), sorted by delta the first is ${first}`);
+}
