@@ -94,7 +94,11 @@ fn to_json(deal: &DealSpec) -> Result<Vec<u8>> {
         bundled = MatrixChoice::Bundled(name.into());
         v.matrix = &bundled;
     }
-    serde_json::to_vec(&v).map_err(|e| invalid("scenario", e.to_string()))
+    // Plain structs with text keys: serde_json's writer cannot fail on them
+    // into memory; its error's text (a table of parse errors) stays out of
+    // the browser's first load.
+    serde_json::to_vec(&v)
+        .map_err(|_| invalid("scenario", "it could not be written as JSON".into()))
 }
 
 /// Opens a share link: [`decode`] the fragment, load its matrix and

@@ -20,7 +20,9 @@ use super::{from_json, invalid, read_json, Versioned, VERSION};
 /// assert_eq!((back, refused.len()), (all, 0));
 /// ```
 pub fn write_saved(all: &BTreeMap<String, DealSpec>) -> Result<String> {
-    serde_json::to_string(&Saved(all)).map_err(|e| invalid("", e.to_string()))
+    // As in `encode`: the writer cannot fail on these plain structs.
+    serde_json::to_string(&Saved(all))
+        .map_err(|_| invalid("", "they could not be written as JSON".into()))
 }
 
 /// The saved scenarios as written: each deal with its version, in name

@@ -219,6 +219,15 @@ impl<'m, R: Read> UsageReader<'m, R> {
     }
 
     pub(super) fn io_err(&self, e: &std::io::Error) -> Error {
+        // In the browser the reader reads bytes in memory, which cannot fail;
+        // naming the error there would link std's table of error kinds
+        // into the page's first load for a message never shown.
+        #[cfg(target_arch = "wasm32")]
+        {
+            let _ = e;
+            self.csv_err("read error".into())
+        }
+        #[cfg(not(target_arch = "wasm32"))]
         self.csv_err(format!("read error: {e}"))
     }
 
