@@ -3,7 +3,7 @@
 
 use std::io::{BufReader, Read};
 
-use super::line::{excerpt, span};
+use super::line::{excerpt, same, span};
 use super::quantity::{parse_quantity, QuantityError};
 use super::{line_u32, CsvRecord, BOM, CELL_CACHE, HEADER, HEADER_WITH_CUSTOMER};
 use crate::error::{Error, Origin, Result, UsageIssue};
@@ -281,7 +281,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
         let base = usize::from(self.has_customer);
         if self.has_customer {
             let c = span(&self.line, &self.fields, 0);
-            self.customer_changed = out.customer.as_bytes() != c;
+            self.customer_changed = !same(out.customer.as_bytes(), c);
             if self.customer_changed {
                 out.customer.clear();
                 out.customer.push_str(self.field(0));
@@ -324,7 +324,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             .and_then(|(a, b)| self.line.get(a.0..b.1))
             .filter(|_| !self.quoted)
             .unwrap_or_default();
-        let hit = self.cell_cache.iter().find(|c| c.names == names);
+        let hit = self.cell_cache.iter().find(|c| same(&c.names, names));
         if let Some(c) = hit.filter(|_| !names.is_empty()) {
             out.cell = c.cell;
         } else {
