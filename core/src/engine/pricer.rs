@@ -511,9 +511,6 @@ impl<'a> Pricer<'a> {
             return Err(negative(mantissa, scale));
         }
         let i = self.matrix.cell_index(cell);
-        let grace = self.grace;
-        let fixed = self.fixed;
-        let commitment = self.bucket.is_some();
         let st = if self.matrix.contains(cell) {
             self.cells.entry(self.matrix, cell, i)
         } else {
@@ -525,49 +522,29 @@ impl<'a> Pricer<'a> {
         if st.last_hour == hour.0 {
             return Err(duplicate(self.matrix, hour, cell));
         }
-        st.enter_hour(hour.0);
         if mantissa == 0 {
             // Metered, nothing held: exactly an absent hour. The excess is 0,
             // so the streak resets (section 5), and the record alone does not
             // make the cell used (no line of its own), so a bill never depends
             // on whether a meter writes zero rows.
+            st.enter_hour(hour.0);
             st.streak = 0;
             if let Some(runs) = self.runs.as_mut() {
                 record_run(runs, &mut st.open_run, cell, hour, None);
             }
             return Ok(());
         }
-        if !st.term.touched && !st.has_entitlement {
-            self.active.push(i);
-        }
-        st.term.touched = true;
         // Exact fixed point at the cell's working scale: raise the scale
         // (rarely) when a record carries more decimals than seen so far.
-        let mut qm = mantissa;
         if scale > st.w {
             st.e_m = wide::rescale(st.e_m, st.w, scale)?;
             st.band_m = wide::rescale(st.band_m, st.w, scale)?;
             st.period.rescale_quantities(st.w, scale)?;
             st.w = scale;
-        } else if scale < st.w {
-            qm = wide::rescale(qm, scale, st.w)?;
         }
-        let acc = &mut st.period;
-        acc.touched = true;
-        acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
-        acc.peak = acc.peak.max(qm);
-        let excess = if fixed {
-            st.overage_hour(qm, grace)?
-        } else {
-            None
-        };
-        if self.recording {
-            self.record(hour, cell, (mantissa, scale), excess)?;
-        }
-        if commitment {
-            self.hour_buf.push((i, qm));
-        }
-        Ok(())
+        // The cell is in use, offered, at a scale that holds the record and
+        // not yet seen this hour: the common case prices it.
+        self.push_exact(hour, cell, mantissa, scale)
     }
 
     /// The excess runs and the ledger row of a record just priced (its
