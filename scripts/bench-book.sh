@@ -13,7 +13,8 @@
 #       size (10,000 customers = 87.6 M rows, a 4.8 GB CSV, deleted after),
 #       peak RSS, and the least-squares slope of seconds per million rows
 #
-# Goal: >= 5,000,000 rows/s end to end, peak RSS < 200 MB, on 2 cores.
+# Goals: DuckDB / unitcalc >= 3 on both books, >= 20,000,000 rows/s end to end on
+# 2 cores, peak RSS < 200 MB at 10,000 customers, time linear in rows (docs/speed.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD

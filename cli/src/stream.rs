@@ -183,12 +183,13 @@ fn parse_block(
             Err(e) => return Err(CliError::Core(e)),
         }
         let line = rec.line;
-        if rec.customer.trim().is_empty() {
-            return Err(csv_error(file, line, "empty customer".into()));
-        }
         let cust = match last {
-            Some(i) if *names[i as usize] == *rec.customer => i,
+            // The same customer text as the row before (the reader compared).
+            Some(i) if !reader.customer_changed() => i,
             _ => {
+                if rec.customer.trim().is_empty() {
+                    return Err(csv_error(file, line, "empty customer".into()));
+                }
                 let i = match index.get(rec.customer.as_str()) {
                     Some(&i) => i,
                     None => {

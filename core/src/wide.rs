@@ -45,14 +45,18 @@ pub(crate) fn pow10(k: u32) -> Result<i128, Overflow> {
 }
 
 /// Checked `a × b`, in native `i64` arithmetic when both factors and the
-/// product fit (an overflow-checked `i128` multiplication is a slow library
-/// call, in WebAssembly especially); the same result either way.
+/// product fit, else (both factors in `i64`) a plain `i128` product, which
+/// cannot wrap; an overflow-checked `i128` multiplication (a slow library
+/// call, in WebAssembly especially) only for larger factors. The same
+/// result every way.
 #[inline]
 pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
     if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
-        if let Some(p) = x.checked_mul(y) {
-            return Some(i128::from(p));
-        }
+        return Some(match x.checked_mul(y) {
+            Some(p) => i128::from(p),
+            // |x × y| ≤ 2^126: the product of two `i64`s never wraps an `i128`.
+            None => i128::from(x).wrapping_mul(i128::from(y)),
+        });
     }
     a.checked_mul(b)
 }
@@ -141,8 +145,12 @@ mod tests {
         }
         assert!(pow10(39).is_err());
         let big = i128::from(i64::MAX);
-        let table: [(i128, i128); 9] = [
+        let (lo, hi) = (i128::from(i64::MIN), big);
+        let table: [(i128, i128); 12] = [
             (0, 0),
+            (lo, lo),                   // 2^126: the largest i64 × i64
+            (lo, hi),
+            (hi, hi),
             (-7, 6),
             (big, 1),
             (big, 2),                   // the product leaves i64: the i128 path

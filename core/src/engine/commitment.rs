@@ -96,9 +96,7 @@ impl Pricer<'_> {
         };
         for &(i, qm) in &self.hour_buf {
             let st = self.cells.get(i).ok_or(missing)?;
-            let mut units = qm
-                .checked_mul(st.rate_m)
-                .ok_or(Overflow { what: "units" })?;
+            let mut units = wide::mul(qm, st.rate_m).ok_or(Overflow { what: "units" })?;
             let us = st.w.saturating_add(st.rate_s);
             if us > bucket.scale {
                 // Raise the bucket's scale, with every drawn/overage accumulator.

@@ -93,19 +93,27 @@ impl CellState {
         qm: i128,
         grace: u32,
     ) -> Result<Option<ExcessKind>, Overflow> {
-        if qm <= self.e_m {
-            self.streak = 0;
-            return Ok(None);
-        }
-        self.streak = self.streak.saturating_add(1);
-        let acc = &mut self.period;
-        if qm <= self.band_m && self.streak <= grace {
-            acc.tolerated = acc.tolerated.saturating_add(1);
-            Ok(Some(ExcessKind::Tolerated))
+        // Without branches on the usage (metered usage around E makes them
+        // unpredictable): each count adds 0 or 1, the charged sum 0 or qm.
+        let above = qm > self.e_m;
+        let streak = if above {
+            self.streak.saturating_add(1)
         } else {
-            acc.charged = acc.charged.saturating_add(1);
-            acc.charged_usage = wide::add(acc.charged_usage, qm)?;
-            Ok(Some(ExcessKind::Charged))
-        }
+            0
+        };
+        self.streak = streak;
+        let tolerated = above & (qm <= self.band_m) & (streak <= grace);
+        let charged = above & !tolerated;
+        let acc = &mut self.period;
+        acc.tolerated = acc.tolerated.saturating_add(u32::from(tolerated));
+        acc.charged = acc.charged.saturating_add(u32::from(charged));
+        acc.charged_usage = wide::add(acc.charged_usage, if charged { qm } else { 0 })?;
+        Ok(if tolerated {
+            Some(ExcessKind::Tolerated)
+        } else if charged {
+            Some(ExcessKind::Charged)
+        } else {
+            None
+        })
     }
 }

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::commitment::{self, Bucket};
-use super::excess::{record_run, ExcessRun};
+use super::excess::{record_run, ExcessKind, ExcessRun};
 use super::ledger::{record_hour, LedgerRow};
 use super::{offer_err, overage, overflow, prorated_fees};
 use crate::bill::PeriodBill;
@@ -102,7 +102,11 @@ pub struct Pricer<'a> {
     pub(super) term_start: Hour,
     pub(super) term_end: Hour,
     pub(super) latest: Option<Hour>,
+    /// The end of the current period: a later hour before it closes nothing.
+    pub(super) period_end: Hour,
     pub(super) cells: Cells,
+    /// The matrix's dimensions, for a cell's dense index.
+    pub(super) dims: Dims,
     /// Cells with any state this term (usage or entitlement), dense indices.
     pub(super) active: Vec<usize>,
     /// PAYG price per unit, or overage price (fixed capacity).
@@ -124,6 +128,45 @@ pub struct Pricer<'a> {
     pub(super) ledger: Option<Vec<LedgerRow>>,
     /// Runs or the ledger are recorded: `push`'s one check.
     pub(super) recording: bool,
+}
+
+/// The matrix's dimensions, copied into the pricer: a record's dense cell
+/// index without reaching into the matrix.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Dims {
+    meters: usize,
+    environments: usize,
+    use_cases: usize,
+}
+
+impl Dims {
+    fn of(matrix: &Matrix) -> Dims {
+        Dims {
+            meters: matrix.meters.len(),
+            environments: matrix.environments.len(),
+            use_cases: matrix.use_cases.len(),
+        }
+    }
+
+    /// [`Matrix::cell_index`] of a cell inside the matrix; `usize::MAX` (no
+    /// cell) for one outside it.
+    #[inline]
+    pub(super) fn index(self, cell: CellId) -> usize {
+        let (m, e, u) = (
+            usize::from(cell.meter),
+            usize::from(cell.environment),
+            usize::from(cell.use_case),
+        );
+        if m < self.meters && e < self.environments && u < self.use_cases {
+            m.checked_mul(self.environments)
+                .and_then(|x| x.checked_add(e))
+                .and_then(|x| x.checked_mul(self.use_cases))
+                .and_then(|x| x.checked_add(u))
+                .unwrap_or(usize::MAX)
+        } else {
+            usize::MAX
+        }
+    }
 }
 
 /// Each cell's state by dense cell index, created when the cell is first
@@ -290,7 +333,7 @@ impl<'a> Pricer<'a> {
             OfferKind::FixedCapacity(f) => prorated_fees(f.monthly_fee, &term).map_err(&ov)?,
             _ => Vec::new(),
         };
-        Ok(Pricer {
+        let mut p = Pricer {
             matrix,
             terms,
             offer,
@@ -302,7 +345,9 @@ impl<'a> Pricer<'a> {
             term_start: term.start_hour(),
             term_end: term.end_hour(),
             latest: None,
+            period_end: term.start_hour(),
             cells,
+            dims: Dims::of(matrix),
             active,
             unit_price,
             grace,
@@ -314,7 +359,9 @@ impl<'a> Pricer<'a> {
             runs: None,
             ledger: None,
             recording: false,
-        })
+        };
+        p.period_end = p.current_end();
+        Ok(p)
     }
 
     /// Also records the runs of tolerated and charged hours (fixed-capacity
@@ -358,23 +405,112 @@ impl<'a> Pricer<'a> {
     /// not-offered cell is refused.
     #[inline]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
-        if hour < self.term_start || hour >= self.term_end {
-            return Err(self.outside_term(hour));
-        }
-        // Within the hour of the previous record (most records): nothing to
-        // close. A later hour closes the previous one (and periods); an
-        // earlier one is refused.
-        if self.latest != Some(hour) {
-            self.next_hour(hour)?;
-        }
         let q = quantity.get();
-        if q.is_sign_negative() && !q.is_zero() {
-            return Err(negative(quantity));
+        let (qm, qs) = wide::split(q);
+        self.push_exact(hour, cell, qm, qs)
+    }
+
+    /// [`Pricer::push`] with the quantity as an exact mantissa and scale
+    /// (the quantity is `mantissa × 10^-scale`): what a reader that parses
+    /// decimal digits itself hands over without making a decimal first. The
+    /// same checks, the same errors, the same bill as `push`.
+    ///
+    /// ```
+    /// use unitcalc_core::{engine::Pricer, matrix_toml, offer::*, time::*};
+    /// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+    /// let terms = DealTerms { term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(), channel: Channel::Direct };
+    /// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo::default()) };
+    /// let mut p = Pricer::new(&m, &terms, &offer).unwrap();
+    /// let cell = m.cell("capacity", "on-prem", "hot").unwrap();
+    /// let hour = Hour::parse_rfc3339("2026-03-01T00:00:00Z").unwrap();
+    /// p.push_exact(hour, cell, 10_000, 1).unwrap(); // 1000.0
+    /// assert_eq!(p.finish().unwrap().total.to_string(), "1.50");
+    /// ```
+    #[inline]
+    pub fn push_exact(
+        &mut self,
+        hour: Hour,
+        cell: CellId,
+        mantissa: i128,
+        scale: u32,
+    ) -> Result<(), UsageIssue> {
+        // Within the hour of the previous record (most records): inside the
+        // term (checked when the hour was first seen) and nothing to close.
+        // A later hour closes the previous one (and periods); an earlier one
+        // is refused.
+        if self.latest != Some(hour) {
+            if self.bucket.is_none()
+                && self.latest.is_some_and(|p| p < hour)
+                && hour < self.period_end
+            {
+                // A later hour of the same period, nothing to draw: only
+                // the hour moves.
+                self.latest = Some(hour);
+            } else {
+                self.next_hour(hour)?;
+            }
+        }
+        let (grace, fixed, commitment) = (self.grace, self.fixed, self.bucket.is_some());
+        let i = self.dims.index(cell);
+        let st = match self.cells.get_mut(i) {
+            Some(st)
+                if mantissa > 0
+                    && scale <= st.w
+                    && st.last_hour != hour.0
+                    && st.rate.is_some() =>
+            {
+                st
+            }
+            // First use of the cell, a zero or negative quantity, more
+            // decimals than the cell has seen, a not-offered cell or a
+            // duplicate.
+            _ => return self.push_slow(hour, cell, mantissa, scale),
+        };
+        let qm = if scale == st.w {
+            mantissa
+        } else {
+            wide::rescale(mantissa, scale, st.w)?
+        };
+        st.enter_hour(hour.0);
+        if !st.term.touched && !st.has_entitlement {
+            self.active.push(i);
+        }
+        st.term.touched = true;
+        let acc = &mut st.period;
+        acc.touched = true;
+        acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
+        acc.peak = acc.peak.max(qm);
+        // Section 5, the overage rule (fixed capacity only: the other offers
+        // have no entitlement, tolerance or charged hours).
+        let excess = if fixed {
+            st.overage_hour(qm, grace)?
+        } else {
+            None
+        };
+        if self.recording {
+            self.record(hour, cell, (mantissa, scale), excess)?;
+        }
+        if commitment {
+            self.hour_buf.push((i, qm));
+        }
+        Ok(())
+    }
+
+    /// [`Pricer::push_exact`]'s rare cases: a cell's first record, a zero or
+    /// negative quantity, a record with another scale than the cell's, a
+    /// not-offered cell, a duplicate.
+    #[inline(never)]
+    fn push_slow(
+        &mut self,
+        hour: Hour,
+        cell: CellId,
+        mantissa: i128,
+        scale: u32,
+    ) -> Result<(), UsageIssue> {
+        if mantissa < 0 {
+            return Err(negative(mantissa, scale));
         }
         let i = self.matrix.cell_index(cell);
-        let grace = self.grace;
-        let fixed = self.fixed;
-        let commitment = self.bucket.is_some();
         let st = if self.matrix.contains(cell) {
             self.cells.entry(self.matrix, cell, i)
         } else {
@@ -386,54 +522,51 @@ impl<'a> Pricer<'a> {
         if st.last_hour == hour.0 {
             return Err(duplicate(self.matrix, hour, cell));
         }
-        st.enter_hour(hour.0);
-        if q.is_zero() {
+        if mantissa == 0 {
             // Metered, nothing held: exactly an absent hour. The excess is 0,
             // so the streak resets (section 5), and the record alone does not
             // make the cell used (no line of its own), so a bill never depends
             // on whether a meter writes zero rows.
+            st.enter_hour(hour.0);
             st.streak = 0;
             if let Some(runs) = self.runs.as_mut() {
                 record_run(runs, &mut st.open_run, cell, hour, None);
             }
             return Ok(());
         }
-        if !st.term.touched && !st.has_entitlement {
-            self.active.push(i);
-        }
-        st.term.touched = true;
         // Exact fixed point at the cell's working scale: raise the scale
         // (rarely) when a record carries more decimals than seen so far.
-        let (mut qm, qs) = wide::split(q);
-        if qs > st.w {
-            st.e_m = wide::rescale(st.e_m, st.w, qs)?;
-            st.band_m = wide::rescale(st.band_m, st.w, qs)?;
-            st.period.rescale_quantities(st.w, qs)?;
-            st.w = qs;
-        } else if qs < st.w {
-            qm = wide::rescale(qm, qs, st.w)?;
+        if scale > st.w {
+            st.e_m = wide::rescale(st.e_m, st.w, scale)?;
+            st.band_m = wide::rescale(st.band_m, st.w, scale)?;
+            st.period.rescale_quantities(st.w, scale)?;
+            st.w = scale;
         }
-        let acc = &mut st.period;
-        acc.touched = true;
-        acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
-        if qm > acc.peak {
-            acc.peak = qm;
-        }
-        // Section 5, the overage rule (fixed capacity only: the other offers
-        // have no entitlement, tolerance or charged hours).
-        let excess = if fixed {
-            st.overage_hour(qm, grace)?
-        } else {
-            None
+        // The cell is in use, offered, at a scale that holds the record and
+        // not yet seen this hour: the common case prices it.
+        self.push_exact(hour, cell, mantissa, scale)
+    }
+
+    /// The excess runs and the ledger row of a record just priced (its
+    /// quantity as pushed: mantissa and scale).
+    #[inline(never)]
+    fn record(
+        &mut self,
+        hour: Hour,
+        cell: CellId,
+        (mantissa, scale): (i128, u32),
+        excess: Option<ExcessKind>,
+    ) -> Result<(), UsageIssue> {
+        let quantity = Quantity(wide::to_decimal(mantissa, scale)?);
+        let i = self.matrix.cell_index(cell);
+        let fixed = self.fixed;
+        let commitment = self.bucket.is_some();
+        let at = (hour, self.current, cell);
+        let (runs, ledger) = (&mut self.runs, &mut self.ledger);
+        let Some(st) = self.cells.get_mut(i) else {
+            return Ok(());
         };
-        if self.recording {
-            let at = (hour, self.current, cell);
-            let (runs, ledger) = (&mut self.runs, &mut self.ledger);
-            record_hour(runs, ledger, st, at, quantity, fixed, commitment, excess)?;
-        }
-        if commitment {
-            self.hour_buf.push((i, qm));
-        }
+        record_hour(runs, ledger, st, at, quantity, fixed, commitment, excess)?;
         Ok(())
     }
 
@@ -441,6 +574,9 @@ impl<'a> Pricer<'a> {
     /// last hour closes (a commitment draws its bucket), then every period
     /// that ended before this hour. An earlier hour is refused.
     fn next_hour(&mut self, hour: Hour) -> Result<(), UsageIssue> {
+        if hour < self.term_start || hour >= self.term_end {
+            return Err(self.outside_term(hour));
+        }
         if let Some(prev) = self.latest.filter(|&p| hour < p) {
             return Err(UsageIssue::NotInTimeOrder {
                 hour,
@@ -456,7 +592,15 @@ impl<'a> Pricer<'a> {
         {
             self.close_period()?;
         }
+        self.period_end = self.current_end();
         Ok(())
+    }
+
+    /// The end of the period open now (the term's end once all are closed).
+    fn current_end(&self) -> Hour {
+        self.periods
+            .get(self.current)
+            .map_or(self.term_end, |p| p.end.min(self.term_end))
     }
 
     #[cold]
@@ -474,8 +618,11 @@ impl<'a> Pricer<'a> {
 }
 
 #[cold]
-fn negative(quantity: Quantity) -> UsageIssue {
-    UsageIssue::NegativeQuantity(quantity.to_string())
+fn negative(mantissa: i128, scale: u32) -> UsageIssue {
+    match wide::to_decimal(mantissa, scale) {
+        Ok(q) => UsageIssue::NegativeQuantity(q.to_string()),
+        Err(e) => UsageIssue::Overflow(e),
+    }
 }
 
 #[cold]

@@ -110,6 +110,26 @@ impl<R: Read> UsageReader<'_, R> {
     }
 }
 
+/// `a == b` for the short texts of a usage row (a customer, three names):
+/// eight bytes at a time, inline, instead of a call to `memcmp` per row.
+#[inline]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
+    for (x, y) in ca.by_ref().zip(cb.by_ref()) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x == y)
+}
+
 /// Field `i` of a split line; empty when out of range (never, by construction).
 #[inline]
 pub(super) fn span<'l>(line: &'l [u8], fields: &[(usize, usize); 6], i: usize) -> &'l [u8] {

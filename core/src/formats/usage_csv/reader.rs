@@ -3,7 +3,7 @@
 
 use std::io::{BufReader, Read};
 
-use super::line::{excerpt, span};
+use super::line::{excerpt, same, span};
 use super::quantity::{parse_quantity, QuantityError};
 use super::{line_u32, CsvRecord, BOM, CELL_CACHE, HEADER, HEADER_WITH_CUSTOMER};
 use crate::error::{Error, Origin, Result, UsageIssue};
@@ -83,6 +83,8 @@ pub struct UsageReader<'m, R: Read> {
     cell_cache: Vec<CachedCell>,
     /// The cache slot to replace next when it is full.
     cell_cache_next: usize,
+    /// The last record's customer differs from the text the record held.
+    customer_changed: bool,
     done: bool,
 }
 
@@ -141,6 +143,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             last_day_start: None,
             cell_cache: Vec::new(),
             cell_cache_next: 0,
+            customer_changed: false,
             done: false,
         };
         match start {
@@ -190,6 +193,30 @@ impl<'m, R: Read> UsageReader<'m, R> {
     /// The current line number (1-based; the last line read).
     pub fn line(&self) -> u64 {
         self.line_no
+    }
+
+    /// True when the last record read changed the customer text of the
+    /// record it was read into: a caller that reads every record into the
+    /// same [`CsvRecord`] looks a customer up only when this says so (one
+    /// comparison a row, the reader's).
+    ///
+    /// ```
+    /// use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
+    /// # let matrix = unitcalc_core::bundled::matrix("spec-m").unwrap();
+    /// let csv = "customer,timestamp,meter,environment,use_case,quantity\n\
+    ///            acme,2026-03-01T00:00:00Z,capacity,aws,hot,500\n\
+    ///            acme,2026-03-01T01:00:00Z,capacity,aws,hot,500\n\
+    ///            zeta,2026-03-01T00:00:00Z,capacity,aws,hot,500\n";
+    /// let mut reader = UsageReader::new(csv.as_bytes(), "book.csv", &matrix).unwrap();
+    /// let mut rec = CsvRecord::default();
+    /// let mut changed = Vec::new();
+    /// while reader.next_record(&mut rec).unwrap() {
+    ///     changed.push(reader.customer_changed());
+    /// }
+    /// assert_eq!(changed, [true, false, true]);
+    /// ```
+    pub fn customer_changed(&self) -> bool {
+        self.customer_changed
     }
 
     /// Reads the next record into `out`; `Ok(false)` at the end of the file.
@@ -263,11 +290,13 @@ impl<'m, R: Read> UsageReader<'m, R> {
         let base = usize::from(self.has_customer);
         if self.has_customer {
             let c = span(&self.line, &self.fields, 0);
-            if out.customer.as_bytes() != c {
+            self.customer_changed = !same(out.customer.as_bytes(), c);
+            if self.customer_changed {
                 out.customer.clear();
                 out.customer.push_str(self.field(0));
             }
-        } else if !out.customer.is_empty() {
+        } else {
+            self.customer_changed = !out.customer.is_empty();
             out.customer.clear();
         }
         out.line = self.line_no;
@@ -304,7 +333,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             .and_then(|(a, b)| self.line.get(a.0..b.1))
             .filter(|_| !self.quoted)
             .unwrap_or_default();
-        let hit = self.cell_cache.iter().find(|c| c.names == names);
+        let hit = self.cell_cache.iter().find(|c| same(&c.names, names));
         if let Some(c) = hit.filter(|_| !names.is_empty()) {
             out.cell = c.cell;
         } else {

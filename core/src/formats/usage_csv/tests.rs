@@ -411,3 +411,23 @@ fn timestamps_after_a_canonical_one_on_the_same_date() {
         assert_eq!(&got, want, "{ts}");
     }
 }
+
+/// The reader's short-text equality against `==`, for every length up to
+/// 24 bytes and a difference at every position (and none).
+#[test]
+fn short_text_equality_agrees_with_slice_equality() {
+    let a: Vec<u8> = (b'a'..=b'x').collect();
+    for n in 0..=a.len() {
+        let x = &a[..n];
+        assert!(line::same(x, x), "length {n}");
+        for k in 0..n {
+            let mut y = x.to_vec();
+            y[k] = b'#';
+            assert_eq!(line::same(x, &y), x == y.as_slice(), "length {n}, byte {k}");
+            assert!(!line::same(x, &y), "length {n}, byte {k}");
+        }
+        if n > 0 {
+            assert!(!line::same(x, &a[..n - 1]), "lengths {n} and {}", n - 1);
+        }
+    }
+}
