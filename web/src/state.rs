@@ -34,6 +34,7 @@ use crate::{boundary, browser, storage};
 
 mod action;
 pub mod lab;
+mod metering;
 mod ui;
 
 use action::edit;
@@ -268,6 +269,13 @@ pub struct AppState {
     /// The worker's answer to the current request: the trail, ledger and
     /// fingerprints, or the core's message.
     pub evidence: Option<ByPtr<Result<Evidence, String>>>,
+    /// The deal file opened, while its scenario is open, when it has a
+    /// `[metering]` plan (the Metering view's plan; never in links).
+    pub metering_file: Option<Rc<crate::worker::metering::DealFile>>,
+    /// What the worker is asked for the Metering view, while it is shown.
+    pub metering_request: Option<Rc<crate::worker::metering::MeteringRequest>>,
+    /// The worker's answer to the current metering request.
+    pub metered: Option<ByPtr<Result<crate::worker::metering::Metered, String>>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -312,6 +320,9 @@ impl AppState {
             explain: false,
             evidence_request: None,
             evidence: None,
+            metering_file: None,
+            metering_request: None,
+            metered: None,
             generation: 0,
             compute_ms: String::new(),
             cache: Rc::default(),
@@ -346,6 +357,10 @@ impl AppState {
         self.csv = None;
         self.alert = None;
         self.selected = 0;
+        self.metering_file = None;
+        if self.view == View::Metering {
+            self.view = View::Bill;
+        }
     }
 
     /// The scenario as the strict formats read it (share links, saved
@@ -400,6 +415,7 @@ impl AppState {
             }
         }
         self.refresh_evidence();
+        self.refresh_metering();
         self.compute_ms = browser::elapsed_ms(t0);
         refused
     }
@@ -583,9 +599,15 @@ impl Reducible for AppState {
                     Err(m) => s.alert = Some(m),
                 }
             }
-            Action::OpenedDeal { name, link, csv } => match open_link(&link) {
+            Action::OpenedDeal {
+                name,
+                link,
+                csv,
+                plan,
+            } => match open_link(&link) {
                 Ok(deal) => {
                     s.load(deal);
+                    s.metering_file = plan;
                     s.recompute();
                     s.notice = Some(match csv {
                         Some(c) => format!(
@@ -694,7 +716,17 @@ impl Reducible for AppState {
                 s.evidence = Some(ByPtr(Rc::new(a.result.clone())));
                 s.generation += 1;
             }
-            Action::SetView(v) => s.view = v,
+            // Only the answer to the current request is kept.
+            Action::MeteringReady(a)
+                if s.metering_request.as_ref().is_some_and(|r| r.key == a.key) =>
+            {
+                s.metered = Some(ByPtr(Rc::new(a.result.clone())));
+                s.generation += 1;
+            }
+            Action::SetView(v) if s.views().contains(&v) => {
+                s.view = v;
+                s.refresh_metering();
+            }
             Action::SetGranularity(g) => {
                 s.granularity = g;
                 s.recompute();

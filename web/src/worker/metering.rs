@@ -1,0 +1,240 @@
+//! The Metering view's exchange with the page's worker: the page sends the
+//! scenario (its share link, the uploaded usage) and the deal file that
+//! holds the `[metering]` plan; the worker re-prices the scenario, resolves
+//! the plan against it and meters it with the core (`unitcalc_core::metering`:
+//! what is metered, per day and dimension, the reconciliation to the bill,
+//! the request bodies as JSON Lines), and answers with plain rows of text.
+//! The page renders the rows as they come: none of the metering code (nor
+//! its SHA-1) is in the page's first load.
+
+use std::rc::Rc;
+
+use super::{fields, put, text};
+
+/// The deal file a scenario was opened from, kept while its scenario is
+/// open because it has a `[metering]` plan (never in links or saved
+/// scenarios).
+#[derive(Debug, PartialEq, Eq)]
+pub struct DealFile {
+    /// File name.
+    pub name: String,
+    /// Its TOML text.
+    pub text: String,
+}
+
+/// What the page asks the worker for the Metering view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeteringRequest {
+    /// Which state the request belongs to (answers to older ones are dropped).
+    pub key: u64,
+    /// The scenario's share link (`#v1.…`).
+    pub link: String,
+    /// The deal file with the plan.
+    pub file: Rc<DealFile>,
+    /// The uploaded usage CSV, when there is one.
+    pub csv: Option<Rc<crate::state::CsvUsage>>,
+}
+
+/// The Metering view's figures, as text the page shows as is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metered {
+    /// The view's heading (marketplace, number of records, currency).
+    pub heading: String,
+    /// One bar per day with something reported: x, y, width, height (SVG
+    /// user units of [`BARS_W`] × [`BARS_H`]) and its title.
+    pub bars: Vec<Vec<String>>,
+    /// Per day and dimension: day, dimension, quantity, amount.
+    pub days: Vec<Vec<String>>,
+    /// Per period and dimension against the bill: period, dimension,
+    /// quantity, price, amount, bill, difference.
+    pub reconcile: Vec<Vec<String>>,
+    /// The download's file name (`DEAL-MARKETPLACE-requests.jsonl`).
+    pub file_name: String,
+    /// The request bodies, one compact JSON request a line.
+    pub jsonl: String,
+}
+
+/// The worker's answer to the metering request with this key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeteringAnswer {
+    /// The request's key.
+    pub key: u64,
+    /// The figures, or the core's message.
+    pub result: Result<Metered, String>,
+}
+
+/// The bars' drawing area (SVG user units).
+pub const BARS_W: i64 = 720;
+/// See [`BARS_W`].
+pub const BARS_H: i64 = 160;
+
+impl MeteringRequest {
+    /// The message the page posts.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        put(&mut out, b"metering");
+        put(&mut out, self.key.to_string().as_bytes());
+        put(&mut out, self.link.as_bytes());
+        put(&mut out, self.file.name.as_bytes());
+        put(&mut out, self.file.text.as_bytes());
+        if let Some(c) = &self.csv {
+            put(&mut out, c.name.as_bytes());
+            put(&mut out, &c.bytes);
+        }
+        out
+    }
+}
+
+/// Tab-separated cells, a row a line (no cell holds a tab or a newline).
+fn rows(t: &str) -> Vec<Vec<String>> {
+    t.lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// Reads the worker's answer to a [`MeteringRequest`].
+pub fn decode_metering(message: &[u8]) -> Option<MeteringAnswer> {
+    let f = fields(message)?;
+    let key = text(f.first()?).parse().ok()?;
+    let result = match (f.get(1).copied(), f.len()) {
+        (Some(b"ok"), 8) => Ok(Metered {
+            heading: text(f.get(2)?),
+            bars: rows(&text(f.get(3)?)),
+            days: rows(&text(f.get(4)?)),
+            reconcile: rows(&text(f.get(5)?)),
+            file_name: text(f.get(6)?),
+            jsonl: text(f.get(7)?),
+        }),
+        (Some(b"err"), 3) => Err(text(f.get(2)?)),
+        _ => return None,
+    };
+    Some(MeteringAnswer { key, result })
+}
+
+/// The worker's side: the answer to `f` = [key, link, deal file name, deal
+/// file text, (csv name, csv bytes)].
+pub(super) fn answer(f: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    put(
+        &mut out,
+        f.first().map(|k| text(k)).unwrap_or_default().as_bytes(),
+    );
+    match compute(f) {
+        Ok(m) => {
+            put(&mut out, b"ok");
+            put(&mut out, m.heading.as_bytes());
+            for t in [&m.bars, &m.days, &m.reconcile] {
+                let lines: String = t.iter().map(|r| r.join("\t") + "\n").collect();
+                put(&mut out, lines.as_bytes());
+            }
+            put(&mut out, m.file_name.as_bytes());
+            put(&mut out, m.jsonl.as_bytes());
+        }
+        Err(m) => {
+            put(&mut out, b"err");
+            put(&mut out, m.as_bytes());
+        }
+    }
+    out
+}
+
+/// The scenario re-priced, its deal file's plan resolved against it and
+/// metered: the view's figures, all by the core.
+fn compute(f: &[&[u8]]) -> Result<Metered, String> {
+    use rust_decimal::Decimal;
+    use unitcalc_core::deal::FieldLabels;
+    use unitcalc_core::display::{grouped, Axis};
+    use unitcalc_core::metering::{self, daily, reconcile, Window};
+    use unitcalc_core::{scenario, Error};
+    let msg = |e: Error| crate::boundary::message(&e);
+    let link = text(f.get(1).ok_or("the page's request has no scenario")?);
+    let (name, file) = match (f.get(2), f.get(3)) {
+        (Some(n), Some(t)) => (text(n), text(t)),
+        _ => return Err("the page's request has no deal file".into()),
+    };
+    let (matrix, deal, usage) = super::priced(&link, f.get(4..6))?;
+    let spec = scenario::open_deal_file_metered(&file, &name)
+        .map_err(msg)?
+        .1
+        .ok_or_else(|| format!("{name} has no [metering] plan"))?;
+    let plan = spec.resolve(&matrix, &deal, &FieldLabels).map_err(msg)?;
+    let (_, m) = metering::meter(&matrix, &deal.terms, &deal.offers, &plan, &usage).map_err(msg)?;
+    let dim = |i: usize| {
+        plan.dimensions
+            .get(i)
+            .map_or("", |d| d.name.as_str())
+            .to_string()
+    };
+    let days = daily::by_day(&plan, &m).map_err(msg)?;
+    // One bar per day: its amount, all dimensions together.
+    let mut sums: Vec<(String, Decimal)> = Vec::new();
+    for d in &days {
+        let date = d.date.to_string();
+        match sums.last_mut() {
+            Some((last, sum)) if *last == date => {
+                *sum = unitcalc_core::num::add(*sum, d.amount.get(), "metered amount")
+                    .map_err(|e| msg(e.into()))?
+            }
+            _ => sums.push((date, d.amount.get())),
+        }
+    }
+    let axis = Axis::from_zero(sums.iter().map(|d| d.1).max().unwrap_or_default());
+    let n = i64::try_from(sums.len()).unwrap_or(1).max(1);
+    let x = |i: i64| i.saturating_mul(BARS_W) / n;
+    let bars = sums
+        .iter()
+        .zip(0i64..)
+        .map(|((date, sum), i)| {
+            let (x0, x1) = (x(i), x(i + 1));
+            let top = axis.y(*sum, BARS_H);
+            vec![
+                x0.to_string(),
+                top.to_string(),
+                (x1 - x0 - 1).max(1).to_string(),
+                (BARS_H - top).to_string(),
+                format!("{date}: {}", grouped(sum)),
+            ]
+        })
+        .collect();
+    let jsonl = metering::requests::jsonl(&plan, &deal.name, &m, Window::default()).map_err(msg)?;
+    let market = plan.marketplace().as_str();
+    let records = m.records.len();
+    Ok(Metered {
+        heading: format!(
+            "Metering through {market} ({records} record{}, {})",
+            if records == 1 { "" } else { "s" },
+            matrix.currency.code
+        ),
+        bars,
+        days: days
+            .iter()
+            .map(|d| {
+                vec![
+                    d.date.to_string(),
+                    dim(d.dimension),
+                    d.quantity.to_string(),
+                    grouped(&d.amount),
+                ]
+            })
+            .collect(),
+        reconcile: reconcile::rows(&plan, &m)
+            .iter()
+            .map(|r| {
+                vec![
+                    r.period.clone(),
+                    r.dimension.clone(),
+                    r.quantity.to_string(),
+                    r.price.to_string(),
+                    grouped(&r.amount),
+                    grouped(&r.bill_amount),
+                    r.difference.to_string(),
+                ]
+            })
+            .collect(),
+        file_name: format!(
+            "{}-{market}-requests.jsonl",
+            crate::export::stem(&deal.name)
+        ),
+        jsonl,
+    })
+}
