@@ -63,7 +63,7 @@ fn put(out: &mut Vec<u8>, field: &[u8]) {
 }
 
 /// The netstrings of `bytes`, or `None` when they are damaged.
-fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
+pub(crate) fn fields(mut bytes: &[u8]) -> Option<Vec<&[u8]>> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
         let colon = bytes.iter().position(|&b| b == b':')?;

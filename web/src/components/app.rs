@@ -9,7 +9,7 @@ use super::chart::Charts;
 use super::compare_view::CompareView;
 use super::deal_form::DealForm;
 use super::matrix_view::MatrixView;
-use super::metering_view::MeteringView;
+use super::metering_view::metering_view;
 use super::offer_form::OfferForm;
 use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
@@ -265,7 +265,7 @@ fn render_view(
                     browser::download(&f.file_name, "application/x-ndjson", &f.jsonl);
                 }
             });
-            html! { <MeteringView metered={state.metered.clone()} {on_download} /> }
+            metering_view(state.metered.as_ref().map(|m| m.0.as_ref()), on_download)
         }
     }
 }

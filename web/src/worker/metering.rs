@@ -35,9 +35,9 @@ pub struct MeteringRequest {
     pub csv: Option<Rc<crate::state::CsvUsage>>,
 }
 
-/// The Metering view's figures, as text the page shows as is.
+/// The Metering view's figures, as rows of text (the worker's side).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Metered {
+pub struct Figures {
     /// The view's heading (marketplace, number of records, currency).
     pub heading: String,
     /// One bar per day with something reported: x, y, width, height (SVG
@@ -49,6 +49,17 @@ pub struct Metered {
     /// quantity, price, amount, bill, difference.
     pub reconcile: Vec<Vec<String>>,
     /// The download's file name (`DEAL-MARKETPLACE-requests.jsonl`).
+    pub file_name: String,
+    /// The request bodies, one compact JSON request a line.
+    pub jsonl: String,
+}
+
+/// What the page gets: the view's HTML, and the download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metered {
+    /// The view (heading, bars, the two tables), every text escaped.
+    pub html: String,
+    /// The download's file name.
     pub file_name: String,
     /// The request bodies, one compact JSON request a line.
     pub jsonl: String,
@@ -85,25 +96,15 @@ impl MeteringRequest {
     }
 }
 
-/// Tab-separated cells, a row a line (no cell holds a tab or a newline).
-fn rows(t: &str) -> Vec<Vec<String>> {
-    t.lines()
-        .map(|l| l.split('\t').map(str::to_string).collect())
-        .collect()
-}
-
 /// Reads the worker's answer to a [`MeteringRequest`].
 pub fn decode_metering(message: &[u8]) -> Option<MeteringAnswer> {
     let f = fields(message)?;
     let key = text(f.first()?).parse().ok()?;
     let result = match (f.get(1).copied(), f.len()) {
-        (Some(b"ok"), 8) => Ok(Metered {
-            heading: text(f.get(2)?),
-            bars: rows(&text(f.get(3)?)),
-            days: rows(&text(f.get(4)?)),
-            reconcile: rows(&text(f.get(5)?)),
-            file_name: text(f.get(6)?),
-            jsonl: text(f.get(7)?),
+        (Some(b"ok"), 5) => Ok(Metered {
+            html: text(f.get(2)?),
+            file_name: text(f.get(3)?),
+            jsonl: text(f.get(4)?),
         }),
         (Some(b"err"), 3) => Err(text(f.get(2)?)),
         _ => return None,
@@ -119,14 +120,10 @@ pub(super) fn answer(f: &[&[u8]]) -> Vec<u8> {
         &mut out,
         f.first().map(|k| text(k)).unwrap_or_default().as_bytes(),
     );
-    match compute(f) {
+    match figures(f) {
         Ok(m) => {
             put(&mut out, b"ok");
-            put(&mut out, m.heading.as_bytes());
-            for t in [&m.bars, &m.days, &m.reconcile] {
-                let lines: String = t.iter().map(|r| r.join("\t") + "\n").collect();
-                put(&mut out, lines.as_bytes());
-            }
+            put(&mut out, m.html().as_bytes());
             put(&mut out, m.file_name.as_bytes());
             put(&mut out, m.jsonl.as_bytes());
         }
@@ -139,8 +136,9 @@ pub(super) fn answer(f: &[&[u8]]) -> Vec<u8> {
 }
 
 /// The scenario re-priced, its deal file's plan resolved against it and
-/// metered: the view's figures, all by the core.
-fn compute(f: &[&[u8]]) -> Result<Metered, String> {
+/// metered: the view's figures, all by the core, from the request's fields
+/// `f` = [key, link, deal file name, deal file text, (csv name, csv bytes)].
+pub fn figures(f: &[&[u8]]) -> Result<Figures, String> {
     use rust_decimal::Decimal;
     use unitcalc_core::deal::FieldLabels;
     use unitcalc_core::display::{grouped, Axis};
@@ -199,7 +197,7 @@ fn compute(f: &[&[u8]]) -> Result<Metered, String> {
     let jsonl = metering::requests::jsonl(&plan, &deal.name, &m, Window::default()).map_err(msg)?;
     let market = plan.marketplace().as_str();
     let records = m.records.len();
-    Ok(Metered {
+    Ok(Figures {
         heading: format!(
             "Metering through {market} ({records} record{}, {})",
             if records == 1 { "" } else { "s" },
@@ -237,4 +235,89 @@ fn compute(f: &[&[u8]]) -> Result<Metered, String> {
         ),
         jsonl,
     })
+}
+
+impl Figures {
+    /// The view as HTML: the heading, one bar a day (SVG), the table per
+    /// day and dimension (`#metering-days`) and the table against the bill
+    /// (`#metering-reconcile`); every row's first cell is its `data-row`.
+    pub fn html(&self) -> String {
+        use crate::components::svg::esc;
+        use std::fmt::Write as _;
+        let mut out = format!("<h2>{}</h2>", esc(&self.heading));
+        if self.bars.is_empty() {
+            out.push_str("<p class=\"note\">Nothing is metered: every period reports 0.</p>");
+        } else {
+            let _ = write!(
+                out,
+                "<figure><figcaption>Amount reported per day</figcaption>\
+                 <svg class=\"chart bars\" id=\"metering-bars\" viewBox=\"0 0 {BARS_W} {BARS_H}\" \
+                 role=\"img\" aria-label=\"Amount reported per day\">"
+            );
+            for b in &self.bars {
+                let at = |i: usize| esc(b.get(i).map_or("", String::as_str));
+                let _ = write!(
+                    out,
+                    "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{}</title></rect>",
+                    at(0),
+                    at(1),
+                    at(2),
+                    at(3),
+                    at(4)
+                );
+            }
+            out.push_str("</svg></figure>");
+        }
+        table(
+            &mut out,
+            "metering-days",
+            "Reported per day and dimension",
+            &["Day", "Dimension", "Quantity", "Amount"],
+            &self.days,
+        );
+        table(
+            &mut out,
+            "metering-reconcile",
+            "Against the bill, per period and dimension",
+            &[
+                "Period",
+                "Dimension",
+                "Quantity",
+                "Price",
+                "Amount",
+                "Bill",
+                "Difference",
+            ],
+            &self.reconcile,
+        );
+        out
+    }
+}
+
+/// A table of rows: the first cell names the row (a row header, and the
+/// row's `data-row`), the cells after the second are figures.
+fn table(out: &mut String, id: &str, caption: &str, heads: &[&str], rows: &[Vec<String>]) {
+    use crate::components::svg::esc;
+    use std::fmt::Write as _;
+    let num = |i: usize| if i > 1 { " class=\"num\"" } else { "" };
+    let _ = write!(
+        out,
+        "<table id=\"{id}\"><caption>{caption}</caption><thead><tr>"
+    );
+    for (i, h) in heads.iter().enumerate() {
+        let _ = write!(out, "<th scope=\"col\"{}>{h}</th>", num(i));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in rows {
+        let first = esc(r.first().map_or("", String::as_str));
+        let _ = write!(
+            out,
+            "<tr data-row=\"{first}\"><th scope=\"row\">{first}</th>"
+        );
+        for (i, c) in r.iter().enumerate().skip(1) {
+            let _ = write!(out, "<td{}>{}</td>", num(i), esc(c));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
 }

@@ -3,7 +3,7 @@
 //! stale answer is dropped, and the worker's rows are the core's figures.
 
 use super::*;
-use crate::worker::metering::{decode_metering, Metered};
+use crate::worker::metering::{decode_metering, figures, Figures, Metered};
 
 const AZURE: &str = include_str!("../../../../tests/fixtures/metering/example-c-azure.toml");
 
@@ -26,6 +26,14 @@ fn with_metering(s: Rc<AppState>) -> Rc<AppState> {
 
 fn metered(s: &AppState) -> Result<Metered, String> {
     s.metered.as_ref().expect("an answer").0.as_ref().clone()
+}
+
+/// The figures the worker works out for the state's current request.
+fn worked_out(s: &AppState) -> Figures {
+    let req = s.metering_request.clone().expect("a metering request");
+    let msg = req.encode();
+    let f = crate::worker::fields(&msg).unwrap();
+    figures(&f[1..]).unwrap()
 }
 
 fn row(cells: &[&str]) -> Vec<String> {
@@ -67,15 +75,13 @@ fn the_metering_tab_is_there_only_for_a_deal_file_with_a_plan() {
 
 /// Worked example C through Azure: 180 cents on 13 March, 30 on the 14th
 /// (one bar a day), March reconciles to the bill's 2.10, the other
-/// periods report 0, and the download holds the two request files.
+/// periods report 0, and the download holds the two request files; the
+/// page gets the rows as escaped HTML.
 #[test]
 fn the_worker_meters_by_day_against_the_bill_with_the_request_bodies() {
-    let s = with_metering(apply(opened(), [Action::SetView(View::Metering)]));
-    let m = metered(&s).unwrap();
-    assert_eq!(
-        m.heading, "Metering through azure (28 records, USD)",
-        "{m:?}"
-    );
+    let s = apply(opened(), [Action::SetView(View::Metering)]);
+    let m = worked_out(&s);
+    assert_eq!(m.heading, "Metering through azure (28 records, USD)");
     assert_eq!(
         m.days,
         [
@@ -84,11 +90,7 @@ fn the_worker_meters_by_day_against_the_bill_with_the_request_bodies() {
         ]
     );
     assert_eq!(m.bars.len(), 2);
-    assert_eq!(
-        m.bars[0][4], "2026-03-13: 1.80",
-        "the bar's title: {:?}",
-        m.bars
-    );
+    assert_eq!(m.bars[0][4], "2026-03-13: 1.80", "{:?}", m.bars);
     assert_eq!(m.reconcile.len(), 12);
     assert_eq!(
         m.reconcile[0],
@@ -123,6 +125,54 @@ fn the_worker_meters_by_day_against_the_bill_with_the_request_bodies() {
         .collect();
     assert_eq!((m.jsonl.lines().count(), events.len()), (2, 28));
     assert_eq!(events.iter().sum::<u64>(), 210);
+
+    // What the page gets and keeps: the same, the rows as HTML.
+    let s = with_metering(s);
+    let page = metered(&s).unwrap();
+    assert_eq!((&page.file_name, &page.jsonl), (&m.file_name, &m.jsonl));
+    assert_eq!(page.html, m.html());
+    for want in [
+        "<h2>Metering through azure (28 records, USD)</h2>",
+        "<tr data-row=\"2026-03-13\"><th scope=\"row\">2026-03-13</th><td>overage_usd_cents</td>\
+         <td class=\"num\">180</td><td class=\"num\">1.80</td></tr>",
+        "<tr data-row=\"2026-03\"><th scope=\"row\">2026-03</th><td>overage_usd_cents</td>\
+         <td class=\"num\">210</td><td class=\"num\">0.01</td><td class=\"num\">2.10</td>\
+         <td class=\"num\">2.10</td><td class=\"num\">0.00</td></tr>",
+        "<title>2026-03-13: 1.80</title>",
+    ] {
+        assert!(page.html.contains(want), "{want}\n{}", page.html);
+    }
+    assert_eq!(page.html.matches("<rect class=\"bar\"").count(), 2);
+}
+
+/// Every text the worker writes into the view's HTML is escaped.
+#[test]
+fn the_views_html_escapes_every_text() {
+    let f = Figures {
+        heading: "a <b> & \"c\"".into(),
+        bars: vec![row(&["0", "1", "2", "3", "<x>"])],
+        days: vec![row(&["<d>", "dim\"<", "1", "&"])],
+        reconcile: Vec::new(),
+        file_name: String::new(),
+        jsonl: String::new(),
+    };
+    let h = f.html();
+    assert!(
+        h.starts_with("<h2>a &lt;b&gt; &amp; &quot;c&quot;</h2>"),
+        "{h}"
+    );
+    for want in [
+        "<title>&lt;x&gt;</title>",
+        "data-row=\"&lt;d&gt;\"",
+        "<td>dim&quot;&lt;</td>",
+        "<td class=\"num\">&amp;</td>",
+    ] {
+        assert!(h.contains(want), "{want}\n{h}");
+    }
+    assert!(
+        !h.contains("<x>") && !h.contains("<d>") && !h.contains("<b>"),
+        "{h}"
+    );
 }
 
 /// Each marketplace's deal file: the download is every request file
@@ -150,8 +200,8 @@ fn the_download_is_every_request_file_as_a_line_table() {
     ];
     for (name, text, market) in table {
         let s = open_deal(Rc::new(AppState::new(default_scenario())), name, text);
-        let s = with_metering(apply(s, [Action::SetView(View::Metering)]));
-        let m = metered(&s).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let s = apply(s, [Action::SetView(View::Metering)]);
+        let m = worked_out(&s);
         assert!(
             m.file_name.ends_with(&format!("-{market}-requests.jsonl")),
             "{name}: {}",
@@ -196,6 +246,10 @@ fn a_stale_answer_is_dropped_and_a_broken_plan_says_why() {
         metered(&s).unwrap().file_name,
         "Renamed-azure-requests.jsonl"
     );
+    assert!(metered(&s)
+        .unwrap()
+        .html
+        .contains("<h2>Metering through azure"));
     let s = with_metering(apply(s, [Action::SetChannel("direct".into())]));
     let why = metered(&s).unwrap_err();
     assert!(why.contains("channel is `direct`"), "{why}");
