@@ -24,7 +24,7 @@ if [ "$strip" = false ]; then
   echo "with names (before wasm-opt): $out/named.wasm"
 fi
 # The features are rustc's wasm32 defaults, as in web/index.html.
-wasm-opt -Oz --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+wasm-opt -Oz --converge --low-memory-unused --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-multivalue --enable-reference-types \
   "$out/unitcalc-web_bg.wasm" -o "$out/opt.wasm"
 w=$(gzip -9 -c "$out/opt.wasm" | wc -c)

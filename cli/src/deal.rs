@@ -12,28 +12,16 @@ use unitcalc_core::quote;
 use crate::error::{CliError, Result};
 use crate::render::{self, Format};
 use crate::{load, output};
-use crate::{CompareArgs, FingerprintArgs, QuoteArgs, VerifyArgs};
+use crate::{CompareCmd, FingerprintArgs, QuoteArgs, VerifyArgs};
 
 pub(crate) fn quote(a: QuoteArgs) -> Result<()> {
     let d = load::deal(&a.deal, a.matrix.as_deref())?;
     let usage = load::usage(&d, a.usage.as_deref())?;
-    let offer = match &a.offer {
-        None => d.deal.offers.first().ok_or_else(|| {
-            CliError::Args(format!("{}: the deal has no offer", a.deal.display()))
-        })?,
-        Some(n) => d.deal.offers.iter().find(|o| &o.name == n).ok_or_else(|| {
-            CliError::Args(format!(
-                "{}: no offer `{n}` (offers: {})",
-                a.deal.display(),
-                d.deal
-                    .offers
-                    .iter()
-                    .map(|o| format!("`{}`", o.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
-    };
+    let i = d
+        .deal
+        .offer_index(a.offer.as_deref())
+        .map_err(|m| CliError::Args(format!("{}: the deal {m}", a.deal.display())))?;
+    let offer = &d.deal.offers[i];
     let q = quote::quote(
         &d.matrix,
         &d.deal.terms,
@@ -42,13 +30,15 @@ pub(crate) fn quote(a: QuoteArgs) -> Result<()> {
     )?;
     let bill = &q.comparison.bills[0];
     let per_tb_month = q.per_tb_month[0].as_ref();
-    if a.common.format == Format::Csv && (a.explain || a.evidence) {
+    if a.common.format == Format::Csv && a.explain {
         return Err(CliError::Args(
-            "--explain and --evidence show in the table and JSON formats, not in CSV".into(),
+            "--explain shows in the table and JSON formats, not in CSV (the hourly ledger, --ledger FILE, is the CSV form)".into(),
         ));
     }
-    if a.evidence && a.common.format != Format::Json {
-        return Err(CliError::Args("--evidence goes with -f json".into()));
+    if a.evidence && a.common.format == Format::Table {
+        return Err(CliError::Args(
+            "--evidence goes with -f json or -f csv (`unitcalc fingerprint` prints the digests as a table)".into(),
+        ));
     }
     let recorded = if a.explain || a.ledger.is_some() {
         Some(engine::price_recorded(
@@ -83,18 +73,31 @@ pub(crate) fn quote(a: QuoteArgs) -> Result<()> {
             trail: trail.as_deref(),
             evidence: fingerprints.as_ref(),
         })?,
-        Format::Csv => bill_csv::to_csv([(d.deal.name.as_str(), bill)]),
+        Format::Csv => match &fingerprints {
+            Some(f) => bill_csv::to_csv_with_digests(&d.deal.name, bill, f),
+            None => bill_csv::to_csv([(d.deal.name.as_str(), bill)]),
+        },
     };
     output::write_text(a.common.output.as_deref(), &text)
 }
 
-pub(crate) fn compare(a: CompareArgs) -> Result<()> {
+pub(crate) fn compare(cmd: CompareCmd) -> Result<()> {
+    let a = cmd.deal;
+    if cmd.evidence && a.common.format != Format::Csv {
+        return Err(CliError::Args(
+            "--evidence goes with -f csv (`unitcalc fingerprint` prints the digests as a table or JSON)".into(),
+        ));
+    }
     let d = load::deal(&a.deal, a.matrix.as_deref())?;
     let usage = load::usage(&d, a.usage.as_deref())?;
     let c = quote::quote(&d.matrix, &d.deal.terms, &d.deal.offers, &usage)?.comparison;
     let text = match a.common.format {
         Format::Table => render::comparison_table(&d.deal.name, &c),
         Format::Json => render::json(&c)?,
+        Format::Csv if cmd.evidence => {
+            let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, &c.bills)?;
+            unitcalc_core::compare_csv::to_csv_with_digests(&d.deal.name, &c, &f.per_bill())
+        }
         Format::Csv => unitcalc_core::compare_csv::to_csv(&d.deal.name, &c),
     };
     output::write_text(a.common.output.as_deref(), &text)
@@ -167,7 +170,7 @@ pub(crate) fn fingerprint(a: FingerprintArgs) -> Result<()> {
     let f = evidence::fingerprints(&d.matrix, &d.deal, &usage, bills)?;
     let text = match a.deal.common.format {
         Format::Json => render::json(&f)?,
-        _ => render::fingerprints_table(&f),
+        _ => f.to_text(),
     };
     output::write_text(a.deal.common.output.as_deref(), &text)
 }

@@ -50,7 +50,7 @@ enum Command {
     Quote(QuoteArgs),
     /// Price every offer of a deal over the same usage, side by side, with
     /// differences against the first offer.
-    Compare(CompareArgs),
+    Compare(CompareCmd),
     /// SHA-256 fingerprints of a deal's matrix, deal, usage, engine and each
     /// offer's bill, over canonical texts (docs/evidence.md); `--write DIR`
     /// writes those texts so `sha256sum DIR/*` gives the same digests.
@@ -172,8 +172,9 @@ struct QuoteArgs {
     /// line (table) or under `trail` (JSON; see docs/evidence.md).
     #[arg(long)]
     explain: bool,
-    /// Add the fingerprints of the inputs and of the bill under `evidence`
-    /// (JSON; see docs/evidence.md).
+    /// Add the fingerprints of the inputs and of the bill: under `evidence`
+    /// (JSON) or as five more columns, `bill_sha256` … `engine_sha256`
+    /// (CSV); see docs/evidence.md.
     #[arg(long)]
     evidence: bool,
     /// Also write the hourly ledger (tidy CSV: one row per hour per used
@@ -196,6 +197,16 @@ struct CompareArgs {
     matrix: Option<PathBuf>,
     #[command(flatten)]
     common: Common,
+}
+
+#[derive(Debug, Args)]
+struct CompareCmd {
+    #[command(flatten)]
+    deal: CompareArgs,
+    /// Add each bill's fingerprints and its inputs' as five columns
+    /// (`bill_sha256` … `engine_sha256`; CSV only; see docs/evidence.md).
+    #[arg(long)]
+    evidence: bool,
 }
 
 #[derive(Debug, Args)]

@@ -515,21 +515,3 @@ pub fn matrix_diff_table(d: &unitcalc_core::matrix::diff::MatrixDiff) -> String 
     );
     out
 }
-
-/// `fingerprint` as lines of `digest  what` (the layout `sha256sum` prints,
-/// naming the file `--write` writes).
-pub fn fingerprints_table(f: &unitcalc_core::evidence::Fingerprints) -> String {
-    let mut out = String::new();
-    for (digest, file) in [
-        (&f.matrix, "matrix.toml"),
-        (&f.deal, "deal.toml"),
-        (&f.usage, "usage.csv"),
-        (&f.engine, "engine.txt"),
-    ] {
-        let _ = writeln!(out, "{digest}  {file}");
-    }
-    for (i, (offer, digest)) in f.bills.iter().enumerate() {
-        let _ = writeln!(out, "{digest}  bill-{}.json  ({offer})", i + 1);
-    }
-    out
-}

@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{run, stdout_ok};
+use common::{goldens, run, stdout_ok};
 use unitcalc_tests::examples::example;
 use unitcalc_tests::{assert_golden, root};
 
@@ -127,13 +127,12 @@ fn quote_usage_override_prices_the_same_usage_from_a_csv() {
 
 #[test]
 fn compare_golden_outputs() {
-    for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
-        golden(
-            &format!("compare.{ext}"),
-            &stdout_ok(&["compare", "cli/tests/fixtures/compare.toml", "-f", format]),
-        );
-    }
-    let c = json(&["compare", "cli/tests/fixtures/compare.toml", "-f", "json"]);
+    let c = goldens(
+        &["compare", "cli/tests/fixtures/compare.toml"],
+        "compare",
+        &["table", "json", "csv"],
+    )
+    .unwrap();
     let rows = c["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["delta_total"], "0.00");
@@ -145,12 +144,11 @@ fn compare_golden_outputs() {
 
 #[test]
 fn reprice_example_book_golden_outputs() {
-    for (format, ext) in [("table", "txt"), ("json", "json"), ("csv", "csv")] {
-        golden(
-            &format!("reprice-book.{ext}"),
-            &stdout_ok(&["reprice", "examples/book/book.toml", "-f", format]),
-        );
-    }
+    goldens(
+        &["reprice", "examples/book/book.toml"],
+        "reprice-book",
+        &["table", "json", "csv"],
+    );
 }
 
 #[test]

@@ -107,3 +107,47 @@ fn verify_a_bill_with_its_evidence() {
         "{err}"
     );
 }
+
+/// `--evidence` with `-f csv`: the bill CSV (worked example C) and the
+/// comparison CSV (three offers) gain five columns, each row its bill's
+/// digest and its inputs', the digests `unitcalc fingerprint` prints.
+#[test]
+fn csv_with_fingerprints_golden() {
+    let quote = stdout_ok(&["quote", &deal("c"), "-f", "csv", "--evidence"]);
+    golden("quote-evidence-c.csv", &quote);
+    let acme = "examples/deals/acme-compare.toml";
+    let compare = stdout_ok(&["compare", acme, "-f", "csv", "--evidence"]);
+    golden("compare-evidence-acme.csv", &compare);
+    // The same digests as `fingerprint -f json`, bill by bill.
+    for (csv, deal_file) in [(&quote, deal("c")), (&compare, acme.to_string())] {
+        let f: serde_json::Value =
+            serde_json::from_str(&stdout_ok(&["fingerprint", &deal_file, "-f", "json"])).unwrap();
+        let mut rows = csv.lines();
+        let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+        assert_eq!(
+            header[header.len() - 5..],
+            unitcalc_core::evidence::DIGEST_COLUMNS
+        );
+        for row in rows {
+            let cells: Vec<&str> = row.rsplitn(6, ',').collect();
+            let offer_digests: Vec<&str> = f["bills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b[1].as_str().unwrap())
+                .collect();
+            assert!(offer_digests.contains(&cells[4]), "{row}");
+            assert_eq!(
+                [cells[3], cells[2], cells[1], cells[0]],
+                ["matrix", "deal", "usage", "engine"].map(|k| f[k].as_str().unwrap()),
+                "{row}"
+            );
+        }
+    }
+    // Without the flag the layouts are as before; with the table it says where to look.
+    assert!(!stdout_ok(&["compare", acme, "-f", "csv"]).contains("sha256"));
+    let out = run(&["compare", acme, "--evidence"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("--evidence goes with -f csv"), "{err}");
+}

@@ -8,9 +8,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{run, stdout_ok};
+use common::{goldens, run, stdout_ok};
 use unitcalc_tests::fixtures::files;
-use unitcalc_tests::{assert_golden, root};
+use unitcalc_tests::root;
 
 fn stderr_err(args: &[&str]) -> String {
     let out = run(args);
@@ -84,14 +84,11 @@ fn export_window_keeps_only_its_hours_and_clears_older_requests() {
 #[test]
 fn reconcile_in_each_format() {
     let deal = "tests/fixtures/metering/example-c-azure.toml";
-    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
-        assert_golden(
-            root().join(format!(
-                "cli/tests/golden/meter-reconcile-example-c-azure.{ext}"
-            )),
-            &stdout_ok(&["meter", "reconcile", deal, "--format", format]),
-        );
-    }
+    goldens(
+        &["meter", "reconcile", deal],
+        "meter-reconcile-example-c-azure",
+        &["table", "csv", "json"],
+    );
     let payg = stdout_ok(&[
         "meter",
         "reconcile",
@@ -144,18 +141,12 @@ fn reconcile_against_the_marketplace_report() {
         "--to",
         "2026-03-13T06:00:00Z",
     ];
-    for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
-        let mut a = args.to_vec();
-        a.extend(["--format", format]);
-        assert_golden(
-            root().join(format!(
-                "cli/tests/golden/meter-report-example-c-azure.{ext}"
-            )),
-            &stdout_ok(&a),
-        );
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let json = goldens(
+        &args,
+        "meter-report-example-c-azure",
+        &["table", "csv", "json"],
+    )
+    .unwrap();
     let counts = &json["report"]["counts"];
     for (outcome, n) in [
         ("matched", 1),
@@ -202,16 +193,12 @@ fn native_report(deal: &str, reports: &[&str], stem: &str, want: [u64; 6], forma
         "--to",
         "2026-03-13T06:00:00Z",
     ]);
-    for (f, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
-        let mut a = args.clone();
-        a.extend(["--format", f]);
-        assert_golden(
-            root().join(format!("cli/tests/golden/meter-native-{stem}.{ext}")),
-            &stdout_ok(&a),
-        );
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let json = goldens(
+        &args,
+        &format!("meter-native-{stem}"),
+        &["table", "csv", "json"],
+    )
+    .unwrap();
     let report = &json["report"];
     for f in report["files"].as_array().unwrap() {
         assert_eq!(f["format"], format, "{f}");
@@ -320,18 +307,12 @@ fn reconcile_azure_usage_events_report_by_day() {
     let deal = "tests/fixtures/metering/example-c-azure.toml";
     let daily = "tests/fixtures/metering/example-c-azure-usage-report-daily.csv";
     let args = ["meter", "reconcile", deal, "--report", daily];
-    for (f, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
-        let mut a = args.to_vec();
-        a.extend(["--format", f]);
-        assert_golden(
-            root().join(format!(
-                "cli/tests/golden/meter-native-azure-report-daily.{ext}"
-            )),
-            &stdout_ok(&a),
-        );
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_ok(&[&args[..], &["-f", "json"]].concat())).unwrap();
+    let json = goldens(
+        &args,
+        "meter-native-azure-report-daily",
+        &["table", "csv", "json"],
+    )
+    .unwrap();
     let counts = &json["report"]["counts"];
     for (outcome, n) in [
         ("matched", 1),

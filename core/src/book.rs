@@ -273,20 +273,10 @@ impl Book {
     /// The slot of offer `name` (or the first) of `deal`.
     fn slot(&self, deal: &BookDeal, name: Option<&str>, line: Option<u32>) -> Result<Slot> {
         let offers = &deal.current.offers;
-        let i = match name {
-            None => 0,
-            Some(n) => offers.iter().position(|o| o.name == n).ok_or_else(|| {
-                let names: Vec<String> = offers.iter().map(|o| format!("`{}`", o.name)).collect();
-                self.invalid(
-                    line,
-                    format!(
-                        "deal {} has no offer `{n}` (offers: {})",
-                        deal.name,
-                        names.join(", ")
-                    ),
-                )
-            })?,
-        };
+        let i = deal
+            .current
+            .offer_index(name)
+            .map_err(|m| self.invalid(line, format!("deal {} {m}", deal.name)))?;
         let current = offers
             .get(i)
             .cloned()

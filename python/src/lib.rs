@@ -535,20 +535,12 @@ fn quote_deal(
 ) -> PyResult<(String, Vec<Vec<String>>)> {
     let usage = Usage::of(path, parquet, name, float_scale);
     py.detach(|| -> Result<(String, Vec<Vec<String>>)> {
-        let offers = &deal.deal.offers;
-        let chosen = match &offer {
-            None => offers.first(),
-            Some(n) => offers.iter().find(|o| &o.name == n),
-        }
-        .ok_or_else(|| {
-            let names: Vec<String> = offers.iter().map(|o| format!("`{}`", o.name)).collect();
-            PyError::Args(format!(
-                "deal `{}` has no offer `{}` (offers: {})",
-                deal.deal.name,
-                offer.clone().unwrap_or_default(),
-                names.join(", ")
-            ))
-        })?;
+        let i = deal
+            .deal
+            .offer_index(offer.as_deref())
+            .map_err(|m| PyError::Args(format!("deal `{}` {m}", deal.deal.name)))?;
+        let chosen = &deal.deal.offers[i];
+
         let series = deal_usage(deal, usage)?;
         let q = quote::quote(
             &deal.matrix,

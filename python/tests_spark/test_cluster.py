@@ -45,6 +45,9 @@ def test_spark_reprices_a_generated_book_as_the_cli_does(tmp_path):
         f'deal = "{deals / "globex.toml"}"\noffer = "Fixed 500 TB"\n'
         '[[customers]]\nname = "cust0002"\n'
         f'deal = "{deals / "umbrella.toml"}"\n'
+        # Listed, never in the usage: its fixed fee is still due.
+        '[[customers]]\nname = "idle0001"\n'
+        f'deal = "{deals / "globex.toml"}"\noffer = "Fixed 500 TB"\n'
     )
     want = json.loads(subprocess.run(
         [exe, "reprice", str(book), "--usage", str(usage), "-f", "json"],
@@ -72,6 +75,8 @@ def test_spark_reprices_a_generated_book_as_the_cli_does(tmp_path):
         spark.stop()
 
     assert sorted(got) == sorted(c["customer"] for c in want["customers"])
+    idle = got["idle0001"]
+    assert idle["rows"] == 0 and idle["current"] > 0, idle
     assert sum(r["rows"] for r in got.values()) == want["rows"]
     for c in want["customers"]:
         r = got[c["customer"]]

@@ -8,8 +8,10 @@ and unpacked on each executor before the first group is priced. The book
 travels with the job as the texts of its files (matrices and deals), so the
 executors need no access to them.
 
-Customers the usage never names are not in the result (the command line's
-``reprice`` lists every customer of the book, priced with no usage).
+Customers the book lists but the usage never names are in the result too,
+priced with no usage (a fixed fee is still due), as the command line's
+``reprice`` lists them: the book's customers less the usage's distinct
+customers (a left anti join), priced in one more Arrow task.
 """
 
 from __future__ import annotations
@@ -75,9 +77,11 @@ def reprice(
         wheel_name = os.path.basename(os.fspath(wheel))
     columns = [c for c in ("customer", "timestamp", "meter", "environment", "use_case", "quantity")]
 
-    # A closure referring to no module-level name, so Spark pickles it by
-    # value and the executor needs the package only when it runs.
-    def price(table: Any) -> Any:
+    # Closures referring to no module-level name, so Spark pickles them by
+    # value and the executor needs the package only when they run.
+    def package() -> Any:
+        """The package on the executor (unpacked from the shipped wheel when
+        it is not installed there)."""
         if wheel_name is not None:
             import sys
             import zipfile
@@ -97,17 +101,14 @@ def reprice(
                     except OSError:
                         pass  # another worker unpacked it first
                 sys.path.insert(0, dest)
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         import unitcalc
 
-        b = unitcalc.Book.from_sources(*state)
-        customer = table.column("customer")[0].as_py()
-        # Time order for the pricer (the sort is stable: within an hour, as given).
-        order = pc.sort_indices(table, sort_keys=[("timestamp", "ascending")])
-        table = table.take(order)
-        r = unitcalc.reprice(b, table, float_scale=float_scale, only=[customer])
+        return unitcalc
+
+    def result(r: Any) -> Any:
+        """A reprice's customers as the result's Arrow table."""
+        import pyarrow as pa
+
         out = r.customers
         money = pa.decimal128(38, scale)
         arrays = [out.column(c) for c in ("customer", "offer", "offer_kind")]
@@ -120,4 +121,37 @@ def reprice(
             "current_net_revenue", "candidate_net_revenue", "rows",
         ])
 
-    return df.select(*columns).groupBy("customer").applyInArrow(price, result_schema(scale))
+    def price(table: Any) -> Any:
+        """One customer's usage rows, priced."""
+        import pyarrow.compute as pc
+
+        unitcalc = package()
+        b = unitcalc.Book.from_sources(*state)
+        customer = table.column("customer")[0].as_py()
+        # Time order for the pricer (the sort is stable: within an hour, as given).
+        order = pc.sort_indices(table, sort_keys=[("timestamp", "ascending")])
+        table = table.take(order)
+        return result(unitcalc.reprice(b, table, float_scale=float_scale, only=[customer]))
+
+    def price_unused(batches: Any) -> Any:
+        """Listed customers with no usage row, priced with no usage."""
+        import pyarrow as pa
+
+        unitcalc = package()
+        b = unitcalc.Book.from_sources(*state)
+        names = [n for batch in batches for n in batch.column("customer").to_pylist()]
+        if names:
+            empty = pa.table({c: pa.array([], pa.string()) for c in columns})
+            for batch in result(unitcalc.reprice(b, empty, only=names)).to_batches():
+                yield batch
+
+    usage = df.select(*columns)
+    schema = result_schema(scale)
+    priced = usage.groupBy("customer").applyInArrow(price, schema)
+    listed = book.customers
+    if not listed:
+        return priced
+    spark = df.sparkSession
+    book_customers = spark.createDataFrame([(c,) for c in listed], "customer string")
+    unused = book_customers.join(usage.select("customer").distinct(), "customer", "left_anti")
+    return priced.unionByName(unused.coalesce(1).mapInArrow(price_unused, schema))

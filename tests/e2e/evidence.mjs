@@ -34,4 +34,28 @@ export async function checkEvidence(page, check) {
   check(json.evidence && json.evidence.bill === full && json.periods.length === 12 && json.trail.length > 12,
     'the bill JSON export carries the trail and the same fingerprints');
   await page.uncheck('#explain');
+
+  // The deal TOML export starts with every digest as comments (`unitcalc fingerprint`).
+  const dd = page.waitForEvent('download');
+  await page.click('#export-deal');
+  const deal = (await readFile(await (await dd).path())).toString();
+  check(deal.startsWith('# SHA-256 fingerprints') && deal.includes(`#   ${json.evidence.deal}  deal.toml`) &&
+    deal.includes(`#   ${full}  bill-1.json  (Fixed 500 TB)`),
+    'the deal TOML export begins with the fingerprints as comments');
+  // The quote carries the fingerprints: its tab asks the worker for them; each offer's short
+  // bill fingerprint and the inputs' digests are on screen and in print.
+  await page.click('#tab-quote');
+  const q0 = page.locator('#quote-bill-0');
+  await q0.waitFor();
+  const digests = (await page.locator('#quote-digests').innerText()).match(/[0-9a-f]{64}/g) || [];
+  check((await q0.innerText()).trim() === short && (await q0.getAttribute('title')) === full && digests.length === 4 &&
+    digests[0] === json.evidence.matrix && digests[1] === json.evidence.deal && digests[2] === json.evidence.usage &&
+    digests[3] === json.evidence.engine,
+    `the quote shows the bill's fingerprint ${short} and the four input digests, as the bill JSON has them`);
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.locator('body').innerText();
+  await page.emulateMedia({ media: null });
+  check(printed.includes('Inputs (SHA-256)') && printed.includes(json.evidence.usage) && printed.includes(short),
+    'the printed quote has the fingerprints');
+  await page.click('#tab-bill');
 }

@@ -109,11 +109,14 @@ export async function views({ page, base, load, check, outDir }) {
   const download = await dl;
   const csv = (await readFile(await download.path())).toString();
   const rows = csv.trimEnd().split('\n');
+  // Each row ends with its bill's fingerprint and its inputs' (`unitcalc compare -f csv --evidence`).
+  const digests = /(,[0-9a-f]{64}){5}$/;
   check(download.suggestedFilename() === 'Example-C-comparison.csv' &&
-    rows[0] === 'customer,offer,offer_kind,period,total,delta_vs_first,marketplace_fee,net_revenue,currency' &&
-    rows.length === 1 + 3 * 12 && rows[1] === 'Example C,Fixed 500 TB,fixed-capacity,2026-03,40002.10,0.00,0.00,40002.10,USD' &&
-    rows.includes('Example C,"Prepaid 8,000 units",commitment,2026-03,7200.00,-32802.10,0.00,7200.00,USD'),
-  `comparison CSV downloaded (${download.suggestedFilename()}, ${rows.length} rows: ${rows[1]})`);
+    rows[0] === 'customer,offer,offer_kind,period,total,delta_vs_first,marketplace_fee,net_revenue,currency,bill_sha256,matrix_sha256,deal_sha256,usage_sha256,engine_sha256' &&
+    rows.length === 1 + 3 * 12 && rows.slice(1).every((r) => digests.test(r)) &&
+    rows[1].startsWith('Example C,Fixed 500 TB,fixed-capacity,2026-03,40002.10,0.00,0.00,40002.10,USD,') &&
+    rows.some((r) => r.startsWith('Example C,"Prepaid 8,000 units",commitment,2026-03,7200.00,-32802.10,0.00,7200.00,USD,')),
+  `comparison CSV downloaded with the fingerprints (${download.suggestedFilename()}, ${rows.length} rows: ${rows[1].slice(0, 90)}…)`);
 
   // The quote: printed from any tab (here Compare), one page on A4 and on Letter.
   for (const format of ['A4', 'Letter']) {

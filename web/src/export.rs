@@ -81,17 +81,13 @@ impl ExportKind {
     pub fn from_str(s: &str) -> Option<ExportKind> {
         ExportKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
-
-    /// True when the page writes the file itself (the matrix's own text);
-    /// every other export is written by the page's worker
-    /// ([`crate::worker::export_request`]), so its code is not in the
-    /// first load.
-    pub fn in_page(self) -> bool {
-        self == ExportKind::MatrixToml
-    }
 }
 
-/// The matrix as TOML: its text as the page holds it.
+/// The matrix as TOML: its text as the page holds it. Every export is
+/// written by the page's worker ([`crate::worker::export_request`], so its
+/// code is not in the first load); this is the page's own file for a matrix
+/// whose scenario does not price (the worker then has no fingerprints to
+/// add).
 pub fn matrix_file(s: &AppState) -> Option<File> {
     Some(File {
         name: "matrix.toml".to_string(),
@@ -127,26 +123,34 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
     let c = s.outcome.as_ref().as_ref().ok()?;
     let bill = c.bills().get(s.selected)?;
     let stem = stem(&s.scenario.name);
-    // The bill's evidence, when the trail is open (the worker computed it):
-    // the bill JSON then carries the trail and the fingerprints, and the
-    // bill files are named with the short fingerprint, so a file is matched
-    // to the inputs that made it.
+    // The bill's evidence (the worker computed it for the export): the bill
+    // JSON carries the trail and the fingerprints, the CSVs five columns of
+    // digests (`unitcalc quote|compare -f csv --evidence`), the TOML files a
+    // comment with every digest (`unitcalc fingerprint`), and the bill files
+    // are named with the short fingerprint, so a file is matched to the
+    // inputs that made it.
     let found = match s.evidence.as_ref().map(|e| e.0.as_ref()) {
         Some(Ok(e)) => Some(e),
         _ => None,
     };
+    let fp = found.map(|e| e.fingerprints());
+    let per_bill = fp.as_ref().map(|f| f.per_bill()).unwrap_or_default();
+    let comment = fp.as_ref().map(|f| f.toml_comment()).unwrap_or_default();
     let offer = bill.offer.trim().replace(' ', "-");
     let tag = found.map(|e| format!("-{}", e.short)).unwrap_or_default();
     let (name, mime, text) = match kind {
         ExportKind::BillCsv => (
             format!("{stem}-{offer}-bill{tag}.csv"),
             "text/csv",
-            bill_csv(&c.deal.name, bill),
+            match per_bill.get(s.selected) {
+                Some(d) => unitcalc_core::bill_csv::to_csv_with_digests(&c.deal.name, bill, d),
+                None => bill_csv(&c.deal.name, bill),
+            },
         ),
         ExportKind::CompareCsv => (
             format!("{stem}-comparison.csv"),
             "text/csv",
-            unitcalc_core::compare_csv::to_csv(&c.deal.name, &c.comparison),
+            unitcalc_core::compare_csv::to_csv_with_digests(&c.deal.name, &c.comparison, &per_bill),
         ),
         ExportKind::BillJson => (
             format!("{stem}-{offer}-bill{tag}.json"),
@@ -161,12 +165,12 @@ pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
         ExportKind::DealToml => (
             format!("{stem}.toml"),
             "application/toml",
-            deal_toml(c, s.csv.as_ref().map(|c| c.name.as_str())),
+            comment.clone() + &deal_toml(c, s.csv.as_ref().map(|c| c.name.as_str())),
         ),
         ExportKind::MatrixToml => (
             "matrix.toml".to_string(),
             "application/toml",
-            s.matrix_text().unwrap_or_default().to_string(),
+            comment + s.matrix_text().unwrap_or_default(),
         ),
     };
     Some(File { name, mime, text })

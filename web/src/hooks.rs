@@ -79,3 +79,23 @@ pub fn use_worker_metering(
         }
     });
 }
+
+/// Prints the page each time [`AppState::print_now`] is bumped, and, while a
+/// print waits for the quote's fingerprints ([`AppState::printing`]),
+/// dispatches [`Action::PrintAnyway`] after [`crate::state::PRINT_WAIT_MS`].
+#[hook]
+pub fn use_print(print_now: u64, printing: bool, dispatcher: UseReducerDispatcher<AppState>) {
+    use_effect_with(print_now, |&n| {
+        if n > 0 {
+            browser::print();
+        }
+    });
+    use_effect_with(printing, move |&waiting| {
+        let pending = waiting.then(|| {
+            browser::after(crate::state::PRINT_WAIT_MS, move || {
+                dispatcher.dispatch(Action::PrintAnyway)
+            })
+        });
+        move || drop(pending)
+    });
+}

@@ -30,6 +30,10 @@ use unitcalc_core::{profile, quote, usage_csv, Error};
 use yew::Reducible;
 
 use crate::worker::{Evidence, EvidenceRequest};
+
+/// Milliseconds a print waits for the quote's fingerprints from the worker
+/// before it prints without them.
+pub const PRINT_WAIT_MS: i32 = 5000;
 use crate::{boundary, browser, storage};
 
 mod action;
@@ -264,7 +268,14 @@ pub struct AppState {
     /// fingerprints (computed only then, by the page's worker: pricing stays
     /// as fast without, and the first load as small).
     pub explain: bool,
-    /// What the worker is asked for the shown bill, when `explain`.
+    /// True while a print waits for the quote's fingerprints.
+    pub printing: bool,
+    /// Bumped when the quote is to be printed now (the page's print effect
+    /// watches it).
+    pub print_now: u64,
+    /// What the worker is asked for the shown bill: its trail, ledger and
+    /// fingerprints when `explain`; the deal's fingerprints alone for the
+    /// quote (its tab open, or a print asked for).
     pub evidence_request: Option<Rc<EvidenceRequest>>,
     /// The worker's answer to the current request: the trail, ledger and
     /// fingerprints, or the core's message.
@@ -318,6 +329,8 @@ impl AppState {
             fault: None,
             written: None,
             explain: false,
+            printing: false,
+            print_now: 0,
             evidence_request: None,
             evidence: None,
             metering_file: None,
@@ -426,17 +439,25 @@ impl AppState {
     /// answer arrives as [`Action::EvidenceReady`].
     fn refresh_evidence(&mut self) {
         self.evidence = None;
-        self.evidence_request = match (self.explain, self.shown.as_ref()) {
+        let wanted = self.explain || self.printing || self.view == View::Quote;
+        self.evidence_request = match (wanted, self.shown.as_ref()) {
             (true, Ok(_)) => scenario::encode(self.written()).ok().map(|link| {
                 Rc::new(EvidenceRequest {
                     key: self.generation,
                     offer: self.selected,
+                    trail: self.explain,
                     link,
                     csv: self.csv.clone(),
                 })
             }),
             _ => None,
         };
+    }
+
+    /// True when the page has the worker's answer to its current request
+    /// (the fingerprints, or why not).
+    fn has_evidence(&self) -> bool {
+        self.evidence_request.is_some() && self.evidence.is_some()
     }
 
     /// The parsed matrix, and whether it is a bundled matrix's edited copy
@@ -715,6 +736,37 @@ impl Reducible for AppState {
             {
                 s.evidence = Some(ByPtr(Rc::new(a.result.clone())));
                 s.generation += 1;
+                if s.printing {
+                    s.printing = false;
+                    s.print_now += 1;
+                }
+            }
+            Action::Print if s.has_evidence() => s.print_now += 1,
+            Action::Print => {
+                s.printing = true;
+                if s.evidence_request.is_none() {
+                    s.generation += 1;
+                    s.refresh_evidence();
+                }
+                // Nothing to wait for (the scenario does not price).
+                if s.evidence_request.is_none() {
+                    s.printing = false;
+                    s.print_now += 1;
+                }
+            }
+            Action::PrintAnyway if s.printing => {
+                s.printing = false;
+                s.print_now += 1;
+            }
+            Action::SetView(v) if s.views().contains(&v) => {
+                s.view = v;
+                // The quote shows the fingerprints: asked for when its tab
+                // opens (once per scenario; kept when the tab closes).
+                if v == View::Quote && s.evidence_request.is_none() {
+                    s.generation += 1;
+                    s.refresh_evidence();
+                }
+                s.refresh_metering();
             }
             // Only the answer to the current request is kept.
             Action::MeteringReady(a)
@@ -722,10 +774,6 @@ impl Reducible for AppState {
             {
                 s.metered = Some(ByPtr(Rc::new(a.result.clone())));
                 s.generation += 1;
-            }
-            Action::SetView(v) if s.views().contains(&v) => {
-                s.view = v;
-                s.refresh_metering();
             }
             Action::SetGranularity(g) => {
                 s.granularity = g;

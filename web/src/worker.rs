@@ -25,6 +25,9 @@ pub struct EvidenceRequest {
     pub key: u64,
     /// The offer's index in the deal.
     pub offer: usize,
+    /// True for the offer's trail and ledger too; false for the
+    /// fingerprints alone (a printed quote).
+    pub trail: bool,
     /// The scenario's share link (`#v1.…`).
     pub link: String,
     /// The uploaded usage CSV, when there is one.
@@ -38,12 +41,29 @@ pub struct Evidence {
     pub short: String,
     /// (input, SHA-256 hex): bill, matrix, deal, usage, engine.
     pub digests: Vec<(String, String)>,
-    /// Per period, per line, the trail's lines.
+    /// Every offer's bill digest, in the deal's order: (offer, SHA-256 hex).
+    pub bills: Vec<(String, String)>,
+    /// Per period, per line, the trail's lines (none when only the
+    /// fingerprints were asked for).
     pub trails: Vec<Vec<Vec<String>>>,
-    /// The bill JSON with its fingerprints.
+    /// The bill JSON with its fingerprints (empty without the trail).
     pub bill_json: String,
-    /// The hourly ledger CSV.
+    /// The hourly ledger CSV (empty without the trail).
     pub ledger_csv: String,
+}
+
+impl Evidence {
+    /// The deal's fingerprints: its inputs' and every offer's bill's.
+    pub fn fingerprints(&self) -> unitcalc_core::evidence::Fingerprints {
+        let d = |i: usize| self.digests.get(i).map(|d| d.1.clone()).unwrap_or_default();
+        unitcalc_core::evidence::Fingerprints {
+            matrix: d(1),
+            deal: d(2),
+            usage: d(3),
+            engine: d(4),
+            bills: self.bills.clone(),
+        }
+    }
 }
 
 /// The worker's answer to the request with this key.
@@ -92,6 +112,7 @@ impl EvidenceRequest {
         let mut out = Vec::new();
         put(&mut out, b"evidence");
         put(&mut out, self.key.to_string().as_bytes());
+        put(&mut out, if self.trail { b"1" } else { b"0" });
         put(&mut out, self.offer.to_string().as_bytes());
         put(&mut out, self.link.as_bytes());
         if let Some(c) = &self.csv {
@@ -107,7 +128,7 @@ pub fn decode_answer(message: &[u8]) -> Option<EvidenceAnswer> {
     let f = fields(message)?;
     let key = text(f.first()?).parse().ok()?;
     let result = match (f.get(1).copied(), f.len()) {
-        (Some(b"ok"), 11) => {
+        (Some(b"ok"), 12) => {
             let labels = ["Bill", "Matrix", "Deal", "Usage", "Engine"];
             let mut trails: Vec<Vec<Vec<String>>> = Vec::new();
             for line in text(f.get(8)?).lines() {
@@ -131,6 +152,13 @@ pub fn decode_answer(message: &[u8]) -> Option<EvidenceAnswer> {
                     .zip(f.get(3..8)?)
                     .map(|(l, d)| (l.to_string(), text(d)))
                     .collect(),
+                bills: text(f.get(11)?)
+                    .lines()
+                    .map(|l| {
+                        let (o, d) = l.rsplit_once('\t')?;
+                        Some((o.to_string(), d.to_string()))
+                    })
+                    .collect::<Option<_>>()?,
                 trails,
                 bill_json: text(f.get(9)?),
                 ledger_csv: text(f.get(10)?),
@@ -329,9 +357,9 @@ fn export(f: &[&[u8]]) -> Result<WorkerFile, String> {
     s = s.reduce(Action::SelectOffer(offer));
     let mut st = (*s).clone();
     // The evidence request's fields, as `evidence` reads them: no key, the
-    // offer, the link and the CSV this request carries.
+    // trail, the offer, the link and the CSV this request carries.
     let offer_text = offer.to_string();
-    let mut ask: Vec<&[u8]> = vec![b"0", offer_text.as_bytes(), link.as_bytes()];
+    let mut ask: Vec<&[u8]> = vec![b"0", b"1", offer_text.as_bytes(), link.as_bytes()];
     ask.extend(f.get(3..5).unwrap_or_default());
     if let Some(a) = decode_answer(&evidence(&ask)) {
         st.evidence = Some(ByPtr(std::rc::Rc::new(a.result)));
@@ -345,36 +373,51 @@ fn export(f: &[&[u8]]) -> Result<WorkerFile, String> {
         .ok_or_else(|| "the scenario does not price".to_string())
 }
 
-/// The evidence answer to `f` = [key, offer, link, (csv name, csv bytes)].
+/// The evidence answer to `f` = [key, trail (`1`/`0`), offer, link, (csv
+/// name, csv bytes)].
 fn evidence(f: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::new();
     let key = f.first().map(|k| text(k)).unwrap_or_default();
     put(&mut out, key.as_bytes());
-    match compute(f) {
-        Ok((e, ledger)) => {
+    let trail = f.get(1).copied() == Some(b"1");
+    match compute(f.get(1..).unwrap_or_default(), trail) {
+        Ok((fp, offer, e)) => {
+            let own = fp
+                .bills
+                .get(offer)
+                .map(|b| b.1.as_str())
+                .unwrap_or_default();
             put(&mut out, b"ok");
-            put(&mut out, e.short().as_bytes());
-            for d in [
-                &e.evidence.bill,
-                &e.evidence.matrix,
-                &e.evidence.deal,
-                &e.evidence.usage,
-                &e.evidence.engine,
-            ] {
+            put(
+                &mut out,
+                own.get(..unitcalc_core::evidence::SHORT_DIGEST)
+                    .unwrap_or(own)
+                    .as_bytes(),
+            );
+            for d in [own, &fp.matrix, &fp.deal, &fp.usage, &fp.engine] {
                 put(&mut out, d.as_bytes());
             }
-            let mut trails = String::new();
-            for (k, lines) in e.lines().iter().enumerate() {
-                for (i, t) in lines.iter().enumerate() {
-                    for l in t.explain() {
-                        trails.push_str(&format!("{k}\t{i}\t{l}\n"));
+            let (mut trails, mut json, mut ledger) = (String::new(), String::new(), String::new());
+            if let Some((e, l)) = e {
+                for (k, lines) in e.lines().iter().enumerate() {
+                    for (i, t) in lines.iter().enumerate() {
+                        for l in t.explain() {
+                            trails.push_str(&format!("{k}\t{i}\t{l}\n"));
+                        }
                     }
                 }
+                json = serde_json::to_string(&e.json()).unwrap_or_default();
+                ledger = l;
             }
             put(&mut out, trails.as_bytes());
-            let json = serde_json::to_string(&e.json()).unwrap_or_default();
             put(&mut out, json.as_bytes());
             put(&mut out, ledger.as_bytes());
+            let bills: String = fp
+                .bills
+                .iter()
+                .map(|(o, d)| format!("{o}\t{d}\n"))
+                .collect();
+            put(&mut out, bills.as_bytes());
         }
         Err(m) => {
             put(&mut out, b"err");
@@ -384,9 +427,19 @@ fn evidence(f: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// The offer's evidence and its ledger CSV, from the request's fields.
-fn compute(f: &[&[u8]]) -> Result<(unitcalc_core::evidence::OfferEvidence, String), String> {
+/// What an evidence request asks for: the deal's fingerprints, the offer's
+/// index, and (with `trail`) the offer's evidence and ledger CSV.
+type Computed = (
+    unitcalc_core::evidence::Fingerprints,
+    usize,
+    Option<(unitcalc_core::evidence::OfferEvidence, String)>,
+);
+
+/// [`Computed`], from the request's fields after the key and the trail flag:
+/// [offer, link, (csv name, csv bytes)].
+fn compute(f: &[&[u8]], trail: bool) -> Result<Computed, String> {
     use unitcalc_core::evidence::OfferEvidence;
+    use unitcalc_core::quote;
     let msg = |e: unitcalc_core::Error| crate::boundary::message(&e);
     let offer: usize = f
         .get(1)
@@ -395,9 +448,17 @@ fn compute(f: &[&[u8]]) -> Result<(unitcalc_core::evidence::OfferEvidence, Strin
     let link = text(f.get(2).ok_or("the page's request has no scenario")?);
     let (matrix, deal, usage) = priced(&link, f.get(3..5))?;
     let o = deal.offers.get(offer).ok_or("the deal has no such offer")?;
-    let e = OfferEvidence::of(&matrix, &deal, &usage, o).map_err(msg)?;
-    let ledger = e.ledger_csv(&matrix).map_err(msg)?;
-    Ok((e, ledger))
+    let q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage).map_err(msg)?;
+    let fp = unitcalc_core::evidence::fingerprints(&matrix, &deal, &usage, &q.comparison.bills)
+        .map_err(msg)?;
+    let e = if trail {
+        let e = OfferEvidence::of(&matrix, &deal, &usage, o).map_err(msg)?;
+        let ledger = e.ledger_csv(&matrix).map_err(msg)?;
+        Some((e, ledger))
+    } else {
+        None
+    };
+    Ok((fp, offer, e))
 }
 
 /// The scenario of a share link, resolved, with its usage: the uploaded CSV
@@ -447,6 +508,7 @@ mod tests {
         let req = EvidenceRequest {
             key: 7,
             offer: 0,
+            trail: true,
             link,
             csv: None,
         };

@@ -22,3 +22,24 @@ pub fn stdout_ok(args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
+
+/// `unitcalc ARGS --format F` for each of `formats` (`table`, `csv`,
+/// `json`), each output checked against its golden file
+/// `cli/tests/golden/STEM.EXT` (`txt`, `csv`, `json`); the JSON output
+/// parsed, when `json` is one of them.
+#[allow(dead_code)] // not every test file checks goldens this way
+pub fn goldens(args: &[&str], stem: &str, formats: &[&str]) -> Option<serde_json::Value> {
+    let mut json = None;
+    for &format in formats {
+        let ext = match format {
+            "table" => "txt",
+            other => other,
+        };
+        let out = stdout_ok(&[args, &["--format", format]].concat());
+        unitcalc_tests::assert_golden(root().join(format!("cli/tests/golden/{stem}.{ext}")), &out);
+        if format == "json" {
+            json = Some(serde_json::from_str(&out).expect("valid JSON"));
+        }
+    }
+    json
+}

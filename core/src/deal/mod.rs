@@ -61,3 +61,33 @@ pub struct Deal {
     /// (deal files' `[metering]`; none from share links and the form).
     pub metering: Option<MeteringPlan>,
 }
+
+impl Deal {
+    /// The index of the offer named `name`, or of the first offer when
+    /// `name` is `None`; otherwise the message `has no offer `NAME` (offers:
+    /// `A`, `B`)`, which each caller puts after where it looked (a deal
+    /// file, a book's line).
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// assert_eq!(deal.offer_index(None), Ok(0));
+    /// assert_eq!(deal.offer_index(Some("Fixed 500 TB")), Ok(0));
+    /// assert_eq!(deal.offer_index(Some("Nope")), Err("has no offer `Nope` (offers: `Fixed 500 TB`)".to_string()));
+    /// ```
+    pub fn offer_index(&self, name: Option<&str>) -> std::result::Result<usize, String> {
+        match name {
+            None if self.offers.is_empty() => Err("has no offer".into()),
+            None => Ok(0),
+            Some(n) => self.offers.iter().position(|o| o.name == n).ok_or_else(|| {
+                let names: Vec<String> = self
+                    .offers
+                    .iter()
+                    .map(|o| format!("`{}`", o.name))
+                    .collect();
+                format!("has no offer `{n}` (offers: {})", names.join(", "))
+            }),
+        }
+    }
+}

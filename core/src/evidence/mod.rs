@@ -44,6 +44,82 @@ pub struct Fingerprints {
     pub bills: Vec<(String, String)>,
 }
 
+/// The names of the columns a CSV export adds for its bill's fingerprints
+/// ([`BillEvidence::columns`], in this order).
+pub const DIGEST_COLUMNS: [&str; 5] = [
+    "bill_sha256",
+    "matrix_sha256",
+    "deal_sha256",
+    "usage_sha256",
+    "engine_sha256",
+];
+
+impl Fingerprints {
+    /// Each offer's bill with the inputs' digests, in the deal's order.
+    pub fn per_bill(&self) -> Vec<BillEvidence> {
+        self.bills
+            .iter()
+            .map(|(_, bill)| BillEvidence {
+                matrix: self.matrix.clone(),
+                deal: self.deal.clone(),
+                usage: self.usage.clone(),
+                engine: self.engine.clone(),
+                bill: bill.clone(),
+            })
+            .collect()
+    }
+
+    /// The digests as lines of `digest  file` (the layout `sha256sum`
+    /// prints), each naming the canonical file `unitcalc fingerprint --write
+    /// DIR` writes; a bill's line ends with its offer in parentheses.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence, quote};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    /// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+    /// let f = evidence::fingerprints(&m, &deal, &usage, &q.comparison.bills).unwrap();
+    /// let text = f.to_text();
+    /// assert!(text.starts_with(&format!("{}  matrix.toml\n", f.matrix)));
+    /// assert!(text.ends_with("  bill-1.json  (Fixed 500 TB)\n"));
+    /// ```
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for (digest, file) in [
+            (&self.matrix, "matrix.toml"),
+            (&self.deal, "deal.toml"),
+            (&self.usage, "usage.csv"),
+            (&self.engine, "engine.txt"),
+        ] {
+            let _ = writeln!(out, "{digest}  {file}");
+        }
+        for (i, (offer, digest)) in self.bills.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{digest}  bill-{}.json  ({offer})",
+                i.saturating_add(1)
+            );
+        }
+        out
+    }
+
+    /// [`Fingerprints::to_text`] as TOML comment lines under a line saying
+    /// what they are: the head of a deal or matrix file the browser exports.
+    /// Readers skip comments, so the file reads, and fingerprints, as
+    /// without them.
+    pub fn toml_comment(&self) -> String {
+        let mut out = String::from(
+            "# SHA-256 fingerprints of this deal's inputs and bills (docs/evidence.md;\n\
+             # `unitcalc fingerprint` prints them, `--write DIR` writes the files they digest):\n",
+        );
+        for line in self.to_text().lines() {
+            let _ = writeln!(out, "#   {line}");
+        }
+        out
+    }
+}
+
 /// The canonical texts behind [`Fingerprints`], to write as files and check
 /// with `sha256sum`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +294,27 @@ pub struct BillEvidence {
 }
 
 impl BillEvidence {
+    /// The five digests in [`DIGEST_COLUMNS`] order.
+    pub fn columns(&self) -> [&str; 5] {
+        [
+            self.bill.as_str(),
+            self.matrix.as_str(),
+            self.deal.as_str(),
+            self.usage.as_str(),
+            self.engine.as_str(),
+        ]
+    }
+
+    /// The digests as the end of a CSV row: `,bill,matrix,deal,usage,engine`
+    /// (hex digits need no quoting).
+    pub(crate) fn tail(&self) -> String {
+        self.columns().iter().fold(String::new(), |mut t, d| {
+            t.push(',');
+            t.push_str(d);
+            t
+        })
+    }
+
     /// The evidence of `bill`, priced from `deal` over `usage` with `m`.
     ///
     /// ```

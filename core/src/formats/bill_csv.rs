@@ -98,6 +98,37 @@ pub fn to_csv<'a>(bills: impl IntoIterator<Item = (&'a str, &'a Bill)>) -> Strin
     out
 }
 
+/// One bill's CSV with its fingerprints: the sixteen [`COLUMNS`], then the
+/// five [`crate::evidence::DIGEST_COLUMNS`] (the bill's and its inputs'
+/// SHA-256, the same on every row), as `unitcalc quote -f csv --evidence`
+/// and the browser's bill export write it.
+///
+/// ```
+/// use unitcalc_core::{bill_csv, bundled, deal::{DealSpec, FieldLabels}, evidence, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+/// let bill = &quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap().comparison.bills[0];
+/// let e = evidence::BillEvidence::of(&m, &deal, &usage, bill).unwrap();
+/// let csv = bill_csv::to_csv_with_digests("acme", bill, &e);
+/// assert!(csv.lines().next().unwrap().ends_with(",currency,bill_sha256,matrix_sha256,deal_sha256,usage_sha256,engine_sha256"));
+/// assert!(csv.lines().nth(1).unwrap().ends_with(&e.columns().join(",")));
+/// ```
+pub fn to_csv_with_digests(
+    customer: &str,
+    b: &Bill,
+    digests: &crate::evidence::BillEvidence,
+) -> String {
+    let mut out = COLUMNS.join(",");
+    for c in crate::evidence::DIGEST_COLUMNS {
+        out.push(',');
+        out.push_str(c);
+    }
+    out.push('\n');
+    push_rows_with(&mut out, customer, b, &digests.tail());
+    out
+}
+
 /// Streams the same text as [`to_csv`] to `w`, one bill's rows at a time
 /// (a book of thousands of bills never sits in memory as text). The only
 /// errors are `w`'s own.
@@ -218,6 +249,11 @@ fn each_row(customer: &str, b: &Bill, mut f: impl FnMut([(bool, &str); 16])) {
 
 /// Appends one row per period × line of `b`.
 fn push_rows(out: &mut String, customer: &str, b: &Bill) {
+    push_rows_with(out, customer, b, "");
+}
+
+/// [`push_rows`] with `tail` (`,` and more fields, already CSV) after each row.
+fn push_rows_with(out: &mut String, customer: &str, b: &Bill, tail: &str) {
     each_row(customer, b, |fields| {
         for (i, (text, f)) in fields.iter().enumerate() {
             if i > 0 {
@@ -229,6 +265,7 @@ fn push_rows(out: &mut String, customer: &str, b: &Bill) {
                 push_field(out, f);
             }
         }
+        out.push_str(tail);
         out.push('\n');
     });
 }

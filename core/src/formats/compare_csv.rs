@@ -45,25 +45,58 @@ pub const COLUMNS: [&str; 9] = [
 /// the comparison's order; `customer` (the deal's name) fills the first
 /// column.
 pub fn to_csv(customer: &str, c: &Comparison) -> String {
+    write(customer, c, &[])
+}
+
+/// The comparison CSV with each offer's fingerprints: the nine [`COLUMNS`],
+/// then the five [`crate::evidence::DIGEST_COLUMNS`] of that row's bill
+/// (`digests[i]` is offer `i`'s, as
+/// [`crate::evidence::Fingerprints::per_bill`] gives them), as `unitcalc
+/// compare -f csv --evidence` and the browser's comparison export write it.
+///
+/// ```
+/// use unitcalc_core::{bundled, compare_csv, deal::{DealSpec, FieldLabels}, evidence, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+/// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+/// let f = evidence::fingerprints(&m, &deal, &usage, &q.comparison.bills).unwrap();
+/// let csv = compare_csv::to_csv_with_digests(&deal.name, &q.comparison, &f.per_bill());
+/// assert!(csv.lines().nth(1).unwrap().ends_with(&f.per_bill()[0].columns().join(",")));
+/// ```
+pub fn to_csv_with_digests(
+    customer: &str,
+    c: &Comparison,
+    digests: &[crate::evidence::BillEvidence],
+) -> String {
+    write(customer, c, digests)
+}
+
+/// The CSV, with the digest columns when `digests` has one per offer.
+fn write(customer: &str, c: &Comparison, digests: &[crate::evidence::BillEvidence]) -> String {
+    let with = !digests.is_empty();
     let mut out = String::new();
-    let header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_string()).collect();
+    let mut header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_string()).collect();
+    if with {
+        header.extend(crate::evidence::DIGEST_COLUMNS.map(String::from));
+    }
     push_row(&mut out, &header);
-    for (r, b) in c.rows.iter().zip(&c.bills) {
+    for (i, (r, b)) in c.rows.iter().zip(&c.bills).enumerate() {
+        let tail = digests.get(i).map(|d| d.columns().map(String::from));
         for (pd, pb) in r.periods.iter().zip(&b.periods) {
-            push_row(
-                &mut out,
-                &[
-                    text_field(customer).into_owned(),
-                    text_field(&r.offer).into_owned(),
-                    text_field(&r.offer_kind).into_owned(),
-                    text_field(&pd.label).into_owned(),
-                    pd.total.to_string(),
-                    pd.delta.to_string(),
-                    pb.marketplace_fee.to_string(),
-                    pb.net_revenue.to_string(),
-                    text_field(&b.currency).into_owned(),
-                ],
-            );
+            let mut row = vec![
+                text_field(customer).into_owned(),
+                text_field(&r.offer).into_owned(),
+                text_field(&r.offer_kind).into_owned(),
+                text_field(&pd.label).into_owned(),
+                pd.total.to_string(),
+                pd.delta.to_string(),
+                pb.marketplace_fee.to_string(),
+                pb.net_revenue.to_string(),
+                text_field(&b.currency).into_owned(),
+            ];
+            row.extend(tail.iter().flatten().cloned());
+            push_row(&mut out, &row);
         }
     }
     out

@@ -15,7 +15,7 @@ use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::{use_url_sync, use_worker_evidence, use_worker_metering};
+use crate::hooks::{use_print, use_url_sync, use_worker_evidence, use_worker_metering};
 use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
 use crate::{boundary, browser, worker};
 
@@ -29,6 +29,7 @@ pub fn App() -> Html {
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
     use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
     use_worker_metering(state.metering_request.clone(), state.dispatcher());
+    use_print(state.print_now, state.printing, state.dispatcher());
 
     // One stable callback (created once), so unchanged inputs are not re-rendered.
     let on_action: Callback<Action> = {
@@ -61,29 +62,33 @@ pub fn App() -> Html {
         html! { <button type="button" role="tab" id={v.tab_id()} aria-selected={selected.to_string()} aria-controls="main"
             tabindex={if selected { "0" } else { "-1" }} onclick={on_action.reform(move |_| Action::SetView(v))}>{ v.label() }</button> }
     });
-    // Exports: the matrix's own text here; every other file is written by the
-    // page's worker over the scenario as shared (its code stays out of the
-    // first load), and downloaded when it answers.
+    // Exports: every file is written by the page's worker over the scenario
+    // as shared (its code stays out of the first load), with the
+    // fingerprints, and downloaded when it answers; a matrix whose scenario
+    // does not price is downloaded as the page holds its text.
     let on_export = {
         let s = state.clone();
         Callback::from(move |k: ExportKind| {
-            if k.in_page() {
-                if let Some(f) = export::matrix_file(&s) {
+            let own = (k == ExportKind::MatrixToml)
+                .then(|| export::matrix_file(&s))
+                .flatten();
+            let Ok(link) = scenario::encode(s.written()) else {
+                if let Some(f) = own {
                     browser::download(&f.name, f.mime, &f.text);
                 }
-                return;
-            }
-            let Ok(link) = scenario::encode(s.written()) else {
                 return;
             };
             let request = worker::export_request(k, &link, s.selected, s.csv.as_deref());
             let dispatcher = s.dispatcher();
             browser::ask_worker(
                 request,
-                Callback::from(move |bytes: Vec<u8>| match worker::decode_file(&bytes) {
-                    Ok(f) => browser::download(&f.name, &f.mime, &f.text),
-                    Err(m) => dispatcher.dispatch(Action::Alert(m)),
-                }),
+                Callback::from(
+                    move |bytes: Vec<u8>| match (worker::decode_file(&bytes), &own) {
+                        (Ok(f), _) => browser::download(&f.name, &f.mime, &f.text),
+                        (Err(_), Some(f)) => browser::download(&f.name, f.mime, &f.text),
+                        (Err(m), None) => dispatcher.dispatch(Action::Alert(m)),
+                    },
+                ),
             );
         })
     };
@@ -139,7 +144,8 @@ pub fn App() -> Html {
             { render_view(&state, c, &on_action, &on_export) }
             { quote_view(QuoteArgs { customer: &c.deal.name, term: sheet::term_text(&c.deal.terms.term),
                 price_book: c.bills().first().map(|b| format!("{} v{}", b.matrix, b.matrix_version)).unwrap_or_default(),
-                fingerprint: match state.evidence.as_ref().map(|e| e.0.as_ref()) { Some(Ok(e)) => Some(e.short.clone()), _ => None },
+                fingerprints: match state.evidence.as_ref().map(|e| e.0.as_ref()) { Some(Ok(e)) => Some(e.fingerprints()), _ => None },
+                on_print: on_action.reform(|_| Action::Print),
                 sheets: c.deal.offers.iter().zip(c.bills()).map(|(o, b)| sheet::offer_sheet(&c.matrix, o, b)).collect(),
                 link: link_attr.as_ref().ok().map(|l| l.as_str()), shown: state.view == View::Quote }) }
             </>
@@ -186,7 +192,7 @@ pub fn App() -> Html {
                 <SharePanel link={link_attr} saved={state.saved.clone()} saved_csv={state.saved_csv.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
                     can_export={outcome.is_ok()} on_save={on_action.reform(Action::Save)} on_load={on_action.reform(Action::LoadSaved)}
                     on_delete={on_action.reform(Action::DeleteSaved)} {on_export} on_copied={on_action.reform(Action::Copied)}
-                    {on_deal_file} />
+                    {on_deal_file} on_print={on_action.reform(|_| Action::Print)} />
             </aside>
             <main id="main" role="tabpanel" aria-labelledby={state.view.tab_id()} class={classes!(stale.then_some("stale"))} aria-busy={stale.then_some("true")}
                 data-generation={state.generation.to_string()} data-compute-ms={state.compute_ms.clone()}>{ main }</main>

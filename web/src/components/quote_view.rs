@@ -27,9 +27,12 @@ pub struct QuoteArgs<'a> {
     pub term: String,
     /// The price book: the matrix's name and version (`spec-m v1 (edited)`).
     pub price_book: String,
-    /// The shown bill's short fingerprint, when the page has it (the trail
-    /// open), so a printed quote can be matched to its inputs.
-    pub fingerprint: Option<String>,
+    /// The deal's fingerprints, when the page has them (the worker computes
+    /// them when the Quote tab opens, a print is asked for, or the trail is
+    /// open), so a printed quote can be matched to the inputs that made it.
+    pub fingerprints: Option<unitcalc_core::evidence::Fingerprints>,
+    /// Prints the quote (with its fingerprints).
+    pub on_print: Callback<()>,
     /// One sheet per offer, in the deal's order.
     pub sheets: Vec<OfferSheet>,
     /// The scenario's share link, when it can be written.
@@ -60,11 +63,15 @@ pub fn quote_view(p: QuoteArgs) -> Html {
         esc(&p.term),
         esc(&p.price_book)
     );
-    if let Some(f) = &p.fingerprint {
+    if let Some(f) = &p.fingerprints {
         let _ = write!(
             head,
-            "<dt>Bill fingerprint</dt><dd><code>{}</code> (SHA-256)</dd>",
-            esc(f)
+            "<dt>Inputs (SHA-256)</dt><dd class=\"quote-digests\" id=\"quote-digests\">\
+             price book <code>{}</code><br>deal <code>{}</code><br>usage <code>{}</code><br>engine <code>{}</code></dd>",
+            esc(&f.matrix),
+            esc(&f.deal),
+            esc(&f.usage),
+            esc(&f.engine)
         );
     }
     head.push_str("</dl>");
@@ -112,6 +119,21 @@ pub fn quote_view(p: QuoteArgs) -> Html {
         }
         doc.push_str("</tr>");
     }
+    // Each bill's short fingerprint (the full digest as the title), as its
+    // files are named and `unitcalc fingerprint` prints it.
+    if let Some(f) = &p.fingerprints {
+        doc.push_str("<tr class=\"quote-fingerprint\"><th scope=\"row\">Bill fingerprint</th>");
+        for (i, (_, d)) in f.bills.iter().enumerate() {
+            let short = d.get(..unitcalc_core::evidence::SHORT_DIGEST).unwrap_or(d);
+            let _ = write!(
+                doc,
+                "<td class=\"c{i}\"><code id=\"quote-bill-{i}\" title=\"{}\">{}</code></td>",
+                esc(d),
+                esc(short)
+            );
+        }
+        doc.push_str("</tr>");
+    }
     doc.push_str(
         "</tbody></table><p class=\"hint\">The expected total prices the usage modelled for this quote; \
          invoices follow the usage measured each month.</p>",
@@ -146,7 +168,7 @@ pub fn quote_view(p: QuoteArgs) -> Html {
         <section class={classes!("quote-sheet", (!p.shown).then_some("print-only"))} aria-label="Customer quote" id="quote">
             <div class="no-print row quote-controls">
                 { Html::from_html_unchecked(AttrValue::from(controls)) }
-                <button type="button" id="print-quote" onclick={Callback::from(|_| browser::print())}>{ "Print quote" }</button>
+                <button type="button" id="print-quote" onclick={p.on_print.reform(|_| ())}>{ "Print quote" }</button>
             </div>
             { Html::from_html_unchecked(AttrValue::from(head)) }
             { Html::from_html_unchecked(AttrValue::from(valid_field)) }

@@ -31,6 +31,8 @@ pub struct SharePanelProps {
     pub on_delete: Callback<String>,
     /// Export.
     pub on_export: Callback<ExportKind>,
+    /// Prints the quote (with its fingerprints, [`crate::state::Action::Print`]).
+    pub on_print: Callback<()>,
     /// The share link copied (`true`) or copying refused.
     pub on_copied: Callback<bool>,
     /// A deal TOML file chosen: its name and text; or the message why it
@@ -58,7 +60,7 @@ pub fn SharePanel(p: &SharePanelProps) -> Html {
         let cb = p.on_export.clone();
         html! { <button type="button" id={id.to_string()} disabled={!p.can_export} onclick={Callback::from(move |_| cb.emit(k))}>{ label.to_string() }</button> }
     };
-    let print = Callback::from(|_| browser::print());
+    let print = p.on_print.reform(|_| ());
     let on_copy = {
         let (link, cb) = (p.link.clone(), p.on_copied.clone());
         Callback::from(move |_| {

@@ -218,6 +218,12 @@ pub enum Action {
     EvidenceReady(Rc<crate::worker::EvidenceAnswer>),
     /// The worker's answer to a metering request.
     MeteringReady(Rc<crate::worker::metering::MeteringAnswer>),
+    /// Print the quote with its fingerprints: at once when the page has
+    /// them, else when the worker answers (or after
+    /// [`super::PRINT_WAIT_MS`] without an answer).
+    Print,
+    /// The wait for the fingerprints is over: print what the page has.
+    PrintAnyway,
     /// Switch view.
     SetView(View),
     /// Month or ISO week bars.
