@@ -286,7 +286,7 @@ pub struct AppState {
     /// What the worker is asked for the Metering view, while it is shown.
     pub metering_request: Option<Rc<crate::worker::metering::MeteringRequest>>,
     /// The worker's answer to the current metering request.
-    pub metered: Option<ByPtr<Result<crate::worker::metering::Metered, String>>>,
+    pub metered: Option<Rc<crate::worker::metering::MeteringAnswer>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -758,7 +758,7 @@ impl Reducible for AppState {
                 s.printing = false;
                 s.print_now += 1;
             }
-            Action::SetView(v) if s.views().contains(&v) => {
+            Action::SetView(v) if v != View::Metering || s.metering_file.is_some() => {
                 s.view = v;
                 // The quote shows the fingerprints: asked for when its tab
                 // opens (once per scenario; kept when the tab closes).
@@ -772,7 +772,7 @@ impl Reducible for AppState {
             Action::MeteringReady(a)
                 if s.metering_request.as_ref().is_some_and(|r| r.key == a.key) =>
             {
-                s.metered = Some(ByPtr(Rc::new(a.result.clone())));
+                s.metered = Some(a);
                 s.generation += 1;
             }
             Action::SetGranularity(g) => {

@@ -47,10 +47,10 @@ pub fn App() -> Html {
     // selection and the focus; <main> is the tab panel.
     let views = state.views();
     let on_tab_key = {
-        let (cb, view, shown) = (on_action.clone(), state.view, views.clone());
+        let (cb, view) = (on_action.clone(), state.view);
         Callback::from(move |e: KeyboardEvent| {
-            let next = browser::key(&e, |k| view.after_key(k, &shown).is_some())
-                .and_then(|k| view.after_key(&k, &shown));
+            let next = browser::key(&e, |k| view.after_key(k, views).is_some())
+                .and_then(|k| view.after_key(&k, views));
             if let Some(v) = next {
                 cb.emit(Action::SetView(v));
                 browser::focus(v.tab_id());
@@ -264,14 +264,6 @@ fn render_view(
             on_action={on_action.clone()} /> }
         }
         View::Quote => html! {},
-        View::Metering => {
-            let m = state.metered.clone();
-            let on_download = Callback::from(move |_| {
-                if let Some(Ok(f)) = m.as_ref().map(|m| m.0.as_ref()) {
-                    browser::download(&f.file_name, "application/x-ndjson", &f.jsonl);
-                }
-            });
-            metering_view(state.metered.as_ref().map(|m| m.0.as_ref()), on_download)
-        }
+        View::Metering => metering_view(state.metered.clone()),
     }
 }

@@ -137,13 +137,11 @@ impl Undo {
 
 /// The page's words about the matrix and saving (the reducer calls these).
 impl AppState {
-    /// The tabs shown: every view, the Metering view only while a deal
-    /// file with a `[metering]` plan is open.
-    pub fn views(&self) -> Vec<View> {
-        View::ALL
-            .into_iter()
-            .filter(|v| *v != View::Metering || self.metering_file.is_some())
-            .collect()
+    /// The tabs shown: every view, the Metering view (the last) only while
+    /// a deal file with a `[metering]` plan is open.
+    pub fn views(&self) -> &'static [View] {
+        let n = View::ALL.len() - usize::from(self.metering_file.is_none());
+        View::ALL.get(..n).unwrap_or_default()
     }
 
     /// The matrix's name and version as the page shows them everywhere (the

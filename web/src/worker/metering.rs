@@ -54,24 +54,19 @@ pub struct Figures {
     pub jsonl: String,
 }
 
-/// What the page gets: the view's HTML, and the download.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Metered {
-    /// The view (heading, bars, the two tables), every text escaped.
-    pub html: String,
-    /// The download's file name.
-    pub file_name: String,
-    /// The request bodies, one compact JSON request a line.
-    pub jsonl: String,
-}
-
-/// The worker's answer to the metering request with this key.
+/// The worker's answer to the metering request with this key: what the
+/// page shows and offers, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeteringAnswer {
     /// The request's key.
     pub key: u64,
-    /// The figures, or the core's message.
-    pub result: Result<Metered, String>,
+    /// The view (heading, bars, the two tables), or the core's message
+    /// (`#metering-error`), every text escaped.
+    pub html: String,
+    /// The download's file name (empty with a message: nothing to download).
+    pub file_name: String,
+    /// The request bodies, one compact JSON request a line.
+    pub jsonl: String,
 }
 
 /// The bars' drawing area (SVG user units).
@@ -99,38 +94,39 @@ impl MeteringRequest {
 /// Reads the worker's answer to a [`MeteringRequest`].
 pub fn decode_metering(message: &[u8]) -> Option<MeteringAnswer> {
     let f = fields(message)?;
-    let key = text(f.first()?).parse().ok()?;
-    let result = match (f.get(1).copied(), f.len()) {
-        (Some(b"ok"), 5) => Ok(Metered {
-            html: text(f.get(2)?),
-            file_name: text(f.get(3)?),
-            jsonl: text(f.get(4)?),
+    match f[..] {
+        [key, html, file_name, jsonl] => Some(MeteringAnswer {
+            key: text(key).parse().ok()?,
+            html: text(html),
+            file_name: text(file_name),
+            jsonl: text(jsonl),
         }),
-        (Some(b"err"), 3) => Err(text(f.get(2)?)),
-        _ => return None,
-    };
-    Some(MeteringAnswer { key, result })
+        _ => None,
+    }
 }
 
 /// The worker's side: the answer to `f` = [key, link, deal file name, deal
-/// file text, (csv name, csv bytes)].
+/// file text, (csv name, csv bytes)]: the key, the view's HTML, the
+/// download's name and contents (a message: its HTML, no download).
 pub(super) fn answer(f: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::new();
     put(
         &mut out,
         f.first().map(|k| text(k)).unwrap_or_default().as_bytes(),
     );
-    match figures(f) {
-        Ok(m) => {
-            put(&mut out, b"ok");
-            put(&mut out, m.html().as_bytes());
-            put(&mut out, m.file_name.as_bytes());
-            put(&mut out, m.jsonl.as_bytes());
-        }
-        Err(m) => {
-            put(&mut out, b"err");
-            put(&mut out, m.as_bytes());
-        }
+    let (html, name, jsonl) = match figures(f) {
+        Ok(m) => (m.html(), m.file_name, m.jsonl),
+        Err(m) => (
+            format!(
+                "<div class=\"error\" role=\"alert\" id=\"metering-error\">{}</div>",
+                crate::components::svg::esc(&m)
+            ),
+            String::new(),
+            String::new(),
+        ),
+    };
+    for t in [html, name, jsonl] {
+        put(&mut out, t.as_bytes());
     }
     out
 }

@@ -3,7 +3,7 @@
 //! stale answer is dropped, and the worker's rows are the core's figures.
 
 use super::*;
-use crate::worker::metering::{decode_metering, figures, Figures, Metered};
+use crate::worker::metering::{decode_metering, figures, Figures, MeteringAnswer};
 
 const AZURE: &str = include_str!("../../../../tests/fixtures/metering/example-c-azure.toml");
 
@@ -24,8 +24,8 @@ fn with_metering(s: Rc<AppState>) -> Rc<AppState> {
     apply(s, [Action::MeteringReady(Rc::new(answer))])
 }
 
-fn metered(s: &AppState) -> Result<Metered, String> {
-    s.metered.as_ref().expect("an answer").0.as_ref().clone()
+fn metered(s: &AppState) -> MeteringAnswer {
+    (**s.metered.as_ref().expect("an answer")).clone()
 }
 
 /// The figures the worker works out for the state's current request.
@@ -69,7 +69,7 @@ fn the_metering_tab_is_there_only_for_a_deal_file_with_a_plan() {
     assert_eq!((s.view, s.views().len()), (View::Metering, 5));
     let link = encode(&default_scenario()).unwrap();
     let s = apply(s, [Action::LoadLink(link)]);
-    assert_eq!((s.view, s.views()), (View::Bill, four.to_vec()));
+    assert_eq!((s.view, s.views()), (View::Bill, &four[..]));
     assert!(s.metering_file.is_none() && s.metering_request.is_none());
 }
 
@@ -128,7 +128,7 @@ fn the_worker_meters_by_day_against_the_bill_with_the_request_bodies() {
 
     // What the page gets and keeps: the same, the rows as HTML.
     let s = with_metering(s);
-    let page = metered(&s).unwrap();
+    let page = metered(&s);
     assert_eq!((&page.file_name, &page.jsonl), (&m.file_name, &m.jsonl));
     assert_eq!(page.html, m.html());
     for want in [
@@ -242,15 +242,16 @@ fn a_stale_answer_is_dropped_and_a_broken_plan_says_why() {
     let s = apply(s, [Action::MeteringReady(Rc::new(old))]);
     assert!(s.metered.is_none(), "an older request's answer is dropped");
     let s = with_metering(s);
-    assert_eq!(
-        metered(&s).unwrap().file_name,
-        "Renamed-azure-requests.jsonl"
-    );
-    assert!(metered(&s)
-        .unwrap()
-        .html
-        .contains("<h2>Metering through azure"));
+    assert_eq!(metered(&s).file_name, "Renamed-azure-requests.jsonl");
+    assert!(metered(&s).html.contains("<h2>Metering through azure"));
     let s = with_metering(apply(s, [Action::SetChannel("direct".into())]));
-    let why = metered(&s).unwrap_err();
-    assert!(why.contains("channel is `direct`"), "{why}");
+    let why = metered(&s);
+    assert!(
+        why.html
+            .starts_with("<div class=\"error\" role=\"alert\" id=\"metering-error\">")
+            && why.html.contains("channel is `direct`"),
+        "{}",
+        why.html
+    );
+    assert_eq!((why.file_name.as_str(), why.jsonl.as_str()), ("", ""));
 }
