@@ -12,7 +12,8 @@
 //   5. measures recompute + re-render after an input change on a 36-month, 4-cell hourly scenario;
 //   6. safety.mjs (undo, confirmations, edited matrix, a partial usage file, the README tour) and
 //      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
-//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker).
+//   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker);
+//   8. metering.mjs (the Metering view of a marketplace deal file, from the page's worker).
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
 import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
 import { a11y } from './a11y.mjs';
 import { views } from './views.mjs';
+import { meteringChecks } from './metering.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -272,6 +274,7 @@ try {
   using = true;
 
   await views({ page, base, load, check, outDir });
+  await meteringChecks({ page, root, check, goodLink });
 
   // 5. Recompute + re-render: 36 months, 4 cells, hourly.
   await buildLongScenario(page);
