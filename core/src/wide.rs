@@ -148,7 +148,7 @@ mod tests {
         let (lo, hi) = (i128::from(i64::MIN), big);
         let table: [(i128, i128); 12] = [
             (0, 0),
-            (lo, lo),                   // 2^126: the largest i64 × i64
+            (lo, lo), // 2^126: the largest i64 × i64
             (lo, hi),
             (hi, hi),
             (-7, 6),

@@ -15,6 +15,7 @@
 //      a11y.mjs (tabs by keyboard, axe-core on every view, screenshots in target/e2e-artifacts/);
 //   7. evidence.mjs (the trail per line, fingerprints and ledger, from the page's worker);
 //   8. lab-book.mjs (a book under every model in the lab, in the worker: progress, cancel, the CLI's reprice figures).
+//   9. metering.mjs (the Metering view of a marketplace deal file, from the page's worker).
 // Writes target/e2e/bill.png. Exits non-zero on any failure.
 import { readFile, writeFile, truncate, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ import { checkEvidence } from './evidence.mjs';
 import { safety } from './safety.mjs';
 import { a11y } from './a11y.mjs';
 import { views } from './views.mjs';
+import { meteringChecks } from './metering.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -276,6 +278,7 @@ try {
   using = true;
 
   await views({ page, base, load, check, outDir });
+  await meteringChecks({ page, root, check, goodLink });
 
   // 5. Edit latency: p50/p95/max per edit kind, one and three offers, 36 and 120 months (speed.mjs).
   await speed({ page, check });

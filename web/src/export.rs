@@ -107,16 +107,22 @@ pub struct File {
     pub text: String,
 }
 
+/// The start of every exported file's name: the deal's name with dashes
+/// for spaces (`deal` when it has none).
+pub fn stem(deal: &str) -> String {
+    if deal.trim().is_empty() {
+        "deal".to_string()
+    } else {
+        deal.trim().replace(' ', "-")
+    }
+}
+
 /// The file of an export of the state's shown bill, deal or matrix; `None`
 /// when there is no bill (the scenario does not price).
 pub fn file(s: &AppState, kind: ExportKind) -> Option<File> {
     let c = s.outcome.as_ref().as_ref().ok()?;
     let bill = c.bills().get(s.selected)?;
-    let stem = if s.scenario.name.trim().is_empty() {
-        "deal".to_string()
-    } else {
-        s.scenario.name.trim().replace(' ', "-")
-    };
+    let stem = stem(&s.scenario.name);
     // The bill's evidence (the worker computed it for the export): the bill
     // JSON carries the trail and the fingerprints, the CSVs five columns of
     // digests (`unitcalc quote|compare -f csv --evidence`), the TOML files a

@@ -57,6 +57,29 @@ pub fn use_worker_evidence(
     });
 }
 
+/// Sends each new metering request to the page's worker and dispatches its
+/// answer as [`Action::MeteringReady`] (kept only if it answers the current
+/// request).
+#[hook]
+pub fn use_worker_metering(
+    request: Option<Rc<crate::worker::metering::MeteringRequest>>,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let key = request.as_ref().map(|r| r.key);
+    use_effect_with(key, move |_| {
+        if let Some(r) = request {
+            browser::ask_worker(
+                r.encode(),
+                Callback::from(move |bytes: Vec<u8>| {
+                    if let Some(a) = crate::worker::metering::decode_metering(&bytes) {
+                        dispatcher.dispatch(Action::MeteringReady(Rc::new(a)));
+                    }
+                }),
+            );
+        }
+    });
+}
+
 /// Prints the page each time [`AppState::print_now`] is bumped, and, while a
 /// print waits for the quote's fingerprints ([`AppState::printing`]),
 /// dispatches [`Action::PrintAnyway`] after [`crate::state::PRINT_WAIT_MS`].

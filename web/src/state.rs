@@ -39,6 +39,7 @@ use crate::{boundary, browser, storage};
 mod action;
 pub mod lab;
 pub mod lab_book;
+mod metering;
 mod pricing;
 mod ui;
 
@@ -246,6 +247,13 @@ pub struct AppState {
     /// The worker's answer to the current request: the trail, ledger and
     /// fingerprints, or the core's message.
     pub evidence: Option<ByPtr<Result<Evidence, String>>>,
+    /// The deal file opened, while its scenario is open, when it has a
+    /// `[metering]` plan (the Metering view's plan; never in links).
+    pub metering_file: Option<Rc<crate::worker::metering::DealFile>>,
+    /// What the worker is asked for the Metering view, while it is shown.
+    pub metering_request: Option<Rc<crate::worker::metering::MeteringRequest>>,
+    /// The worker's answer to the current metering request.
+    pub metered: Option<Rc<crate::worker::metering::MeteringAnswer>>,
     /// Bumped on every recompute (the page exposes it for measurements).
     pub generation: u64,
     /// Milliseconds the last recompute took in the core (exposed for measurements).
@@ -301,6 +309,9 @@ impl AppState {
             print_now: 0,
             evidence_request: None,
             evidence: None,
+            metering_file: None,
+            metering_request: None,
+            metered: None,
             generation: 0,
             compute_ms: String::new(),
             pending: false,
@@ -338,6 +349,10 @@ impl AppState {
         self.csv = None;
         self.alert = None;
         self.selected = 0;
+        self.metering_file = None;
+        if self.view == View::Metering {
+            self.view = View::Bill;
+        }
     }
 
     /// The scenario as the strict formats read it (share links, saved
@@ -397,6 +412,7 @@ impl AppState {
             }
         }
         self.refresh_evidence();
+        self.refresh_metering();
         self.compute_ms = browser::elapsed_ms(t0);
         refused
     }
@@ -493,9 +509,15 @@ impl Reducible for AppState {
                     Err(m) => s.alert = Some(m),
                 }
             }
-            Action::OpenedDeal { name, link, csv } => match open_link(&link) {
+            Action::OpenedDeal {
+                name,
+                link,
+                csv,
+                plan,
+            } => match open_link(&link) {
                 Ok(deal) => {
                     s.load(deal);
+                    s.metering_file = plan;
                     s.recompute();
                     s.notice = Some(match csv {
                         Some(c) => format!(
@@ -625,7 +647,7 @@ impl Reducible for AppState {
                 s.printing = false;
                 s.print_now += 1;
             }
-            Action::SetView(v) => {
+            Action::SetView(v) if v != View::Metering || s.metering_file.is_some() => {
                 s.view = v;
                 // The quote shows the fingerprints: asked for when its tab
                 // opens (once per scenario; kept when the tab closes).
@@ -633,6 +655,14 @@ impl Reducible for AppState {
                     s.generation += 1;
                     s.refresh_evidence();
                 }
+                s.refresh_metering();
+            }
+            // Only the answer to the current request is kept.
+            Action::MeteringReady(a)
+                if s.metering_request.as_ref().is_some_and(|r| r.key == a.key) =>
+            {
+                s.metered = Some(a);
+                s.generation += 1;
             }
             Action::SetGranularity(g) => {
                 s.granularity = g;

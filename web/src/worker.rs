@@ -1,8 +1,9 @@
 //! The page's second WebAssembly module, a Web Worker (`src/bin/worker.rs`,
 //! built by trunk from `index.html`'s `data-type="worker"` link), loaded the
 //! first time a user asks for what it computes: a bill's evidence (each
-//! line's formula trail, the fingerprints, the hourly ledger). The first load
-//! stays small, and the work runs off the page's thread.
+//! line's formula trail, the fingerprints, the hourly ledger), the exports,
+//! a deal file read, and a marketplace deal's metering ([`metering`]). The
+//! first load stays small, and the work runs off the page's thread.
 //!
 //! The page sends the scenario as its share link (the same strict text links
 //! and saved scenarios hold), the uploaded usage CSV when there is one, and
@@ -14,6 +15,8 @@
 //! [`decode_answer`] for the page, [`answer`] for the worker.
 
 use std::rc::Rc;
+
+pub mod metering;
 
 /// What the page asks the worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,12 +224,17 @@ pub fn deal_request(name: &str, text: &str) -> Vec<u8> {
     out
 }
 
-/// Reads the answer to [`deal_request`]: the scenario's share link and the
-/// usage file the deal names (empty when none), or the message.
-pub fn decode_deal(message: &[u8]) -> Result<(String, Option<String>), String> {
+/// Reads the answer to [`deal_request`]: the scenario's share link, the
+/// usage file the deal names (empty when none) and whether the file has a
+/// `[metering]` plan, or the message.
+pub fn decode_deal(message: &[u8]) -> Result<(String, Option<String>, bool), String> {
     let f = fields(message).ok_or("the worker's answer was damaged")?;
     match (f.first().copied(), f.len()) {
-        (Some(b"link"), 3) => Ok((text(f[1]), Some(text(f[2])).filter(|c| !c.is_empty()))),
+        (Some(b"link"), 4) => Ok((
+            text(f[1]),
+            Some(text(f[2])).filter(|c| !c.is_empty()),
+            f[3] == b"plan",
+        )),
         (Some(b"err"), 2) => Err(text(f[1])),
         _ => Err("the worker's answer was damaged".into()),
     }
@@ -295,6 +303,7 @@ fn answer_with(message: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Vec<u8> {
             out
         }
         Some(b"evidence") => evidence(f.get(1..).unwrap_or_default()),
+        Some(b"metering") => metering::answer(f.get(1..).unwrap_or_default()),
         Some(b"export") => {
             match export(f.get(1..).unwrap_or_default()) {
                 Ok(file) => {
@@ -313,21 +322,22 @@ fn answer_with(message: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Vec<u8> {
         Some(b"deal") => {
             let opened = match (f.get(1), f.get(2)) {
                 (Some(name), Some(t)) => {
-                    unitcalc_core::scenario::open_deal_file(&text(t), &text(name))
+                    unitcalc_core::scenario::open_deal_file_metered(&text(t), &text(name))
                         .map_err(|e| crate::boundary::message(&e))
-                        .and_then(|spec| {
+                        .and_then(|(spec, plan)| {
                             let link = unitcalc_core::scenario::encode(&spec)
                                 .map_err(|e| crate::boundary::message(&e))?;
-                            Ok((link, spec.usage_csv.unwrap_or_default()))
+                            Ok((link, spec.usage_csv.unwrap_or_default(), plan.is_some()))
                         })
                 }
                 _ => Err("the page's request to the worker was damaged".into()),
             };
             match opened {
-                Ok((link, csv)) => {
+                Ok((link, csv, plan)) => {
                     put(&mut out, b"link");
                     put(&mut out, link.as_bytes());
                     put(&mut out, csv.as_bytes());
+                    put(&mut out, if plan { b"plan" } else { b"" });
                 }
                 Err(m) => {
                     put(&mut out, b"err");
@@ -452,30 +462,15 @@ type Computed = (
 /// [`Computed`], from the request's fields after the key and the trail flag:
 /// [offer, link, (csv name, csv bytes)].
 fn compute(f: &[&[u8]], trail: bool) -> Result<Computed, String> {
-    use unitcalc_core::deal::FieldLabels;
     use unitcalc_core::evidence::OfferEvidence;
-    use unitcalc_core::{quote, scenario, usage_csv, Error};
-    let msg = |e: Error| crate::boundary::message(&e);
+    use unitcalc_core::quote;
+    let msg = |e: unitcalc_core::Error| crate::boundary::message(&e);
     let offer: usize = f
         .get(1)
         .and_then(|o| text(o).parse().ok())
         .ok_or("the page's request has no offer")?;
     let link = text(f.get(2).ok_or("the page's request has no scenario")?);
-    let spec = scenario::open_link(&link).map_err(msg)?;
-    let matrix = spec.matrix.load().map_err(msg)?;
-    let deal = spec.resolve(&matrix, &FieldLabels).map_err(msg)?;
-    let usage = match (f.get(3), f.get(4)) {
-        (Some(name), Some(bytes)) => {
-            usage_csv::read_usage(bytes, &text(name), &matrix, &deal.terms.term).map_err(msg)?
-        }
-        _ => quote::usage_of::<Error>(&deal, |p| {
-            Err(Error::Invalid {
-                at: unitcalc_core::error::Origin::file(p),
-                message: "the usage file is not uploaded".into(),
-            })
-        })
-        .map_err(msg)?,
-    };
+    let (matrix, deal, usage) = priced(&link, f.get(3..5))?;
     let o = deal.offers.get(offer).ok_or("the deal has no such offer")?;
     let q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage).map_err(msg)?;
     let fp = unitcalc_core::evidence::fingerprints(&matrix, &deal, &usage, &q.comparison.bills)
@@ -488,6 +483,40 @@ fn compute(f: &[&[u8]], trail: bool) -> Result<Computed, String> {
         None
     };
     Ok((fp, offer, e))
+}
+
+/// The scenario of a share link, resolved, with its usage: the uploaded CSV
+/// when `csv` holds its name and bytes, else the deal's own usage.
+fn priced(
+    link: &str,
+    csv: Option<&[&[u8]]>,
+) -> Result<
+    (
+        unitcalc_core::matrix::Matrix,
+        unitcalc_core::deal::Deal,
+        unitcalc_core::usage::UsageSeries,
+    ),
+    String,
+> {
+    use unitcalc_core::deal::FieldLabels;
+    use unitcalc_core::{quote, scenario, usage_csv, Error};
+    let msg = |e: Error| crate::boundary::message(&e);
+    let spec = scenario::open_link(link).map_err(msg)?;
+    let matrix = spec.matrix.load().map_err(msg)?;
+    let deal = spec.resolve(&matrix, &FieldLabels).map_err(msg)?;
+    let usage = match csv {
+        Some([name, bytes]) => {
+            usage_csv::read_usage(bytes, &text(name), &matrix, &deal.terms.term).map_err(msg)?
+        }
+        _ => quote::usage_of::<Error>(&deal, |p| {
+            Err(Error::Invalid {
+                at: unitcalc_core::error::Origin::file(p),
+                message: "the usage file is not uploaded".into(),
+            })
+        })
+        .map_err(msg)?,
+    };
+    Ok((matrix, deal, usage))
 }
 
 #[cfg(test)]

@@ -454,10 +454,7 @@ impl<'a> Pricer<'a> {
         let i = self.dims.index(cell);
         let st = match self.cells.get_mut(i) {
             Some(st)
-                if mantissa > 0
-                    && scale <= st.w
-                    && st.last_hour != hour.0
-                    && st.rate.is_some() =>
+                if mantissa > 0 && scale <= st.w && st.last_hour != hour.0 && st.rate.is_some() =>
             {
                 st
             }

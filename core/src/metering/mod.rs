@@ -7,15 +7,19 @@
 //!   resolver.
 //! - [`meter`](mod@meter): what the plan reports, hour by hour in whole numbers, and
 //!   its reconciliation against the bill, period by period.
+//! - [`daily`]: what will be reported, per UTC day and dimension (the
+//!   browser's Metering view, computed in its Web Worker).
 //! - [`reconcile`]: the records against the bill, per period and dimension.
 //! - [`report`]: the marketplace's own report against what was sent
 //!   (matched, missing, duplicate, rejected, mismatched, unexpected).
 //! - [`requests`](mod@requests): the request bodies for AWS, Azure and Google Cloud, one
-//!   JSON file per request ([`uuid`]: the name-based ids of Google Cloud
+//!   JSON file per request, or all as JSON Lines ([`uuid`]: the name-based ids of Google Cloud
 //!   operations). They live here, not in `formats/`, because they are
-//!   outputs of this module's records only, and their SHA-1 dependency stays
-//!   in code the browser never references.
+//!   outputs of this module's records only. The browser's Metering view
+//!   runs them (SHA-1 included) in the page's Web Worker, never in the
+//!   page's first load.
 
+pub mod daily;
 pub mod meter;
 pub mod plan;
 pub mod reconcile;

@@ -80,6 +80,45 @@ pub fn requests(
     metering: &Metering,
     window: Window,
 ) -> Result<Vec<Request>> {
+    build(plan, deal, metering, window, true)
+}
+
+/// The same requests as JSON Lines: each request body compact, on a line of
+/// its own, in file order (the browser's one download of them all).
+///
+/// ```
+/// use unitcalc_core::{bundled, deal_toml, metering, quote};
+/// let m = bundled::matrix("spec-m").unwrap();
+/// let src = include_str!("../../../tests/fixtures/metering/example-c-azure.toml");
+/// let deal = deal_toml::parse_deal(src, "example-c-azure.toml", &m).unwrap();
+/// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+/// let plan = deal.metering.as_ref().unwrap();
+/// let (_, metered) = metering::meter(&m, &deal.terms, &deal.offers, plan, &usage).unwrap();
+/// let lines = metering::requests::jsonl(plan, &deal.name, &metered, metering::Window::default()).unwrap();
+/// assert_eq!(lines.lines().count(), 2); // azure-0001.json, azure-0002.json
+/// assert!(lines.starts_with("{\"request\":[{\"resourceId\":"));
+/// ```
+pub fn jsonl(
+    plan: &MeteringPlan,
+    deal: &str,
+    metering: &Metering,
+    window: Window,
+) -> Result<String> {
+    Ok(build(plan, deal, metering, window, false)?
+        .into_iter()
+        .map(|r| r.body)
+        .collect())
+}
+
+/// The requests, each body pretty (files) or compact (JSON Lines), ending in
+/// a newline.
+fn build(
+    plan: &MeteringPlan,
+    deal: &str,
+    metering: &Metering,
+    window: Window,
+    pretty: bool,
+) -> Result<Vec<Request>> {
     let records: Vec<&MeterRecord> = metering
         .records
         .iter()
@@ -96,64 +135,73 @@ pub fn requests(
             Identifiers::Aws {
                 product_code,
                 customer_identifier,
-            } => json(&AwsBody {
-                product_code,
-                usage_records: chunk
-                    .iter()
-                    .map(|r| {
-                        Ok(AwsRecord {
-                            timestamp: r.hour.0.saturating_mul(3600),
-                            customer_identifier,
-                            dimension: dimension(plan, r)?,
-                            quantity: aws_quantity(plan, r)?,
+            } => json(
+                &AwsBody {
+                    product_code,
+                    usage_records: chunk
+                        .iter()
+                        .map(|r| {
+                            Ok(AwsRecord {
+                                timestamp: r.hour.0.saturating_mul(3600),
+                                customer_identifier,
+                                dimension: dimension(plan, r)?,
+                                quantity: aws_quantity(plan, r)?,
+                            })
                         })
-                    })
-                    .collect::<Result<_>>()?,
-            })?,
+                        .collect::<Result<_>>()?,
+                },
+                pretty,
+            )?,
             Identifiers::Azure {
                 resource_id,
                 plan_id,
-            } => json(&AzureBody {
-                request: chunk
-                    .iter()
-                    .map(|r| {
-                        Ok(AzureEvent {
-                            resource_id,
-                            quantity: r.quantity,
-                            dimension: dimension(plan, r)?,
-                            effective_start_time: r.hour.to_string(),
-                            plan_id,
+            } => json(
+                &AzureBody {
+                    request: chunk
+                        .iter()
+                        .map(|r| {
+                            Ok(AzureEvent {
+                                resource_id,
+                                quantity: r.quantity,
+                                dimension: dimension(plan, r)?,
+                                effective_start_time: r.hour.to_string(),
+                                plan_id,
+                            })
                         })
-                    })
-                    .collect::<Result<_>>()?,
-            })?,
+                        .collect::<Result<_>>()?,
+                },
+                pretty,
+            )?,
             Identifiers::Gcp {
                 service_name,
                 consumer_id,
-            } => json(&GcpBody {
-                operations: chunk
-                    .iter()
-                    .map(|r| {
-                        let dim = dimension(plan, r)?;
-                        Ok(GcpOperation {
-                            operation_id: uuid::v5(
-                                &uuid::NAMESPACE_URL,
-                                &operation_name(service_name, consumer_id, deal, dim, r.hour),
-                            ),
-                            operation_name: GCP_OPERATION_NAME,
-                            consumer_id,
-                            start_time: r.hour.to_string(),
-                            end_time: Hour(r.hour.0.saturating_add(1)).to_string(),
-                            metric_value_sets: vec![GcpMetricSet {
-                                metric_name: format!("{service_name}/{dim}"),
-                                metric_values: vec![GcpValue {
-                                    int64_value: r.quantity.to_string(),
+            } => json(
+                &GcpBody {
+                    operations: chunk
+                        .iter()
+                        .map(|r| {
+                            let dim = dimension(plan, r)?;
+                            Ok(GcpOperation {
+                                operation_id: uuid::v5(
+                                    &uuid::NAMESPACE_URL,
+                                    &operation_name(service_name, consumer_id, deal, dim, r.hour),
+                                ),
+                                operation_name: GCP_OPERATION_NAME,
+                                consumer_id,
+                                start_time: r.hour.to_string(),
+                                end_time: Hour(r.hour.0.saturating_add(1)).to_string(),
+                                metric_value_sets: vec![GcpMetricSet {
+                                    metric_name: format!("{service_name}/{dim}"),
+                                    metric_values: vec![GcpValue {
+                                        int64_value: r.quantity.to_string(),
+                                    }],
                                 }],
-                            }],
+                            })
                         })
-                    })
-                    .collect::<Result<_>>()?,
-            })?,
+                        .collect::<Result<_>>()?,
+                },
+                pretty,
+            )?,
         };
         if body.len() >= MAX_BODY_BYTES {
             return Err(Error::Metering {
@@ -216,12 +264,16 @@ fn aws_quantity(plan: &MeteringPlan, r: &MeterRecord) -> Result<u64> {
     Ok(r.quantity)
 }
 
-fn json<T: Serialize>(body: &T) -> Result<String> {
-    serde_json::to_string_pretty(body)
-        .map(|s| s + "\n")
-        .map_err(|e| Error::Metering {
-            message: format!("writing a request: {e}"),
-        })
+fn json<T: Serialize>(body: &T, pretty: bool) -> Result<String> {
+    if pretty {
+        serde_json::to_string_pretty(body)
+    } else {
+        serde_json::to_string(body)
+    }
+    .map(|s| s + "\n")
+    .map_err(|e| Error::Metering {
+        message: format!("writing a request: {e}"),
+    })
 }
 
 #[derive(Serialize)]

@@ -9,12 +9,15 @@ use super::chart::Charts;
 use super::compare_view::CompareView;
 use super::deal_form::DealForm;
 use super::matrix_view::MatrixView;
+use super::metering_view::metering_view;
 use super::offer_form::OfferForm;
 use super::quote_view::{quote_view, QuoteArgs};
 use super::share::SharePanel;
 use super::usage_form::UsageForm;
 use crate::export::{self, ExportKind};
-use crate::hooks::{use_pending_pricing, use_print, use_url_sync, use_worker_evidence};
+use crate::hooks::{
+    use_pending_pricing, use_print, use_url_sync, use_worker_evidence, use_worker_metering,
+};
 use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
 use crate::{boundary, browser, worker};
 
@@ -27,6 +30,7 @@ pub fn App() -> Html {
     let link = scenario::encode(state.written());
     use_url_sync(link.as_ref().ok().cloned(), state.dispatcher());
     use_worker_evidence(state.evidence_request.clone(), state.dispatcher());
+    use_worker_metering(state.metering_request.clone(), state.dispatcher());
     use_print(state.print_now, state.printing, state.dispatcher());
     use_pending_pricing(state.pending, state.generation, state.dispatcher());
 
@@ -41,21 +45,22 @@ pub fn App() -> Html {
             browser::focus("confirm-no");
         }
     });
-    // WAI-ARIA tabs: one tab per view (View::ALL), the selected one in the
+    // WAI-ARIA tabs: one tab per view shown (AppState::views), the selected one in the
     // tab order (roving tabindex); arrow keys, Home and End move the
     // selection and the focus; <main> is the tab panel.
+    let views = state.views();
     let on_tab_key = {
         let (cb, view) = (on_action.clone(), state.view);
         Callback::from(move |e: KeyboardEvent| {
-            let next =
-                browser::key(&e, |k| view.after_key(k).is_some()).and_then(|k| view.after_key(&k));
+            let next = browser::key(&e, |k| view.after_key(k, views).is_some())
+                .and_then(|k| view.after_key(&k, views));
             if let Some(v) = next {
                 cb.emit(Action::SetView(v));
                 browser::focus(v.tab_id());
             }
         })
     };
-    let tabs = View::ALL.iter().map(|&v| {
+    let tabs = views.iter().map(|&v| {
         let selected = state.view == v;
         html! { <button type="button" role="tab" id={v.tab_id()} aria-selected={selected.to_string()} aria-controls="main"
             tabindex={if selected { "0" } else { "-1" }} onclick={on_action.reform(move |_| Action::SetView(v))}>{ v.label() }</button> }
@@ -101,10 +106,17 @@ pub fn App() -> Html {
                     worker::deal_request(&name, &text),
                     Callback::from(move |bytes: Vec<u8>| {
                         d.dispatch(match worker::decode_deal(&bytes) {
-                            Ok((link, csv)) => Action::OpenedDeal {
+                            Ok((link, csv, plan)) => Action::OpenedDeal {
                                 name: name.clone(),
                                 link,
                                 csv,
+                                // The file is kept for the Metering view.
+                                plan: plan.then(|| {
+                                    std::rc::Rc::new(worker::metering::DealFile {
+                                        name: name.clone(),
+                                        text: text.clone(),
+                                    })
+                                }),
                             },
                             Err(m) => Action::Alert(m),
                         })
@@ -255,5 +267,6 @@ fn render_view(
             on_action={on_action.clone()} /> }
         }
         View::Quote => html! {},
+        View::Metering => metering_view(state.metered.clone()),
     }
 }

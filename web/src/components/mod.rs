@@ -14,6 +14,7 @@ pub mod lab_book;
 pub mod lab_chart;
 pub mod lab_view;
 pub mod matrix_view;
+pub mod metering_view;
 pub mod offer_form;
 pub mod quote_view;
 pub mod share;

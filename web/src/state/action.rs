@@ -200,6 +200,9 @@ pub enum Action {
         link: String,
         /// The usage file the deal names, if any.
         csv: Option<String>,
+        /// The deal file itself, when it has a `[metering]` plan (kept for
+        /// the Metering view while its scenario is open).
+        plan: Option<Rc<crate::worker::metering::DealFile>>,
     },
     /// Save the scenario in this browser under a name.
     Save(String),
@@ -213,6 +216,8 @@ pub enum Action {
     Explain(bool),
     /// The worker's answer to an evidence request.
     EvidenceReady(Rc<crate::worker::EvidenceAnswer>),
+    /// The worker's answer to a metering request.
+    MeteringReady(Rc<crate::worker::metering::MeteringAnswer>),
     /// Print the quote with its fingerprints: at once when the page has
     /// them, else when the worker answers (or after
     /// [`super::PRINT_WAIT_MS`] without an answer).

@@ -16,6 +16,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod metering;
+
 fn example() -> Rc<AppState> {
     Rc::new(AppState::new(DealSpec::example()))
 }
@@ -957,10 +959,16 @@ fn export_files() {
 fn open_deal(s: Rc<AppState>, name: &str, text: &str) -> Rc<AppState> {
     let answer = crate::worker::answer(&crate::worker::deal_request(name, text));
     match crate::worker::decode_deal(&answer) {
-        Ok((link, csv)) => s.reduce(Action::OpenedDeal {
+        Ok((link, csv, plan)) => s.reduce(Action::OpenedDeal {
             name: name.into(),
             link,
             csv,
+            plan: plan.then(|| {
+                Rc::new(crate::worker::metering::DealFile {
+                    name: name.into(),
+                    text: text.into(),
+                })
+            }),
         }),
         Err(m) => s.reduce(Action::Alert(m)),
     }
@@ -1105,24 +1113,46 @@ fn the_usage_follows_the_first_entitlement() {
     assert_eq!(usage(&s), ("capacity/azure/hot".into(), "450".into()));
 }
 
-/// The tab list's keys (WAI-ARIA tabs): (from, key, to).
+/// The tab list's keys (WAI-ARIA tabs): (from, key, to), without the
+/// Metering tab (a deal without a plan) and with it.
 #[test]
 fn tab_keys_table() {
+    use View::{Bill, Compare, Matrix, Metering, Quote};
+    let four = [Bill, Compare, Matrix, Quote];
     let table = [
-        (View::Bill, "ArrowRight", Some(View::Compare)),
-        (View::Quote, "ArrowRight", Some(View::Bill)),
-        (View::Bill, "ArrowLeft", Some(View::Quote)),
-        (View::Matrix, "ArrowLeft", Some(View::Compare)),
-        (View::Matrix, "Home", Some(View::Bill)),
-        (View::Compare, "End", Some(View::Quote)),
-        (View::Compare, "Enter", None),
-        (View::Compare, "ArrowDown", None),
+        (Bill, "ArrowRight", Some(Compare)),
+        (Quote, "ArrowRight", Some(Bill)),
+        (Bill, "ArrowLeft", Some(Quote)),
+        (Matrix, "ArrowLeft", Some(Compare)),
+        (Matrix, "Home", Some(Bill)),
+        (Compare, "End", Some(Quote)),
+        (Compare, "Enter", None),
+        (Compare, "ArrowDown", None),
     ];
     for (from, key, to) in table {
-        assert_eq!(from.after_key(key), to, "{from:?} {key}");
+        assert_eq!(from.after_key(key, &four), to, "{from:?} {key}");
+    }
+    let with_plan = [
+        (Quote, "ArrowRight", Some(Metering)),
+        (Metering, "ArrowRight", Some(Bill)),
+        (Bill, "ArrowLeft", Some(Metering)),
+        (Compare, "End", Some(Metering)),
+        (Metering, "Home", Some(Bill)),
+    ];
+    for (from, key, to) in with_plan {
+        assert_eq!(from.after_key(key, &View::ALL), to, "{from:?} {key}");
     }
     let ids: Vec<&str> = View::ALL.iter().map(|v| v.tab_id()).collect();
-    assert_eq!(ids, ["tab-bill", "tab-compare", "tab-matrix", "tab-quote"]);
+    assert_eq!(
+        ids,
+        [
+            "tab-bill",
+            "tab-compare",
+            "tab-matrix",
+            "tab-quote",
+            "tab-metering"
+        ]
+    );
 }
 
 /// Saving says why nothing happened (an empty name), asks before saving

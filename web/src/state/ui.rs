@@ -19,12 +19,21 @@ pub enum View {
     Matrix,
     /// The print-friendly quote.
     Quote,
+    /// A marketplace deal's metering (a deal file with a `[metering]`
+    /// plan only: [`AppState::views`]).
+    Metering,
 }
 
 impl View {
     /// Every view, in the order of the tabs (the tab list is made from
     /// this: a new view is one variant here and one arm in each match below).
-    pub const ALL: [View; 4] = [View::Bill, View::Compare, View::Matrix, View::Quote];
+    pub const ALL: [View; 5] = [
+        View::Bill,
+        View::Compare,
+        View::Matrix,
+        View::Quote,
+        View::Metering,
+    ];
 
     /// The tab's label.
     pub fn label(self) -> &'static str {
@@ -33,6 +42,7 @@ impl View {
             View::Compare => "Compare",
             View::Matrix => "Matrix",
             View::Quote => "Quote",
+            View::Metering => "Metering",
         }
     }
 
@@ -43,15 +53,16 @@ impl View {
             View::Compare => "tab-compare",
             View::Matrix => "tab-matrix",
             View::Quote => "tab-quote",
+            View::Metering => "tab-metering",
         }
     }
 
-    /// The view a tab-list key leads to from this one (WAI-ARIA tabs:
-    /// `ArrowLeft`/`ArrowRight` wrap around, `Home`/`End` go to the
-    /// first/last tab); `None` for any other key.
-    pub fn after_key(self, key: &str) -> Option<View> {
-        let n = View::ALL.len();
-        let i = View::ALL.iter().position(|v| *v == self).unwrap_or(0);
+    /// The view a tab-list key leads to from this one among the tabs shown,
+    /// `views` (WAI-ARIA tabs: `ArrowLeft`/`ArrowRight` wrap around,
+    /// `Home`/`End` go to the first/last tab); `None` for any other key.
+    pub fn after_key(self, key: &str, views: &[View]) -> Option<View> {
+        let n = views.len().max(1);
+        let i = views.iter().position(|v| *v == self).unwrap_or(0);
         let j = match key {
             "ArrowRight" => (i + 1) % n,
             "ArrowLeft" => (i + n - 1) % n,
@@ -59,7 +70,7 @@ impl View {
             "End" => n - 1,
             _ => return None,
         };
-        View::ALL.get(j).copied()
+        views.get(j).copied()
     }
 }
 
@@ -126,6 +137,13 @@ impl Undo {
 
 /// The page's words about the matrix and saving (the reducer calls these).
 impl AppState {
+    /// The tabs shown: every view, the Metering view (the last) only while
+    /// a deal file with a `[metering]` plan is open.
+    pub fn views(&self) -> &'static [View] {
+        let n = View::ALL.len() - usize::from(self.metering_file.is_none());
+        View::ALL.get(..n).unwrap_or_default()
+    }
+
     /// The matrix's name and version as the page shows them everywhere (the
     /// bills carry it too: the bill view, exports and quote): `spec-m v1`,
     /// or `spec-m v1 (edited)` for a bundled matrix's edited copy.

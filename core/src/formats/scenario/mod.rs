@@ -126,7 +126,8 @@ pub fn open_link(fragment: &str) -> Result<DealSpec> {
 /// read by the deal TOML reader ([`crate::deal_toml::read`]), its matrix
 /// path taken as the bundled matrix it names ([`crate::bundled::by_path`]).
 /// A usage CSV it names stays in [`DealSpec::usage_csv`] for the caller to
-/// ask for; a `[metering]` plan is left out (the browser meters nothing).
+/// ask for; a `[metering]` plan is left out ([`open_deal_file_metered`]
+/// keeps it).
 /// Values are checked when the deal is resolved, as for a link.
 ///
 /// ```
@@ -139,9 +140,34 @@ pub fn open_link(fragment: &str) -> Result<DealSpec> {
 /// assert!(open_deal_file(&other, "acme.toml").unwrap_err().to_string().contains("acme-2027.toml"));
 /// ```
 pub fn open_deal_file(text: &str, file: &str) -> Result<DealSpec> {
-    // The browser carries no metering plan: it is not walked (a deal file's
-    // `[metering]` must still be a table).
-    let mut spec = crate::deal_toml::read_without_metering(text, file)?.spec;
+    // No metering plan: it is not walked (a deal file's `[metering]` must
+    // still be a table).
+    bundled_matrix(
+        crate::deal_toml::read_without_metering(text, file)?.spec,
+        file,
+    )
+}
+
+/// [`open_deal_file`] with the deal's `[metering]` plan as written, for the
+/// browser's Metering view (checked when the view resolves it against the
+/// priced deal, [`crate::deal::MeteringSpec::resolve`]).
+///
+/// ```
+/// use unitcalc_core::scenario::open_deal_file_metered;
+/// let text = include_str!("../../../../tests/fixtures/metering/example-c-azure.toml");
+/// let (spec, plan) = open_deal_file_metered(text, "example-c-azure.toml").unwrap();
+/// assert_eq!((spec.channel.as_str(), plan.unwrap().dimensions[0].name.as_str()), ("azure", "overage_usd_cents"));
+/// ```
+pub fn open_deal_file_metered(
+    text: &str,
+    file: &str,
+) -> Result<(DealSpec, Option<crate::deal::MeteringSpec>)> {
+    let read = crate::deal_toml::read(text, file)?;
+    Ok((bundled_matrix(read.spec, file)?, read.metering))
+}
+
+/// The deal with its matrix path taken as the bundled matrix it names.
+fn bundled_matrix(mut spec: DealSpec, file: &str) -> Result<DealSpec> {
     if let MatrixChoice::File(path) = &spec.matrix {
         let Some(name) = crate::bundled::by_path(path) else {
             return Err(Error::Invalid {

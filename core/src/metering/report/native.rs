@@ -668,4 +668,40 @@ mod tests {
             ]
         );
     }
+
+    /// Two Google Cloud operations (two ids) for one hour and dimension:
+    /// Google bills both, the reconciliation reports one duplicate that
+    /// bills the first operation's quantity only (docs/metering.md).
+    #[test]
+    fn two_gcp_operations_for_one_hour_are_one_duplicate_billing_the_first() {
+        use crate::metering::plan::{Dimension, DimensionUnit};
+        use crate::metering::report::{check_report, Outcome};
+        use crate::metering::{MeterRecord, Window};
+        let mut plan = plan();
+        plan.dimensions = vec![Dimension {
+            name: "d".into(),
+            unit: DimensionUnit::Money,
+            price: "0.01".parse().unwrap(),
+            cells: vec![],
+        }];
+        let log = "Time (UTC),operationID,startTime,endTime,consumerId,metricName,metricValue\n\
+                   t,a,2026-03-13T00:00:00Z,2026-03-13T01:00:00Z,project:p,svc/d,7\n\
+                   t,b,2026-03-13T00:00:00Z,2026-03-13T01:00:00Z,project:p,svc/d,5\n";
+        let (_, rows) = read(log, "r", None, &plan).unwrap();
+        assert!(rows.iter().all(|r| r.status == Status::Accepted));
+        let sent = [MeterRecord {
+            dimension: 0,
+            hour: rows[0].hour,
+            quantity: 7,
+        }];
+        let checks = check_report(&plan, &sent, Window::default(), &rows).unwrap();
+        assert_eq!(checks.len(), 1, "one finding for the hour and dimension");
+        let c = &checks[0];
+        assert_eq!(
+            (c.outcome, c.reported.clone(), c.billed),
+            (Outcome::Duplicate, vec![7, 5], 7)
+        );
+        // Google bills 12 cents; the effect counts the first write only.
+        assert_eq!(c.effect.unwrap().to_string(), "0.00");
+    }
 }
