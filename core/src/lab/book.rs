@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
-use super::{Model, NotPriced, MAX_MODELS};
+use super::{Model, NotPriced};
 use crate::bill::Bill;
 use crate::book::{CustomerBills, Repricer, Slot, Summary, SummaryOptions};
 use crate::error::{Error, Origin, Result};
@@ -212,28 +212,14 @@ pub struct BookSlots {
 impl BookSlots {
     /// The slots of `map` (offers of `offers`, in the first model's cells)
     /// under each model. Errors when a choice names no offer, or when there
-    /// are no models or more than [`MAX_MODELS`].
+    /// are no models or more than [`MAX_MODELS`](super::MAX_MODELS).
     pub fn new(
         models: &[Model<'_>],
         terms: &DealTerms,
         offers: &[Offer],
         map: &OfferMap,
     ) -> Result<BookSlots> {
-        let Some(first) = models.first() else {
-            return Err(Error::Offer {
-                offer: String::new(),
-                message: "no unit model to price under".into(),
-            });
-        };
-        if models.len() > MAX_MODELS {
-            return Err(Error::Offer {
-                offer: String::new(),
-                message: format!(
-                    "{} unit models; at most {MAX_MODELS} side by side",
-                    models.len()
-                ),
-            });
-        }
+        let first = super::first_model(models)?;
         let slot = |offers: &[Offer], c: &OfferChoice| -> Result<Slot> {
             let offer = offers.get(c.offer).cloned().ok_or_else(|| Error::Offer {
                 offer: c.offer.to_string(),

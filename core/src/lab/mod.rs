@@ -91,6 +91,27 @@ pub enum Outcome {
     NotPriced(NotPriced),
 }
 
+/// The first of `models` (the one the others are compared with), or why
+/// they cannot be priced side by side: none, or more than [`MAX_MODELS`].
+pub(crate) fn first_model<'m, 'a>(models: &'m [Model<'a>]) -> Result<&'m Model<'a>> {
+    let Some(first) = models.first() else {
+        return Err(Error::Offer {
+            offer: String::new(),
+            message: "no unit model to price under".into(),
+        });
+    };
+    if models.len() > MAX_MODELS {
+        return Err(Error::Offer {
+            offer: String::new(),
+            message: format!(
+                "{} unit models; at most {MAX_MODELS} side by side",
+                models.len()
+            ),
+        });
+    }
+    Ok(first)
+}
+
 /// Prices `offers` over `usage` (both in `models[0]`'s cells) under every
 /// model. Errors only when the first model itself cannot price the deal or
 /// when there are no models or more than [`MAX_MODELS`].
@@ -118,21 +139,7 @@ pub fn quote_models(
     offers: &[Offer],
     usage: &UsageSeries,
 ) -> Result<Vec<ModelColumn>> {
-    let Some(first) = models.first() else {
-        return Err(Error::Offer {
-            offer: String::new(),
-            message: "no unit model to price under".into(),
-        });
-    };
-    if models.len() > MAX_MODELS {
-        return Err(Error::Offer {
-            offer: String::new(),
-            message: format!(
-                "{} unit models; at most {MAX_MODELS} side by side",
-                models.len()
-            ),
-        });
-    }
+    let first = first_model(models)?;
     let base = figures(first.matrix, terms, offers, usage)?;
     let mut out = Vec::with_capacity(models.len());
     for (i, m) in models.iter().enumerate() {
