@@ -5,6 +5,11 @@
 use super::*;
 use crate::worker::metering::{decode_metering, figures, Figures, MeteringAnswer};
 
+// In the browser these run under wasm-bindgen-test (as `tests.rs`'s do);
+// named here, since `super::*` and the prelude would both offer a `test`.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
 const AZURE: &str = include_str!("../../../../tests/fixtures/metering/example-c-azure.toml");
 
 /// Worked example C's Azure deal file, opened through the worker.
