@@ -471,12 +471,15 @@ fn compute(f: &[&[u8]], trail: bool) -> Result<Computed, String> {
         .ok_or("the page's request has no offer")?;
     let link = text(f.get(2).ok_or("the page's request has no scenario")?);
     let (matrix, deal, usage) = priced(&link, f.get(3..5))?;
-    let o = deal.offers.get(offer).ok_or("the deal has no such offer")?;
+    deal.offers.get(offer).ok_or("the deal has no such offer")?;
     let q = quote::quote(&matrix, &deal.terms, &deal.offers, &usage).map_err(msg)?;
     let fp = unitcalc_core::evidence::fingerprints(&matrix, &deal, &usage, &q.comparison.bills)
         .map_err(msg)?;
+    // The trail's offer takes its fingerprints from `fp` (the usage is
+    // hashed once).
     let e = if trail {
-        let e = OfferEvidence::of(&matrix, &deal, &usage, o).map_err(msg)?;
+        let e =
+            OfferEvidence::with_fingerprints(&matrix, &deal, &usage, offer, &fp).map_err(msg)?;
         let ledger = e.ledger_csv(&matrix).map_err(msg)?;
         Some((e, ledger))
     } else {

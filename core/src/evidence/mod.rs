@@ -410,6 +410,48 @@ impl OfferEvidence {
         })
     }
 
+    /// [`OfferEvidence::of`] when the deal's [`Fingerprints`] are already
+    /// computed (for every offer, as the browser's worker does for the
+    /// quote): the offer is priced with everything recorded and its trail
+    /// built, and its fingerprints are taken from `fingerprints`, not hashed
+    /// again.
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, evidence::{self, OfferEvidence}, quote};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!()).unwrap();
+    /// let q = quote::quote(&m, &deal.terms, &deal.offers, &usage).unwrap();
+    /// let f = evidence::fingerprints(&m, &deal, &usage, &q.comparison.bills).unwrap();
+    /// let e = OfferEvidence::with_fingerprints(&m, &deal, &usage, 0, &f).unwrap();
+    /// assert_eq!(e.evidence, OfferEvidence::of(&m, &deal, &usage, &deal.offers[0]).unwrap().evidence);
+    /// ```
+    pub fn with_fingerprints(
+        m: &Matrix,
+        deal: &Deal,
+        usage: &UsageSeries,
+        offer: usize,
+        fingerprints: &Fingerprints,
+    ) -> Result<OfferEvidence> {
+        let missing = || Error::Invalid {
+            at: crate::error::Origin::file("deal"),
+            message: format!("the deal has no offer {}", offer.saturating_add(1)),
+        };
+        let o = deal.offers.get(offer).ok_or_else(missing)?;
+        let evidence = fingerprints
+            .per_bill()
+            .into_iter()
+            .nth(offer)
+            .ok_or_else(missing)?;
+        let recorded = crate::engine::price_recorded(m, &deal.terms, o, usage)?;
+        let trail = trail::trail(m, &deal.terms, o, &recorded)?;
+        Ok(OfferEvidence {
+            recorded,
+            trail,
+            evidence,
+        })
+    }
+
     /// The bill's short fingerprint ([`SHORT_DIGEST`] hex digits).
     pub fn short(&self) -> &str {
         self.evidence
