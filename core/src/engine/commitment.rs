@@ -71,7 +71,7 @@ pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(
 impl Pricer<'_> {
     /// Commitment: draws this hour's records from the bucket in matrix order.
     pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        if self.bucket.is_none() || self.hour_buf.is_empty() {
+        if self.bucket.is_none() || self.hour_n == 0 {
             return Ok(());
         }
         // One draw, compiled twice: plain pricing's has no ledger code in it.
@@ -88,14 +88,23 @@ impl Pricer<'_> {
         let Some(bucket) = self.bucket.as_mut() else {
             return Ok(());
         };
-        crate::short_sort::sort_by_key(&mut self.hour_buf, |(i, _)| *i);
-        // Indices in `hour_buf` were checked by `push`; a miss is refused
-        // rather than indexed.
+        // The cells with a quantity this hour, in matrix order (the active
+        // cells are kept in it): no sort. Indices in `active` were checked
+        // by `push`; a miss is refused rather than indexed.
         let missing = Overflow {
             what: "a cell index",
         };
-        for &(i, qm) in &self.hour_buf {
-            let st = self.cells.get(i).ok_or(missing)?;
+        let mut left = self.hour_n;
+        for &i in &self.active {
+            if left == 0 {
+                break;
+            }
+            let st = self.cells.get_mut(i).ok_or(missing)?;
+            let qm = std::mem::take(&mut st.pending);
+            if qm == 0 {
+                continue;
+            }
+            left = left.saturating_sub(1);
             let mut units = wide::mul(qm, st.rate_m).ok_or(Overflow { what: "units" })?;
             let us = st.w.saturating_add(st.rate_s);
             if us > bucket.scale {
@@ -132,7 +141,7 @@ impl Pricer<'_> {
                 record_drawn(ledger, at, st, qm, draw, bucket.scale)?;
             }
         }
-        self.hour_buf.clear();
+        self.hour_n = 0;
         Ok(())
     }
 

@@ -67,6 +67,8 @@ pub(super) fn set_entitlements(
         st.w = es.max(bs);
         st.e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
         st.band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
+        // Offered and in use from the start: the common case takes its records.
+        st.gate = i64::from(st.w);
         active.push(i);
     }
     Ok(active)
@@ -96,18 +98,16 @@ impl CellState {
         // Without branches on the usage (metered usage around E makes them
         // unpredictable): each count adds 0 or 1, the charged sum 0 or qm.
         let above = qm > self.e_m;
-        let streak = if above {
-            self.streak.saturating_add(1)
-        } else {
-            0
-        };
+        // streak + 1 above E, else 0: masks, not a branch.
+        let streak = self.streak.saturating_add(1) & 0u32.wrapping_sub(u32::from(above));
         self.streak = streak;
         let tolerated = above & (qm <= self.band_m) & (streak <= grace);
         let charged = above & !tolerated;
         let acc = &mut self.period;
         acc.tolerated = acc.tolerated.saturating_add(u32::from(tolerated));
         acc.charged = acc.charged.saturating_add(u32::from(charged));
-        acc.charged_usage = wide::add(acc.charged_usage, if charged { qm } else { 0 })?;
+        let charged_qm = qm & i128::from(charged).wrapping_neg();
+        acc.charged_usage = wide::add(acc.charged_usage, charged_qm)?;
         Ok(if tolerated {
             Some(ExcessKind::Tolerated)
         } else if charged {

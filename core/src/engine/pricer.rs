@@ -19,7 +19,8 @@ use crate::wide;
 /// mantissas at the cell's working scale `w`; units at the bucket's scale.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Acc {
-    pub(super) touched: bool,
+    /// Σ usage; above 0 exactly when the cell had usage in the period (every
+    /// record adds a quantity above 0, and the sum is checked).
     pub(super) quantity_hours: i128,
     pub(super) peak: i128,
     pub(super) tolerated: u32,
@@ -41,8 +42,25 @@ impl Acc {
     }
 }
 
+/// One cell's state. The fields `Pricer::push_exact` reads and writes for
+/// every record come first, together (`repr(C)` keeps them in this order:
+/// two cache lines for the common case), then what periods and the bill need.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(super) struct CellState {
+    /// The most decimals a record may have to take the common case: the
+    /// working scale `w` once the cell is offered and in use; [`NOT_READY`]
+    /// before (a first use, a not-offered cell), below every scale.
+    pub(super) gate: i64,
+    pub(super) streak: u32,
+    pub(super) last_hour: i64,
+    /// E and E × (1 + b) at scale `w`.
+    pub(super) e_m: i128,
+    pub(super) band_m: i128,
+    pub(super) period: Acc,
+    /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none),
+    /// drawn in matrix order when the hour closes.
+    pub(super) pending: i128,
     /// Units per quantity-hour; `None` when not offered.
     pub(super) rate: Option<Rate>,
     /// The rate's mantissa and scale.
@@ -53,16 +71,14 @@ pub(super) struct CellState {
     pub(super) has_entitlement: bool,
     /// Working scale of this cell's quantity mantissas.
     pub(super) w: u32,
-    /// E and E × (1 + b) at scale `w`.
-    pub(super) e_m: i128,
-    pub(super) band_m: i128,
-    pub(super) streak: u32,
-    pub(super) last_hour: i64,
     /// Index of this cell's excess run still open, when recording runs.
     pub(super) open_run: Option<usize>,
-    pub(super) period: Acc,
     pub(super) term: TermAcc,
 }
+
+/// [`CellState::gate`] of a cell not ready for the common case: below every
+/// record's scale.
+pub(super) const NOT_READY: i64 = -1;
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct TermAcc {
@@ -107,7 +123,8 @@ pub struct Pricer<'a> {
     pub(super) cells: Cells,
     /// The matrix's dimensions, for a cell's dense index.
     pub(super) dims: Dims,
-    /// Cells with any state this term (usage or entitlement), dense indices.
+    /// Cells with any state this term (usage or entitlement), dense indices
+    /// in matrix order.
     pub(super) active: Vec<usize>,
     /// PAYG price per unit, or overage price (fixed capacity).
     pub(super) unit_price: Price,
@@ -115,9 +132,9 @@ pub struct Pricer<'a> {
     /// A fixed-capacity offer (the overage rule applies).
     pub(super) fixed: bool,
     pub(super) bucket: Option<Bucket>,
-    /// Commitment: this hour's records (cell, quantity mantissa at the
-    /// cell's scale), drawn in matrix order when the hour closes.
-    pub(super) hour_buf: Vec<(usize, i128)>,
+    /// Commitment: how many cells have a quantity pending this hour
+    /// ([`CellState::pending`]).
+    pub(super) hour_n: usize,
     pub(super) fee_schedule: Option<&'a FeeSchedule>,
     pub(super) out: Vec<PeriodBill>,
     /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
@@ -158,11 +175,13 @@ impl Dims {
             usize::from(cell.use_case),
         );
         if m < self.meters && e < self.environments && u < self.use_cases {
-            m.checked_mul(self.environments)
-                .and_then(|x| x.checked_add(e))
-                .and_then(|x| x.checked_mul(self.use_cases))
-                .and_then(|x| x.checked_add(u))
-                .unwrap_or(usize::MAX)
+            // Below meters × environments × use cases, the length of the
+            // pricer's cell table (allocated, so it fits a `usize`): these
+            // cannot wrap.
+            m.wrapping_mul(self.environments)
+                .wrapping_add(e)
+                .wrapping_mul(self.use_cases)
+                .wrapping_add(u)
         } else {
             usize::MAX
         }
@@ -238,18 +257,20 @@ impl CellState {
         let rate = matrix.cell_rate(cell);
         let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
         CellState {
+            gate: NOT_READY,
+            streak: 0,
+            last_hour: i64::MIN,
+            e_m: 0,
+            band_m: 0,
+            period: Acc::default(),
+            pending: 0,
             rate,
             rate_m,
             rate_s,
             entitlement: Decimal::ZERO,
             has_entitlement: false,
             w: 0,
-            e_m: 0,
-            band_m: 0,
-            streak: 0,
-            last_hour: i64::MIN,
             open_run: None,
-            period: Acc::default(),
             term: TermAcc::default(),
         }
     }
@@ -319,6 +340,7 @@ impl<'a> Pricer<'a> {
                 }
                 grace = f.overage.grace_hours;
                 active = overage::set_entitlements(matrix, offer, f, &mut cells)?;
+                crate::short_sort::sort_by_key(&mut active, |&i| i);
             }
             OfferKind::Commitment(c) => {
                 let (price, b) = commitment::set_up(matrix, offer, c)?;
@@ -353,7 +375,7 @@ impl<'a> Pricer<'a> {
             grace,
             fixed: matches!(offer.kind, OfferKind::FixedCapacity(_)),
             bucket,
-            hour_buf: Vec::new(),
+            hour_n: 0,
             fee_schedule,
             fee_shares,
             runs: None,
@@ -453,9 +475,8 @@ impl<'a> Pricer<'a> {
         let (grace, fixed, commitment) = (self.grace, self.fixed, self.bucket.is_some());
         let i = self.dims.index(cell);
         let st = match self.cells.get_mut(i) {
-            Some(st)
-                if mantissa > 0 && scale <= st.w && st.last_hour != hour.0 && st.rate.is_some() =>
-            {
+            // The gate is the working scale of an offered cell in use.
+            Some(st) if mantissa > 0 && i64::from(scale) <= st.gate && st.last_hour != hour.0 => {
                 st
             }
             // First use of the cell, a zero or negative quantity, more
@@ -469,12 +490,7 @@ impl<'a> Pricer<'a> {
             wide::rescale(mantissa, scale, st.w)?
         };
         st.enter_hour(hour.0);
-        if !st.term.touched && !st.has_entitlement {
-            self.active.push(i);
-        }
-        st.term.touched = true;
         let acc = &mut st.period;
-        acc.touched = true;
         acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
         acc.peak = acc.peak.max(qm);
         // Section 5, the overage rule (fixed capacity only: the other offers
@@ -484,11 +500,13 @@ impl<'a> Pricer<'a> {
         } else {
             None
         };
+        if commitment {
+            // Drawn in matrix order when the hour closes.
+            st.pending = qm;
+            self.hour_n = self.hour_n.saturating_add(1);
+        }
         if self.recording {
             self.record(hour, cell, (mantissa, scale), excess)?;
-        }
-        if commitment {
-            self.hour_buf.push((i, qm));
         }
         Ok(())
     }
@@ -537,8 +555,19 @@ impl<'a> Pricer<'a> {
             st.e_m = wide::rescale(st.e_m, st.w, scale)?;
             st.band_m = wide::rescale(st.band_m, st.w, scale)?;
             st.period.rescale_quantities(st.w, scale)?;
+            st.pending = wide::rescale(st.pending, st.w, scale)?;
             st.w = scale;
         }
+        // The common case's rescale, checked here first: a record refused
+        // for it leaves the cell as it was.
+        wide::rescale(mantissa, scale, st.w)?;
+        if !st.term.touched && !st.has_entitlement {
+            // The cell's first usage: into the active cells, matrix order.
+            let at = self.active.partition_point(|&j| j < i);
+            self.active.insert(at, i);
+        }
+        st.term.touched = true;
+        st.gate = i64::from(st.w);
         // The cell is in use, offered, at a scale that holds the record and
         // not yet seen this hour: the common case prices it.
         self.push_exact(hour, cell, mantissa, scale)
