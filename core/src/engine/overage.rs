@@ -6,10 +6,9 @@
 
 use rust_decimal::Decimal;
 
-use super::excess::ExcessKind;
 use super::offer_err;
 use super::overflow;
-use super::pricer::{CellState, Cells};
+use super::pricer::{Acc, CellState, Cells};
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::num::Overflow;
@@ -89,12 +88,9 @@ impl CellState {
     /// `w`; with no entitlement E = 0): an hour above E extends the streak
     /// and is tolerated while within the band and `grace` hours, else
     /// charged whole; an hour at or below E ends the streak.
+    /// Returns whether the hour was tolerated and whether it was charged.
     #[inline]
-    pub(super) fn overage_hour(
-        &mut self,
-        qm: i128,
-        grace: u32,
-    ) -> Result<Option<ExcessKind>, Overflow> {
+    pub(super) fn overage_hour(&mut self, qm: i128, grace: u32) -> Result<[bool; 2], Overflow> {
         // Without branches on the usage (metered usage around E makes them
         // unpredictable): each count adds 0 or 1, the charged sum 0 or qm.
         let above = qm > self.e_m;
@@ -104,16 +100,13 @@ impl CellState {
         let tolerated = above & (qm <= self.band_m) & (streak <= grace);
         let charged = above & !tolerated;
         let acc = &mut self.period;
-        acc.tolerated = acc.tolerated.saturating_add(u32::from(tolerated));
-        acc.charged = acc.charged.saturating_add(u32::from(charged));
+        // At most one of each per hour of the period (a duplicate hour is
+        // refused), and a period has at most 745 hours: these cannot wrap.
+        let add = (Acc::TOLERATED & u64::from(tolerated).wrapping_neg())
+            | (Acc::CHARGED & u64::from(charged).wrapping_neg());
+        acc.counts = acc.counts.wrapping_add(add);
         let charged_qm = qm & i128::from(charged).wrapping_neg();
         acc.charged_usage = wide::add(acc.charged_usage, charged_qm)?;
-        Ok(if tolerated {
-            Some(ExcessKind::Tolerated)
-        } else if charged {
-            Some(ExcessKind::Charged)
-        } else {
-            None
-        })
+        Ok([tolerated, charged])
     }
 }

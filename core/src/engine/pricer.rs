@@ -23,8 +23,9 @@ pub(super) struct Acc {
     /// record adds a quantity above 0, and the sum is checked).
     pub(super) quantity_hours: i128,
     pub(super) peak: i128,
-    pub(super) tolerated: u32,
-    pub(super) charged: u32,
+    /// Tolerated hours (low 32 bits) and charged hours (high 32 bits): one
+    /// add per hour for both. See [`Acc::tolerated`], [`Acc::charged`].
+    pub(super) counts: u64,
     /// Σ usage over charged hours (excess = this − charged × E).
     pub(super) charged_usage: i128,
     /// Commitment: units drawn from the bucket (bucket scale).
@@ -34,6 +35,20 @@ pub(super) struct Acc {
 }
 
 impl Acc {
+    /// One to add to [`Acc::counts`] for an hour tolerated or charged.
+    pub(super) const TOLERATED: u64 = 1;
+    pub(super) const CHARGED: u64 = 1 << 32;
+
+    /// Tolerated hours of the period.
+    pub(super) fn tolerated(&self) -> u32 {
+        (self.counts & u64::from(u32::MAX)) as u32
+    }
+
+    /// Charged hours of the period.
+    pub(super) fn charged(&self) -> u32 {
+        (self.counts >> 32) as u32
+    }
+
     fn rescale_quantities(&mut self, from: u32, to: u32) -> Result<(), Overflow> {
         self.quantity_hours = wide::rescale(self.quantity_hours, from, to)?;
         self.peak = wide::rescale(self.peak, from, to)?;
@@ -61,6 +76,11 @@ pub(super) struct CellState {
     /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none),
     /// drawn in matrix order when the hour closes.
     pub(super) pending: i128,
+    /// Commitment: units per quantity mantissa at the bucket's scale, the
+    /// rate × 10^(bucket scale − w − rate scale), valid while `draw_key` is
+    /// [`CellState::draw_key_for`] the bucket's scale (`u64::MAX`: none yet).
+    pub(super) draw_factor: i128,
+    pub(super) draw_key: u64,
     /// Units per quantity-hour; `None` when not offered.
     pub(super) rate: Option<Rate>,
     /// The rate's mantissa and scale.
@@ -154,14 +174,18 @@ pub(super) struct Dims {
     meters: usize,
     environments: usize,
     use_cases: usize,
+    /// Cells per meter: environments × use cases.
+    per_meter: usize,
 }
 
 impl Dims {
     fn of(matrix: &Matrix) -> Dims {
+        let (environments, use_cases) = (matrix.environments.len(), matrix.use_cases.len());
         Dims {
             meters: matrix.meters.len(),
-            environments: matrix.environments.len(),
-            use_cases: matrix.use_cases.len(),
+            environments,
+            use_cases,
+            per_meter: environments.saturating_mul(use_cases),
         }
     }
 
@@ -178,9 +202,9 @@ impl Dims {
             // Below meters × environments × use cases, the length of the
             // pricer's cell table (allocated, so it fits a `usize`): these
             // cannot wrap.
-            m.wrapping_mul(self.environments)
-                .wrapping_add(e)
-                .wrapping_mul(self.use_cases)
+            // (Two independent products: a shorter chain before the load.)
+            m.wrapping_mul(self.per_meter)
+                .wrapping_add(e.wrapping_mul(self.use_cases))
                 .wrapping_add(u)
         } else {
             usize::MAX
@@ -264,6 +288,8 @@ impl CellState {
             band_m: 0,
             period: Acc::default(),
             pending: 0,
+            draw_factor: 0,
+            draw_key: u64::MAX,
             rate,
             rate_m,
             rate_s,
@@ -461,12 +487,12 @@ impl<'a> Pricer<'a> {
         // A later hour closes the previous one (and periods); an earlier one
         // is refused.
         if self.latest != Some(hour) {
-            if self.bucket.is_none()
-                && self.latest.is_some_and(|p| p < hour)
-                && hour < self.period_end
-            {
-                // A later hour of the same period, nothing to draw: only
-                // the hour moves.
+            if self.latest.is_some_and(|p| p < hour) && hour < self.period_end {
+                // A later hour of the same period: a commitment draws the
+                // last hour, and the hour moves.
+                if self.hour_n != 0 {
+                    self.flush_hour()?;
+                }
                 self.latest = Some(hour);
             } else {
                 self.next_hour(hour)?;
@@ -476,9 +502,7 @@ impl<'a> Pricer<'a> {
         let i = self.dims.index(cell);
         let st = match self.cells.get_mut(i) {
             // The gate is the working scale of an offered cell in use.
-            Some(st) if mantissa > 0 && i64::from(scale) <= st.gate && st.last_hour != hour.0 => {
-                st
-            }
+            Some(st) if mantissa > 0 && i64::from(scale) <= st.gate && st.last_hour != hour.0 => st,
             // First use of the cell, a zero or negative quantity, more
             // decimals than the cell has seen, a not-offered cell or a
             // duplicate.
@@ -498,7 +522,7 @@ impl<'a> Pricer<'a> {
         let excess = if fixed {
             st.overage_hour(qm, grace)?
         } else {
-            None
+            [false; 2]
         };
         if commitment {
             // Drawn in matrix order when the hour closes.
@@ -506,6 +530,11 @@ impl<'a> Pricer<'a> {
             self.hour_n = self.hour_n.saturating_add(1);
         }
         if self.recording {
+            let excess = match excess {
+                [true, _] => Some(ExcessKind::Tolerated),
+                [_, true] => Some(ExcessKind::Charged),
+                _ => None,
+            };
             self.record(hour, cell, (mantissa, scale), excess)?;
         }
         Ok(())
