@@ -98,6 +98,8 @@ pub(super) struct FastPath {
     /// `noise` as an integer over `den` = `10^(noise scale + 4)`.
     pub(super) noise: i128,
     pub(super) den: i128,
+    /// `noise` and `den` when both fit an `i64`.
+    small: Option<(i64, i64)>,
 }
 
 impl FastPath {
@@ -105,10 +107,14 @@ impl FastPath {
         if noise.scale() > 8 {
             return None;
         }
+        let den = 10i128.checked_pow(noise.scale().checked_add(4)?)?;
         let mut out = FastPath {
             factor: [[0; 24]; 2],
             noise: noise.mantissa(),
-            den: 10i128.checked_pow(noise.scale().checked_add(4)?)?,
+            den,
+            small: i64::try_from(noise.mantissa())
+                .ok()
+                .zip(i64::try_from(den).ok()),
         };
         for (row, src) in out.factor.iter_mut().zip(factor) {
             for (slot, f) in row.iter_mut().zip(src) {
@@ -116,5 +122,27 @@ impl FastPath {
             }
         }
         Some(out)
+    }
+}
+
+impl FastPath {
+    /// The factor `f` with noise `k` (−10000..=10000) applied:
+    /// `f × (den + noise·k) ÷ den` rounded half-even, in `i64` when every
+    /// step fits (an `i128` product is a library call in WebAssembly), else
+    /// in `i128`; the same result either way. `None` on overflow.
+    pub(super) fn noisy(&self, f: i128, k: i64) -> Option<i128> {
+        if let (Some((n, d)), Ok(f64)) = (self.small, i64::try_from(f)) {
+            if let Some(x) = n
+                .checked_mul(k)
+                .and_then(|nk| nk.checked_add(d))
+                .and_then(|num| num.checked_mul(f64))
+            {
+                return div_half_even(i128::from(x), i128::from(d));
+            }
+        }
+        crate::wide::mul(self.noise, i128::from(k))
+            .and_then(|nk| nk.checked_add(self.den))
+            .and_then(|num| crate::wide::mul(num, f))
+            .and_then(|x| div_half_even(x, self.den))
     }
 }
