@@ -117,7 +117,11 @@ pub(super) fn cell_series(
                         hod = hod.wrapping_add(1);
                         if hod == 24 {
                             hod = 0;
-                            weekday = if weekday == 6 { 0 } else { weekday.wrapping_add(1) };
+                            weekday = if weekday == 6 {
+                                0
+                            } else {
+                                weekday.wrapping_add(1)
+                            };
                         }
                     }
                 }
