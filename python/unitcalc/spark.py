@@ -19,20 +19,11 @@ from __future__ import annotations
 import os
 from typing import Any, Optional, Union
 
-from . import Book
+from . import _CUSTOMERS, USAGE_COLUMNS, Book
 
-#: The per-customer result's columns (money as DecimalType(38, currency scale)).
-RESULT_COLUMNS = (
-    "customer",
-    "offer",
-    "offer_kind",
-    "current",
-    "candidate",
-    "delta",
-    "current_net_revenue",
-    "candidate_net_revenue",
-    "rows",
-)
+#: The per-customer result's columns: a reprice's ``customers`` table (money
+#: as DecimalType(38, currency scale)) and the customer's usage ``rows``.
+RESULT_COLUMNS = _CUSTOMERS + ("rows",)
 
 
 def result_schema(scale: int) -> Any:
@@ -75,7 +66,9 @@ def reprice(
     if wheel is not None:
         df.sparkSession.sparkContext.addFile(os.fspath(wheel))
         wheel_name = os.path.basename(os.fspath(wheel))
-    columns = [c for c in ("customer", "timestamp", "meter", "environment", "use_case", "quantity")]
+    # Copied into locals: the closures below must name no module-level name.
+    columns = list(USAGE_COLUMNS)
+    names = list(RESULT_COLUMNS)
 
     # Closures referring to no module-level name, so Spark pickles them by
     # value and the executor needs the package only when they run.
@@ -111,15 +104,12 @@ def reprice(
 
         out = r.customers
         money = pa.decimal128(38, scale)
-        arrays = [out.column(c) for c in ("customer", "offer", "offer_kind")]
-        for c in ("current", "candidate", "delta", "current_net_revenue", "candidate_net_revenue"):
+        arrays = [out.column(c) for c in names[:3]]
+        for c in names[3:8]:
             col = out.column(c)
             arrays.append(col.cast(money) if pa.types.is_decimal(col.type) else pa.nulls(len(col), money))
         arrays.append(pa.array([r.rows] * out.num_rows, type=pa.int64()))
-        return pa.Table.from_arrays(arrays, names=[
-            "customer", "offer", "offer_kind", "current", "candidate", "delta",
-            "current_net_revenue", "candidate_net_revenue", "rows",
-        ])
+        return pa.Table.from_arrays(arrays, names=names)
 
     def price(table: Any) -> Any:
         """One customer's usage rows, priced."""
