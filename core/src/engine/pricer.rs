@@ -535,7 +535,14 @@ impl<'a> Pricer<'a> {
                 [_, true] => Some(ExcessKind::Charged),
                 _ => None,
             };
-            self.record(hour, cell, (mantissa, scale), excess)?;
+            match (&mut self.runs, &self.ledger) {
+                // The excess runs alone (the browser's quote): they need
+                // neither the record's decimal quantity nor another lookup of
+                // its cell, the costliest steps of a recorded record in
+                // WebAssembly. The same run as `record_hour`'s.
+                (Some(runs), None) => record_run(runs, &mut st.open_run, cell, hour, excess),
+                _ => self.record(hour, cell, (mantissa, scale), excess)?,
+            }
         }
         Ok(())
     }

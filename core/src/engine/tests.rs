@@ -718,6 +718,15 @@ proptest::proptest! {
             // Plain pricing (nothing recorded) gives the same bill.
             let plain = price_records(&m, &t, offer, shuffled.iter().copied(), "usage").unwrap();
             proptest::prop_assert_eq!(&plain, &a.bill);
+            // The excess runs alone (the browser's quote records no ledger):
+            // the same bill and the same runs as with the ledger.
+            let mut p = Pricer::new(&m, &t, offer).unwrap().record_excess();
+            for r in &shuffled {
+                p.push(r.hour, r.cell, r.quantity).unwrap();
+            }
+            let (bill, runs) = p.finish_with_excess().unwrap();
+            proptest::prop_assert_eq!(&bill, &b.bill);
+            proptest::prop_assert_eq!(&runs, &b.runs);
         }
         // The overage rule, written plainly in decimals: per cell and
         // period, tolerated and charged hours and Σ (usage − E) charged.
