@@ -70,7 +70,7 @@ pub struct BlockParser<'m> {
     file: String,
     has_customer: bool,
     /// The previous record's customer.
-    last_customer: Vec<u8>,
+    last_customer: String,
     /// The date of the last canonical timestamp parsed in full and its
     /// first hour: the same date needs only its two hour digits read.
     last_day: [u8; 10],
@@ -92,7 +92,7 @@ impl<'m> BlockParser<'m> {
             matrix,
             file: file.to_string(),
             has_customer,
-            last_customer: Vec::with_capacity(64),
+            last_customer: String::with_capacity(64),
             last_day: [0; 10],
             last_day_start: None,
             cells: Vec::new(),
@@ -130,21 +130,31 @@ impl<'m> BlockParser<'m> {
                 slow.line_no = line;
                 return Err(slow.too_long().into());
             }
-            match self.fast(l, line) {
-                Some(r) => row(&r)?,
+            match self.fast(l) {
+                Some(f) => row(&BlockRow {
+                    line,
+                    customer: &self.last_customer,
+                    customer_changed: f.customer_changed,
+                    hour: f.hour,
+                    cell: f.cell,
+                    mantissa: i128::from(f.mantissa),
+                    scale: f.scale,
+                })?,
                 None => self.slow_line(l, line, &mut row)?,
             }
         }
         Ok(())
     }
 
-    /// The usual line, read in place; `None` for anything else.
+    /// The usual line, read in place; `None` for anything else. Its
+    /// customer is then `last_customer` (its text checked only when it
+    /// changes).
     #[inline]
-    fn fast<'b>(&mut self, l: &'b [u8], line: u64) -> Option<BlockRow<'b>> {
+    fn fast(&mut self, l: &[u8]) -> Option<Fast> {
         let (customer, customer_changed, rest) = if self.has_customer {
             let n = self.last_customer.len();
             match l.split_at_checked(n) {
-                Some((c, [b',', rest @ ..])) if n > 0 && same(c, &self.last_customer) => {
+                Some((c, [b',', rest @ ..])) if n > 0 && same(c, self.last_customer.as_bytes()) => {
                     (c, false, rest)
                 }
                 _ => {
@@ -180,18 +190,16 @@ impl<'m> BlockParser<'m> {
             same(a, names).then_some((*cell, q))
         })?;
         let (mantissa, scale) = digits(q)?;
-        let customer = std::str::from_utf8(customer).ok()?;
         if customer_changed {
             self.last_customer.clear();
-            self.last_customer.extend_from_slice(customer.as_bytes());
+            self.last_customer
+                .push_str(std::str::from_utf8(customer).ok()?);
         }
-        Some(BlockRow {
-            line,
-            customer,
+        Some(Fast {
             customer_changed,
             hour,
             cell,
-            mantissa: i128::from(mantissa),
+            mantissa,
             scale,
         })
     }
@@ -236,12 +244,11 @@ impl<'m> BlockParser<'m> {
                 }
             }
         }
-        let customer_changed = !same(self.rec.customer.as_bytes(), &self.last_customer)
+        let customer_changed = !same(self.rec.customer.as_bytes(), self.last_customer.as_bytes())
             || (self.has_customer && self.last_customer.is_empty());
         if customer_changed {
             self.last_customer.clear();
-            self.last_customer
-                .extend_from_slice(self.rec.customer.as_bytes());
+            self.last_customer.push_str(&self.rec.customer);
         }
         let (mantissa, scale) = crate::wide::split(self.rec.quantity.get());
         row(&BlockRow {
@@ -254,6 +261,15 @@ impl<'m> BlockParser<'m> {
             scale,
         })
     }
+}
+
+/// What [`BlockParser::fast`] read of a line (its customer aside).
+struct Fast {
+    customer_changed: bool,
+    hour: Hour,
+    cell: CellId,
+    mantissa: u64,
+    scale: u32,
 }
 
 /// A plain quantity of at most 18 digits (`500`, `454.899`, `.5`, `12.`):
