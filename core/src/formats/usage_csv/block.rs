@@ -207,7 +207,7 @@ impl<'m> BlockParser<'m> {
     fn slow(&mut self) -> &mut UsageReader<'m, std::io::Empty> {
         let (file, matrix, customer) = (&self.file, self.matrix, self.has_customer);
         self.slow.get_or_insert_with(|| {
-            UsageReader::records(std::io::empty(), file, matrix, 1, customer)
+            UsageReader::records(std::io::empty(), file, matrix, 1, customer, 0)
         })
     }
 
@@ -222,7 +222,7 @@ impl<'m> BlockParser<'m> {
         let base = usize::from(self.has_customer);
         let (file, matrix, customer) = (&self.file, self.matrix, self.has_customer);
         let slow = self.slow.get_or_insert_with(|| {
-            UsageReader::records(std::io::empty(), file, matrix, 1, customer)
+            UsageReader::records(std::io::empty(), file, matrix, 1, customer, 0)
         });
         slow.set_line(l, line);
         slow.record(&mut self.rec)?;

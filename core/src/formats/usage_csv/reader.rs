@@ -122,7 +122,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
         first_line: u64,
         start: Start,
     ) -> Result<Self> {
-        let mut r = Self::records(reader, file, matrix, first_line, false);
+        let mut r = Self::records(reader, file, matrix, first_line, false, 1 << 16);
         match start {
             Start::Header => r.read_header()?,
             Start::Records { customer } => r.has_customer = customer,
@@ -131,20 +131,22 @@ impl<'m, R: Read> UsageReader<'m, R> {
     }
 
     /// A reader of records from line `first_line` on (no header), with a
-    /// leading customer column when `has_customer`.
+    /// leading customer column when `has_customer`, reading through a
+    /// buffer of `buffer` bytes (none for a reader handed its lines).
     pub(super) fn records(
         reader: R,
         file: &str,
         matrix: &'m Matrix,
         first_line: u64,
         has_customer: bool,
+        buffer: usize,
     ) -> Self {
         let offered = matrix
             .cells()
             .map(|c| matrix.cell_rate(c).is_some())
             .collect();
         UsageReader {
-            input: BufReader::with_capacity(1 << 16, reader),
+            input: BufReader::with_capacity(buffer, reader),
             file: file.to_string(),
             matrix,
             offered,
