@@ -81,6 +81,9 @@ struct Parsed {
     /// The records' customers, run by run (a customer-major file has a run
     /// or two per block): a pricing shard skips another shard's run whole.
     runs: Vec<Run>,
+    /// The error that ended the block early, after its records: it stands
+    /// only if none of the records before it is refused by its pricer.
+    error: Option<CliError>,
 }
 
 /// What the stream produced: each customer's bills, in id order.
@@ -188,7 +191,7 @@ fn parse_block(
     setup: &Setup<'_>,
     cand: &CellMap<'_>,
     file: &str,
-) -> Result<Parsed> {
+) -> Parsed {
     let mut parser = BlockParser::new(setup.matrix, file, true);
     let mut names: Vec<Box<str>> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
@@ -196,7 +199,7 @@ fn parse_block(
     recs.clear();
     recs.reserve(b.data.len() / 48);
     let mut last: Option<u32> = None;
-    parser.parse(&b.data, b.first_line, |r: &BlockRow<'_>| -> Result<()> {
+    let res = parser.parse(&b.data, b.first_line, |r: &BlockRow<'_>| -> Result<()> {
         let line = r.line;
         let cust = match last {
             // The same customer text as the row before (the parser compared).
@@ -236,13 +239,14 @@ fn parse_block(
             scale: u8::try_from(r.scale).unwrap_or(u8::MAX),
         });
         Ok(())
-    })?;
-    Ok(Parsed {
+    });
+    Parsed {
         first_line: b.first_line,
         names,
         recs,
         runs,
-    })
+        error: res.err(),
+    }
 }
 
 /// First error of a batch by line, with its line for ordering.
@@ -401,8 +405,12 @@ impl<'a> Registry<'a> {
         Ok(g)
     }
 
-    /// Global ids for a parsed block's customers, registering new ones.
-    fn map(&mut self, shards: &mut [Shard<'a>], p: &Parsed, file: &str) -> Result<Vec<u32>> {
+    /// Global ids for a parsed block's customers, registering new ones. A
+    /// customer the book does not know (and no default deal) cuts the block
+    /// before its first record and becomes the block's error: it stands if
+    /// no record before it is refused (customers are named in the order
+    /// they first appear, so the records before it are all of known ones).
+    fn map(&mut self, shards: &mut [Shard<'a>], p: &mut Parsed, file: &str) -> Result<Vec<u32>> {
         let mut out = Vec::with_capacity(p.names.len());
         for (i, name) in p.names.iter().enumerate() {
             if let Some(&g) = self.ids.get(&**name) {
@@ -410,20 +418,25 @@ impl<'a> Registry<'a> {
                 continue;
             }
             let Some(slot) = self.setup.default else {
-                // The customer's first record: the one after the run before its first run.
-                let first = p.runs.iter().position(|r| r.cust as usize == i).map(|k| {
+                // The customer's first record: where its first run begins.
+                let k = p.runs.iter().position(|r| r.cust as usize == i);
+                let first = k.map_or(p.recs.len(), |k| {
                     k.checked_sub(1)
                         .and_then(|j| p.runs.get(j))
                         .map_or(0, |r| r.end as usize)
                 });
-                let line = first
-                    .and_then(|k| p.recs.get(k))
+                let line = p
+                    .recs
+                    .get(first)
                     .map_or(p.first_line, |r| p.first_line + u64::from(r.line));
-                return Err(CliError::Core(Error::Unknown {
+                p.recs.truncate(first);
+                p.runs.truncate(k.unwrap_or(p.runs.len()));
+                p.error = Some(CliError::Core(Error::Unknown {
                     at: at(file, line),
                     what: "customer",
                     value: name.to_string(),
                 }));
+                return Ok(out);
             };
             out.push(self.add(shards, name, slot)?);
         }
@@ -508,11 +521,17 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
                 return Err(e);
             }
             spare.extend(pending.drain(..).map(|(p, _)| p.recs));
-            for p in parsed {
-                let p = p?;
+            for mut p in parsed {
                 rows += p.recs.len() as u64;
-                let ids = reg.map(&mut shards, &p, &file)?;
+                let ids = reg.map(&mut shards, &mut p, &file)?;
+                let stop = p.error.take();
                 pending.push((p, places(&ids, nshards)));
+                if let Some(e) = stop {
+                    // The first error in file order: a record before this
+                    // one refused by its pricer, or this one.
+                    return Err(price_batch(&mut shards, &pending, &reg.names, &file)
+                        .map_or(e, |(_, first)| first));
+                }
             }
             if let Some(b) = &bar {
                 b.inc(bytes as u64);
