@@ -115,12 +115,25 @@ impl<'m> BlockParser<'m> {
     ) -> Result<(), E> {
         let mut line = first_line.saturating_sub(1);
         let mut start = 0usize;
-        let mut ends = memchr::memchr_iter(b'\n', block);
-        while start < block.len() {
-            let end = ends.next().unwrap_or(block.len());
-            let raw = block.get(start..end).unwrap_or_default();
-            start = end.saturating_add(1);
+        while let Some(rest) = block.get(start..).filter(|r| !r.is_empty()) {
             line = line.saturating_add(1);
+            // The usual line, its end found by reading it.
+            if let Some(f) = self.fast(rest) {
+                start = start.saturating_add(f.len);
+                row(&BlockRow {
+                    line,
+                    customer: &self.last_customer,
+                    customer_changed: f.customer_changed,
+                    hour: f.hour,
+                    cell: f.cell,
+                    mantissa: i128::from(f.mantissa),
+                    scale: f.scale,
+                })?;
+                continue;
+            }
+            let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+            let raw = rest.get(..end).unwrap_or_default();
+            start = start.saturating_add(end).saturating_add(1);
             let l = raw.strip_suffix(b"\r").unwrap_or(raw);
             if l.is_empty() {
                 continue;
@@ -130,25 +143,14 @@ impl<'m> BlockParser<'m> {
                 slow.line_no = line;
                 return Err(slow.too_long().into());
             }
-            match self.fast(l) {
-                Some(f) => row(&BlockRow {
-                    line,
-                    customer: &self.last_customer,
-                    customer_changed: f.customer_changed,
-                    hour: f.hour,
-                    cell: f.cell,
-                    mantissa: i128::from(f.mantissa),
-                    scale: f.scale,
-                })?,
-                None => self.slow_line(l, line, &mut row)?,
-            }
+            self.slow_line(l, line, &mut row)?;
         }
         Ok(())
     }
 
-    /// The usual line, read in place; `None` for anything else. Its
-    /// customer is then `last_customer` (its text checked only when it
-    /// changes).
+    /// The usual line at the start of `l` (the rest of the block), read in
+    /// place up to its line end; `None` for anything else. Its customer is
+    /// then `last_customer` (its text checked only when it changes).
     #[inline]
     fn fast(&mut self, l: &[u8]) -> Option<Fast> {
         let (customer, customer_changed, rest) = if self.has_customer {
@@ -160,7 +162,7 @@ impl<'m> BlockParser<'m> {
                 _ => {
                     let i = l
                         .iter()
-                        .position(|&b| b == b',' || b == b'"' || !b.is_ascii())?;
+                        .position(|&b| b == b',' || b == b'"' || b == b'\n' || !b.is_ascii())?;
                     let (c, rest) = l.split_at_checked(i)?;
                     let (&b',', rest) = rest.split_first()? else {
                         return None;
@@ -189,13 +191,26 @@ impl<'m> BlockParser<'m> {
             let (a, q) = rest.split_at_checked(names.len())?;
             same(a, names).then_some((*cell, q))
         })?;
-        let (mantissa, scale) = digits(q)?;
+        let (mantissa, scale, n) = digits(q)?;
+        // The line ends right after the quantity (LF, CRLF or the block's end).
+        let end = l.len().saturating_sub(q.len()).saturating_add(n);
+        let len = match l.get(end..) {
+            Some([b'\n', ..]) => end.saturating_add(1),
+            Some([b'\r', b'\n', ..]) => end.saturating_add(2),
+            Some([b'\r']) => end.saturating_add(1),
+            Some([]) => end,
+            _ => return None,
+        };
+        if end > MAX_LINE_BYTES {
+            return None;
+        }
         if customer_changed {
             self.last_customer.clear();
             self.last_customer
                 .push_str(std::str::from_utf8(customer).ok()?);
         }
         Some(Fast {
+            len,
             customer_changed,
             hour,
             cell,
@@ -265,6 +280,8 @@ impl<'m> BlockParser<'m> {
 
 /// What [`BlockParser::fast`] read of a line (its customer aside).
 struct Fast {
+    /// Bytes of the line with its line end.
+    len: usize,
     customer_changed: bool,
     hour: Hour,
     cell: CellId,
@@ -272,17 +289,16 @@ struct Fast {
     scale: u32,
 }
 
-/// A plain quantity of at most 18 digits (`500`, `454.899`, `.5`, `12.`):
-/// its digits and decimal places; `None` for anything else (the reader then
-/// reads it, or says what is wrong).
+/// A plain quantity of at most 18 digits (`500`, `454.899`, `.5`, `12.`)
+/// at the start of `q`, up to the first byte that is neither a digit nor a
+/// dot: its digits, decimal places and length; `None` for anything else
+/// (the reader then reads it, or says what is wrong).
 #[inline]
-fn digits(q: &[u8]) -> Option<(u64, u32)> {
-    if q.is_empty() || q.len() > 19 {
-        return None;
-    }
+fn digits(q: &[u8]) -> Option<(u64, u32, usize)> {
     let mut m = 0u64;
     let mut n = 0u32;
     let mut dot: Option<usize> = None;
+    let mut len = q.len();
     for (i, &c) in q.iter().enumerate() {
         match c {
             b'0'..=b'9' => {
@@ -292,12 +308,18 @@ fn digits(q: &[u8]) -> Option<(u64, u32)> {
                 n = n.wrapping_add(1);
             }
             b'.' if dot.is_none() => dot = Some(i),
-            _ => return None,
+            _ => {
+                len = i;
+                break;
+            }
+        }
+        if i >= 19 {
+            return None;
         }
     }
     if n == 0 || n > 18 {
         return None;
     }
-    let scale = dot.map_or(0, |i| q.len().wrapping_sub(i).wrapping_sub(1));
-    Some((m, u32::try_from(scale).ok()?))
+    let scale = dot.map_or(0, |i| len.wrapping_sub(i).wrapping_sub(1));
+    Some((m, u32::try_from(scale).ok()?, len))
 }

@@ -78,6 +78,14 @@ fn block_parser_reads_as_the_reader_does() {
         "acme,2026-03-01T02:00:00Z,capacity,aws,hot,{}",
         "9".repeat(MAX_LINE_BYTES)
     );
+    let long_customer = format!(
+        "{},2026-03-01T02:00:00Z,capacity,aws,hot,5",
+        "c".repeat(MAX_LINE_BYTES)
+    );
+    let longest = format!(
+        "{},2026-03-01T02:00:00Z,capacity,aws,hot,5",
+        "c".repeat(MAX_LINE_BYTES - 40)
+    );
     let cases: &[&str] = &[
         "acme,2026-03-01T02:00:00Z,capacity,aws,hot,454.899",
         "acme,2026-03-01T02:00:00Z,capacity,aws,hot,454.899\r\nacme,2026-03-01T03:00:00Z,capacity,aws,hot,7\r\n",
@@ -123,6 +131,16 @@ fn block_parser_reads_as_the_reader_does() {
         "acme,2026-03-01T02:00:00Z,cap\"acity,aws,hot,5",
         "\"acme,2026-03-01T02:00:00Z,capacity,aws,hot,5",
         &long,
+        &long_customer,
+        &longest,
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,5\r",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,5\r\r\nacme,2026-03-01T03:00:00Z,capacity,aws,hot,5",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,5\rx\n",
+        "acme,2026\nacme,2026-03-01T02:00:00Z,capacity,aws,hot,5\n",
+        "acme,2026-03-01T02:00:00Z,capacity,aws\nacme,2026-03-01T02:00:00Z,capacity,aws,hot,5\n",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,\nacme,2026-03-01T02:00:00Z,capacity,aws,hot,5\n",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,5,\n",
+        "acme,2026-03-01T02:00:00Z,capacity,aws,hot,5 \n",
     ];
     for case in cases {
         let mut block = prime.as_bytes().to_vec();
