@@ -90,6 +90,7 @@ measure() {
     [ "$rss" -gt "$maxrss" ] && maxrss=$rss
   done
   echo "$best" > "$DIR/$label.best"
+  echo "$bestcpu" > "$DIR/$label.cpu"
   printf '%-32s wall %6.2f s  cpu %5.2f s  %10.0f rows/s  peak RSS %6.1f MB  (best of %s)\n' \
     "$label" "$best" "$bestcpu" "$(echo "$ROWS / $best" | bc -l)" "$(echo "$maxrss / 1024" | bc -l)" "$REPEAT"
 }
@@ -145,12 +146,16 @@ if [ -n "${SCALE:-}" ]; then
     echo "scale: $n customers, $ROWS rows, $(du -m "$DIR/scale.csv" | cut -f1) MB"
     for k in payg fixed; do
       measure "scale $n $k" "$BIN" reprice "$DIR/book-$k-only.toml" --usage "$DIR/scale.csv" -f json -o "$DIR/scale-$k.json"
-      echo "$k $ROWS $(cat "$DIR/scale $n $k.best")" >> "$DIR/scale.txt"
+      echo "$k $ROWS $(cat "$DIR/scale $n $k.best") $(cat "$DIR/scale $n $k.cpu")" >> "$DIR/scale.txt"
     done
     rm -f "$DIR/scale.csv"
   done
-  # Least squares: seconds = a + b x rows, per book; b as seconds per million rows.
-  awk '{ n[$1]++; x[$1]+=$2/1e6; y[$1]+=$3; xx[$1]+=($2/1e6)^2; xy[$1]+=($2/1e6)*$3 }
-       END { for (k in n) { b = (n[k]*xy[k] - x[k]*y[k]) / (n[k]*xx[k] - x[k]^2); a = (y[k] - b*x[k]) / n[k];
-             printf "scale %s book: %.4f s per million rows (slope), intercept %.2f s\n", k, b, a } }' "$DIR/scale.txt"
+  # Least squares: seconds = a + b x rows, per book; b as seconds per million rows,
+  # of wall time and of CPU time (user + system, which other jobs on the machine
+  # inflate less than wall time).
+  for col in 3 4; do
+    awk -v c="$col" '{ n[$1]++; x[$1]+=$2/1e6; y[$1]+=$c; xx[$1]+=($2/1e6)^2; xy[$1]+=($2/1e6)*$c }
+         END { for (k in n) { b = (n[k]*xy[k] - x[k]*y[k]) / (n[k]*xx[k] - x[k]^2); a = (y[k] - b*x[k]) / n[k];
+               printf "scale %s book: %.4f s of %s per million rows (slope), intercept %.2f s\n", k, b, (c == 3 ? "wall time" : "CPU"), a } }' "$DIR/scale.txt"
+  done
 fi

@@ -18,14 +18,12 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::Pricer;
-use unitcalc_core::error::{Error, Origin};
+use unitcalc_core::error::{Error, Origin, UsageIssue};
 use unitcalc_core::matrix::{CellId, CellMap, Matrix};
-use unitcalc_core::num::Quantity;
 use unitcalc_core::time::Hour;
-use unitcalc_core::usage_csv::{CsvRecord, Start, UsageReader, HEADER_WITH_CUSTOMER};
+use unitcalc_core::usage_csv::{BlockParser, BlockRow, HEADER_WITH_CUSTOMER};
 
 use crate::book::Slot;
 use crate::error::{CliError, Result};
@@ -44,22 +42,48 @@ struct Block {
     first_line: u64,
 }
 
+/// One record, compact: its customer is its run's (see [`Parsed::runs`]).
 #[derive(Clone, Copy)]
 struct Rec {
-    /// Block-local customer index.
-    cust: u32,
+    /// The quantity's mantissa, low 64 bits (a quantity is ≥ 0 and its
+    /// mantissa has at most 96 bits).
+    qlo: u64,
+    hour: Hour,
     /// 0-based line offset within the block.
     line: u32,
-    hour: Hour,
+    /// The quantity's mantissa, bits 64 to 95.
+    qhi: u32,
     current: CellId,
     candidate: CellId,
-    qty: Decimal,
+    /// The quantity's decimal places.
+    scale: u8,
+}
+
+impl Rec {
+    fn mantissa(&self) -> i128 {
+        (i128::from(self.qhi) << 64) | i128::from(self.qlo)
+    }
+}
+
+/// A run of consecutive records of one customer.
+#[derive(Clone, Copy)]
+struct Run {
+    /// Block-local customer index.
+    cust: u32,
+    /// One past the run's last record in [`Parsed::recs`].
+    end: u32,
 }
 
 struct Parsed {
     first_line: u64,
     names: Vec<Box<str>>,
     recs: Vec<Rec>,
+    /// The records' customers, run by run (a customer-major file has a run
+    /// or two per block): a pricing shard skips another shard's run whole.
+    runs: Vec<Run>,
+    /// The error that ended the block early, after its records: it stands
+    /// only if none of the records before it is refused by its pricer.
+    error: Option<CliError>,
 }
 
 /// What the stream produced: each customer's bills, in id order.
@@ -158,44 +182,38 @@ fn read_blocks(
     }
 }
 
-/// Parses one block with the core's streaming reader, from the block's first
-/// line (past the file's header, which `price_book` checked), so records and
-/// errors carry the file's line numbers.
+/// Parses one block in place with the core's block parser, from the
+/// block's first line (past the file's header, which `price_book` checked),
+/// so records and errors carry the file's line numbers.
 fn parse_block(
     b: &Block,
     mut recs: Vec<Rec>,
     setup: &Setup<'_>,
     cand: &CellMap<'_>,
     file: &str,
-) -> Result<Parsed> {
-    let start = Start::Records { customer: true };
-    let mut reader = UsageReader::from_line(&b.data[..], file, setup.matrix, b.first_line, start)?;
+) -> Parsed {
+    let mut parser = BlockParser::new(setup.matrix, file, true);
     let mut names: Vec<Box<str>> = Vec::new();
     let mut index: HashMap<String, u32> = HashMap::new();
+    let mut runs: Vec<Run> = Vec::new();
     recs.clear();
     recs.reserve(b.data.len() / 48);
-    let mut rec = CsvRecord::default();
     let mut last: Option<u32> = None;
-    loop {
-        match reader.next_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(CliError::Core(e)),
-        }
-        let line = rec.line;
+    let res = parser.parse(&b.data, b.first_line, |r: &BlockRow<'_>| -> Result<()> {
+        let line = r.line;
         let cust = match last {
-            // The same customer text as the row before (the reader compared).
-            Some(i) if !reader.customer_changed() => i,
+            // The same customer text as the row before (the parser compared).
+            Some(i) if !r.customer_changed => i,
             _ => {
-                if rec.customer.trim().is_empty() {
+                if r.customer.trim().is_empty() {
                     return Err(csv_error(file, line, "empty customer".into()));
                 }
-                let i = match index.get(rec.customer.as_str()) {
+                let i = match index.get(r.customer) {
                     Some(&i) => i,
                     None => {
                         let i = names.len() as u32;
-                        names.push(rec.customer.as_str().into());
-                        index.insert(rec.customer.clone(), i);
+                        names.push(r.customer.into());
+                        index.insert(r.customer.to_string(), i);
                         i
                     }
                 };
@@ -204,23 +222,31 @@ fn parse_block(
             }
         };
         let candidate = cand
-            .get_at(rec.cell, || at(file, line))
+            .get_at(r.cell, || at(file, line))
             .map_err(CliError::Core)?;
-        let local = u32::try_from(line - b.first_line).unwrap_or(u32::MAX);
+        let n = recs.len() as u32;
+        match runs.last_mut() {
+            Some(run) if run.cust == cust => run.end = n + 1,
+            _ => runs.push(Run { cust, end: n + 1 }),
+        }
         recs.push(Rec {
-            cust,
-            line: local,
-            hour: rec.hour,
-            current: rec.cell,
+            qlo: r.mantissa as u64,
+            hour: r.hour,
+            line: u32::try_from(line - b.first_line).unwrap_or(u32::MAX),
+            qhi: (r.mantissa >> 64) as u32,
+            current: r.cell,
             candidate,
-            qty: rec.quantity.get(),
+            scale: u8::try_from(r.scale).unwrap_or(u8::MAX),
         });
-    }
-    Ok(Parsed {
+        Ok(())
+    });
+    Parsed {
         first_line: b.first_line,
         names,
         recs,
-    })
+        runs,
+        error: res.err(),
+    }
 }
 
 /// First error of a batch by line, with its line for ordering.
@@ -258,8 +284,12 @@ fn price_batch(
         .filter_map(|(s, shard)| {
             let s = s as u32;
             for (p, places) in batch {
-                for r in &p.recs {
-                    let Some(&place) = places.get(r.cust as usize) else {
+                let mut from = 0usize;
+                for run in &p.runs {
+                    let to = run.end as usize;
+                    let recs = p.recs.get(from..to).unwrap_or_default();
+                    from = to;
+                    let Some(&place) = places.get(run.cust as usize) else {
                         continue;
                     };
                     if place.shard != s {
@@ -272,14 +302,7 @@ fn price_batch(
                     else {
                         continue;
                     };
-                    let q = Quantity(r.qty);
-                    let res = st.current.push(r.hour, r.current, q).and_then(|()| {
-                        match st.candidate.as_mut() {
-                            Some(c) => c.push(r.hour, r.candidate, q),
-                            None => Ok(()),
-                        }
-                    });
-                    if let Err(issue) = res {
+                    if let Some((r, issue)) = price_run(st, recs) {
                         let line = p.first_line + u64::from(r.line);
                         return Some((
                             line,
@@ -294,6 +317,36 @@ fn price_batch(
             None
         })
         .min_by_key(|(l, _)| *l)
+}
+
+/// Pushes one customer's run of records into its pricers; the first
+/// record refused and why.
+fn price_run<'r>(st: &mut State<'_>, recs: &'r [Rec]) -> Option<(&'r Rec, UsageIssue)> {
+    match st.candidate.as_mut() {
+        None => {
+            for r in recs {
+                if let Err(issue) =
+                    st.current
+                        .push_exact(r.hour, r.current, r.mantissa(), u32::from(r.scale))
+                {
+                    return Some((r, issue));
+                }
+            }
+        }
+        Some(c) => {
+            for r in recs {
+                let (m, sc) = (r.mantissa(), u32::from(r.scale));
+                if let Err(issue) = st
+                    .current
+                    .push_exact(r.hour, r.current, m, sc)
+                    .and_then(|()| c.push_exact(r.hour, r.candidate, m, sc))
+                {
+                    return Some((r, issue));
+                }
+            }
+        }
+    }
+    None
 }
 
 struct Registry<'a> {
@@ -352,8 +405,12 @@ impl<'a> Registry<'a> {
         Ok(g)
     }
 
-    /// Global ids for a parsed block's customers, registering new ones.
-    fn map(&mut self, shards: &mut [Shard<'a>], p: &Parsed, file: &str) -> Result<Vec<u32>> {
+    /// Global ids for a parsed block's customers, registering new ones. A
+    /// customer the book does not know (and no default deal) cuts the block
+    /// before its first record and becomes the block's error: it stands if
+    /// no record before it is refused (customers are named in the order
+    /// they first appear, so the records before it are all of known ones).
+    fn map(&mut self, shards: &mut [Shard<'a>], p: &mut Parsed, file: &str) -> Result<Vec<u32>> {
         let mut out = Vec::with_capacity(p.names.len());
         for (i, name) in p.names.iter().enumerate() {
             if let Some(&g) = self.ids.get(&**name) {
@@ -361,16 +418,25 @@ impl<'a> Registry<'a> {
                 continue;
             }
             let Some(slot) = self.setup.default else {
+                // The customer's first record: where its first run begins.
+                let k = p.runs.iter().position(|r| r.cust as usize == i);
+                let first = k.map_or(p.recs.len(), |k| {
+                    k.checked_sub(1)
+                        .and_then(|j| p.runs.get(j))
+                        .map_or(0, |r| r.end as usize)
+                });
                 let line = p
                     .recs
-                    .iter()
-                    .find(|r| r.cust as usize == i)
+                    .get(first)
                     .map_or(p.first_line, |r| p.first_line + u64::from(r.line));
-                return Err(CliError::Core(Error::Unknown {
+                p.recs.truncate(first);
+                p.runs.truncate(k.unwrap_or(p.runs.len()));
+                p.error = Some(CliError::Core(Error::Unknown {
                     at: at(file, line),
                     what: "customer",
                     value: name.to_string(),
                 }));
+                return Ok(out);
             };
             out.push(self.add(shards, name, slot)?);
         }
@@ -455,11 +521,17 @@ pub fn price_book(setup: &Setup<'_>, path: &Path) -> Result<Priced> {
                 return Err(e);
             }
             spare.extend(pending.drain(..).map(|(p, _)| p.recs));
-            for p in parsed {
-                let p = p?;
+            for mut p in parsed {
                 rows += p.recs.len() as u64;
-                let ids = reg.map(&mut shards, &p, &file)?;
+                let ids = reg.map(&mut shards, &mut p, &file)?;
+                let stop = p.error.take();
                 pending.push((p, places(&ids, nshards)));
+                if let Some(e) = stop {
+                    // The first error in file order: a record before this
+                    // one refused by its pricer, or this one.
+                    return Err(price_batch(&mut shards, &pending, &reg.names, &file)
+                        .map_or(e, |(_, first)| first));
+                }
             }
             if let Some(b) = &bar {
                 b.inc(bytes as u64);

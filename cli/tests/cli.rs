@@ -331,6 +331,40 @@ const ERRORS: &[(&[&str], &[&str])] = &[
         ],
         &["empty-customer.csv:3", "empty customer"],
     ),
+    // The first error in file order wins: a record refused by its pricer
+    // before a line that cannot be read, or before an unknown customer;
+    // an unknown customer before a line that cannot be read.
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/first-error-priced.csv",
+        ],
+        &["customer `acme`", "first-error-priced.csv:3", "time order"],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/first-error-before-unknown.csv",
+        ],
+        &[
+            "customer `acme`",
+            "first-error-before-unknown.csv:3",
+            "duplicate",
+        ],
+    ),
+    (
+        &[
+            "reprice",
+            "cli/tests/fixtures/book.toml",
+            "--usage",
+            "cli/tests/fixtures/first-error-unknown.csv",
+        ],
+        &["first-error-unknown.csv:3", "unknown customer `wayne`"],
+    ),
     (
         &["quote", "cli/tests/fixtures/no-such-deal.toml"],
         &["no-such-deal.toml"],

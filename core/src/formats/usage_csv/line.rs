@@ -62,7 +62,7 @@ impl<R: Read> UsageReader<'_, R> {
         }
     }
 
-    fn too_long(&self) -> Error {
+    pub(super) fn too_long(&self) -> Error {
         self.csv_err(format!(
             "line is longer than the limit of {MAX_LINE_BYTES} bytes"
         ))

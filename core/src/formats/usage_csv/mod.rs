@@ -18,12 +18,16 @@
 //! [`read_usage`] reads a whole file into a [`UsageSeries`]; [`UsageReader`]
 //! streams records with reused buffers for books of millions of rows.
 
+mod block;
+#[cfg(test)]
+mod block_tests;
 mod line;
 mod quantity;
 mod reader;
 #[cfg(test)]
 mod tests;
 
+pub use block::{BlockParser, BlockRow};
 #[doc(hidden)]
 pub use reader::{Start, UsageReader};
 

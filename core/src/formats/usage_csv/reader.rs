@@ -122,16 +122,35 @@ impl<'m, R: Read> UsageReader<'m, R> {
         first_line: u64,
         start: Start,
     ) -> Result<Self> {
+        let mut r = Self::records(reader, file, matrix, first_line, false, 1 << 16);
+        match start {
+            Start::Header => r.read_header()?,
+            Start::Records { customer } => r.has_customer = customer,
+        }
+        Ok(r)
+    }
+
+    /// A reader of records from line `first_line` on (no header), with a
+    /// leading customer column when `has_customer`, reading through a
+    /// buffer of `buffer` bytes (none for a reader handed its lines).
+    pub(super) fn records(
+        reader: R,
+        file: &str,
+        matrix: &'m Matrix,
+        first_line: u64,
+        has_customer: bool,
+        buffer: usize,
+    ) -> Self {
         let offered = matrix
             .cells()
             .map(|c| matrix.cell_rate(c).is_some())
             .collect();
-        let mut r = UsageReader {
-            input: BufReader::with_capacity(1 << 16, reader),
+        UsageReader {
+            input: BufReader::with_capacity(buffer, reader),
             file: file.to_string(),
             matrix,
             offered,
-            has_customer: false,
+            has_customer,
             line_no: first_line.saturating_sub(1),
             line: Vec::with_capacity(256),
             scratch: Vec::new(),
@@ -145,12 +164,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
             cell_cache_next: 0,
             customer_changed: false,
             done: false,
-        };
-        match start {
-            Start::Header => r.read_header()?,
-            Start::Records { customer } => r.has_customer = customer,
         }
-        Ok(r)
     }
 
     /// Reads the header (the first non-blank line) and whether it has a
@@ -267,6 +281,22 @@ impl<'m, R: Read> UsageReader<'m, R> {
         if !self.read_line()? {
             return Ok(false);
         }
+        self.record(out)?;
+        Ok(true)
+    }
+
+    /// Takes `line` (non-blank, without its line end, within the line
+    /// limit) as line `line_no` of the file, to be read by
+    /// [`UsageReader::record`]: how a block parser hands a line it does not
+    /// read itself to the reader, for the same record or the same error.
+    pub(super) fn set_line(&mut self, line: &[u8], line_no: u64) {
+        self.line.clear();
+        self.line.extend_from_slice(line);
+        self.line_no = line_no;
+    }
+
+    /// Reads the record of the current line (`self.line`) into `out`.
+    pub(super) fn record(&mut self, out: &mut CsvRecord) -> Result<()> {
         // ASCII (the usual case) is UTF-8; otherwise check and say where not.
         if !self.line.is_ascii() {
             if let Err(e) = std::str::from_utf8(&self.line) {
@@ -372,7 +402,7 @@ impl<'m, R: Read> UsageReader<'m, R> {
                 )))
             }
         };
-        Ok(true)
+        Ok(())
     }
 
     /// The hour of a canonical timestamp on the date of the last canonical
@@ -431,7 +461,7 @@ impl<R: Read> Iterator for UsageReader<'_, R> {
 /// A timestamp of the canonical form `YYYY-MM-DDTHH:00:00Z` with an hour
 /// 00–23: its date bytes (not checked) and its hour.
 #[inline]
-fn canonical(ts: &[u8]) -> Option<(&[u8; 10], i64)> {
+pub(super) fn canonical(ts: &[u8]) -> Option<(&[u8; 10], i64)> {
     let (day, rest) = ts.split_first_chunk::<10>()?;
     let [b'T', h1 @ b'0'..=b'2', h2 @ b'0'..=b'9', b':', b'0', b'0', b':', b'0', b'0', b'Z'] = rest
     else {
