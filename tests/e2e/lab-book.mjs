@@ -1,5 +1,6 @@
 // The lab's book in the browser (lab/index.html, priced in the page's worker):
-//   - a larger generated book shows its progress and is cancelled (the worker stops; the next run starts anew);
+//   - a larger generated book shows its progress (bytes read) and is cancelled (the worker stops; the next run
+//     starts anew);
 //   - the example book (examples/book: usage.csv, the customers' deal files, offers.csv) under spec-m and the
 //     book's candidate matrix: every customer's totals and deltas, the book's totals, the largest movers and
 //     the price dispersion equal `unitcalc reprice examples/book/book.toml`'s golden
@@ -51,9 +52,10 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   // No report comes after the cancel.
   await page.waitForTimeout(1500);
   const reports = await page.locator('#lab-book-report').count();
-  check(done < rows.length - 1 && state === 'cancelled' && reports === 0,
-    `lab book: cancelled while running (${state}; ${done} of ${total || rows.length - 1} lines read; ${reports} report after it)`);
-  // Run again (a new worker): the progress shows lines read on the way, then the report.
+  const bytes = Buffer.byteLength(rows.join('\n') + '\n');
+  check(done < bytes && state === 'cancelled' && reports === 0,
+    `lab book: cancelled while running (${state}; ${done} of ${total || bytes} bytes read; ${reports} report after it)`);
+  // Run again (a new worker): the progress shows the bytes read on the way, then the report.
   await page.evaluate(() => {
     window.__progress = [];
     new MutationObserver(() => {
@@ -64,9 +66,9 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   await page.click('#lab-book-run');
   await page.locator('#lab-book-report').waitFor({ timeout: 120000 });
   const seen = await page.evaluate(() => window.__progress);
-  const between = seen.filter((d) => d > 0 && d < rows.length - 1);
+  const between = seen.filter((d) => d > 0 && d < bytes);
   check(between.length > 0,
-    `lab book: run again after the cancel, the progress showed ${between.length} steps between 0 and ${rows.length - 1} lines (last ${between[between.length - 1]}), then the report`);
+    `lab book: run again after the cancel, the progress showed ${between.length} steps between 0 and ${bytes} bytes (last ${between[between.length - 1]}), then the report`);
 
   // The example book: its usage, its customers' deal files and offer map.
   await page.setInputFiles('#lab-book-csv', await file('examples/book/usage.csv'));
