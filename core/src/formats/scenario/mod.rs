@@ -37,7 +37,10 @@ mod from_json;
 mod lab_link;
 mod saved;
 
-pub use lab_link::{decode_lab, encode_lab, LinkedModel, LAB_PREFIX};
+pub use lab_link::{
+    decode_lab, decode_lab_scenario, encode_lab, encode_lab_scenario, LabScenario, LinkedModel,
+    LAB_PREFIX,
+};
 pub use saved::{read_saved, write_saved};
 
 /// The scenario format version written by [`encode`] and read by [`decode`].
