@@ -169,12 +169,10 @@ pub fn answer(f: &[&[u8]], progress: &mut dyn FnMut(u64, u64)) -> Result<String,
             file,
             size,
             &csv_name,
-            |d, t| progress(d, t),
+            &mut *progress,
         )
     } else {
-        book::price_book(&models, &terms, &offers, &map, csv, &csv_name, |d, t| {
-            progress(d, t)
-        })
+        book::price_book(&models, &terms, &offers, &map, csv, &csv_name, progress)
     }
     .map_err(msg)?;
     serde_json::to_string(&report).map_err(|e| e.to_string())
