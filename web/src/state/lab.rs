@@ -29,7 +29,7 @@ use yew::Reducible;
 
 use super::lab_book::{BookAction, BookPanel};
 use super::{Action, AppState, Computed, CsvUsage};
-use crate::boundary;
+use crate::{boundary, storage};
 
 /// The lab page's state: the scenario (the bill simulator's state, opened
 /// from the share link) and the lab's inputs.
@@ -48,6 +48,15 @@ impl Reducible for LabState {
         let mut s = (*self).clone();
         match action {
             LabAction::App(a) => s.app = (*Rc::new(s.app).reduce(a)).clone(),
+            LabAction::OpenSaved(name) => match storage::open_lab(&name) {
+                Some(l) => {
+                    let book = std::mem::take(&mut s.lab.book);
+                    s = from_scenario(l);
+                    s.lab.book = book;
+                    s.app.notice = Some(format!("Opened “{name}”."));
+                }
+                None => s.app.notice = Some(format!("“{name}” is no longer saved.")),
+            },
             a => apply(&mut s.app, &mut s.lab, a),
         }
         Rc::new(s)
@@ -152,6 +161,10 @@ pub enum LabAction {
     App(Action),
     /// A book panel action.
     Book(BookAction),
+    /// Save the scenario and its models in this browser under a name.
+    Save(String),
+    /// Open a saved scenario with the models saved with it.
+    OpenSaved(String),
 }
 
 /// The id of a model's grid input (the page's input ids).
@@ -168,7 +181,24 @@ pub fn grid_id(model: usize, cell: GridCell) -> String {
 /// Applies a lab action to the scenario and the lab's inputs.
 fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     match a {
-        LabAction::App(_) => {}
+        LabAction::App(_) | LabAction::OpenSaved(_) => {}
+        LabAction::Save(name) => {
+            let name = name.trim().to_string();
+            let saved = lab_scenario(s, lab);
+            let csv = s.csv.as_ref().map(|c| c.name.clone());
+            s.notice = Some(if name.is_empty() {
+                "Nothing was saved: type a name for the scenario first.".into()
+            } else {
+                match storage::save_lab(&name, &saved, csv.as_deref()) {
+                    Ok(()) => {
+                        s.saved = storage::names();
+                        s.saved_csv = storage::csv_names();
+                        format!("Saved “{name}” with {} models.", saved.models.len() + 1)
+                    }
+                    Err(e) => e,
+                }
+            });
+        }
         LabAction::Book(b) => lab.book.apply(b),
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
             Ok(m) => push(lab, name.clone(), m, false, Some(name)),
@@ -268,15 +298,24 @@ fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool, bundled: Option<
 /// deal and its extra models) or a deal's share link (`#v1.…`). A model
 /// that does not load is left out, with the message in the alert banner.
 pub fn open(fragment: &str) -> LabState {
-    let (deal, first, models) = match scenario::decode_lab_scenario(fragment) {
-        Ok(l) if !l.models.is_empty() || l.first.is_some() => (l.deal, l.first, l.models),
-        _ => {
-            return LabState {
-                app: AppState::open(fragment),
-                lab: Lab::default(),
-            }
-        }
-    };
+    match scenario::decode_lab_scenario(fragment) {
+        Ok(l) if !l.models.is_empty() || l.first.is_some() => from_scenario(l),
+        _ => LabState {
+            app: AppState::open(fragment),
+            lab: Lab::default(),
+        },
+    }
+}
+
+/// The lab with a deal, its first model's name and its extra models (a
+/// lab link's, or a saved scenario's). A model that does not load is left
+/// out, with the message in the alert banner.
+fn from_scenario(l: scenario::LabScenario) -> LabState {
+    let scenario::LabScenario {
+        deal,
+        first,
+        models,
+    } = l;
     let link = scenario::encode(&deal).unwrap_or_default();
     let mut s = LabState {
         app: AppState::open(&link),
@@ -301,8 +340,12 @@ pub fn open(fragment: &str) -> LabState {
 /// renamed it and the extra models with theirs (bundled ones by name,
 /// others as their TOML); the deal's share link when there are none.
 pub fn link(s: &LabState) -> Option<String> {
-    let models: Vec<LinkedModel> = s
-        .lab
+    scenario::encode_lab_scenario(&lab_scenario(&s.app, &s.lab)).ok()
+}
+
+/// The deal as written, the first model's name and the extra models.
+fn lab_scenario(app: &AppState, lab: &Lab) -> scenario::LabScenario {
+    let models: Vec<LinkedModel> = lab
         .models
         .iter()
         .map(|m| LinkedModel {
@@ -312,12 +355,11 @@ pub fn link(s: &LabState) -> Option<String> {
             edited: m.editable,
         })
         .collect();
-    scenario::encode_lab_scenario(&scenario::LabScenario {
-        deal: s.app.written().clone(),
-        first: s.lab.first_name.clone(),
+    scenario::LabScenario {
+        deal: app.written().clone(),
+        first: lab.first_name.clone(),
         models,
-    })
-    .ok()
+    }
 }
 
 /// The deal's matrix's column name: the user's, or `name vVERSION`.

@@ -215,3 +215,36 @@ fn the_link_keeps_the_model_names() {
     let names: Vec<_> = back.lab.models.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["candidate"]);
 }
+
+/// A scenario saved from the lab: the simulator's saved scenarios hold its
+/// deal; the lab reopens it with the first model's name and its models.
+#[test]
+fn saved_with_its_models_and_reopened() {
+    let s = run(vec![
+        LabAction::Rename(0, "today".into()),
+        LabAction::AddCopy,
+        LabAction::Rename(1, "candidate".into()),
+        LabAction::Save("  ".into()),
+    ]);
+    assert_eq!(
+        s.app.notice.as_deref(),
+        Some("Nothing was saved: type a name for the scenario first.")
+    );
+    let s = s.reduce(LabAction::Save("Acme".into()));
+    assert_eq!(s.app.notice.as_deref(), Some("Saved “Acme” with 2 models."));
+    assert_eq!(s.app.saved, ["Acme"]);
+    assert_eq!(
+        crate::storage::load_all().get("Acme"),
+        Some(s.app.written())
+    );
+    let back = run(vec![LabAction::OpenSaved("Acme".into())]);
+    assert_eq!(back.lab.first_name.as_deref(), Some("today"));
+    let names: Vec<_> = back.lab.models.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["candidate"]);
+    assert_eq!(back.lab.models[0].matrix, s.lab.models[0].matrix);
+    let gone = run(vec![LabAction::OpenSaved("Globex".into())]);
+    assert_eq!(
+        gone.app.notice.as_deref(),
+        Some("“Globex” is no longer saved.")
+    );
+}
