@@ -5,7 +5,8 @@
 //     book's candidate matrix: every customer's totals and deltas, the book's totals, the largest movers and
 //     the price dispersion equal `unitcalc reprice examples/book/book.toml`'s golden
 //     (cli/tests/golden/reprice-book.json, read at run time), to the cent;
-//   - the lab's link (#lab1.) carries the models: a reload reopens them;
+//   - the lab's link (#lab1.) carries the models and the renamed first model's name: a reload reopens them;
+//   - a scenario saved in the lab reopens in the lab with its models; the simulator lists it and opens its deal;
 //   - the customers' table sorts by a model's delta; the histogram counts every customer.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +34,47 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   setUsing(true);
   const reopened = await page.inputValue('#lab-name-1');
   check(reopened === name, `lab book: the lab's link (#lab1.…) reopens with model 2 "${reopened}" (was "${name}")`);
+  // The first model renamed: the link keeps the name through a reload.
+  await page.fill('#lab-name-0', 'today');
+  await page.waitForFunction(() => document.querySelector('#lab-name-0').value === 'today');
+  await page.waitForTimeout(300);
+  setUsing(false);
+  await page.reload();
+  await page.locator('#lab-name-1').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  const firstName = await page.inputValue('#lab-name-0');
+  check(firstName === 'today', `lab book: the lab's link keeps the renamed first model "${firstName}" through a reload`);
+  // Saved with its models, then reopened from the lab opened with the deal alone; the simulator lists it.
+  await page.fill('#lab-save-name', 'Lab e2e');
+  await page.click('#lab-save');
+  await page.locator('#lab-saved .saved-name', { hasText: 'Lab e2e' }).waitFor();
+  setUsing(false);
+  await page.goto('about:blank'); // a new document (not a change of the fragment alone)
+  await page.goto(new URL('lab/index.html' + new URL(goodLink).hash, goodLink).href);
+  await page.locator('#lab-book').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  const before = await page.locator('#lab-name-1').count();
+  await page.click('button[aria-label="Open Lab e2e"]');
+  await page.locator('#lab-name-1').waitFor();
+  const names = [await page.inputValue('#lab-name-0'), await page.inputValue('#lab-name-1')];
+  check(before === 0 && names[0] === 'today' && names[1] === name,
+    `lab book: a scenario saved in the lab reopens with its models (${before} before, then ${JSON.stringify(names)})`);
+  setUsing(false);
+  await page.goto(new URL('index.html', goodLink).href);
+  await page.waitForSelector('#term-start');
+  await page.waitForLoadState('networkidle');
+  await page.click('button[aria-label="Load Lab e2e"]');
+  await page.locator('td[data-total="2026-03"]').waitFor();
+  const march = (await page.locator('td[data-total="2026-03"]').innerText()).trim();
+  check(march === '40,002.10', `lab book: the simulator lists the scenario saved in the lab and opens its deal (March ${march})`);
+  await page.goto(new URL('lab/index.html' + new URL(goodLink).hash, goodLink).href);
+  await page.locator('#lab-book').waitFor();
+  await page.click('button[aria-label="Open Lab e2e"]');
+  await page.locator('#lab-name-1').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
 
   // A larger book (600 customers × 2 months of hours, 878,400 rows, 43 MB, acme's PAYG offer for all): progress, then cancel.
   const rows = ['customer,timestamp,meter,environment,use_case,quantity'];
