@@ -434,6 +434,9 @@ pub fn ask_worker_with_file(
     ask(message, Some(file), on_progress, on_answer);
 }
 
+// Inlined in each caller, so the simulator's page (which posts no file)
+// does not carry the file's branch.
+#[inline(always)]
 fn ask(
     message: Vec<u8>,
     file: Option<&PickedFile>,
