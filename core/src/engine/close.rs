@@ -37,11 +37,11 @@ impl Acc2 {
     fn take(st: &mut CellState, bucket_scale: u32) -> Result<Acc2, Overflow> {
         let raw = std::mem::take(&mut st.period);
         Ok(Acc2 {
-            touched: raw.touched,
+            touched: raw.quantity_hours != 0,
             quantity_hours: wide::to_decimal(raw.quantity_hours, st.w)?,
             peak: wide::to_decimal(raw.peak, st.w)?,
-            tolerated: raw.tolerated,
-            charged: raw.charged,
+            tolerated: raw.tolerated(),
+            charged: raw.charged(),
             charged_usage: wide::to_decimal(raw.charged_usage, st.w)?,
             drawn: wide::to_decimal(raw.drawn, bucket_scale)?,
             overage: wide::to_decimal(raw.overage, bucket_scale)?,

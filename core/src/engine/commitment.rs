@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::ledger::record_drawn;
-use super::pricer::{nonneg, Pricer};
+use super::pricer::{nonneg, CellState, Cells, Pricer};
 use super::{offer_err, overflow};
 use crate::bill::{CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Result, UsageIssue};
@@ -71,7 +71,7 @@ pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(
 impl Pricer<'_> {
     /// Commitment: draws this hour's records from the bucket in matrix order.
     pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        if self.bucket.is_none() || self.hour_buf.is_empty() {
+        if self.bucket.is_none() || self.hour_n == 0 {
             return Ok(());
         }
         // One draw, compiled twice: plain pricing's has no ledger code in it.
@@ -88,28 +88,35 @@ impl Pricer<'_> {
         let Some(bucket) = self.bucket.as_mut() else {
             return Ok(());
         };
-        crate::short_sort::sort_by_key(&mut self.hour_buf, |(i, _)| *i);
-        // Indices in `hour_buf` were checked by `push`; a miss is refused
-        // rather than indexed.
+        // The cells with a quantity this hour, in matrix order (the active
+        // cells are kept in it): no sort. Indices in `active` were checked
+        // by `push`; a miss is refused rather than indexed.
         let missing = Overflow {
             what: "a cell index",
         };
-        for &(i, qm) in &self.hour_buf {
-            let st = self.cells.get(i).ok_or(missing)?;
-            let mut units = wide::mul(qm, st.rate_m).ok_or(Overflow { what: "units" })?;
-            let us = st.w.saturating_add(st.rate_s);
-            if us > bucket.scale {
-                // Raise the bucket's scale, with every drawn/overage accumulator.
-                bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
-                for &j in &self.active {
-                    let acc = &mut self.cells.get_mut(j).ok_or(missing)?.period;
-                    acc.drawn = wide::rescale(acc.drawn, bucket.scale, us)?;
-                    acc.overage = wide::rescale(acc.overage, bucket.scale, us)?;
-                }
-                bucket.scale = us;
-            } else {
-                units = wide::rescale(units, us, bucket.scale)?;
+        let mut left = self.hour_n;
+        for &i in &self.active {
+            if left == 0 {
+                break;
             }
+            let st = self.cells.get_mut(i).ok_or(missing)?;
+            let qm = std::mem::take(&mut st.pending);
+            if qm == 0 {
+                continue;
+            }
+            left = left.saturating_sub(1);
+            // quantity × rate at the bucket's scale: one multiplication by
+            // the cell's factor (exact: the same integer product), or, the
+            // first time at this scale, or when that overflows, step by
+            // step (so an overflow is the same error as ever).
+            let key = st.draw_key_for(bucket.scale);
+            let cached = (st.draw_key == key)
+                .then(|| wide::mul(qm, st.draw_factor))
+                .flatten();
+            let units = match cached {
+                Some(units) => units,
+                None => draw_units(&mut self.cells, &self.active, bucket, i, qm)?,
+            };
             let acc = &mut self.cells.get_mut(i).ok_or(missing)?.period;
             let before = bucket.balance;
             if units <= bucket.balance {
@@ -132,7 +139,7 @@ impl Pricer<'_> {
                 record_drawn(ledger, at, st, qm, draw, bucket.scale)?;
             }
         }
-        self.hour_buf.clear();
+        self.hour_n = 0;
         Ok(())
     }
 
@@ -220,5 +227,53 @@ impl Pricer<'_> {
                 .map_err(&ov)?
                 .round(scale, mode),
         }))
+    }
+}
+
+/// A commitment's units for `qm` (cell `i`'s quantity mantissa) at the
+/// bucket's scale, step by step: quantity × rate, then the bucket's scale
+/// raised to the product's (with every drawn/overage accumulator) or the
+/// product brought to the bucket's. Keeps the cell's factor for the next
+/// hours at this scale.
+#[inline(never)]
+fn draw_units(
+    cells: &mut Cells,
+    active: &[usize],
+    bucket: &mut Bucket,
+    i: usize,
+    qm: i128,
+) -> Result<i128, UsageIssue> {
+    let missing = Overflow {
+        what: "a cell index",
+    };
+    let st = cells.get(i).ok_or(missing)?;
+    let (rate_m, w) = (st.rate_m, st.w);
+    let mut units = wide::mul(qm, rate_m).ok_or(Overflow { what: "units" })?;
+    let us = w.saturating_add(st.rate_s);
+    if us > bucket.scale {
+        // Raise the bucket's scale, with every drawn/overage accumulator.
+        bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
+        for &j in active {
+            let acc = &mut cells.get_mut(j).ok_or(missing)?.period;
+            acc.drawn = wide::rescale(acc.drawn, bucket.scale, us)?;
+            acc.overage = wide::rescale(acc.overage, bucket.scale, us)?;
+        }
+        bucket.scale = us;
+    } else {
+        units = wide::rescale(units, us, bucket.scale)?;
+    }
+    let st = cells.get_mut(i).ok_or(missing)?;
+    if let Ok(factor) = wide::rescale(rate_m, us, bucket.scale) {
+        st.draw_factor = factor;
+        st.draw_key = st.draw_key_for(bucket.scale);
+    }
+    Ok(units)
+}
+
+impl CellState {
+    /// [`CellState::draw_key`] of the factor for a bucket at `scale`, with
+    /// the cell at its working scale.
+    pub(super) fn draw_key_for(&self, scale: u32) -> u64 {
+        (u64::from(scale) << 32) | u64::from(self.w)
     }
 }

@@ -6,10 +6,9 @@
 
 use rust_decimal::Decimal;
 
-use super::excess::ExcessKind;
 use super::offer_err;
 use super::overflow;
-use super::pricer::{CellState, Cells};
+use super::pricer::{Acc, CellState, Cells};
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::num::Overflow;
@@ -67,6 +66,8 @@ pub(super) fn set_entitlements(
         st.w = es.max(bs);
         st.e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
         st.band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
+        // Offered and in use from the start: the common case takes its records.
+        st.gate = i64::from(st.w);
         active.push(i);
     }
     Ok(active)
@@ -87,33 +88,25 @@ impl CellState {
     /// `w`; with no entitlement E = 0): an hour above E extends the streak
     /// and is tolerated while within the band and `grace` hours, else
     /// charged whole; an hour at or below E ends the streak.
+    /// Returns whether the hour was tolerated and whether it was charged.
     #[inline]
-    pub(super) fn overage_hour(
-        &mut self,
-        qm: i128,
-        grace: u32,
-    ) -> Result<Option<ExcessKind>, Overflow> {
+    pub(super) fn overage_hour(&mut self, qm: i128, grace: u32) -> Result<[bool; 2], Overflow> {
         // Without branches on the usage (metered usage around E makes them
         // unpredictable): each count adds 0 or 1, the charged sum 0 or qm.
         let above = qm > self.e_m;
-        let streak = if above {
-            self.streak.saturating_add(1)
-        } else {
-            0
-        };
+        // streak + 1 above E, else 0: masks, not a branch.
+        let streak = self.streak.saturating_add(1) & 0u32.wrapping_sub(u32::from(above));
         self.streak = streak;
         let tolerated = above & (qm <= self.band_m) & (streak <= grace);
         let charged = above & !tolerated;
         let acc = &mut self.period;
-        acc.tolerated = acc.tolerated.saturating_add(u32::from(tolerated));
-        acc.charged = acc.charged.saturating_add(u32::from(charged));
-        acc.charged_usage = wide::add(acc.charged_usage, if charged { qm } else { 0 })?;
-        Ok(if tolerated {
-            Some(ExcessKind::Tolerated)
-        } else if charged {
-            Some(ExcessKind::Charged)
-        } else {
-            None
-        })
+        // At most one of each per hour of the period (a duplicate hour is
+        // refused), and a period has at most 745 hours: these cannot wrap.
+        let add = (Acc::TOLERATED & u64::from(tolerated).wrapping_neg())
+            | (Acc::CHARGED & u64::from(charged).wrapping_neg());
+        acc.counts = acc.counts.wrapping_add(add);
+        let charged_qm = qm & i128::from(charged).wrapping_neg();
+        acc.charged_usage = wide::add(acc.charged_usage, charged_qm)?;
+        Ok([tolerated, charged])
     }
 }

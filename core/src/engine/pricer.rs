@@ -19,11 +19,13 @@ use crate::wide;
 /// mantissas at the cell's working scale `w`; units at the bucket's scale.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Acc {
-    pub(super) touched: bool,
+    /// Σ usage; above 0 exactly when the cell had usage in the period (every
+    /// record adds a quantity above 0, and the sum is checked).
     pub(super) quantity_hours: i128,
     pub(super) peak: i128,
-    pub(super) tolerated: u32,
-    pub(super) charged: u32,
+    /// Tolerated hours (low 32 bits) and charged hours (high 32 bits): one
+    /// add per hour for both. See [`Acc::tolerated`], [`Acc::charged`].
+    pub(super) counts: u64,
     /// Σ usage over charged hours (excess = this − charged × E).
     pub(super) charged_usage: i128,
     /// Commitment: units drawn from the bucket (bucket scale).
@@ -33,6 +35,20 @@ pub(super) struct Acc {
 }
 
 impl Acc {
+    /// One to add to [`Acc::counts`] for an hour tolerated or charged.
+    pub(super) const TOLERATED: u64 = 1;
+    pub(super) const CHARGED: u64 = 1 << 32;
+
+    /// Tolerated hours of the period.
+    pub(super) fn tolerated(&self) -> u32 {
+        (self.counts & u64::from(u32::MAX)) as u32
+    }
+
+    /// Charged hours of the period.
+    pub(super) fn charged(&self) -> u32 {
+        (self.counts >> 32) as u32
+    }
+
     fn rescale_quantities(&mut self, from: u32, to: u32) -> Result<(), Overflow> {
         self.quantity_hours = wide::rescale(self.quantity_hours, from, to)?;
         self.peak = wide::rescale(self.peak, from, to)?;
@@ -41,8 +57,30 @@ impl Acc {
     }
 }
 
+/// One cell's state. The fields `Pricer::push_exact` reads and writes for
+/// every record come first, together (`repr(C)` keeps them in this order:
+/// two cache lines for the common case), then what periods and the bill need.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub(super) struct CellState {
+    /// The most decimals a record may have to take the common case: the
+    /// working scale `w` once the cell is offered and in use; [`NOT_READY`]
+    /// before (a first use, a not-offered cell), below every scale.
+    pub(super) gate: i64,
+    pub(super) streak: u32,
+    pub(super) last_hour: i64,
+    /// E and E × (1 + b) at scale `w`.
+    pub(super) e_m: i128,
+    pub(super) band_m: i128,
+    pub(super) period: Acc,
+    /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none),
+    /// drawn in matrix order when the hour closes.
+    pub(super) pending: i128,
+    /// Commitment: units per quantity mantissa at the bucket's scale, the
+    /// rate × 10^(bucket scale − w − rate scale), valid while `draw_key` is
+    /// [`CellState::draw_key_for`] the bucket's scale (`u64::MAX`: none yet).
+    pub(super) draw_factor: i128,
+    pub(super) draw_key: u64,
     /// Units per quantity-hour; `None` when not offered.
     pub(super) rate: Option<Rate>,
     /// The rate's mantissa and scale.
@@ -53,16 +91,14 @@ pub(super) struct CellState {
     pub(super) has_entitlement: bool,
     /// Working scale of this cell's quantity mantissas.
     pub(super) w: u32,
-    /// E and E × (1 + b) at scale `w`.
-    pub(super) e_m: i128,
-    pub(super) band_m: i128,
-    pub(super) streak: u32,
-    pub(super) last_hour: i64,
     /// Index of this cell's excess run still open, when recording runs.
     pub(super) open_run: Option<usize>,
-    pub(super) period: Acc,
     pub(super) term: TermAcc,
 }
+
+/// [`CellState::gate`] of a cell not ready for the common case: below every
+/// record's scale.
+pub(super) const NOT_READY: i64 = -1;
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct TermAcc {
@@ -107,7 +143,8 @@ pub struct Pricer<'a> {
     pub(super) cells: Cells,
     /// The matrix's dimensions, for a cell's dense index.
     pub(super) dims: Dims,
-    /// Cells with any state this term (usage or entitlement), dense indices.
+    /// Cells with any state this term (usage or entitlement), dense indices
+    /// in matrix order.
     pub(super) active: Vec<usize>,
     /// PAYG price per unit, or overage price (fixed capacity).
     pub(super) unit_price: Price,
@@ -115,9 +152,9 @@ pub struct Pricer<'a> {
     /// A fixed-capacity offer (the overage rule applies).
     pub(super) fixed: bool,
     pub(super) bucket: Option<Bucket>,
-    /// Commitment: this hour's records (cell, quantity mantissa at the
-    /// cell's scale), drawn in matrix order when the hour closes.
-    pub(super) hour_buf: Vec<(usize, i128)>,
+    /// Commitment: how many cells have a quantity pending this hour
+    /// ([`CellState::pending`]).
+    pub(super) hour_n: usize,
     pub(super) fee_schedule: Option<&'a FeeSchedule>,
     pub(super) out: Vec<PeriodBill>,
     /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
@@ -137,14 +174,18 @@ pub(super) struct Dims {
     meters: usize,
     environments: usize,
     use_cases: usize,
+    /// Cells per meter: environments × use cases.
+    per_meter: usize,
 }
 
 impl Dims {
     fn of(matrix: &Matrix) -> Dims {
+        let (environments, use_cases) = (matrix.environments.len(), matrix.use_cases.len());
         Dims {
             meters: matrix.meters.len(),
-            environments: matrix.environments.len(),
-            use_cases: matrix.use_cases.len(),
+            environments,
+            use_cases,
+            per_meter: environments.saturating_mul(use_cases),
         }
     }
 
@@ -158,11 +199,13 @@ impl Dims {
             usize::from(cell.use_case),
         );
         if m < self.meters && e < self.environments && u < self.use_cases {
-            m.checked_mul(self.environments)
-                .and_then(|x| x.checked_add(e))
-                .and_then(|x| x.checked_mul(self.use_cases))
-                .and_then(|x| x.checked_add(u))
-                .unwrap_or(usize::MAX)
+            // Below meters × environments × use cases, the length of the
+            // pricer's cell table (allocated, so it fits a `usize`): these
+            // cannot wrap.
+            // (Two independent products: a shorter chain before the load.)
+            m.wrapping_mul(self.per_meter)
+                .wrapping_add(e.wrapping_mul(self.use_cases))
+                .wrapping_add(u)
         } else {
             usize::MAX
         }
@@ -238,18 +281,22 @@ impl CellState {
         let rate = matrix.cell_rate(cell);
         let (rate_m, rate_s) = wide::split(rate.unwrap_or_default().get());
         CellState {
+            gate: NOT_READY,
+            streak: 0,
+            last_hour: i64::MIN,
+            e_m: 0,
+            band_m: 0,
+            period: Acc::default(),
+            pending: 0,
+            draw_factor: 0,
+            draw_key: u64::MAX,
             rate,
             rate_m,
             rate_s,
             entitlement: Decimal::ZERO,
             has_entitlement: false,
             w: 0,
-            e_m: 0,
-            band_m: 0,
-            streak: 0,
-            last_hour: i64::MIN,
             open_run: None,
-            period: Acc::default(),
             term: TermAcc::default(),
         }
     }
@@ -319,6 +366,7 @@ impl<'a> Pricer<'a> {
                 }
                 grace = f.overage.grace_hours;
                 active = overage::set_entitlements(matrix, offer, f, &mut cells)?;
+                crate::short_sort::sort_by_key(&mut active, |&i| i);
             }
             OfferKind::Commitment(c) => {
                 let (price, b) = commitment::set_up(matrix, offer, c)?;
@@ -353,7 +401,7 @@ impl<'a> Pricer<'a> {
             grace,
             fixed: matches!(offer.kind, OfferKind::FixedCapacity(_)),
             bucket,
-            hour_buf: Vec::new(),
+            hour_n: 0,
             fee_schedule,
             fee_shares,
             runs: None,
@@ -439,12 +487,12 @@ impl<'a> Pricer<'a> {
         // A later hour closes the previous one (and periods); an earlier one
         // is refused.
         if self.latest != Some(hour) {
-            if self.bucket.is_none()
-                && self.latest.is_some_and(|p| p < hour)
-                && hour < self.period_end
-            {
-                // A later hour of the same period, nothing to draw: only
-                // the hour moves.
+            if self.latest.is_some_and(|p| p < hour) && hour < self.period_end {
+                // A later hour of the same period: a commitment draws the
+                // last hour, and the hour moves.
+                if self.hour_n != 0 {
+                    self.flush_hour()?;
+                }
                 self.latest = Some(hour);
             } else {
                 self.next_hour(hour)?;
@@ -453,11 +501,8 @@ impl<'a> Pricer<'a> {
         let (grace, fixed, commitment) = (self.grace, self.fixed, self.bucket.is_some());
         let i = self.dims.index(cell);
         let st = match self.cells.get_mut(i) {
-            Some(st)
-                if mantissa > 0 && scale <= st.w && st.last_hour != hour.0 && st.rate.is_some() =>
-            {
-                st
-            }
+            // The gate is the working scale of an offered cell in use.
+            Some(st) if mantissa > 0 && i64::from(scale) <= st.gate && st.last_hour != hour.0 => st,
             // First use of the cell, a zero or negative quantity, more
             // decimals than the cell has seen, a not-offered cell or a
             // duplicate.
@@ -469,12 +514,7 @@ impl<'a> Pricer<'a> {
             wide::rescale(mantissa, scale, st.w)?
         };
         st.enter_hour(hour.0);
-        if !st.term.touched && !st.has_entitlement {
-            self.active.push(i);
-        }
-        st.term.touched = true;
         let acc = &mut st.period;
-        acc.touched = true;
         acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
         acc.peak = acc.peak.max(qm);
         // Section 5, the overage rule (fixed capacity only: the other offers
@@ -482,13 +522,20 @@ impl<'a> Pricer<'a> {
         let excess = if fixed {
             st.overage_hour(qm, grace)?
         } else {
-            None
+            [false; 2]
         };
-        if self.recording {
-            self.record(hour, cell, (mantissa, scale), excess)?;
-        }
         if commitment {
-            self.hour_buf.push((i, qm));
+            // Drawn in matrix order when the hour closes.
+            st.pending = qm;
+            self.hour_n = self.hour_n.saturating_add(1);
+        }
+        if self.recording {
+            let excess = match excess {
+                [true, _] => Some(ExcessKind::Tolerated),
+                [_, true] => Some(ExcessKind::Charged),
+                _ => None,
+            };
+            self.record(hour, cell, (mantissa, scale), excess)?;
         }
         Ok(())
     }
@@ -537,8 +584,19 @@ impl<'a> Pricer<'a> {
             st.e_m = wide::rescale(st.e_m, st.w, scale)?;
             st.band_m = wide::rescale(st.band_m, st.w, scale)?;
             st.period.rescale_quantities(st.w, scale)?;
+            st.pending = wide::rescale(st.pending, st.w, scale)?;
             st.w = scale;
         }
+        // The common case's rescale, checked here first: a record refused
+        // for it leaves the cell as it was.
+        wide::rescale(mantissa, scale, st.w)?;
+        if !st.term.touched && !st.has_entitlement {
+            // The cell's first usage: into the active cells, matrix order.
+            let at = self.active.partition_point(|&j| j < i);
+            self.active.insert(at, i);
+        }
+        st.term.touched = true;
+        st.gate = i64::from(st.w);
         // The cell is in use, offered, at a scale that holds the record and
         // not yet seen this hour: the common case prices it.
         self.push_exact(hour, cell, mantissa, scale)

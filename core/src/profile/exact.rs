@@ -42,6 +42,31 @@ pub(super) fn div_half_even(x: i128, d: i128) -> Option<i128> {
     half_even(q, r.checked_mul(2)?.cmp(&d))
 }
 
+/// `x / 10^e` rounded half-even, for `e` in 4..=12 (the noise's
+/// denominators): each power is a constant, so the division compiles to a
+/// multiplication (a division by a variable is the slowest step of an hour,
+/// in WebAssembly especially). `None` for another `e`.
+pub(super) fn div_pow10_half_even(x: i64, e: u32) -> Option<i128> {
+    fn by<const D: i64>(x: i64) -> Option<i128> {
+        half_even(
+            i128::from(x.div_euclid(D)),
+            x.rem_euclid(D).checked_mul(2)?.cmp(&D),
+        )
+    }
+    match e {
+        4 => by::<10_000>(x),
+        5 => by::<100_000>(x),
+        6 => by::<1_000_000>(x),
+        7 => by::<10_000_000>(x),
+        8 => by::<100_000_000>(x),
+        9 => by::<1_000_000_000>(x),
+        10 => by::<10_000_000_000>(x),
+        11 => by::<100_000_000_000>(x),
+        12 => by::<1_000_000_000_000>(x),
+        _ => None,
+    }
+}
+
 /// The quotient `q` rounded half-even, given twice the remainder against the divisor.
 fn half_even(q: i128, twice_r: std::cmp::Ordering) -> Option<i128> {
     match twice_r {
@@ -98,6 +123,9 @@ pub(super) struct FastPath {
     /// `noise` as an integer over `den` = `10^(noise scale + 4)`.
     pub(super) noise: i128,
     pub(super) den: i128,
+    /// `noise`, and `den` as its power of ten, when `noise` fits an `i64`
+    /// and `den` is at most 10^12 (the noise has at most 8 places).
+    small: Option<(i64, u32)>,
 }
 
 impl FastPath {
@@ -105,10 +133,14 @@ impl FastPath {
         if noise.scale() > 8 {
             return None;
         }
+        let den = 10i128.checked_pow(noise.scale().checked_add(4)?)?;
         let mut out = FastPath {
             factor: [[0; 24]; 2],
             noise: noise.mantissa(),
-            den: 10i128.checked_pow(noise.scale().checked_add(4)?)?,
+            den,
+            small: i64::try_from(noise.mantissa())
+                .ok()
+                .zip(noise.scale().checked_add(4)),
         };
         for (row, src) in out.factor.iter_mut().zip(factor) {
             for (slot, f) in row.iter_mut().zip(src) {
@@ -116,5 +148,29 @@ impl FastPath {
             }
         }
         Some(out)
+    }
+}
+
+impl FastPath {
+    /// The factor `f` with noise `k` (−10000..=10000) applied:
+    /// `f × (den + noise·k) ÷ den` rounded half-even, in `i64` when every
+    /// step fits (an `i128` product is a library call in WebAssembly), else
+    /// in `i128`; the same result either way. `None` on overflow.
+    pub(super) fn noisy(&self, f: i128, k: i64) -> Option<i128> {
+        if let (Some((n, e)), Ok(f64), Ok(d)) =
+            (self.small, i64::try_from(f), i64::try_from(self.den))
+        {
+            if let Some(x) = n
+                .checked_mul(k)
+                .and_then(|nk| nk.checked_add(d))
+                .and_then(|num| num.checked_mul(f64))
+            {
+                return div_pow10_half_even(x, e);
+            }
+        }
+        crate::wide::mul(self.noise, i128::from(k))
+            .and_then(|nk| nk.checked_add(self.den))
+            .and_then(|num| crate::wide::mul(num, f))
+            .and_then(|x| div_half_even(x, self.den))
     }
 }

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::exact::{div_half_even, level_to_output, quantity_from_int, round_to, to_int, FastPath};
+use super::exact::{level_to_output, quantity_from_int, round_to, to_int, FastPath};
 use super::noise::SplitMix64;
 use super::{
     invalid, overflow, CellProfile, DAILY_SHAPE, FACTOR_SCALE, GROWTH_SCALE, OUTPUT_SCALE,
@@ -86,31 +86,43 @@ pub(super) fn cell_series(
             match (to_int(a_k, GROWTH_SCALE), to_int(b_k, GROWTH_SCALE), &fast) {
                 (Some(a), Some(b), Some(fast)) => {
                     // Integer fast path: the same exact products and half-even
-                    // roundings as the decimal path below.
+                    // roundings as the decimal path below. Growth a + b·t is a
+                    // running sum (the same exact values), and the hour of
+                    // day and weekday are counters: no multiplication or
+                    // division by the hour.
+                    let mut growth = a;
+                    let mut hod = usize::from(hour.hour_of_day());
+                    let mut weekday = hour.weekday();
                     for t in 0..month_hours {
-                        let growth = crate::wide::mul(b, t as i128)
-                            .and_then(|bt| bt.checked_add(a))
-                            .ok_or_else(|| overflow(Overflow { what: "growth" }))?;
-                        let weekend = usize::from(hour.weekday() >= 5);
+                        if t > 0 {
+                            growth = growth
+                                .checked_add(b)
+                                .ok_or_else(|| overflow(Overflow { what: "growth" }))?;
+                        }
                         let mut f = *fast
                             .factor
-                            .get(weekend)
-                            .and_then(|row| row.get(usize::from(hour.hour_of_day())))
+                            .get(usize::from(weekday >= 5))
+                            .and_then(|row| row.get(hod))
                             .ok_or_else(|| overflow(Overflow { what: "factor" }))?;
                         let k = rng.next_k();
                         if fast.noise != 0 {
-                            // f × (1 + noise × k/10^4) = f × (D + n·k) / D
-                            f = crate::wide::mul(fast.noise, i128::from(k))
-                                .and_then(|nk| nk.checked_add(fast.den))
-                                .and_then(|num| crate::wide::mul(num, f))
-                                .and_then(|x| div_half_even(x, fast.den))
+                            f = fast
+                                .noisy(f, k)
                                 .ok_or_else(|| overflow(Overflow { what: "noise" }))?;
                         }
                         let q = level_to_output(growth, f)
                             .ok_or_else(|| overflow(Overflow { what: "level" }))?
                             .max(0);
                         out.push(quantity_from_int(q));
-                        hour.0 = hour.0.saturating_add(1);
+                        hod = hod.wrapping_add(1);
+                        if hod == 24 {
+                            hod = 0;
+                            weekday = if weekday == 6 {
+                                0
+                            } else {
+                                weekday.wrapping_add(1)
+                            };
+                        }
                     }
                 }
                 _ => {

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::exact::{div_half_even, level_to_output, LEVEL_TO_OUTPUT};
+use super::exact::{div_half_even, div_pow10_half_even, level_to_output, LEVEL_TO_OUTPUT};
 use super::*;
 use crate::time::Date;
 use proptest::prelude::*;
@@ -280,6 +280,31 @@ fn level_to_output_matches_i128_division() {
     assert_eq!(div_half_even(7, 2), Some(4));
     assert_eq!(div_half_even(5, 2), Some(2));
     assert_eq!(div_half_even(i128::MAX, 3), Some(i128::MAX / 3)); // remainder 1: down
+}
+
+/// The noise's division by a constant power of ten against the plain
+/// division, for every power the noise can have (4..=12), at ties, both
+/// signs and the ends of `i64`.
+#[test]
+fn div_by_a_power_of_ten_matches_division() {
+    for e in 4..=12u32 {
+        let d = 10i64.pow(e);
+        let xs = [
+            0, 1, -1, d / 2, -d / 2, d / 2 + 1, 3 * d / 2, -3 * d / 2, 5 * d / 2, d - 1,
+            d, -d, 123_456_789_012_345, -987_654_321_098_765, i64::MAX, i64::MIN,
+        ];
+        for x in xs {
+            assert_eq!(
+                div_pow10_half_even(x, e),
+                div_half_even(i128::from(x), i128::from(d)),
+                "{x} / 10^{e}"
+            );
+        }
+    }
+    assert_eq!(div_pow10_half_even(15_000, 4), Some(2)); // 1.5: half to even
+    assert_eq!(div_pow10_half_even(25_000, 4), Some(2)); // 2.5: half to even
+    assert_eq!(div_pow10_half_even(1, 3), None);
+    assert_eq!(div_pow10_half_even(1, 13), None);
 }
 
 prop_compose! {
