@@ -422,7 +422,7 @@ pub fn ask_worker_with_progress(
     on_progress: Option<Callback<(u64, u64)>>,
     on_answer: Callback<Vec<u8>>,
 ) {
-    ask(message, None, on_progress, on_answer);
+    ask(message, |m| m, on_progress, on_answer);
 }
 
 /// [`ask_worker_with_progress`] with a file the user picked posted along
@@ -434,15 +434,22 @@ pub fn ask_worker_with_file(
     on_progress: Option<Callback<(u64, u64)>>,
     on_answer: Callback<Vec<u8>>,
 ) {
-    ask(message, Some(file), on_progress, on_answer);
+    #[cfg(target_arch = "wasm32")]
+    let with = |m: JsValue| -> JsValue { js_sys::Array::of2(&m, &file.file).into() };
+    #[cfg(not(target_arch = "wasm32"))]
+    let with = |m: JsValue| {
+        let _ = file;
+        m
+    };
+    ask(message, with, on_progress, on_answer);
 }
 
-// Inlined in each caller, so the simulator's page (which posts no file)
-// does not carry the file's branch.
-#[inline(always)]
+/// Posts `message` framed, as `with` makes it the posted value (the page's
+/// own: as is; with a file: `[message, file]`). Generic, so the simulator's
+/// page (which posts no file) carries no file's code.
 fn ask(
     message: Vec<u8>,
-    file: Option<&PickedFile>,
+    with: impl FnOnce(JsValue) -> JsValue,
     on_progress: Option<Callback<(u64, u64)>>,
     on_answer: Callback<Vec<u8>>,
 ) {
@@ -507,11 +514,7 @@ fn ask(
             }
             let framed: JsValue =
                 js_sys::Uint8Array::from(&crate::worker::frame(id, &message)[..]).into();
-            // With a file: `[message, file]`.
-            let posted = match file {
-                Some(f) => js_sys::Array::of2(&framed, &f.file).into(),
-                None => framed,
-            };
+            let posted = with(framed);
             if pw.ready {
                 let _ = pw.worker.post_message(&posted);
             } else {
@@ -521,7 +524,7 @@ fn ask(
     });
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = (on_progress, file);
+        let _ = (on_progress, with);
         on_answer.emit(crate::worker::answer(&message));
     }
 }
