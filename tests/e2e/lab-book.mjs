@@ -1,10 +1,12 @@
 // The lab's book in the browser (lab/index.html, priced in the page's worker):
-//   - a larger generated book shows its progress and is cancelled (the worker stops; the next run starts anew);
+//   - a larger generated book shows its progress (bytes read) and is cancelled (the worker stops; the next run
+//     starts anew);
 //   - the example book (examples/book: usage.csv, the customers' deal files, offers.csv) under spec-m and the
 //     book's candidate matrix: every customer's totals and deltas, the book's totals, the largest movers and
 //     the price dispersion equal `unitcalc reprice examples/book/book.toml`'s golden
 //     (cli/tests/golden/reprice-book.json, read at run time), to the cent;
-//   - the lab's link (#lab1.) carries the models: a reload reopens them;
+//   - the lab's link (#lab1.) carries the models and the renamed first model's name: a reload reopens them;
+//   - a scenario saved in the lab reopens in the lab with its models; the simulator lists it and opens its deal;
 //   - the customers' table sorts by a model's delta; the histogram counts every customer.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +34,47 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   setUsing(true);
   const reopened = await page.inputValue('#lab-name-1');
   check(reopened === name, `lab book: the lab's link (#lab1.…) reopens with model 2 "${reopened}" (was "${name}")`);
+  // The first model renamed: the link keeps the name through a reload.
+  await page.fill('#lab-name-0', 'today');
+  await page.waitForFunction(() => document.querySelector('#lab-name-0').value === 'today');
+  await page.waitForTimeout(300);
+  setUsing(false);
+  await page.reload();
+  await page.locator('#lab-name-1').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  const firstName = await page.inputValue('#lab-name-0');
+  check(firstName === 'today', `lab book: the lab's link keeps the renamed first model "${firstName}" through a reload`);
+  // Saved with its models, then reopened from the lab opened with the deal alone; the simulator lists it.
+  await page.fill('#lab-save-name', 'Lab e2e');
+  await page.click('#lab-save');
+  await page.locator('#lab-saved .saved-name', { hasText: 'Lab e2e' }).waitFor();
+  setUsing(false);
+  await page.goto('about:blank'); // a new document (not a change of the fragment alone)
+  await page.goto(new URL('lab/index.html' + new URL(goodLink).hash, goodLink).href);
+  await page.locator('#lab-book').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
+  const before = await page.locator('#lab-name-1').count();
+  await page.click('button[aria-label="Open Lab e2e"]');
+  await page.locator('#lab-name-1').waitFor();
+  const names = [await page.inputValue('#lab-name-0'), await page.inputValue('#lab-name-1')];
+  check(before === 0 && names[0] === 'today' && names[1] === name,
+    `lab book: a scenario saved in the lab reopens with its models (${before} before, then ${JSON.stringify(names)})`);
+  setUsing(false);
+  await page.goto(new URL('index.html', goodLink).href);
+  await page.waitForSelector('#term-start');
+  await page.waitForLoadState('networkidle');
+  await page.click('button[aria-label="Load Lab e2e"]');
+  await page.locator('td[data-total="2026-03"]').waitFor();
+  const march = (await page.locator('td[data-total="2026-03"]').innerText()).trim();
+  check(march === '40,002.10', `lab book: the simulator lists the scenario saved in the lab and opens its deal (March ${march})`);
+  await page.goto(new URL('lab/index.html' + new URL(goodLink).hash, goodLink).href);
+  await page.locator('#lab-book').waitFor();
+  await page.click('button[aria-label="Open Lab e2e"]');
+  await page.locator('#lab-name-1').waitFor();
+  await page.waitForLoadState('networkidle');
+  setUsing(true);
 
   // A larger book (600 customers × 2 months of hours, 878,400 rows, 43 MB, acme's PAYG offer for all): progress, then cancel.
   const rows = ['customer,timestamp,meter,environment,use_case,quantity'];
@@ -51,9 +94,10 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   // No report comes after the cancel.
   await page.waitForTimeout(1500);
   const reports = await page.locator('#lab-book-report').count();
-  check(done < rows.length - 1 && state === 'cancelled' && reports === 0,
-    `lab book: cancelled while running (${state}; ${done} of ${total || rows.length - 1} lines read; ${reports} report after it)`);
-  // Run again (a new worker): the progress shows lines read on the way, then the report.
+  const bytes = Buffer.byteLength(rows.join('\n') + '\n');
+  check(done < bytes && state === 'cancelled' && reports === 0,
+    `lab book: cancelled while running (${state}; ${done} of ${total || bytes} bytes read; ${reports} report after it)`);
+  // Run again (a new worker): the progress shows the bytes read on the way, then the report.
   await page.evaluate(() => {
     window.__progress = [];
     new MutationObserver(() => {
@@ -64,9 +108,9 @@ export async function labBookChecks({ page, check, goodLink, root, setUsing }) {
   await page.click('#lab-book-run');
   await page.locator('#lab-book-report').waitFor({ timeout: 120000 });
   const seen = await page.evaluate(() => window.__progress);
-  const between = seen.filter((d) => d > 0 && d < rows.length - 1);
+  const between = seen.filter((d) => d > 0 && d < bytes);
   check(between.length > 0,
-    `lab book: run again after the cancel, the progress showed ${between.length} steps between 0 and ${rows.length - 1} lines (last ${between[between.length - 1]}), then the report`);
+    `lab book: run again after the cancel, the progress showed ${between.length} steps between 0 and ${bytes} bytes (last ${between[between.length - 1]}), then the report`);
 
   // The example book: its usage, its customers' deal files and offer map.
   await page.setInputFiles('#lab-book-csv', await file('examples/book/usage.csv'));

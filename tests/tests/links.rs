@@ -98,3 +98,47 @@ fn lab_links_refused() {
     let err = decode_lab("#lab1.@@").unwrap_err().to_string();
     assert!(err.contains("not valid base64url"), "{err}");
 }
+
+/// The lab's link carries the names the user typed: the deal's matrix's
+/// column renamed ("today") and the extra models' names, with or without
+/// extra models; every older link reads with no first name.
+#[test]
+fn the_lab_link_carries_the_model_names() {
+    let mut models = lab_models();
+    models[0].name = "next year's list".into();
+    let named = scenario::LabScenario {
+        deal: DealSpec::example(),
+        first: Some("today".into()),
+        models,
+    };
+    let link = scenario::encode_lab_scenario(&named).unwrap();
+    assert_golden(
+        path("tests/golden/links/lab-named-models.link"),
+        &format!("{link}\n"),
+    );
+    let back = scenario::decode_lab_scenario(&read("tests/golden/links/lab-named-models.link"));
+    assert_eq!(back.unwrap(), named);
+    // Only the first model renamed: still a lab link, and it holds the name.
+    let renamed = scenario::LabScenario {
+        first: Some("today".into()),
+        models: Vec::new(),
+        ..named.clone()
+    };
+    let link = scenario::encode_lab_scenario(&renamed).unwrap();
+    assert!(link.starts_with("#lab1."), "{link}");
+    assert_eq!(scenario::decode_lab_scenario(&link).unwrap(), renamed);
+    // Links from before: the lab link of two models and a deal's share link.
+    let older = [
+        ("tests/golden/links/lab-two-models.link", lab_models()),
+        ("tests/fixtures/links/example-c-v1.link", Vec::new()),
+    ];
+    for (file, models) in older {
+        let s = scenario::decode_lab_scenario(&read(file)).unwrap();
+        let want = scenario::LabScenario {
+            deal: DealSpec::example(),
+            first: None,
+            models,
+        };
+        assert_eq!(s, want, "{file}");
+    }
+}

@@ -14,6 +14,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+mod large_file;
+pub use large_file::{picked_file, posted_file, FileSlices, PickedFile};
+
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -389,7 +392,7 @@ struct PageWorker {
     worker: web_sys::Worker,
     ready: bool,
     /// Messages posted before the worker listens.
-    queued: Vec<Vec<u8>>,
+    queued: Vec<JsValue>,
     /// Who waits for the answer to each message, by its id.
     waiting: std::collections::BTreeMap<u64, Callback<Vec<u8>>>,
     /// Who follows the progress of a message, by its id.
@@ -419,6 +422,37 @@ pub fn ask_worker_with_progress(
     on_progress: Option<Callback<(u64, u64)>>,
     on_answer: Callback<Vec<u8>>,
 ) {
+    ask(message, |m| m, on_progress, on_answer);
+}
+
+/// [`ask_worker_with_progress`] with a file the user picked posted along
+/// (a `File` is a `Blob`: the browser hands the worker a reference, not its
+/// bytes); the worker reads it in slices ([`posted_file`]).
+pub fn ask_worker_with_file(
+    message: Vec<u8>,
+    file: &PickedFile,
+    on_progress: Option<Callback<(u64, u64)>>,
+    on_answer: Callback<Vec<u8>>,
+) {
+    #[cfg(target_arch = "wasm32")]
+    let with = |m: JsValue| -> JsValue { js_sys::Array::of2(&m, &file.file).into() };
+    #[cfg(not(target_arch = "wasm32"))]
+    let with = |m: JsValue| {
+        let _ = file;
+        m
+    };
+    ask(message, with, on_progress, on_answer);
+}
+
+/// Posts `message` framed, as `with` makes it the posted value (the page's
+/// own: as is; with a file: `[message, file]`). Generic, so the simulator's
+/// page (which posts no file) carries no file's code.
+fn ask(
+    message: Vec<u8>,
+    with: impl FnOnce(JsValue) -> JsValue,
+    on_progress: Option<Callback<(u64, u64)>>,
+    on_answer: Callback<Vec<u8>>,
+) {
     #[cfg(target_arch = "wasm32")]
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
@@ -440,8 +474,7 @@ pub fn ask_worker_with_progress(
                             if t == "ready" {
                                 pw.ready = true;
                                 for m in pw.queued.drain(..) {
-                                    let _ =
-                                        pw.worker.post_message(&js_sys::Uint8Array::from(&m[..]));
+                                    let _ = pw.worker.post_message(&m);
                                 }
                             } else if let Some((id, done, total)) = parse_progress(&t) {
                                 if let Some(cb) = pw.progress.get(&id) {
@@ -479,19 +512,19 @@ pub fn ask_worker_with_progress(
             if let Some(p) = on_progress {
                 pw.progress.insert(id, p);
             }
-            let framed = crate::worker::frame(id, &message);
+            let framed: JsValue =
+                js_sys::Uint8Array::from(&crate::worker::frame(id, &message)[..]).into();
+            let posted = with(framed);
             if pw.ready {
-                let _ = pw
-                    .worker
-                    .post_message(&js_sys::Uint8Array::from(&framed[..]));
+                let _ = pw.worker.post_message(&posted);
             } else {
-                pw.queued.push(framed);
+                pw.queued.push(posted);
             }
         }
     });
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = on_progress;
+        let _ = (on_progress, with);
         on_answer.emit(crate::worker::answer(&message));
     }
 }
@@ -535,7 +568,17 @@ pub fn serve_worker(handler: fn(&[u8]) -> Vec<u8>) {
         let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
         let reply = scope.clone();
         let on = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let out = handler(&js_sys::Uint8Array::new(&e.data()).to_vec());
+            let data = e.data();
+            // `[message, file]` when the page posted a file along.
+            let (message, file) = if js_sys::Array::is_array(&data) {
+                let a: js_sys::Array = data.unchecked_into();
+                (a.get(0), a.get(1).dyn_into::<web_sys::Blob>().ok())
+            } else {
+                (data, None)
+            };
+            large_file::set_posted(file);
+            let out = handler(&js_sys::Uint8Array::new(&message).to_vec());
+            large_file::set_posted(None);
             let _ = reply.post_message(&js_sys::Uint8Array::from(&out[..]));
         });
         scope.set_onmessage(Some(on.as_ref().unchecked_ref()));

@@ -4,11 +4,18 @@
 //! back goes through [`scenario::read_saved`], so a saved scenario is read
 //! by the same code and rules as a share link's. Every call reads the store
 //! afresh, so scenarios saved from another tab are kept.
+//!
+//! A scenario saved from the lab is saved as the simulator saves it (its
+//! deal: the simulator lists and opens it, under the deal's matrix), and
+//! its first model's name and extra models apart, under [`LAB_KEY`]
+//! ([`scenario::write_saved_lab`]); the lab reopens both
+//! ([`scenario::open_saved_lab`]: models saved with another deal than the
+//! one saved now under that name are not put on it).
 
 use std::collections::BTreeMap;
 
 use unitcalc_core::deal::DealSpec;
-use unitcalc_core::scenario;
+use unitcalc_core::scenario::{self, LabScenario};
 
 use crate::browser::{self, StoreError};
 
@@ -17,6 +24,8 @@ const KEY: &str = "unitcalc.scenarios.v1";
 /// that file's name, as `name\tfile` lines: the page marks those entries
 /// (the file itself is not kept; see docs/web.md).
 const CSV_KEY: &str = "unitcalc.scenarios.v1.csv";
+/// The lab's part of saved scenarios (first model's name, extra models).
+const LAB_KEY: &str = "unitcalc.scenarios.v1.lab";
 
 /// All saved scenarios by name. A store that cannot be read reads as
 /// empty; an entry that does not read is left out.
@@ -33,7 +42,11 @@ pub fn names() -> Vec<String> {
 
 fn write(all: &BTreeMap<String, DealSpec>) -> Result<(), String> {
     let text = scenario::write_saved(all).map_err(|e| e.to_string())?;
-    browser::store(KEY, &text).map_err(|e| match e {
+    store(KEY, &text)
+}
+
+fn store(key: &str, text: &str) -> Result<(), String> {
+    browser::store(key, text).map_err(|e| match e {
         StoreError::Unavailable => "this browser's storage is not available".to_string(),
         StoreError::Refused => {
             "could not save in this browser's storage (is it full or disabled?)".to_string()
@@ -80,4 +93,30 @@ pub fn delete(name: &str) {
     all.remove(name);
     let _ = write(&all);
     set_csv(name, None);
+}
+
+fn load_labs() -> BTreeMap<String, LabScenario> {
+    browser::stored(LAB_KEY)
+        .map(|t| scenario::read_saved_lab(&t).0)
+        .unwrap_or_default()
+}
+
+/// Saves a scenario from the lab under a name (replacing one of the same
+/// name): its deal as [`save`] does, its first model's name and models
+/// under [`LAB_KEY`] (entries of scenarios deleted since are dropped).
+pub fn save_lab(name: &str, s: &LabScenario, csv: Option<&str>) -> Result<(), String> {
+    save(name, &s.deal, csv)?;
+    let saved = load_all();
+    let mut all = load_labs();
+    all.retain(|n, _| saved.contains_key(n));
+    all.insert(name.to_string(), s.clone());
+    let text = scenario::write_saved_lab(&all).map_err(|e| e.to_string())?;
+    store(LAB_KEY, &text)
+}
+
+/// The saved scenario `name` as the lab opens it: its deal, with the models
+/// saved from the lab with that deal.
+pub fn open_lab(name: &str) -> Option<LabScenario> {
+    let deal = load_all().remove(name)?;
+    Some(scenario::open_saved_lab(deal, load_labs().get(name)))
 }

@@ -1,8 +1,12 @@
 //! The lab's book, priced in the page's worker ([`crate::worker`]): the
 //! request the lab page posts ([`BookRequest`]), the worker's answer (the
 //! core's [`BookReport`] as JSON, after progress messages) and its reading
-//! ([`decode`]). The worker reads every file with the core
-//! (`lab::book::price_book`); nothing here computes a figure.
+//! ([`decode`]). The book's usage CSV travels as the file the user picked
+//! ([`BookCsv::File`], posted along the message): the worker reads it in
+//! slices ([`crate::browser::posted_file`]) into the core's streaming
+//! pricer (`lab::book::price_book_from`), so neither side holds the whole
+//! file. The worker reads every file with the core; nothing here computes
+//! a figure.
 
 use unitcalc_core::lab::book::{self, BookReport, OfferChoice, OfferMap};
 use unitcalc_core::lab::Model;
@@ -15,8 +19,10 @@ use crate::worker::{fields, put, text};
 pub struct BookRequest {
     /// The models: name and matrix TOML, the first the deal's matrix.
     pub models: Vec<(String, String)>,
-    /// The book usage CSV: name and bytes.
-    pub csv: (String, Vec<u8>),
+    /// The book usage CSV's name.
+    pub csv_name: String,
+    /// The book usage CSV.
+    pub csv: BookCsv,
     /// The offer map CSV (name, text), when there is one.
     pub map: Option<(String, String)>,
     /// The default offer of customers the map does not list (`None`: they
@@ -29,7 +35,32 @@ pub struct BookRequest {
     pub deals: Vec<(String, String)>,
 }
 
+/// Where the worker finds the book's usage CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookCsv {
+    /// In the message (the native tests).
+    Bytes(Vec<u8>),
+    /// The file the user picked, posted along the message
+    /// ([`crate::browser::ask_worker_with_file`]).
+    File(crate::browser::PickedFile),
+}
+
 impl BookRequest {
+    /// Posts the request to the page's worker (with the book's file when it
+    /// is one), `on_progress` told the bytes read.
+    pub fn post(&self, on_progress: yew::Callback<(u64, u64)>, on_answer: yew::Callback<Vec<u8>>) {
+        match &self.csv {
+            BookCsv::File(f) => {
+                crate::browser::ask_worker_with_file(self.encode(), f, Some(on_progress), on_answer)
+            }
+            BookCsv::Bytes(_) => crate::browser::ask_worker_with_progress(
+                self.encode(),
+                Some(on_progress),
+                on_answer,
+            ),
+        }
+    }
+
     /// The message the page posts.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -39,8 +70,17 @@ impl BookRequest {
             put(&mut out, n.as_bytes());
             put(&mut out, t.as_bytes());
         }
-        put(&mut out, self.csv.0.as_bytes());
-        put(&mut out, &self.csv.1);
+        put(&mut out, self.csv_name.as_bytes());
+        match &self.csv {
+            BookCsv::Bytes(b) => {
+                put(&mut out, b"bytes");
+                put(&mut out, b);
+            }
+            BookCsv::File(_) => {
+                put(&mut out, b"file");
+                put(&mut out, b"");
+            }
+        }
         let (map_name, map_text) = self.map.clone().unwrap_or_default();
         put(&mut out, map_name.as_bytes());
         put(&mut out, map_text.as_bytes());
@@ -83,7 +123,7 @@ pub fn answer(f: &[&[u8]], progress: &mut dyn FnMut(u64, u64)) -> Result<String,
         let m = matrix_toml::parse_matrix(&text(next()?), &name).map_err(msg)?;
         named.push((name, m));
     }
-    let (csv_name, csv) = (text(next()?), next()?);
+    let (csv_name, source, csv) = (text(next()?), next()?, next()?);
     let (map_name, map_text) = (text(next()?), text(next()?));
     let default = text(next()?);
     let link = text(next()?);
@@ -117,9 +157,23 @@ pub fn answer(f: &[&[u8]], progress: &mut dyn FnMut(u64, u64)) -> Result<String,
         .iter()
         .map(|(n, m)| Model { name: n, matrix: m })
         .collect();
-    let report = book::price_book(&models, &terms, &offers, &map, csv, &csv_name, |d, t| {
-        progress(d, t)
-    })
+    let report = if source == b"file" {
+        let file = crate::browser::posted_file()
+            .ok_or_else(|| format!("{csv_name} did not reach the page's worker"))?;
+        let size = file.size;
+        book::price_book_from(
+            &models,
+            &terms,
+            &offers,
+            &map,
+            file,
+            size,
+            &csv_name,
+            &mut *progress,
+        )
+    } else {
+        book::price_book(&models, &terms, &offers, &map, csv, &csv_name, progress)
+    }
     .map_err(msg)?;
     serde_json::to_string(&report).map_err(|e| e.to_string())
 }
@@ -147,10 +201,8 @@ mod tests {
                 ("spec-m".into(), matrix_toml::to_toml(&spec)),
                 ("candidate".into(), read("examples/book/candidate-m.toml")),
             ],
-            csv: (
-                "usage.csv".into(),
-                read("examples/book/usage.csv").into_bytes(),
-            ),
+            csv_name: "usage.csv".into(),
+            csv: BookCsv::Bytes(read("examples/book/usage.csv").into_bytes()),
             map: Some(("offers.csv".into(), read("examples/book/offers.csv"))),
             default_offer: None,
             link: scenario::encode(&unitcalc_core::deal::DealSpec::example()).unwrap(),

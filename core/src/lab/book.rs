@@ -24,7 +24,7 @@ use crate::error::{Error, Origin, Result};
 use crate::matrix::{CellMap, CellName};
 use crate::num::Money;
 use crate::offer::{Channel, DealTerms, Offer};
-use crate::usage_csv::{CsvRecord, UsageReader};
+use crate::usage_csv::CsvRecord;
 
 /// A mapping file's size limit (a small file: one line per customer).
 pub const MAX_OFFER_MAP_BYTES: usize = 1 << 20;
@@ -602,74 +602,8 @@ pub fn histogram(deltas: &[Money], bins: usize) -> Result<Vec<DeltaBin>> {
     Ok(out)
 }
 
-/// Prices the book usage CSV `csv` (named `file`) under every model:
-/// [`BookPricer`] over every record, `progress(line, lines)` called about
-/// every hundredth of the file (for a progress bar).
-///
-/// ```
-/// use unitcalc_core::{bundled, lab::{self, book}};
-/// use unitcalc_core::offer::{DealTerms, Offer, OfferKind, PayAsYouGo};
-/// use unitcalc_core::time::{Date, Term};
-/// let m = bundled::matrix("spec-m").unwrap();
-/// let mut raised = m.clone();
-/// raised.list_price = "1.10".parse().unwrap();
-/// let models = [lab::Model { name: "spec-m", matrix: &m }, lab::Model { name: "list 1.10", matrix: &raised }];
-/// let terms = DealTerms { term: Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap(), channel: Default::default() };
-/// let offers = [Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0".parse().unwrap() }) }];
-/// let map = book::OfferMap { customers: vec![], default: Some(book::OfferChoice { offer: 0, channel: None }) };
-/// let csv = b"customer,timestamp,meter,environment,use_case,quantity\n\
-///     acme,2026-03-01T00:00:00Z,capacity,azure,hot,200\n";
-/// let r = book::price_book(&models, &terms, &offers, &map, csv, "book.csv", |_, _| {}).unwrap();
-/// let book::BookOutcome::Priced(f) = &r.columns[1].outcome else { panic!() };
-/// // 0.375 units: 0.38 at list price 1.00, 0.41 at 1.10.
-/// assert_eq!(f.summary.customers[0].delta.unwrap().to_string(), "0.03");
-/// ```
-pub fn price_book(
-    models: &[Model<'_>],
-    terms: &DealTerms,
-    offers: &[Offer],
-    map: &OfferMap,
-    csv: &[u8],
-    file: &str,
-    mut progress: impl FnMut(u64, u64),
-) -> Result<BookReport> {
-    let slots = BookSlots::new(models, terms, offers, map)?;
-    let mut pricer = BookPricer::new(models, &slots)?;
-    let first = models
-        .first()
-        .map(|m| m.matrix)
-        .ok_or_else(|| Error::Offer {
-            offer: String::new(),
-            message: "no unit model to price under".into(),
-        })?;
-    let lines = memchr_count(csv);
-    let every = (lines / 100).max(1);
-    let mut reader = UsageReader::new(csv, file, first)?;
-    if !reader.has_customer() {
-        return Err(Error::Csv {
-            at: Origin::line(file, 1),
-            message: format!(
-                "a book's usage needs the customer column: header `{}`",
-                crate::usage_csv::HEADER_WITH_CUSTOMER
-            ),
-        });
-    }
-    let mut rec = CsvRecord::default();
-    let mut next = every;
-    while reader.next_record(&mut rec)? {
-        pricer.push(&mut rec, file)?;
-        if rec.line >= next {
-            progress(rec.line, lines);
-            next = rec.line.saturating_add(every);
-        }
-    }
-    progress(lines, lines);
-    pricer.finish()
-}
-
-fn memchr_count(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
-}
+mod run;
+pub use run::{price_book, price_book_from, MAX_BOOK_BYTES};
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! The unit-model lab's page (`lab/index.html`, its own module loaded only
 //! when opened, so the bill simulator's first load stays small): the
 //! scenario comes from the share link in the fragment, a usage history can
-//! be uploaded for the fit, and "Back" returns to the simulator with the
+//! be uploaded for the fit, a scenario can be saved with its models and
+//! reopened ([`LabSaved`]), and "Back" returns to the simulator with the
 //! scenario as it now is.
 
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use unitcalc_core::scenario;
 use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
+use super::lab_saved::LabSaved;
 use super::lab_view::lab_view;
 use crate::state::lab::{self, LabAction};
 use crate::state::{Action, CsvUsage};
@@ -75,6 +77,7 @@ pub fn LabApp() -> Html {
             <input id="usage-csv" type="file" accept=".csv,text/csv" onchange={on_file} />
             if let Some(c) = &app.csv { <p class="note">{ format!("Usage from {}", c.name) }</p> }
         </div>
+        <LabSaved saved={app.saved.clone()} on_save={on_action.reform(LabAction::Save)} on_open={on_action.reform(LabAction::OpenSaved)} />
         <main id="main">{ main }</main>
         </>
     }

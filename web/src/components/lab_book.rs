@@ -9,15 +9,14 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 use unitcalc_core::display::{grouped, Axis};
 use unitcalc_core::lab::book::{
-    BookFigures, BookOutcome, BookReport, DeltaBin, MAX_OFFER_MAP_BYTES,
+    BookFigures, BookOutcome, BookReport, DeltaBin, MAX_BOOK_BYTES, MAX_OFFER_MAP_BYTES,
 };
 use unitcalc_core::matrix_toml::MAX_TOML_BYTES;
-use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
 use crate::state::lab::{LabAction, LabState};
 use crate::state::lab_book::{self, BookAction, BookRun, BookSort};
-use crate::state::{Action, Computed, CsvUsage};
+use crate::state::{Action, Computed};
 use crate::{boundary, browser, worker_book};
 
 fn book(on_action: &Callback<LabAction>) -> Callback<BookAction> {
@@ -50,9 +49,16 @@ fn utf8(b: Vec<u8>) -> String {
 pub fn book_section(state: &LabState, c: &Computed, on_action: &Callback<LabAction>) -> Html {
     let b = &state.lab.book;
     let to_book = book(on_action);
-    let on_csv = on_files(on_action, MAX_UPLOAD_BYTES, |name, bytes| {
-        BookAction::Csv(Rc::new(CsvUsage { name, bytes }))
-    });
+    let on_csv = {
+        let on_action = on_action.clone();
+        Callback::from(
+            move |e: Event| match browser::picked_file(&e, MAX_BOOK_BYTES) {
+                Ok(Some(f)) => on_action.emit(LabAction::Book(BookAction::Csv(f))),
+                Ok(None) => {}
+                Err(e) => on_action.emit(LabAction::App(Action::Alert(boundary::message(&e)))),
+            },
+        )
+    };
     let on_map = on_files(on_action, MAX_OFFER_MAP_BYTES, |n, b| {
         BookAction::Map(n, utf8(b))
     });
@@ -75,7 +81,7 @@ pub fn book_section(state: &LabState, c: &Computed, on_action: &Callback<LabActi
                 let done = on_action.reform(move |answer: Vec<u8>| {
                     LabAction::Book(BookAction::Done(id, Rc::new(worker_book::decode(&answer))))
                 });
-                browser::ask_worker_with_progress(req.encode(), Some(progress), done);
+                req.post(progress, done);
             }
         })
     };
@@ -100,7 +106,7 @@ pub fn book_section(state: &LabState, c: &Computed, on_action: &Callback<LabActi
         },
         BookRun::Cancelled(d, t) => html! {
             <p id="lab-book-status" role="status" data-state="cancelled" data-done={d.to_string()} data-total={t.to_string()}>
-                { format!("Cancelled after {d} of {t} lines.") }
+                { format!("Cancelled after {} of {} bytes read.", grouped(d), grouped(t)) }
             </p>
         },
         BookRun::Done(r) => match &**r {
@@ -115,7 +121,7 @@ pub fn book_section(state: &LabState, c: &Computed, on_action: &Callback<LabActi
             <div class="field">
                 <label for="lab-book-csv">{ "Book usage CSV" }</label>
                 <input id="lab-book-csv" type="file" accept=".csv,text/csv" onchange={on_csv} />
-                if let Some(f) = &b.csv { <span class="note">{ format!(" {} ({} bytes)", f.name, f.bytes.len()) }</span> }
+                if let Some(f) = &b.csv { <span class="note">{ format!(" {} ({} bytes)", f.name, grouped(&f.size)) }</span> }
             </div>
             <div class="field">
                 <label for="lab-book-deals">{ "Deal files (optional)" }</label>

@@ -21,12 +21,51 @@ pub fn lab_view(state: &LabState, c: &Computed, on_action: &Callback<LabAction>)
     html! {
         <section class="lab" aria-label="Unit-model lab">
             <h2>{ "Unit-model lab" }</h2>
-            { models_section(&state.lab, c, on_action) }
-            { diff_section(&state.lab, c, on_action) }
-            { sweep_section(&state.lab, c, on_action) }
-            { fit_section(state, on_action) }
+            <LabSections state={state.clone()} on_action={on_action.clone()} />
             { super::lab_book::book_section(state, c, on_action) }
         </section>
+    }
+}
+
+/// The sections above the book: the lab's state and its actions.
+#[derive(Properties)]
+pub struct LabSectionsProps {
+    /// The lab's state.
+    pub state: LabState,
+    /// The lab's actions.
+    pub on_action: Callback<LabAction>,
+}
+
+/// Equal when all but the book's panel is: the book's progress messages
+/// (about a hundred a run) re-render the book's section alone, not the
+/// grid, the diff, the sweep and the fit (each priced by the core).
+impl PartialEq for LabSectionsProps {
+    fn eq(&self, o: &Self) -> bool {
+        let (a, b) = (&self.state.lab, &o.state.lab);
+        self.on_action == o.on_action
+            && self.state.app == o.state.app
+            && a.first_name == b.first_name
+            && a.models == b.models
+            && a.diff == b.diff
+            && a.sweep == b.sweep
+            && a.errors == b.errors
+    }
+}
+
+/// The models side by side, the diff, the sweep and the fit.
+#[component]
+fn LabSections(p: &LabSectionsProps) -> Html {
+    let Ok(c) = &*p.state.app.shown else {
+        return html! {};
+    };
+    let (l, on_action) = (&p.state.lab, &p.on_action);
+    html! {
+        <>
+            { models_section(l, c, on_action) }
+            { diff_section(l, c, on_action) }
+            { sweep_section(l, c, on_action) }
+            { fit_section(&p.state, on_action) }
+        </>
     }
 }
 
@@ -361,5 +400,40 @@ fn fit_section(state: &LabState, on_action: &Callback<LabAction>) -> Html {
             <h3>{ "Usage from history" }</h3>
             { body }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::lab_book::BookAction;
+    use crate::state::AppState;
+    use std::rc::Rc;
+    use unitcalc_core::deal::DealSpec;
+    use yew::Reducible;
+
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// The book's progress leaves the sections' props equal (no re-render of
+    /// the grid, diff, sweep and fit); a model's change does not.
+    #[test]
+    fn book_progress_does_not_re_render_the_sections() {
+        let on_action = Callback::from(|_: LabAction| {});
+        let props = |s: &Rc<LabState>| LabSectionsProps {
+            state: (**s).clone(),
+            on_action: on_action.clone(),
+        };
+        let start = Rc::new(LabState {
+            app: AppState::new(DealSpec::example()),
+            lab: Lab::default(),
+        });
+        let running = start
+            .clone()
+            .reduce(LabAction::Book(BookAction::Start(1)))
+            .reduce(LabAction::Book(BookAction::Progress(1, 4096, 8192)));
+        assert!(props(&start) == props(&running));
+        let renamed = running.reduce(LabAction::Rename(0, "today".into()));
+        assert!(props(&start) != props(&renamed));
     }
 }

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod lab_app;
 pub mod lab_book;
 pub mod lab_chart;
+pub mod lab_saved;
 pub mod lab_view;
 pub mod matrix_view;
 pub mod metering_view;

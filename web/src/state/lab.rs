@@ -29,7 +29,7 @@ use yew::Reducible;
 
 use super::lab_book::{BookAction, BookPanel};
 use super::{Action, AppState, Computed, CsvUsage};
-use crate::boundary;
+use crate::{boundary, storage};
 
 /// The lab page's state: the scenario (the bill simulator's state, opened
 /// from the share link) and the lab's inputs.
@@ -48,6 +48,15 @@ impl Reducible for LabState {
         let mut s = (*self).clone();
         match action {
             LabAction::App(a) => s.app = (*Rc::new(s.app).reduce(a)).clone(),
+            LabAction::OpenSaved(name) => match storage::open_lab(&name) {
+                Some(l) => {
+                    let book = std::mem::take(&mut s.lab.book);
+                    s = from_scenario(l);
+                    s.lab.book = book;
+                    s.app.notice = Some(format!("Opened “{name}”."));
+                }
+                None => s.app.notice = Some(format!("“{name}” is no longer saved.")),
+            },
             a => apply(&mut s.app, &mut s.lab, a),
         }
         Rc::new(s)
@@ -152,6 +161,10 @@ pub enum LabAction {
     App(Action),
     /// A book panel action.
     Book(BookAction),
+    /// Save the scenario and its models in this browser under a name.
+    Save(String),
+    /// Open a saved scenario with the models saved with it.
+    OpenSaved(String),
 }
 
 /// The id of a model's grid input (the page's input ids).
@@ -168,7 +181,24 @@ pub fn grid_id(model: usize, cell: GridCell) -> String {
 /// Applies a lab action to the scenario and the lab's inputs.
 fn apply(s: &mut AppState, lab: &mut Lab, a: LabAction) {
     match a {
-        LabAction::App(_) => {}
+        LabAction::App(_) | LabAction::OpenSaved(_) => {}
+        LabAction::Save(name) => {
+            let name = name.trim().to_string();
+            let saved = lab_scenario(s, lab);
+            let csv = s.csv.as_ref().map(|c| c.name.clone());
+            s.notice = Some(if name.is_empty() {
+                "Nothing was saved: type a name for the scenario first.".into()
+            } else {
+                match storage::save_lab(&name, &saved, csv.as_deref()) {
+                    Ok(()) => {
+                        s.saved = storage::names();
+                        s.saved_csv = storage::csv_names();
+                        format!("Saved “{name}” with {} models.", saved.models.len() + 1)
+                    }
+                    Err(e) => e,
+                }
+            });
+        }
         LabAction::Book(b) => lab.book.apply(b),
         LabAction::AddBundled(name) => match bundled::matrix(&name) {
             Ok(m) => push(lab, name.clone(), m, false, Some(name)),
@@ -268,20 +298,30 @@ fn push(lab: &mut Lab, name: String, m: Matrix, editable: bool, bundled: Option<
 /// deal and its extra models) or a deal's share link (`#v1.…`). A model
 /// that does not load is left out, with the message in the alert banner.
 pub fn open(fragment: &str) -> LabState {
-    let (deal, models) = match scenario::decode_lab(fragment) {
-        Ok((deal, models)) if !models.is_empty() => (deal, models),
-        _ => {
-            return LabState {
-                app: AppState::open(fragment),
-                lab: Lab::default(),
-            }
-        }
-    };
+    match scenario::decode_lab_scenario(fragment) {
+        Ok(l) if !l.models.is_empty() || l.first.is_some() => from_scenario(l),
+        _ => LabState {
+            app: AppState::open(fragment),
+            lab: Lab::default(),
+        },
+    }
+}
+
+/// The lab with a deal, its first model's name and its extra models (a
+/// lab link's, or a saved scenario's). A model that does not load is left
+/// out, with the message in the alert banner.
+fn from_scenario(l: scenario::LabScenario) -> LabState {
+    let scenario::LabScenario {
+        deal,
+        first,
+        models,
+    } = l;
     let link = scenario::encode(&deal).unwrap_or_default();
     let mut s = LabState {
         app: AppState::open(&link),
         lab: Lab::default(),
     };
+    s.lab.first_name = first;
     for m in models {
         let loaded = match (&m.bundled, m.toml) {
             (Some(b), _) => bundled::matrix(b),
@@ -296,11 +336,16 @@ pub fn open(fragment: &str) -> LabState {
     s
 }
 
-/// The lab's link: the deal with its extra models (bundled ones by name,
-/// others as their TOML), the deal's share link when there are none.
+/// The lab's link: the deal with the first model's name when the user
+/// renamed it and the extra models with theirs (bundled ones by name,
+/// others as their TOML); the deal's share link when there are none.
 pub fn link(s: &LabState) -> Option<String> {
-    let models: Vec<LinkedModel> = s
-        .lab
+    scenario::encode_lab_scenario(&lab_scenario(&s.app, &s.lab)).ok()
+}
+
+/// The deal as written, the first model's name and the extra models.
+fn lab_scenario(app: &AppState, lab: &Lab) -> scenario::LabScenario {
+    let models: Vec<LinkedModel> = lab
         .models
         .iter()
         .map(|m| LinkedModel {
@@ -310,7 +355,11 @@ pub fn link(s: &LabState) -> Option<String> {
             edited: m.editable,
         })
         .collect();
-    scenario::encode_lab(s.app.written(), &models).ok()
+    scenario::LabScenario {
+        deal: app.written().clone(),
+        first: lab.first_name.clone(),
+        models,
+    }
 }
 
 /// The deal's matrix's column name: the user's, or `name vVERSION`.
@@ -497,204 +546,4 @@ fn continuing(
 }
 
 #[cfg(test)]
-mod tests {
-    //! The lab's actions as a table, on worked example C's deal.
-    use super::*;
-    use unitcalc_core::deal::DealSpec;
-
-    #[cfg(target_arch = "wasm32")]
-    use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    fn run(actions: Vec<LabAction>) -> Rc<LabState> {
-        let start = LabState {
-            app: AppState::new(DealSpec::example()),
-            lab: Lab::default(),
-        };
-        actions.into_iter().fold(Rc::new(start), |s, a| s.reduce(a))
-    }
-
-    fn azure_hot(s: &LabState, text: &str) -> LabAction {
-        let m = &s.lab.models[0].matrix;
-        LabAction::Edit {
-            model: 1,
-            cell: GridCell::Multiplier {
-                environment: m.environment_index("azure").unwrap(),
-                use_case: m.use_case_index("hot").unwrap(),
-            },
-            text: text.into(),
-        }
-    }
-
-    /// Each column: `model name: total (delta)` or `model name: why not`.
-    fn grid(s: &LabState) -> Vec<String> {
-        let c = s.app.outcome.as_ref().as_ref().unwrap();
-        columns(&s.lab, c)
-            .unwrap()
-            .iter()
-            .map(|col| match &col.outcome {
-                Outcome::Priced { offers } => format!(
-                    "{}: {} ({})",
-                    col.model,
-                    offers[0].total,
-                    offers[0].delta_total.unwrap()
-                ),
-                Outcome::NotPriced(n) => format!("{}: {}", col.model, n.reason),
-            })
-            .collect()
-    }
-
-    use unitcalc_core::lab::Outcome;
-
-    #[test]
-    fn models_side_by_side() {
-        let copy = run(vec![LabAction::AddCopy]);
-        let raised = copy.clone().reduce(azure_hot(&copy, "1.40"));
-        let gone = copy.clone().reduce(azure_hot(&copy, "not-offered"));
-        let bad = copy.clone().reduce(azure_hot(&copy, "-1"));
-        let cases: Vec<(&str, Rc<LabState>, Vec<&str>)> = vec![
-            (
-                "the deal's matrix alone",
-                run(vec![]),
-                vec!["spec-m v1: 480002.10 (0.00)"],
-            ),
-            (
-                "a copy",
-                copy.clone(),
-                vec![
-                    "spec-m v1: 480002.10 (0.00)",
-                    "spec-m v1 (edited): 480002.10 (0.00)",
-                ],
-            ),
-            (
-                "the copy with azure/hot at 1.40 (as `unitcalc models`)",
-                raised.clone(),
-                vec![
-                    "spec-m v1: 480002.10 (0.00)",
-                    "spec-m v1 (edited): 480002.35 (0.25)",
-                ],
-            ),
-            (
-                "azure/hot not offered in the copy",
-                gone,
-                vec![
-                    "spec-m v1: 480002.10 (0.00)",
-                    "spec-m v1 (edited): not offered here: capacity/azure/hot",
-                ],
-            ),
-            (
-                "a refused edit leaves the copy as it was",
-                bad.clone(),
-                vec![
-                    "spec-m v1: 480002.10 (0.00)",
-                    "spec-m v1 (edited): 480002.10 (0.00)",
-                ],
-            ),
-            (
-                "renamed",
-                raised
-                    .clone()
-                    .reduce(LabAction::Rename(0, "today".into()))
-                    .reduce(LabAction::Rename(1, "candidate".into())),
-                vec!["today: 480002.10 (0.00)", "candidate: 480002.35 (0.25)"],
-            ),
-            (
-                "removed",
-                raised.clone().reduce(LabAction::Remove(1)),
-                vec!["spec-m v1: 480002.10 (0.00)"],
-            ),
-            (
-                "at most four models",
-                run(vec![LabAction::AddCopy; 5]),
-                vec!["spec-m v1: 480002.10 (0.00)"; 1]
-                    .into_iter()
-                    .chain(["spec-m v1 (edited): 480002.10 (0.00)"; 3])
-                    .collect(),
-            ),
-        ];
-        for (name, s, want) in cases {
-            assert_eq!(grid(&s), want, "{name}");
-        }
-        assert_eq!(
-            bad.lab.errors.len(),
-            1,
-            "the refused edit is flagged on its input"
-        );
-    }
-
-    #[test]
-    fn diff_sweep_and_fit() {
-        let copy = run(vec![LabAction::AddCopy]);
-        let raised = copy.clone().reduce(azure_hot(&copy, "1.40"));
-        let c = raised.app.outcome.as_ref().as_ref().unwrap();
-        let d = differences(&raised.lab, c).unwrap().unwrap();
-        let got: Vec<String> = d
-            .differences
-            .iter()
-            .map(|x| {
-                format!(
-                    "{} {} {} → {} {:?}",
-                    x.kind,
-                    x.id,
-                    x.old,
-                    x.new,
-                    x.relative.map(|r| r.to_string())
-                )
-            })
-            .collect();
-        assert_eq!(got, ["cell azure/hot 1.25 → 1.40 Some(\"0.1200\")"]);
-
-        let s = [
-            LabAction::SetSweep(SweepField::From, "1.00".into()),
-            LabAction::SetSweep(SweepField::To, "1.50".into()),
-            LabAction::SetSweep(SweepField::Steps, "3".into()),
-        ]
-        .into_iter()
-        .fold(run(vec![]), |s, a| s.reduce(a));
-        let c = s.app.outcome.as_ref().as_ref().unwrap();
-        assert_eq!(parameters(c)[0].to_string(), "multiplier:azure/hot");
-        let sw = run_sweep(&s.lab, c).unwrap();
-        assert_eq!(sw.current.unwrap().to_string(), "1.25");
-        let totals: Vec<String> = sw
-            .points
-            .iter()
-            .map(|p| format!("{} {}", p.value.normalize(), p.totals[0]))
-            .collect();
-        assert_eq!(totals, ["1 480001.68", "1.25 480002.10", "1.5 480002.52"]);
-        let bad = s.reduce(LabAction::SetSweep(SweepField::Steps, "x".into()));
-        let c = bad.app.outcome.as_ref().as_ref().unwrap();
-        assert_eq!(
-            run_sweep(&bad.lab, c).unwrap_err(),
-            "sweep points: `x` is not a whole number"
-        );
-
-        // Two flat weeks at 500 on azure/hot: fitted, drawn, then continued.
-        let mut text = String::from("timestamp,meter,environment,use_case,quantity\n");
-        for d in 2..16 {
-            for h in 0..24 {
-                text.push_str(&format!(
-                    "2026-03-{d:02}T{h:02}:00:00Z,capacity,azure,hot,500\n"
-                ));
-            }
-        }
-        let up = run(vec![]).reduce(LabAction::App(Action::UploadCsv(Rc::new(CsvUsage {
-            name: "history.csv".into(),
-            bytes: text.into_bytes(),
-        }))));
-        let fits = fit(
-            up.app.csv.as_ref().unwrap(),
-            up.app.matrix.as_ref().unwrap(),
-        )
-        .unwrap();
-        assert_eq!(fits.len(), 1);
-        assert_eq!(fits[0].values().join(" "), "500 0 0 0 0 2026-04-02 500");
-        let curve = fitted_curve(&fits[0]).unwrap();
-        assert!(curve.cells()[0].quantities[..14 * 24]
-            .iter()
-            .all(|q| q.to_string() == "500"));
-        let used = up.reduce(LabAction::UseFitted).app.clone();
-        assert!(used.csv.is_none());
-        assert_eq!(used.scenario.term_start, "2026-04-02");
-        assert_eq!(used.scenario.usage.cells[0].cell, "capacity/azure/hot");
-        assert_eq!(used.scenario.usage.cells[0].baseline, "500");
-    }
-}
+mod tests;

@@ -10,9 +10,9 @@ use unitcalc_core::lab::book::{BookOutcome, BookReport};
 use unitcalc_core::{matrix_toml, scenario};
 
 use super::lab::{models, LabState};
-use super::CsvUsage;
 use crate::boundary;
-use crate::worker_book::BookRequest;
+use crate::browser::PickedFile;
+use crate::worker_book::{BookCsv, BookRequest};
 
 /// Where a run of the book is.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,9 +20,9 @@ pub enum BookRun {
     /// Not started.
     #[default]
     Idle,
-    /// In the worker: (done, total) lines.
+    /// In the worker: (done, total) bytes of the book read.
     Running(u64, u64),
-    /// Stopped by the user after (done, total) lines.
+    /// Stopped by the user after (done, total) bytes.
     Cancelled(u64, u64),
     /// The report, or the message.
     Done(Rc<Result<BookReport, String>>),
@@ -45,8 +45,8 @@ pub enum BookSort {
 /// The book panel's inputs and run.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BookPanel {
-    /// The book usage CSV.
-    pub csv: Option<Rc<CsvUsage>>,
+    /// The book usage CSV, picked but not read (the worker reads it).
+    pub csv: Option<PickedFile>,
     /// The offer map CSV: name and text.
     pub map: Option<(String, String)>,
     /// Deal files (name, text) whose offers replace the scenario's.
@@ -65,7 +65,7 @@ pub struct BookPanel {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BookAction {
     /// The book usage CSV.
-    Csv(Rc<CsvUsage>),
+    Csv(PickedFile),
     /// The offer map (name, text).
     Map(String, String),
     /// One more deal file (name, text).
@@ -147,7 +147,8 @@ pub fn request(s: &LabState) -> Result<BookRequest, String> {
             .iter()
             .map(|(n, m)| (n.clone(), matrix_toml::to_toml(m)))
             .collect(),
-        csv: (csv.name.clone(), csv.bytes.clone()),
+        csv_name: csv.name.clone(),
+        csv: BookCsv::File(csv.clone()),
         map: s.lab.book.map.clone(),
         default_offer: s.lab.book.default_offer,
         link,

@@ -37,8 +37,11 @@ mod from_json;
 mod lab_link;
 mod saved;
 
-pub use lab_link::{decode_lab, encode_lab, LinkedModel, LAB_PREFIX};
-pub use saved::{read_saved, write_saved};
+pub use lab_link::{
+    decode_lab, decode_lab_scenario, encode_lab, encode_lab_scenario, LabScenario, LinkedModel,
+    LAB_PREFIX,
+};
+pub use saved::{open_saved_lab, read_saved, read_saved_lab, write_saved, write_saved_lab};
 
 /// The scenario format version written by [`encode`] and read by [`decode`].
 pub const VERSION: u32 = 1;

@@ -89,3 +89,85 @@ pub fn read_saved(text: &str) -> (BTreeMap<String, DealSpec>, Vec<(String, Error
     }
     (all, refused)
 }
+
+/// Writes the lab's part of saved scenarios: by saved scenario's name, the
+/// first model's name and the extra models, as one JSON object of lab
+/// links ([`encode_lab_scenario`](super::encode_lab_scenario), each with
+/// its deal). The browser keeps it apart from [`write_saved`]'s text (which
+/// holds the deal, so the simulator lists and opens it unchanged); the lab
+/// reads both ([`open_saved_lab`]).
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use unitcalc_core::deal::DealSpec;
+/// use unitcalc_core::scenario::{read_saved_lab, write_saved_lab, LabScenario};
+/// let s = LabScenario { deal: DealSpec::example(), first: Some("today".into()), models: vec![] };
+/// let all = BTreeMap::from([("Acme".to_string(), s)]);
+/// let text = write_saved_lab(&all).unwrap();
+/// assert!(text.starts_with(r##"{"Acme":"#lab1."##));
+/// assert_eq!(read_saved_lab(&text), (all, vec![]));
+/// ```
+pub fn write_saved_lab(all: &BTreeMap<String, super::LabScenario>) -> Result<String> {
+    let mut links = BTreeMap::new();
+    for (name, s) in all {
+        links.insert(name, super::encode_lab_scenario(s)?);
+    }
+    serde_json::to_string(&links)
+        .map_err(|_| invalid("", "they could not be written as JSON".into()))
+}
+
+/// Reads what [`write_saved_lab`] wrote; an entry that does not read is
+/// left out and reported (name and error), as [`read_saved`] does. An
+/// empty text (nothing saved from the lab) reads as nothing.
+pub fn read_saved_lab(text: &str) -> (BTreeMap<String, super::LabScenario>, Vec<(String, Error)>) {
+    let mut all = BTreeMap::new();
+    let mut refused = Vec::new();
+    if text.trim().is_empty() {
+        return (all, refused);
+    }
+    let links: BTreeMap<String, String> = match serde_json::from_str(text) {
+        Ok(l) => l,
+        Err(e) => {
+            let message = format!("the lab's saved models are not a JSON object of links: {e}");
+            refused.push((String::new(), invalid("", message)));
+            return (all, refused);
+        }
+    };
+    for (name, link) in links {
+        match super::decode_lab_scenario(&link) {
+            Ok(s) => {
+                all.insert(name, s);
+            }
+            Err(e) => refused.push((name, e)),
+        }
+    }
+    (all, refused)
+}
+
+/// What the lab opens for the saved scenario whose deal is `deal`: that
+/// deal, with the first model's name and the extra models saved from the
+/// lab under the same name when they were saved with this very deal. A
+/// scenario saved from the simulator (before the lab, or again since) has
+/// none: models saved with another deal are not put on this one.
+///
+/// ```
+/// use unitcalc_core::deal::DealSpec;
+/// use unitcalc_core::scenario::{open_saved_lab, LabScenario};
+/// let deal = DealSpec::example();
+/// let lab = LabScenario { deal: deal.clone(), first: Some("today".into()), models: vec![] };
+/// assert_eq!(open_saved_lab(deal.clone(), Some(&lab)), lab);
+/// let mut other = deal.clone();
+/// other.name = "Saved again from the simulator".into();
+/// assert_eq!(open_saved_lab(other.clone(), Some(&lab)).first, None);
+/// assert_eq!(open_saved_lab(deal, None).models, vec![]);
+/// ```
+pub fn open_saved_lab(deal: DealSpec, lab: Option<&super::LabScenario>) -> super::LabScenario {
+    match lab {
+        Some(l) if l.deal == deal => l.clone(),
+        _ => super::LabScenario {
+            deal,
+            first: None,
+            models: Vec::new(),
+        },
+    }
+}

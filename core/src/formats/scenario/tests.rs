@@ -4,6 +4,7 @@ use super::*;
 use crate::deal::{BurstSpec, CellUsageSpec, EntitlementSpec, KindSpec, OfferSpec, UsageSpec};
 use crate::matrix::Matrix;
 use crate::offer::{Channel, OfferKind, Payment};
+use std::collections::BTreeMap;
 
 fn spec_m() -> Matrix {
     crate::bundled::matrix("spec-m").unwrap()
@@ -331,4 +332,55 @@ fn oversize_scenario_is_refused_on_encode() {
     let mut s = DealSpec::example();
     s.matrix = MatrixChoice::Custom("#".repeat(MAX_LINK_BYTES));
     assert!(matches!(encode(&s), Err(Error::TooLarge { .. })));
+}
+
+/// Saved scenarios with the lab's models: the saved text from before (no
+/// lab part) opens the deal alone; saved from the lab, the deal opens in
+/// the simulator as before and in the lab with its first model's name and
+/// models; a deal saved again from the simulator drops models saved with
+/// the older deal; a damaged lab entry is refused by name, the others read.
+#[test]
+fn saved_scenarios_carry_the_lab_models() {
+    let deal = DealSpec::example();
+    let lab = LabScenario {
+        deal: deal.clone(),
+        first: Some("today".into()),
+        models: vec![LinkedModel {
+            name: "candidate".into(),
+            bundled: Some("illustrative-candidate".into()),
+            toml: None,
+            edited: false,
+        }],
+    };
+    let saved = write_saved(&BTreeMap::from([("Acme".to_string(), deal.clone())])).unwrap();
+    let lab_text = write_saved_lab(&BTreeMap::from([("Acme".to_string(), lab.clone())])).unwrap();
+    let open = |saved: &str, lab_text: &str| {
+        let (mut deals, refused) = read_saved(saved);
+        assert!(refused.is_empty(), "{refused:?}");
+        let (labs, _) = read_saved_lab(lab_text);
+        open_saved_lab(deals.remove("Acme").unwrap(), labs.get("Acme"))
+    };
+    // Before the lab saved anything: the deal alone.
+    let old = open(&saved, "");
+    assert_eq!(
+        (old.deal, old.first, old.models),
+        (deal.clone(), None, vec![])
+    );
+    // Saved from the lab: the simulator's reader sees the deal, the lab all.
+    assert_eq!(read_saved(&saved).0["Acme"], deal);
+    assert_eq!(open(&saved, &lab_text), lab);
+    // Saved again from the simulator with another deal: no models.
+    let mut other = deal.clone();
+    other.name = "Acme renewal".into();
+    let again = write_saved(&BTreeMap::from([("Acme".to_string(), other.clone())])).unwrap();
+    let s = open(&again, &lab_text);
+    assert_eq!((s.deal, s.first, s.models), (other, None, vec![]));
+    // A damaged entry is refused by its name; the others read.
+    let damaged = lab_text.replacen('{', r##"{"Broken":"#lab1.@@","##, 1);
+    let (labs, refused) = read_saved_lab(&damaged);
+    assert_eq!(labs.get("Acme"), Some(&lab));
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].0, "Broken");
+    let (labs, refused) = read_saved_lab("[1]");
+    assert!(labs.is_empty() && refused[0].0.is_empty());
 }

@@ -199,6 +199,23 @@ impl<'m, R: Read> UsageReader<'m, R> {
         self.has_customer
     }
 
+    /// Bytes taken from the input but not yet read as lines (its buffer):
+    /// the input's bytes read less these are the bytes of the lines read
+    /// (a progress by bytes).
+    ///
+    /// ```
+    /// use unitcalc_core::usage_csv::{CsvRecord, UsageReader};
+    /// # let matrix = unitcalc_core::bundled::matrix("spec-m").unwrap();
+    /// let csv = "timestamp,meter,environment,use_case,quantity\n2026-03-01T00:00:00Z,capacity,aws,hot,500\n";
+    /// let mut reader = UsageReader::new(csv.as_bytes(), "usage.csv", &matrix).unwrap();
+    /// assert_eq!(reader.unread(), csv.len() - 46);
+    /// reader.next_record(&mut CsvRecord::default()).unwrap();
+    /// assert_eq!(reader.unread(), 0);
+    /// ```
+    pub fn unread(&self) -> usize {
+        self.input.buffer().len()
+    }
+
     /// The file name used in errors.
     pub fn file(&self) -> &str {
         &self.file

@@ -5,6 +5,16 @@ use crate::{bundled, deal_toml, matrix_toml};
 /// its customers' deal files (`deals/*.toml`) and each customer's offer and
 /// channel (`offers.csv`), under spec-m and the book's candidate matrix.
 fn example_book(candidate: &crate::matrix::Matrix) -> Result<BookReport> {
+    example_book_read(candidate, None, &mut |_, _| {})
+}
+
+/// [`example_book`], its usage read whole, or in slices of `slice` bytes
+/// through [`price_book_from`].
+fn example_book_read(
+    candidate: &crate::matrix::Matrix,
+    slice: Option<usize>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<BookReport> {
     let spec = bundled::matrix("spec-m").unwrap();
     let deals = [
         (
@@ -46,15 +56,108 @@ fn example_book(candidate: &crate::matrix::Matrix) -> Result<BookReport> {
             matrix: candidate,
         },
     ];
-    price_book(
-        &models,
-        &terms,
-        &offers,
-        &map,
-        include_bytes!("../../../../examples/book/usage.csv"),
-        "usage.csv",
-        |_, _| {},
-    )
+    let csv: &[u8] = include_bytes!("../../../../examples/book/usage.csv");
+    match slice {
+        None => price_book(&models, &terms, &offers, &map, csv, "usage.csv", progress),
+        Some(n) => price_book_from(
+            &models,
+            &terms,
+            &offers,
+            &map,
+            Slices(csv, n),
+            csv.len() as u64,
+            "usage.csv",
+            progress,
+        ),
+    }
+}
+
+/// A reader that hands over at most `.1` bytes a read, as the browser's
+/// worker reads a file in slices.
+struct Slices<'a>(&'a [u8], usize);
+
+impl std::io::Read for Slices<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.1.min(buf.len()).min(self.0.len());
+        let (head, tail) = self.0.split_at(n);
+        buf[..n].copy_from_slice(head);
+        self.0 = tail;
+        Ok(n)
+    }
+}
+
+/// The example book read as a stream, in slices of 1, 7, 4,096 and 8 MiB
+/// bytes (lines span the slices): the same report as read whole, and the
+/// progress by bytes rises to the file's size.
+#[test]
+fn example_book_streamed_in_slices_equals_whole() {
+    let c = candidate();
+    let whole = example_book(&c).unwrap();
+    let size = include_bytes!("../../../../examples/book/usage.csv").len() as u64;
+    for slice in [1, 7, 4096, 8 << 20] {
+        let mut seen = Vec::new();
+        let r = example_book_read(&c, Some(slice), &mut |d, t| seen.push((d, t))).unwrap();
+        assert_eq!(r, whole, "slices of {slice} bytes");
+        assert!(
+            seen.windows(2).all(|w| w[0].0 <= w[1].0),
+            "{slice}: {seen:?}"
+        );
+        assert_eq!(seen.last(), Some(&(size, size)), "slices of {slice} bytes");
+        assert!(seen.len() > 2, "slices of {slice} bytes: {seen:?}");
+    }
+}
+
+/// Streamed books that are refused, each with the file, line and value.
+#[test]
+fn streamed_books_refused() {
+    let spec = bundled::matrix("spec-m").unwrap();
+    let models = [Model {
+        name: "spec-m",
+        matrix: &spec,
+    }];
+    let terms = DealTerms {
+        term: crate::time::Term::new(crate::time::Date::parse("2026-03-01").unwrap(), 1).unwrap(),
+        channel: Default::default(),
+    };
+    let offers = [Offer {
+        name: "PAYG".into(),
+        kind: crate::offer::OfferKind::PayAsYouGo(crate::offer::PayAsYouGo {
+            discount: "0".parse().unwrap(),
+        }),
+    }];
+    let map = OfferMap {
+        customers: vec![],
+        default: Some(OfferChoice {
+            offer: 0,
+            channel: None,
+        }),
+    };
+    let h = "customer,timestamp,meter,environment,use_case,quantity";
+    let row = "acme,2026-03-01T00:00:00Z,capacity,azure,hot,200";
+    let table = [
+        (format!("{h}\n{row}\nacme,2026-03-01T01:00:00Z,capacity,azure,cold,5\n"), None, "big.csv:3: unknown use case `cold`"),
+        (format!("{h}\n{row}\n{row}\n"), None, "customer `acme`: big.csv:3: duplicate record for hour 2026-03-01T00:00:00Z and cell capacity/azure/hot"),
+        ("timestamp,meter,environment,use_case,quantity\n".to_string(), None, "big.csv:1: a book's usage needs the customer column: header `customer,timestamp,meter,environment,use_case,quantity`"),
+        (format!("{h}\n"), Some(MAX_BOOK_BYTES as u64 + 1), "big.csv is 3221225473 bytes; the limit is 3221225472 bytes"),
+    ];
+    for (text, size, want) in table {
+        for slice in [1, 5, 64] {
+            let size = size.unwrap_or(text.len() as u64);
+            let got = price_book_from(
+                &models,
+                &terms,
+                &offers,
+                &map,
+                Slices(text.as_bytes(), slice),
+                size,
+                "big.csv",
+                |_, _| {},
+            )
+            .unwrap_err()
+            .to_string();
+            assert_eq!(got, want, "{text} in slices of {slice}");
+        }
+    }
 }
 
 fn candidate() -> crate::matrix::Matrix {
