@@ -99,6 +99,9 @@ echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $C
 REPEAT=1 measure "usage generate" "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
   --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$CUSTOMERS" -o "$DIR/usage.csv"
 echo "usage CSV: $(du -m "$DIR/usage.csv" | cut -f1) MB"
+# The file just written is still being flushed to disk: let that finish
+# first, or the first timed run shares the machine with it.
+sync
 # The book without a candidate: one pricer per customer (book pricing).
 for k in payg fixed; do
   printf 'matrix = "%s"\ndefault_deal = "%s.toml"\n' "$MATRIX" "$k" > "$DIR/book-$k-only.toml"
@@ -144,6 +147,7 @@ if [ -n "${SCALE:-}" ]; then
     "$BIN" usage generate --matrix "$MATRIX" --cell capacity/azure/hot --baseline 500 \
       --growth 0.01 --daily 0.10 --noise 0.05 --start 2026-03-01 --months 12 --customers "$n" -o "$DIR/scale.csv"
     echo "scale: $n customers, $ROWS rows, $(du -m "$DIR/scale.csv" | cut -f1) MB"
+    sync
     for k in payg fixed; do
       measure "scale $n $k" "$BIN" reprice "$DIR/book-$k-only.toml" --usage "$DIR/scale.csv" -f json -o "$DIR/scale-$k.json"
       echo "$k $ROWS $(cat "$DIR/scale $n $k.best") $(cat "$DIR/scale $n $k.cpu")" >> "$DIR/scale.txt"
