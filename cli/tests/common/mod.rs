@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use unitcalc_tests::root;
+use unitcalc_tests::{assert_golden, root};
 
 /// Runs `unitcalc` from the workspace root, so paths in messages are stable.
 pub fn run(args: &[&str]) -> Output {
@@ -36,10 +36,22 @@ pub fn goldens(args: &[&str], stem: &str, formats: &[&str]) -> Option<serde_json
             other => other,
         };
         let out = stdout_ok(&[args, &["--format", format]].concat());
-        unitcalc_tests::assert_golden(root().join(format!("cli/tests/golden/{stem}.{ext}")), &out);
+        assert_golden(root().join(format!("cli/tests/golden/{stem}.{ext}")), &out);
         if format == "json" {
             json = Some(serde_json::from_str(&out).expect("valid JSON"));
         }
     }
     json
+}
+
+/// `actual` against the golden file `cli/tests/golden/NAME`.
+#[allow(dead_code)] // not every test file has goldens of its own
+pub fn golden(name: &str, actual: &str) {
+    assert_golden(root().join("cli/tests/golden").join(name), actual);
+}
+
+/// `unitcalc ARGS`'s standard output, parsed as JSON.
+#[allow(dead_code)] // not every test file reads JSON
+pub fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&stdout_ok(args)).expect("valid JSON")
 }
