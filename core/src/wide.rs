@@ -62,7 +62,7 @@ pub(crate) fn mul(a: i128, b: i128) -> Option<i128> {
 }
 
 /// Mantissa and scale of a decimal.
-#[inline]
+#[inline(always)]
 pub(crate) fn split(d: Decimal) -> (i128, u32) {
     (d.mantissa(), d.scale())
 }

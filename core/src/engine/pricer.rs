@@ -451,7 +451,7 @@ impl<'a> Pricer<'a> {
     /// Adds one hour record. Hours must not go back; a second record for the
     /// same hour and cell, an hour outside the term, a negative quantity or a
     /// not-offered cell is refused.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, hour: Hour, cell: CellId, quantity: Quantity) -> Result<(), UsageIssue> {
         let q = quantity.get();
         let (qm, qs) = wide::split(q);
