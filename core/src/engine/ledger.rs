@@ -7,7 +7,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::excess::{record_run, ExcessKind, ExcessRun};
+use super::excess::ExcessKind;
 use super::pricer::CellState;
 use crate::matrix::CellId;
 use crate::num::{self, Overflow, Quantity, Units};
@@ -83,31 +83,25 @@ pub struct LedgerRow {
     pub bucket_remaining: Option<Units>,
 }
 
-/// What `push` records of one hour of cell `st` with a quantity, when asked
-/// for: the excess run ([`super::Pricer::record_excess`]) and, but for a
-/// commitment (whose rows the hour's close writes, [`record_drawn`]), the
-/// ledger row, from the decision `push` made (`excess`: `None` at or below
-/// E, always `None` but for fixed capacity). Cold and out of line, so that
-/// plain pricing's `push` pays one flag check.
+/// The ledger row `push` writes for one hour of cell `st` when the ledger
+/// is recorded ([`super::Pricer::record_ledger`]; not for a commitment, whose
+/// rows the hour's close writes, [`record_drawn`]), from the decision `push`
+/// made (`excess`: `None` at or below E, always `None` but for fixed
+/// capacity). The record's quantity comes as pushed (mantissa and scale) and
+/// is made a decimal only here: the excess runs alone (the browser's quote)
+/// never need it. Cold and out of line, so that plain pricing's `push` pays
+/// one flag check.
 #[cold]
 #[inline(never)]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn record_hour(
-    runs: &mut Option<Vec<ExcessRun>>,
-    ledger: &mut Option<Vec<LedgerRow>>,
-    st: &mut CellState,
+pub(super) fn ledger_row(
+    ledger: &mut Vec<LedgerRow>,
+    st: &CellState,
     (hour, period, cell): (Hour, usize, CellId),
-    quantity: Quantity,
+    (mantissa, scale): (i128, u32),
     fixed: bool,
-    commitment: bool,
     excess: Option<ExcessKind>,
 ) -> Result<(), Overflow> {
-    if let Some(runs) = runs.as_mut() {
-        record_run(runs, &mut st.open_run, cell, hour, excess);
-    }
-    let Some(ledger) = ledger.as_mut().filter(|_| !commitment) else {
-        return Ok(());
-    };
+    let quantity = Quantity(wide::to_decimal(mantissa, scale)?);
     let rate = st.rate.unwrap_or_default();
     let units = quantity.units_at(rate)?;
     let (action, over) = match (fixed, excess) {

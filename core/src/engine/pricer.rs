@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::commitment::{self, Bucket};
 use super::excess::{record_run, ExcessKind, ExcessRun};
-use super::ledger::{record_hour, LedgerRow};
+use super::ledger::{ledger_row, LedgerRow};
 use super::{offer_err, overage, overflow, prorated_fees};
 use crate::bill::PeriodBill;
 use crate::error::{Result, UsageIssue};
@@ -535,13 +535,13 @@ impl<'a> Pricer<'a> {
                 [_, true] => Some(ExcessKind::Charged),
                 _ => None,
             };
-            match (&mut self.runs, &self.ledger) {
-                // The excess runs alone (the browser's quote): they need
-                // neither the record's decimal quantity nor another lookup of
-                // its cell, the costliest steps of a recorded record in
-                // WebAssembly. The same run as `record_hour`'s.
-                (Some(runs), None) => record_run(runs, &mut st.open_run, cell, hour, excess),
-                _ => self.record(hour, cell, (mantissa, scale), excess)?,
+            if let Some(runs) = self.runs.as_mut() {
+                record_run(runs, &mut st.open_run, cell, hour, excess);
+            }
+            // A commitment's rows are written when its hour closes.
+            if let Some(ledger) = self.ledger.as_mut().filter(|_| !commitment) {
+                let at = (hour, self.current, cell);
+                ledger_row(ledger, st, at, (mantissa, scale), fixed, excess)?;
             }
         }
         Ok(())
@@ -607,29 +607,6 @@ impl<'a> Pricer<'a> {
         // The cell is in use, offered, at a scale that holds the record and
         // not yet seen this hour: the common case prices it.
         self.push_exact(hour, cell, mantissa, scale)
-    }
-
-    /// The excess runs and the ledger row of a record just priced (its
-    /// quantity as pushed: mantissa and scale).
-    #[inline(never)]
-    fn record(
-        &mut self,
-        hour: Hour,
-        cell: CellId,
-        (mantissa, scale): (i128, u32),
-        excess: Option<ExcessKind>,
-    ) -> Result<(), UsageIssue> {
-        let quantity = Quantity(wide::to_decimal(mantissa, scale)?);
-        let i = self.matrix.cell_index(cell);
-        let fixed = self.fixed;
-        let commitment = self.bucket.is_some();
-        let at = (hour, self.current, cell);
-        let (runs, ledger) = (&mut self.runs, &mut self.ledger);
-        let Some(st) = self.cells.get_mut(i) else {
-            return Ok(());
-        };
-        record_hour(runs, ledger, st, at, quantity, fixed, commitment, excess)?;
-        Ok(())
     }
 
     /// A record of a later hour than the last (or the first record): the

@@ -157,13 +157,13 @@ impl FastPath {
     /// step fits (an `i128` product is a library call in WebAssembly), else
     /// in `i128`; the same result either way. `None` on overflow.
     pub(super) fn noisy(&self, f: i128, k: i64) -> Option<i128> {
-        if let (Some((n, e)), Ok(f64), Ok(d)) =
+        if let (Some((n, e)), Ok(fs), Ok(d)) =
             (self.small, i64::try_from(f), i64::try_from(self.den))
         {
             if let Some(x) = n
                 .checked_mul(k)
                 .and_then(|nk| nk.checked_add(d))
-                .and_then(|num| num.checked_mul(f64))
+                .and_then(|num| num.checked_mul(fs))
             {
                 return div_pow10_half_even(x, e);
             }
