@@ -44,6 +44,12 @@ pub(crate) fn pow10(k: u32) -> Result<i128, Overflow> {
     }
 }
 
+/// 10^k when it fits an `i64` (k ≤ 18).
+#[inline(always)]
+pub(crate) fn pow10_i64(k: u32) -> Option<i64> {
+    POW10_I64.get(usize::try_from(k).ok()?).copied()
+}
+
 /// Checked `a × b`, in native `i64` arithmetic when both factors and the
 /// product fit, else (both factors in `i64`) a plain `i128` product, which
 /// cannot wrap; an overflow-checked `i128` multiplication (a slow library

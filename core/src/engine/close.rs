@@ -36,13 +36,14 @@ impl Acc2 {
     /// the bucket's.
     fn take(st: &mut CellState, bucket_scale: u32) -> Result<Acc2, Overflow> {
         let raw = std::mem::take(&mut st.period);
+        let sums = raw.totals()?;
         Ok(Acc2 {
-            touched: raw.quantity_hours != 0,
-            quantity_hours: wide::to_decimal(raw.quantity_hours, st.w)?,
-            peak: wide::to_decimal(raw.peak, st.w)?,
+            touched: sums.quantity_hours != 0,
+            quantity_hours: wide::to_decimal(sums.quantity_hours, st.w)?,
+            peak: wide::to_decimal(sums.peak, st.w)?,
             tolerated: raw.tolerated(),
             charged: raw.charged(),
-            charged_usage: wide::to_decimal(raw.charged_usage, st.w)?,
+            charged_usage: wide::to_decimal(sums.charged_usage, st.w)?,
             drawn: wide::to_decimal(raw.drawn, bucket_scale)?,
             overage: wide::to_decimal(raw.overage, bucket_scale)?,
         })

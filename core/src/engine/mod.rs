@@ -22,14 +22,16 @@ pub(crate) use commitment::{installment_share, installments_paid};
 pub use excess::{ExcessKind, ExcessRun};
 pub use ledger::{HourAction, LedgerRow};
 pub use pricer::Pricer;
+use pricer::Rule;
 
 use crate::bill::Bill;
-use crate::error::{Error, Origin, Result};
+use crate::error::{Error, Origin, Result, UsageIssue};
 use crate::matrix::Matrix;
 use crate::num::{self, Fraction, Money, Overflow, Quantity};
 use crate::offer::{DealTerms, Offer};
 use crate::time::Hour;
 use crate::usage::{HourRecord, UsageSeries};
+use crate::wide;
 
 /// Prices an offer over dense usage.
 ///
@@ -60,6 +62,16 @@ pub fn price(
 /// an hour in matrix order: [`UsageSeries::records`] without the iterator
 /// adapters (the browser's hot loop).
 fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
+    match p.rule() {
+        Rule::PAY_AS_YOU_GO => push_series_as::<{ Rule::PAY_AS_YOU_GO }>(p, usage),
+        Rule::FIXED => push_series_as::<{ Rule::FIXED }>(p, usage),
+        Rule::COMMITMENT => push_series_as::<{ Rule::COMMITMENT }>(p, usage),
+        _ => push_series_as::<{ Rule::ANY }>(p, usage),
+    }
+}
+
+/// [`push_series`] compiled for one [`Rule`].
+fn push_series_as<const R: u8>(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
     let cells = usage.cells();
     for h in 0..usage.hours() {
         let hour = Hour(
@@ -71,7 +83,8 @@ fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
         for c in cells {
             let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
             if !q.is_zero() {
-                p.push(hour, c.cell, q)
+                let (m, s) = wide::split(q.get());
+                p.push_as::<R>(hour, c.cell, m, s)
                     .map_err(|e| Error::usage(Origin::file("usage"), e))?;
             }
         }
@@ -174,11 +187,27 @@ pub fn price_records(
     source: &str,
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
-    for r in records {
-        p.push(r.hour, r.cell, r.quantity)
-            .map_err(|e| Error::usage(Origin::file(source), e))?;
+    let records = records.into_iter();
+    match p.rule() {
+        Rule::PAY_AS_YOU_GO => push_records::<{ Rule::PAY_AS_YOU_GO }>(&mut p, records),
+        Rule::FIXED => push_records::<{ Rule::FIXED }>(&mut p, records),
+        Rule::COMMITMENT => push_records::<{ Rule::COMMITMENT }>(&mut p, records),
+        _ => push_records::<{ Rule::ANY }>(&mut p, records),
     }
+    .map_err(|e| Error::usage(Origin::file(source), e))?;
     p.finish()
+}
+
+/// Pushes records in order, compiled for one [`Rule`].
+fn push_records<const R: u8>(
+    p: &mut Pricer<'_>,
+    records: impl Iterator<Item = HourRecord>,
+) -> Result<(), UsageIssue> {
+    for r in records {
+        let (m, s) = wide::split(r.quantity.get());
+        p.push_as::<R>(r.hour, r.cell, m, s)?;
+    }
+    Ok(())
 }
 
 /// The exact, unrounded fixed fee of each billing period: F × (hours of the

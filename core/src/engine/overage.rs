@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::offer_err;
 use super::overflow;
-use super::pricer::{Acc, CellState, Cells};
+use super::pricer::{Acc, CellState, Cells, Exact};
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::num::Overflow;
@@ -64,8 +64,9 @@ pub(super) fn set_entitlements(
         let (em, es) = wide::split(st.entitlement);
         let (bm, bs) = wide::split(band);
         st.w = es.max(bs);
-        st.e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
-        st.band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
+        let e_m = wide::rescale(em, es, st.w).map_err(&ov)?;
+        let band_m = wide::rescale(bm, bs, st.w).map_err(&ov)?;
+        st.set_limits(e_m, band_m);
         // Offered and in use from the start: the common case takes its records.
         st.gate = i64::from(st.w);
         active.push(i);
@@ -85,19 +86,24 @@ impl CellState {
     }
 
     /// Section 5 for one hour of usage `qm` (a mantissa at the working scale
-    /// `w`; with no entitlement E = 0): an hour above E extends the streak
-    /// and is tolerated while within the band and `grace` hours, else
-    /// charged whole; an hour at or below E ends the streak.
+    /// `w`, in either width; with no entitlement E = 0): an hour above E
+    /// extends the streak and is tolerated while within the band and `grace`
+    /// hours, else charged whole; an hour at or below E ends the streak.
     /// Returns whether the hour was tolerated and whether it was charged.
-    #[inline]
-    pub(super) fn overage_hour(&mut self, qm: i128, grace: u32) -> Result<[bool; 2], Overflow> {
+    #[inline(always)]
+    pub(super) fn overage_hour<T: Exact>(
+        &mut self,
+        qm: T,
+        grace: u32,
+    ) -> Result<[bool; 2], Overflow> {
         // Without branches on the usage (metered usage around E makes them
         // unpredictable): each count adds 0 or 1, the charged sum 0 or qm.
-        let above = qm > self.e_m;
+        let [e, band] = T::limits(self);
+        let above = qm > e;
         // streak + 1 above E, else 0: masks, not a branch.
         let streak = self.streak.saturating_add(1) & 0u32.wrapping_sub(u32::from(above));
         self.streak = streak;
-        let tolerated = above & (qm <= self.band_m) & (streak <= grace);
+        let tolerated = above & (qm <= band) & (streak <= grace);
         let charged = above & !tolerated;
         let acc = &mut self.period;
         // At most one of each per hour of the period (a duplicate hour is
@@ -105,8 +111,8 @@ impl CellState {
         let add = (Acc::TOLERATED & u64::from(tolerated).wrapping_neg())
             | (Acc::CHARGED & u64::from(charged).wrapping_neg());
         acc.counts = acc.counts.wrapping_add(add);
-        let charged_qm = qm & i128::from(charged).wrapping_neg();
-        acc.charged_usage = wide::add(acc.charged_usage, charged_qm)?;
+        let sums = T::sums(acc);
+        sums.charged_usage = sums.charged_usage.add(qm & T::mask(charged))?;
         Ok([tolerated, charged])
     }
 }

@@ -15,19 +15,100 @@ use crate::offer::{Channel, DealTerms, Offer, OfferKind, PayAsYouGo};
 use crate::time::{Hour, Period};
 use crate::wide;
 
-/// Accumulators for one cell over one period. Quantities are exact `i128`
-/// mantissas at the cell's working scale `w`; units at the bucket's scale.
+/// The sums of one cell's records over one period, in one mantissa width
+/// ([`Exact`]): quantities at the cell's working scale `w`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Sums<T> {
+    /// Σ usage; above 0 exactly when the cell had usage (every record adds a
+    /// quantity above 0, and the sum is checked).
+    pub(super) quantity_hours: T,
+    pub(super) peak: T,
+    /// Σ usage over charged hours (excess = this − charged × E).
+    pub(super) charged_usage: T,
+}
+
+impl<T: Exact> Sums<T> {
+    /// One hour's usage `qm`.
+    #[inline(always)]
+    pub(super) fn add_hour(&mut self, qm: T) -> Result<(), Overflow> {
+        self.quantity_hours = self.quantity_hours.add(qm)?;
+        self.peak = self.peak.max(qm);
+        Ok(())
+    }
+}
+
+/// Mantissas below this take the common case in `i64` ([`Acc::narrow`]): a
+/// period has at most 745 hours (fewer than 2^10), so its sums of such
+/// quantities stay below 2^63 and the checked adds never fail.
+pub(super) const NARROW: i64 = 1 << 53;
+
+/// A mantissa width the per-record sums are kept in: `i64` for the usual
+/// record (below [`NARROW`] at the cell's scale), `i128` for any other.
+/// The rule is written once, over this trait.
+pub(super) trait Exact: Copy + Ord + Default + std::ops::BitAnd<Output = Self> {
+    /// All ones for `true`, zero for `false`: a value kept or dropped
+    /// without a branch.
+    fn mask(b: bool) -> Self;
+    /// Checked sum.
+    fn add(self, other: Self) -> Result<Self, Overflow>;
+    /// This width's sums of a period.
+    fn sums(acc: &mut Acc) -> &mut Sums<Self>;
+    /// E and E × (1 + b) at the cell's scale, compared in this width.
+    fn limits(st: &CellState) -> [Self; 2];
+}
+
+impl Exact for i64 {
+    #[inline(always)]
+    fn mask(b: bool) -> i64 {
+        i64::from(b).wrapping_neg()
+    }
+    #[inline(always)]
+    fn add(self, other: i64) -> Result<i64, Overflow> {
+        self.checked_add(other).ok_or(Overflow {
+            what: "exact accumulator",
+        })
+    }
+    #[inline(always)]
+    fn sums(acc: &mut Acc) -> &mut Sums<i64> {
+        &mut acc.narrow
+    }
+    #[inline(always)]
+    fn limits(st: &CellState) -> [i64; 2] {
+        [st.e64, st.band64]
+    }
+}
+
+impl Exact for i128 {
+    #[inline(always)]
+    fn mask(b: bool) -> i128 {
+        i128::from(b).wrapping_neg()
+    }
+    #[inline(always)]
+    fn add(self, other: i128) -> Result<i128, Overflow> {
+        wide::add(self, other)
+    }
+    #[inline(always)]
+    fn sums(acc: &mut Acc) -> &mut Sums<i128> {
+        &mut acc.wide
+    }
+    #[inline(always)]
+    fn limits(st: &CellState) -> [i128; 2] {
+        [st.e_m, st.band_m]
+    }
+}
+
+/// Accumulators for one cell over one period. Quantities are exact
+/// mantissas at the cell's working scale `w`, in two parts: the usual
+/// records' in `i64`, the others' (and the `i64` sums folded in when the
+/// scale is raised) in `i128`; the period's figure is their sum
+/// ([`Acc::totals`]). Units are at the bucket's scale.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Acc {
-    /// Σ usage; above 0 exactly when the cell had usage in the period (every
-    /// record adds a quantity above 0, and the sum is checked).
-    pub(super) quantity_hours: i128,
-    pub(super) peak: i128,
+    pub(super) narrow: Sums<i64>,
+    pub(super) wide: Sums<i128>,
     /// Tolerated hours (low 32 bits) and charged hours (high 32 bits): one
     /// add per hour for both. See [`Acc::tolerated`], [`Acc::charged`].
     pub(super) counts: u64,
-    /// Σ usage over charged hours (excess = this − charged × E).
-    pub(super) charged_usage: i128,
     /// Commitment: units drawn from the bucket (bucket scale).
     pub(super) drawn: i128,
     /// Commitment: units beyond the bucket (bucket scale).
@@ -49,12 +130,40 @@ impl Acc {
         (self.counts >> 32) as u32
     }
 
+    /// The period's sums: both parts together.
+    pub(super) fn totals(&self) -> Result<Sums<i128>, Overflow> {
+        let (n, w) = (&self.narrow, &self.wide);
+        Ok(Sums {
+            quantity_hours: wide::add(w.quantity_hours, n.quantity_hours.into())?,
+            peak: w.peak.max(n.peak.into()),
+            charged_usage: wide::add(w.charged_usage, n.charged_usage.into())?,
+        })
+    }
+
+    /// Both parts, folded into the `i128` sums, at scale `to ≥ from`.
     fn rescale_quantities(&mut self, from: u32, to: u32) -> Result<(), Overflow> {
-        self.quantity_hours = wide::rescale(self.quantity_hours, from, to)?;
-        self.peak = wide::rescale(self.peak, from, to)?;
-        self.charged_usage = wide::rescale(self.charged_usage, from, to)?;
+        let all = self.totals()?;
+        self.narrow = Sums::default();
+        self.wide = Sums {
+            quantity_hours: wide::rescale(all.quantity_hours, from, to)?,
+            peak: wide::rescale(all.peak, from, to)?,
+            charged_usage: wide::rescale(all.charged_usage, from, to)?,
+        };
         Ok(())
     }
+}
+
+/// `mantissa` (above 0) at `scale` as a mantissa at the cell's working
+/// scale `w ≥ scale`, when that is below [`NARROW`]: the common case's width.
+#[inline(always)]
+fn narrow(mantissa: i128, scale: u32, w: u32) -> Option<i64> {
+    let m = i64::try_from(mantissa).ok()?;
+    let m = if scale == w {
+        m
+    } else {
+        m.checked_mul(wide::pow10_i64(w.saturating_sub(scale))?)?
+    };
+    (m < NARROW).then_some(m)
 }
 
 /// One cell's state. The fields `Pricer::push_exact` reads and writes for
@@ -69,10 +178,14 @@ pub(super) struct CellState {
     pub(super) gate: i64,
     pub(super) streak: u32,
     pub(super) last_hour: i64,
-    /// E and E × (1 + b) at scale `w`.
+    /// [`CellState::e_m`] and [`CellState::band_m`] clamped to `i64`: compared
+    /// with an `i64` quantity, the same answers.
+    pub(super) e64: i64,
+    pub(super) band64: i64,
+    pub(super) period: Acc,
+    /// E and E × (1 + b) at scale `w` ([`CellState::set_limits`]).
     pub(super) e_m: i128,
     pub(super) band_m: i128,
-    pub(super) period: Acc,
     /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none),
     /// drawn in matrix order when the hour closes.
     pub(super) pending: i128,
@@ -94,6 +207,18 @@ pub(super) struct CellState {
     /// Index of this cell's excess run still open, when recording runs.
     pub(super) open_run: Option<usize>,
     pub(super) term: TermAcc,
+}
+
+/// What a record does beyond the common case's sums, for
+/// [`Pricer::push_as`]: one rule per offer kind, or `ANY` (read from the
+/// pricer at run time; also records runs and the ledger).
+pub(super) struct Rule;
+
+impl Rule {
+    pub(super) const ANY: u8 = 0;
+    pub(super) const PAY_AS_YOU_GO: u8 = 1;
+    pub(super) const FIXED: u8 = 2;
+    pub(super) const COMMITMENT: u8 = 3;
 }
 
 /// [`CellState::gate`] of a cell not ready for the common case: below every
@@ -284,9 +409,11 @@ impl CellState {
             gate: NOT_READY,
             streak: 0,
             last_hour: i64::MIN,
+            e64: 0,
+            band64: 0,
+            period: Acc::default(),
             e_m: 0,
             band_m: 0,
-            period: Acc::default(),
             pending: 0,
             draw_factor: 0,
             draw_key: u64::MAX,
@@ -298,6 +425,29 @@ impl CellState {
             w: 0,
             open_run: None,
             term: TermAcc::default(),
+        }
+    }
+}
+
+impl CellState {
+    /// Sets E and the band's top (mantissas at the working scale).
+    pub(super) fn set_limits(&mut self, e_m: i128, band_m: i128) {
+        let clamp = |m: i128| i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX });
+        (self.e_m, self.band_m) = (e_m, band_m);
+        (self.e64, self.band64) = (clamp(e_m), clamp(band_m));
+    }
+
+    /// One hour's usage `qm` in width `T`: the sums, and (fixed capacity)
+    /// the overage rule. Returns whether the hour was tolerated or charged.
+    #[inline(always)]
+    fn hour<T: Exact>(&mut self, qm: T, fixed: bool, grace: u32) -> Result<[bool; 2], Overflow> {
+        T::sums(&mut self.period).add_hour(qm)?;
+        // Section 5, the overage rule (fixed capacity only: the other offers
+        // have no entitlement, tolerance or charged hours).
+        if fixed {
+            self.overage_hour(qm, grace)
+        } else {
+            Ok([false; 2])
         }
     }
 }
@@ -482,6 +632,31 @@ impl<'a> Pricer<'a> {
         mantissa: i128,
         scale: u32,
     ) -> Result<(), UsageIssue> {
+        self.push_as::<{ Rule::ANY }>(hour, cell, mantissa, scale)
+    }
+
+    /// The [`Rule`] this pricer's records follow: its offer's kind, or
+    /// [`Rule::ANY`] when it records runs or the ledger.
+    pub(super) fn rule(&self) -> u8 {
+        match (&self.offer.kind, self.recording) {
+            (_, true) => Rule::ANY,
+            (OfferKind::PayAsYouGo(_), false) => Rule::PAY_AS_YOU_GO,
+            (OfferKind::FixedCapacity(_), false) => Rule::FIXED,
+            (OfferKind::Commitment(_), false) => Rule::COMMITMENT,
+        }
+    }
+
+    /// [`Pricer::push_exact`] compiled for rule `R` (a loop over many
+    /// records picks it once, [`Pricer::rule`]): what the offer's kind does
+    /// to a record is known, and the rest of its code is left out.
+    #[inline(always)]
+    pub(super) fn push_as<const R: u8>(
+        &mut self,
+        hour: Hour,
+        cell: CellId,
+        mantissa: i128,
+        scale: u32,
+    ) -> Result<(), UsageIssue> {
         // Within the hour of the previous record (most records): inside the
         // term (checked when the hour was first seen) and nothing to close.
         // A later hour closes the previous one (and periods); an earlier one
@@ -498,7 +673,13 @@ impl<'a> Pricer<'a> {
                 self.next_hour(hour)?;
             }
         }
-        let (grace, fixed, commitment) = (self.grace, self.fixed, self.bucket.is_some());
+        let grace = self.grace;
+        let (fixed, commitment) = match R {
+            Rule::FIXED => (true, false),
+            Rule::COMMITMENT => (false, true),
+            Rule::PAY_AS_YOU_GO => (false, false),
+            _ => (self.fixed, self.bucket.is_some()),
+        };
         let i = self.dims.index(cell);
         let st = match self.cells.get_mut(i) {
             // The gate is the working scale of an offered cell in use.
@@ -508,28 +689,23 @@ impl<'a> Pricer<'a> {
             // duplicate.
             _ => return self.push_slow(hour, cell, mantissa, scale),
         };
-        let qm = if scale == st.w {
-            mantissa
-        } else {
-            wide::rescale(mantissa, scale, st.w)?
+        // The usual record in `i64`, any other in `i128`: at the cell's
+        // scale (checked before the cell changes).
+        let q = match narrow(mantissa, scale, st.w) {
+            Some(q) => Ok(q),
+            None => Err(wide::rescale(mantissa, scale, st.w)?),
         };
         st.enter_hour(hour.0);
-        let acc = &mut st.period;
-        acc.quantity_hours = wide::add(acc.quantity_hours, qm)?;
-        acc.peak = acc.peak.max(qm);
-        // Section 5, the overage rule (fixed capacity only: the other offers
-        // have no entitlement, tolerance or charged hours).
-        let excess = if fixed {
-            st.overage_hour(qm, grace)?
-        } else {
-            [false; 2]
+        let (qm, excess) = match q {
+            Ok(q) => (i128::from(q), st.hour(q, fixed, grace)?),
+            Err(q) => (q, st.hour(q, fixed, grace)?),
         };
         if commitment {
             // Drawn in matrix order when the hour closes.
             st.pending = qm;
             self.hour_n = self.hour_n.saturating_add(1);
         }
-        if self.recording {
+        if R == Rule::ANY && self.recording {
             let excess = match excess {
                 [true, _] => Some(ExcessKind::Tolerated),
                 [_, true] => Some(ExcessKind::Charged),
@@ -588,8 +764,9 @@ impl<'a> Pricer<'a> {
         // Exact fixed point at the cell's working scale: raise the scale
         // (rarely) when a record carries more decimals than seen so far.
         if scale > st.w {
-            st.e_m = wide::rescale(st.e_m, st.w, scale)?;
-            st.band_m = wide::rescale(st.band_m, st.w, scale)?;
+            let e_m = wide::rescale(st.e_m, st.w, scale)?;
+            let band_m = wide::rescale(st.band_m, st.w, scale)?;
+            st.set_limits(e_m, band_m);
             st.period.rescale_quantities(st.w, scale)?;
             st.pending = wide::rescale(st.pending, st.w, scale)?;
             st.w = scale;
