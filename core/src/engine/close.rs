@@ -322,6 +322,7 @@ impl Pricer<'_> {
             let st = self.cells.get_mut(i).ok_or(Overflow {
                 what: "a cell index",
             })?;
+            st.fold_draws()?;
             let acc = Acc2::take(st, bucket_scale)?;
             let rate = st.rate.unwrap_or_default();
             let units = Quantity(acc.quantity_hours).units_at(rate)?;

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 
 use super::ledger::record_drawn;
-use super::pricer::{nonneg, CellState, Cells, Pricer};
+use super::pricer::{nonneg, CellState, Cells, Exact, Pricer};
 use super::{offer_err, overflow};
 use crate::bill::{CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Result, UsageIssue};
@@ -21,6 +21,84 @@ pub(super) struct Bucket {
     pub(super) balance: i128,
     pub(super) scale: u32,
     pub(super) exhausted_at: Option<Hour>,
+}
+
+/// A commitment's hour so far: the cells with a quantity pending
+/// ([`CellState::pending`]) and the units drawn ahead.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct HourDraw {
+    /// Cells with a quantity pending this hour.
+    pub(super) n: usize,
+    /// Σ units of the records drawn ahead (quantity × the cell's factor, at
+    /// the bucket's scale).
+    pub(super) units: i128,
+    /// Some record was not drawn ahead: the hour's close walks its cells.
+    pub(super) walk: bool,
+}
+
+/// One commitment record `q` (the cell's quantity, `i64` or wider, at its
+/// scale) for the hour's draw. While the bucket holds the hour's units,
+/// matrix order does not change what each cell draws (all of it): so a
+/// record with the cell's factor known is drawn ahead, its quantity added
+/// to `Acc::drawn_qm` and its units to the hour's; the hour's close then
+/// takes them from the bucket at once, or, when the bucket cannot hold
+/// them, takes the records back and walks the hour in matrix order
+/// ([`Pricer::flush_hour`]). After the bucket ran out every unit is
+/// beyond it, in any order (`Acc::overage_qm`). Any other record (no
+/// factor yet, wider than `i64`, `ahead` false) waits for the walk.
+#[inline(always)]
+pub(super) fn draw_record(
+    st: &mut CellState,
+    bucket: &Bucket,
+    hour: &mut HourDraw,
+    q: Result<i64, i128>,
+    ahead: bool,
+) -> Result<(), Overflow> {
+    let qm = q.map_or_else(|wide| wide, i128::from);
+    st.ahead = 0;
+    if let Some(q) = q
+        .ok()
+        .filter(|_| ahead && st.draw_key == st.draw_key_for(bucket.scale))
+    {
+        let acc = &mut st.period;
+        if bucket.balance == 0 {
+            acc.overage_qm = acc.overage_qm.add(q)?;
+            st.pending = 0;
+            return Ok(());
+        }
+        let units = wide::mul(qm, st.draw_factor).and_then(|u| hour.units.checked_add(u));
+        if let Some(units) = units {
+            hour.units = units;
+            acc.drawn_qm = acc.drawn_qm.add(q)?;
+            st.ahead = q;
+        } else {
+            hour.walk = true;
+        }
+    } else {
+        hour.walk = true;
+    }
+    st.pending = qm;
+    hour.n = hour.n.saturating_add(1);
+    Ok(())
+}
+
+impl CellState {
+    /// Commitment: the units of the quantities drawn ahead and beyond the
+    /// bucket (`Acc::drawn_qm`, `Acc::overage_qm`) into the period's
+    /// units, by the cell's factor (valid for the bucket's scale while they
+    /// are not 0: every change of the factor folds them first).
+    pub(super) fn fold_draws(&mut self) -> Result<(), Overflow> {
+        let acc = &mut self.period;
+        if acc.drawn_qm != 0 || acc.overage_qm != 0 {
+            let units = |q: i64| {
+                wide::mul(i128::from(q), self.draw_factor).ok_or(Overflow { what: "units" })
+            };
+            acc.drawn = wide::add(acc.drawn, units(acc.drawn_qm)?)?;
+            acc.overage = wide::add(acc.overage, units(acc.overage_qm)?)?;
+            (acc.drawn_qm, acc.overage_qm) = (0, 0);
+        }
+        Ok(())
+    }
 }
 
 /// An installment before the last, exact: the commitment's amount C ×
@@ -71,9 +149,27 @@ pub(super) fn set_up(matrix: &Matrix, offer: &Offer, c: &Commitment) -> Result<(
 impl Pricer<'_> {
     /// Commitment: draws this hour's records from the bucket in matrix order.
     pub(super) fn flush_hour(&mut self) -> Result<(), UsageIssue> {
-        if self.bucket.is_none() || self.hour_n == 0 {
+        let Some(bucket) = self.bucket.as_mut().filter(|_| self.hour.n != 0) else {
+            return Ok(());
+        };
+        let hour = std::mem::take(&mut self.hour);
+        if !hour.walk && hour.units <= bucket.balance {
+            // The bucket holds the hour: every cell draws all of its units.
+            bucket.balance = wide::sub(bucket.balance, hour.units)?;
+            if bucket.balance == 0 && bucket.exhausted_at.is_none() {
+                bucket.exhausted_at = self.latest;
+            }
             return Ok(());
         }
+        // Take back what was drawn ahead; walk the hour in matrix order.
+        let now = self.latest.map_or(i64::MIN, |h| h.0);
+        for &i in &self.active {
+            if let Some(st) = self.cells.get_mut(i).filter(|st| st.last_hour == now) {
+                st.period.drawn_qm = st.period.drawn_qm.add(-st.ahead)?;
+                st.ahead = 0;
+            }
+        }
+        self.hour = hour;
         // One draw, compiled twice: plain pricing's has no ledger code in it.
         if self.ledger.is_some() {
             self.draw_hour::<true>()
@@ -94,12 +190,18 @@ impl Pricer<'_> {
         let missing = Overflow {
             what: "a cell index",
         };
-        let mut left = self.hour_n;
+        let mut left = self.hour.n;
+        let now = self.latest.map_or(i64::MIN, |h| h.0);
         for &i in &self.active {
             if left == 0 {
                 break;
             }
             let st = self.cells.get_mut(i).ok_or(missing)?;
+            // A quantity is this hour's while its hour is (drawn ahead in
+            // hours before, it may be left).
+            if st.last_hour != now {
+                continue;
+            }
             let qm = std::mem::take(&mut st.pending);
             if qm == 0 {
                 continue;
@@ -139,7 +241,7 @@ impl Pricer<'_> {
                 record_drawn(ledger, at, st, qm, draw, bucket.scale)?;
             }
         }
-        self.hour_n = 0;
+        self.hour = HourDraw::default();
         Ok(())
     }
 
@@ -251,7 +353,11 @@ fn draw_units(
     let mut units = wide::mul(qm, rate_m).ok_or(Overflow { what: "units" })?;
     let us = w.saturating_add(st.rate_s);
     if us > bucket.scale {
-        // Raise the bucket's scale, with every drawn/overage accumulator.
+        // Raise the bucket's scale, with every drawn/overage accumulator
+        // (units drawn ahead first, at the factors of the old scale).
+        for &j in active {
+            cells.get_mut(j).ok_or(missing)?.fold_draws()?;
+        }
         bucket.balance = wide::rescale(bucket.balance, bucket.scale, us)?;
         for &j in active {
             let acc = &mut cells.get_mut(j).ok_or(missing)?.period;

@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::commitment::{self, Bucket};
+use super::commitment::{self, Bucket, HourDraw};
 use super::excess::{record_run, ExcessKind, ExcessRun};
 use super::ledger::{ledger_row, LedgerRow};
 use super::{offer_err, overage, overflow, prorated_fees};
@@ -113,6 +113,13 @@ pub(super) struct Acc {
     pub(super) drawn: i128,
     /// Commitment: units beyond the bucket (bucket scale).
     pub(super) overage: i128,
+    /// Commitment: Σ usage of the hours drawn ahead and drawn whole, and of
+    /// the hours after the bucket ran out (at the cell's scale, `i64`
+    /// records only), in units only when they are read
+    /// ([`CellState::fold_draws`]): × the cell's factor, they are the same
+    /// integers the hour-by-hour draw adds.
+    pub(super) drawn_qm: i64,
+    pub(super) overage_qm: i64,
 }
 
 impl Acc {
@@ -186,9 +193,13 @@ pub(super) struct CellState {
     /// E and E × (1 + b) at scale `w` ([`CellState::set_limits`]).
     pub(super) e_m: i128,
     pub(super) band_m: i128,
-    /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none),
-    /// drawn in matrix order when the hour closes.
+    /// Commitment: this hour's quantity (mantissa at scale `w`, 0 for none;
+    /// this hour's while `last_hour` is), drawn in matrix order when the
+    /// hour closes, unless drawn ahead.
     pub(super) pending: i128,
+    /// Commitment: the part of `pending` drawn ahead (in
+    /// [`Acc::drawn_qm`]), taken back if the hour is walked after all.
+    pub(super) ahead: i64,
     /// Commitment: units per quantity mantissa at the bucket's scale, the
     /// rate × 10^(bucket scale − w − rate scale), valid while `draw_key` is
     /// [`CellState::draw_key_for`] the bucket's scale (`u64::MAX`: none yet).
@@ -277,9 +288,8 @@ pub struct Pricer<'a> {
     /// A fixed-capacity offer (the overage rule applies).
     pub(super) fixed: bool,
     pub(super) bucket: Option<Bucket>,
-    /// Commitment: how many cells have a quantity pending this hour
-    /// ([`CellState::pending`]).
-    pub(super) hour_n: usize,
+    /// Commitment: this hour's draws so far.
+    pub(super) hour: HourDraw,
     pub(super) fee_schedule: Option<&'a FeeSchedule>,
     pub(super) out: Vec<PeriodBill>,
     /// Fixed capacity: each period's exact fee share F × h_k ÷ mh_k.
@@ -415,6 +425,7 @@ impl CellState {
             e_m: 0,
             band_m: 0,
             pending: 0,
+            ahead: 0,
             draw_factor: 0,
             draw_key: u64::MAX,
             rate,
@@ -551,7 +562,7 @@ impl<'a> Pricer<'a> {
             grace,
             fixed: matches!(offer.kind, OfferKind::FixedCapacity(_)),
             bucket,
-            hour_n: 0,
+            hour: HourDraw::default(),
             fee_schedule,
             fee_shares,
             runs: None,
@@ -665,7 +676,7 @@ impl<'a> Pricer<'a> {
             if self.latest.is_some_and(|p| p < hour) && hour < self.period_end {
                 // A later hour of the same period: a commitment draws the
                 // last hour, and the hour moves.
-                if self.hour_n != 0 {
+                if self.hour.n != 0 {
                     self.flush_hour()?;
                 }
                 self.latest = Some(hour);
@@ -696,14 +707,15 @@ impl<'a> Pricer<'a> {
             None => Err(wide::rescale(mantissa, scale, st.w)?),
         };
         st.enter_hour(hour.0);
-        let (qm, excess) = match q {
-            Ok(q) => (i128::from(q), st.hour(q, fixed, grace)?),
-            Err(q) => (q, st.hour(q, fixed, grace)?),
+        let excess = match q {
+            Ok(q) => st.hour(q, fixed, grace)?,
+            Err(q) => st.hour(q, fixed, grace)?,
         };
-        if commitment {
-            // Drawn in matrix order when the hour closes.
-            st.pending = qm;
-            self.hour_n = self.hour_n.saturating_add(1);
+        if let Some(bucket) = self.bucket.as_ref().filter(|_| commitment) {
+            // Drawn ahead, or in matrix order when the hour closes (always
+            // when the ledger is written: its rows come from that draw).
+            let ahead = R != Rule::ANY || self.ledger.is_none();
+            commitment::draw_record(st, bucket, &mut self.hour, q, ahead)?;
         }
         if R == Rule::ANY && self.recording {
             let excess = match excess {
@@ -756,6 +768,8 @@ impl<'a> Pricer<'a> {
             // on whether a meter writes zero rows.
             st.enter_hour(hour.0);
             st.streak = 0;
+            // Nothing to draw this hour.
+            (st.pending, st.ahead) = (0, 0);
             if let Some(runs) = self.runs.as_mut() {
                 record_run(runs, &mut st.open_run, cell, hour, None);
             }
@@ -764,6 +778,8 @@ impl<'a> Pricer<'a> {
         // Exact fixed point at the cell's working scale: raise the scale
         // (rarely) when a record carries more decimals than seen so far.
         if scale > st.w {
+            // The draw factor is for the old scale: units drawn ahead first.
+            st.fold_draws()?;
             let e_m = wide::rescale(st.e_m, st.w, scale)?;
             let band_m = wide::rescale(st.band_m, st.w, scale)?;
             st.set_limits(e_m, band_m);
