@@ -62,14 +62,14 @@ pub(super) fn draw_record(
     {
         let acc = &mut st.period;
         if bucket.balance == 0 {
-            acc.overage_qm = acc.overage_qm.add(q)?;
+            acc.overage_qm = acc.overage_qm.plus(q)?;
             st.pending = 0;
             return Ok(());
         }
         let units = wide::mul(qm, st.draw_factor).and_then(|u| hour.units.checked_add(u));
         if let Some(units) = units {
             hour.units = units;
-            acc.drawn_qm = acc.drawn_qm.add(q)?;
+            acc.drawn_qm = acc.drawn_qm.plus(q)?;
             st.ahead = q;
         } else {
             hour.walk = true;
@@ -165,7 +165,8 @@ impl Pricer<'_> {
         let now = self.latest.map_or(i64::MIN, |h| h.0);
         for &i in &self.active {
             if let Some(st) = self.cells.get_mut(i).filter(|st| st.last_hour == now) {
-                st.period.drawn_qm = st.period.drawn_qm.add(-st.ahead)?;
+                st.period.drawn_qm =
+                    (st.period.drawn_qm.checked_sub(st.ahead)).ok_or(Overflow { what: "units" })?;
                 st.ahead = 0;
             }
         }

@@ -112,7 +112,7 @@ impl CellState {
             | (Acc::CHARGED & u64::from(charged).wrapping_neg());
         acc.counts = acc.counts.wrapping_add(add);
         let sums = T::sums(acc);
-        sums.charged_usage = sums.charged_usage.add(qm & T::mask(charged))?;
+        sums.charged_usage = sums.charged_usage.plus(qm & T::mask(charged))?;
         Ok([tolerated, charged])
     }
 }

@@ -31,7 +31,7 @@ impl<T: Exact> Sums<T> {
     /// One hour's usage `qm`.
     #[inline(always)]
     pub(super) fn add_hour(&mut self, qm: T) -> Result<(), Overflow> {
-        self.quantity_hours = self.quantity_hours.add(qm)?;
+        self.quantity_hours = self.quantity_hours.plus(qm)?;
         self.peak = self.peak.max(qm);
         Ok(())
     }
@@ -50,7 +50,7 @@ pub(super) trait Exact: Copy + Ord + Default + std::ops::BitAnd<Output = Self> {
     /// without a branch.
     fn mask(b: bool) -> Self;
     /// Checked sum.
-    fn add(self, other: Self) -> Result<Self, Overflow>;
+    fn plus(self, other: Self) -> Result<Self, Overflow>;
     /// This width's sums of a period.
     fn sums(acc: &mut Acc) -> &mut Sums<Self>;
     /// E and E × (1 + b) at the cell's scale, compared in this width.
@@ -63,7 +63,7 @@ impl Exact for i64 {
         i64::from(b).wrapping_neg()
     }
     #[inline(always)]
-    fn add(self, other: i64) -> Result<i64, Overflow> {
+    fn plus(self, other: i64) -> Result<i64, Overflow> {
         self.checked_add(other).ok_or(Overflow {
             what: "exact accumulator",
         })
@@ -84,7 +84,7 @@ impl Exact for i128 {
         i128::from(b).wrapping_neg()
     }
     #[inline(always)]
-    fn add(self, other: i128) -> Result<i128, Overflow> {
+    fn plus(self, other: i128) -> Result<i128, Overflow> {
         wide::add(self, other)
     }
     #[inline(always)]
