@@ -62,6 +62,10 @@ pub fn price(
 /// an hour in matrix order: [`UsageSeries::records`] without the iterator
 /// adapters (the browser's hot loop).
 fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
+    if cfg!(target_arch = "wasm32") {
+        // The page's module is built for size: one loop for every rule.
+        return push_series_as::<{ Rule::ANY }>(p, usage);
+    }
     match p.rule() {
         Rule::PAY_AS_YOU_GO => push_series_as::<{ Rule::PAY_AS_YOU_GO }>(p, usage),
         Rule::FIXED => push_series_as::<{ Rule::FIXED }>(p, usage),
@@ -84,7 +88,7 @@ fn push_series_as<const R: u8>(p: &mut Pricer<'_>, usage: &UsageSeries) -> Resul
             let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
             if !q.is_zero() {
                 let (m, s) = wide::split(q.get());
-                p.push_as::<R>(hour, c.cell, m, s)
+                p.push_rule::<R>(hour, c.cell, m, s)
                     .map_err(|e| Error::usage(Origin::file("usage"), e))?;
             }
         }
@@ -205,7 +209,7 @@ fn push_records<const R: u8>(
 ) -> Result<(), UsageIssue> {
     for r in records {
         let (m, s) = wide::split(r.quantity.get());
-        p.push_as::<R>(r.hour, r.cell, m, s)?;
+        p.push_rule::<R>(r.hour, r.cell, m, s)?;
     }
     Ok(())
 }

@@ -184,6 +184,8 @@ pub(super) struct CellState {
     /// before (a first use, a not-offered cell), below every scale.
     pub(super) gate: i64,
     pub(super) streak: u32,
+    /// The cell this state is of.
+    pub(super) cell: CellId,
     pub(super) last_hour: i64,
     /// [`CellState::e_m`] and [`CellState::band_m`] clamped to `i64`: compared
     /// with an `i64` quantity, the same answers.
@@ -277,6 +279,8 @@ pub struct Pricer<'a> {
     /// The end of the current period: a later hour before it closes nothing.
     pub(super) period_end: Hour,
     pub(super) cells: Cells,
+    /// The position of the state likely next ([`Cells::position`]).
+    pub(super) next: usize,
     /// The matrix's dimensions, for a cell's dense index.
     pub(super) dims: Dims,
     /// Cells with any state this term (usage or entitlement), dense indices
@@ -354,7 +358,7 @@ impl Dims {
 pub(super) struct Cells {
     /// Per dense cell index: the position of its state, or [`Cells::NONE`].
     slot: Vec<u32>,
-    states: Vec<CellState>,
+    pub(super) states: Vec<CellState>,
 }
 
 impl Cells {
@@ -364,6 +368,34 @@ impl Cells {
         Cells {
             slot: vec![Cells::NONE; matrix.cell_count()],
             states: Vec::new(),
+        }
+    }
+
+    /// The position in `states` of `cell`'s state (past the end when it has
+    /// none): `guess` when that state is the cell's, else by the cell's
+    /// dense index. The guess is the position after the last record's
+    /// ([`Cells::after`]): the records of an hour usually come in the same
+    /// order of cells every hour (matrix order, a meter's export), and then
+    /// the state's address is known before the record's cell is read.
+    #[inline(always)]
+    pub(super) fn position(&self, guess: usize, cell: CellId, dims: Dims) -> usize {
+        match self.states.get(guess) {
+            Some(st) if st.cell == cell => guess,
+            _ => self
+                .slot
+                .get(dims.index(cell))
+                .map_or(usize::MAX, |&p| p as usize),
+        }
+    }
+
+    /// The position after `p`, round to the first.
+    #[inline(always)]
+    pub(super) fn after(&self, p: usize) -> usize {
+        let next = p.wrapping_add(1);
+        if next < self.states.len() {
+            next
+        } else {
+            0
         }
     }
 
@@ -418,6 +450,7 @@ impl CellState {
         CellState {
             gate: NOT_READY,
             streak: 0,
+            cell,
             last_hour: i64::MIN,
             e64: 0,
             band64: 0,
@@ -556,6 +589,7 @@ impl<'a> Pricer<'a> {
             latest: None,
             period_end: term.start_hour(),
             cells,
+            next: 0,
             dims: Dims::of(matrix),
             active,
             unit_price,
@@ -657,6 +691,24 @@ impl<'a> Pricer<'a> {
         }
     }
 
+    /// [`Pricer::push_as`] for a loop's rule `R`: [`Pricer::push_exact`]
+    /// for `ANY`, so that the general case exists once in a module built
+    /// for size (the page's), called from its loops and from `push_slow`.
+    #[inline(always)]
+    pub(super) fn push_rule<const R: u8>(
+        &mut self,
+        hour: Hour,
+        cell: CellId,
+        mantissa: i128,
+        scale: u32,
+    ) -> Result<(), UsageIssue> {
+        if R == Rule::ANY {
+            self.push_exact(hour, cell, mantissa, scale)
+        } else {
+            self.push_as::<R>(hour, cell, mantissa, scale)
+        }
+    }
+
     /// [`Pricer::push_exact`] compiled for rule `R` (a loop over many
     /// records picks it once, [`Pricer::rule`]): what the offer's kind does
     /// to a record is known, and the rest of its code is left out.
@@ -691,8 +743,9 @@ impl<'a> Pricer<'a> {
             Rule::PAY_AS_YOU_GO => (false, false),
             _ => (self.fixed, self.bucket.is_some()),
         };
-        let i = self.dims.index(cell);
-        let st = match self.cells.get_mut(i) {
+        let p = self.cells.position(self.next, cell, self.dims);
+        self.next = self.cells.after(p);
+        let st = match self.cells.states.get_mut(p) {
             // The gate is the working scale of an offered cell in use.
             Some(st) if mantissa > 0 && i64::from(scale) <= st.gate && st.last_hour != hour.0 => st,
             // First use of the cell, a zero or negative quantity, more
