@@ -216,7 +216,8 @@ fn ledger_row_of_the_hour_the_bucket_runs_out() {
 
 /// Pseudo-random usage for the property below: `hours` hours of `cells`,
 /// each record's quantity with 0 to 4 decimals (so a cell's working scale
-/// rises mid-stream), some hours absent or zero, and within each hour the
+/// rises mid-stream) or, now and then, 16 or 20 (wider than the common
+/// case's `i64`), some hours absent or zero, and within each hour the
 /// records in a shuffled order. Returns (records in matrix order within
 /// each hour, the same records shuffled within each hour).
 fn scattered_usage(
@@ -240,14 +241,24 @@ fn scattered_usage(
             if r % 11 == 0 {
                 continue; // absent
             }
-            let scale = (r >> 8) as u32 % 5;
+            // One record in 17 with 16 or 20 decimals: a mantissa beyond
+            // the common case's `i64` (2^53), or beyond any `i64`.
+            let scale = if r % 17 == 0 {
+                16 + 4 * ((r >> 8) as u32 % 2)
+            } else {
+                (r >> 8) as u32 % 5
+            };
             let whole = if r % 13 == 0 {
                 0
             } else {
                 450 + (r >> 16) % 120
             };
-            let mantissa = (whole * 10u64.pow(scale) + (r >> 24) % 10u64.pow(scale)) as i64;
-            let quantity = Quantity(Decimal::new(if whole == 0 { 0 } else { mantissa }, scale));
+            let fraction = i128::from((r >> 24) % 10u64.pow(scale.min(12)));
+            let mantissa = i128::from(whole) * 10i128.pow(scale) + fraction;
+            let quantity = Quantity(Decimal::from_i128_with_scale(
+                if whole == 0 { 0 } else { mantissa },
+                scale,
+            ));
             hour_records.push(HourRecord {
                 hour,
                 cell,
@@ -345,8 +356,11 @@ proptest::proptest! {
             let mut last: Option<i64> = None;
             for period in &bill.periods {
                 let (mut tolerated, mut charged, mut charged_qh) = (0u32, 0u32, Decimal::ZERO);
+                let (mut sum, mut peak) = (Decimal::ZERO, Decimal::ZERO);
                 for r in ordered.iter().filter(|r| r.cell == cell && r.hour >= period.start && r.hour < period.end) {
                     let q = r.quantity.get();
+                    sum += q;
+                    peak = peak.max(q);
                     if last != Some(r.hour.0 - 1) || q.is_zero() {
                         streak = 0;
                     }
@@ -368,6 +382,11 @@ proptest::proptest! {
                 proptest::prop_assert_eq!(
                     (stats.tolerated_hours, stats.charged_hours, stats.charged_quantity_hours.get()),
                     (tolerated, charged, charged_qh)
+                );
+                // The period's sum and peak, however wide the records.
+                proptest::prop_assert_eq!(
+                    (stats.quantity_hours.get(), stats.peak.get()),
+                    (sum, peak)
                 );
             }
         }
