@@ -58,20 +58,24 @@ pub fn price(
     p.finish()
 }
 
+/// Calls the loop `$f::<R>(args)` compiled for the pricer's rule `$rule`
+/// ([`Pricer::push_as`]).
+macro_rules! by_rule {
+    ($rule:expr, $f:ident($($arg:expr),*)) => {
+        match $rule {
+            Rule::PAY_AS_YOU_GO => $f::<{ Rule::PAY_AS_YOU_GO }>($($arg),*),
+            Rule::FIXED => $f::<{ Rule::FIXED }>($($arg),*),
+            Rule::COMMITMENT => $f::<{ Rule::COMMITMENT }>($($arg),*),
+            _ => $f::<{ Rule::ANY }>($($arg),*),
+        }
+    };
+}
+
 /// Pushes every non-zero quantity of a dense series, hour by hour and within
 /// an hour in matrix order: [`UsageSeries::records`] without the iterator
 /// adapters (the browser's hot loop).
 fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
-    if cfg!(target_arch = "wasm32") {
-        // The page's module is built for size: one loop for every rule.
-        return push_series_as::<{ Rule::ANY }>(p, usage);
-    }
-    match p.rule() {
-        Rule::PAY_AS_YOU_GO => push_series_as::<{ Rule::PAY_AS_YOU_GO }>(p, usage),
-        Rule::FIXED => push_series_as::<{ Rule::FIXED }>(p, usage),
-        Rule::COMMITMENT => push_series_as::<{ Rule::COMMITMENT }>(p, usage),
-        _ => push_series_as::<{ Rule::ANY }>(p, usage),
-    }
+    by_rule!(p.rule(), push_series_as(p, usage))
 }
 
 /// [`push_series`] compiled for one [`Rule`].
@@ -192,13 +196,8 @@ pub fn price_records(
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
     let records = records.into_iter();
-    match p.rule() {
-        Rule::PAY_AS_YOU_GO => push_records::<{ Rule::PAY_AS_YOU_GO }>(&mut p, records),
-        Rule::FIXED => push_records::<{ Rule::FIXED }>(&mut p, records),
-        Rule::COMMITMENT => push_records::<{ Rule::COMMITMENT }>(&mut p, records),
-        _ => push_records::<{ Rule::ANY }>(&mut p, records),
-    }
-    .map_err(|e| Error::usage(Origin::file(source), e))?;
+    by_rule!(p.rule(), push_records(&mut p, records))
+        .map_err(|e| Error::usage(Origin::file(source), e))?;
     p.finish()
 }
 

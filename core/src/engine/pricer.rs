@@ -57,45 +57,34 @@ pub(super) trait Exact: Copy + Ord + Default + std::ops::BitAnd<Output = Self> {
     fn limits(st: &CellState) -> [Self; 2];
 }
 
-impl Exact for i64 {
-    #[inline(always)]
-    fn mask(b: bool) -> i64 {
-        i64::from(b).wrapping_neg()
-    }
-    #[inline(always)]
-    fn plus(self, other: i64) -> Result<i64, Overflow> {
-        self.checked_add(other).ok_or(Overflow {
-            what: "exact accumulator",
-        })
-    }
-    #[inline(always)]
-    fn sums(acc: &mut Acc) -> &mut Sums<i64> {
-        &mut acc.narrow
-    }
-    #[inline(always)]
-    fn limits(st: &CellState) -> [i64; 2] {
-        [st.e64, st.band64]
-    }
+/// [`Exact`] for one width: its sums and its E and band by field name.
+macro_rules! exact {
+    ($t:ty, $sums:ident, [$e:ident, $band:ident]) => {
+        impl Exact for $t {
+            #[inline(always)]
+            fn mask(b: bool) -> $t {
+                <$t>::from(b).wrapping_neg()
+            }
+            #[inline(always)]
+            fn plus(self, other: $t) -> Result<$t, Overflow> {
+                self.checked_add(other).ok_or(Overflow {
+                    what: "exact accumulator",
+                })
+            }
+            #[inline(always)]
+            fn sums(acc: &mut Acc) -> &mut Sums<$t> {
+                &mut acc.$sums
+            }
+            #[inline(always)]
+            fn limits(st: &CellState) -> [$t; 2] {
+                [st.$e, st.$band]
+            }
+        }
+    };
 }
 
-impl Exact for i128 {
-    #[inline(always)]
-    fn mask(b: bool) -> i128 {
-        i128::from(b).wrapping_neg()
-    }
-    #[inline(always)]
-    fn plus(self, other: i128) -> Result<i128, Overflow> {
-        wide::add(self, other)
-    }
-    #[inline(always)]
-    fn sums(acc: &mut Acc) -> &mut Sums<i128> {
-        &mut acc.wide
-    }
-    #[inline(always)]
-    fn limits(st: &CellState) -> [i128; 2] {
-        [st.e_m, st.band_m]
-    }
-}
+exact!(i64, narrow, [e64, band64]);
+exact!(i128, wide, [e_m, band_m]);
 
 /// Accumulators for one cell over one period. Quantities are exact
 /// mantissas at the cell's working scale `w`, in two parts: the usual
@@ -681,8 +670,13 @@ impl<'a> Pricer<'a> {
     }
 
     /// The [`Rule`] this pricer's records follow: its offer's kind, or
-    /// [`Rule::ANY`] when it records runs or the ledger.
+    /// [`Rule::ANY`] when it records runs or the ledger. Always `ANY` in
+    /// WebAssembly: the page's module is built for size, one loop for every
+    /// rule (each more costs about 1 KB of its first load).
     pub(super) fn rule(&self) -> u8 {
+        if cfg!(target_arch = "wasm32") {
+            return Rule::ANY;
+        }
         match (&self.offer.kind, self.recording) {
             (_, true) => Rule::ANY,
             (OfferKind::PayAsYouGo(_), false) => Rule::PAY_AS_YOU_GO,
