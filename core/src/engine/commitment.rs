@@ -36,6 +36,10 @@ pub(super) struct HourDraw {
     pub(super) walk: bool,
 }
 
+/// Draw factors below this make a plain `i64` product with an `i64`
+/// quantity ([`super::pricer::NARROW`] × 2^10 = 2^63).
+const SMALL_FACTOR: i64 = 1 << 10;
+
 /// One commitment record `q` (the cell's quantity, `i64` or wider, at its
 /// scale) for the hour's draw. While the bucket holds the hour's units,
 /// matrix order does not change what each cell draws (all of it): so a
@@ -66,7 +70,14 @@ pub(super) fn draw_record(
             st.pending = 0;
             return Ok(());
         }
-        let units = wide::mul(qm, st.draw_factor).and_then(|u| hour.units.checked_add(u));
+        // quantity × factor: a plain `i64` product for the usual factor
+        // (below 2^10, and the quantity below 2^53: below 2^63), where a
+        // checked product is a library call in WebAssembly.
+        let units = match i64::try_from(st.draw_factor) {
+            Ok(f) if (0..SMALL_FACTOR).contains(&f) => Some(i128::from(q.wrapping_mul(f))),
+            _ => wide::mul(qm, st.draw_factor),
+        };
+        let units = units.and_then(|u| hour.units.checked_add(u));
         if let Some(units) = units {
             hour.units = units;
             acc.drawn_qm = acc.drawn_qm.plus(q)?;
