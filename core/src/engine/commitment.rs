@@ -36,10 +36,6 @@ pub(super) struct HourDraw {
     pub(super) walk: bool,
 }
 
-/// Draw factors below this make a plain `i64` product with an `i64`
-/// quantity ([`super::pricer::NARROW`] × 2^10 = 2^63).
-const SMALL_FACTOR: i64 = 1 << 10;
-
 /// One commitment record `q` (the cell's quantity, `i64` or wider, at its
 /// scale) for the hour's draw. While the bucket holds the hour's units,
 /// matrix order does not change what each cell draws (all of it): so a
@@ -70,11 +66,14 @@ pub(super) fn draw_record(
             st.pending = 0;
             return Ok(());
         }
-        // quantity × factor: a plain `i64` product for the usual factor
-        // (below 2^10, and the quantity below 2^53: below 2^63), where a
-        // checked product is a library call in WebAssembly.
+        // quantity × factor: a plain `i64` product when the two have 65
+        // leading zero bits between them (below 2^a and 2^b with a + b ≤ 63:
+        // the product is below 2^63), where a checked product is a library
+        // call in WebAssembly; else the checked product.
         let units = match i64::try_from(st.draw_factor) {
-            Ok(f) if (0..SMALL_FACTOR).contains(&f) => Some(i128::from(q.wrapping_mul(f))),
+            Ok(f) if f >= 0 && q.leading_zeros().saturating_add(f.leading_zeros()) >= 65 => {
+                Some(i128::from(q.wrapping_mul(f)))
+            }
             _ => wide::mul(qm, st.draw_factor),
         };
         let units = units.and_then(|u| hour.units.checked_add(u));

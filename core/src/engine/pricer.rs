@@ -157,7 +157,15 @@ fn narrow(mantissa: i128, scale: u32, w: u32) -> Option<i64> {
     let m = if scale == w {
         m
     } else {
-        m.checked_mul(wide::pow10_i64(w.saturating_sub(scale))?)?
+        // Below 2^a and 2^b with a + b ≤ 53 (75 leading zero bits between
+        // them): the product is below NARROW, with no overflow to check (a
+        // checked product is a library call in WebAssembly). Any other
+        // takes the `i128` path.
+        let p = wide::pow10_i64(w.saturating_sub(scale))?;
+        if m.leading_zeros().saturating_add(p.leading_zeros()) < 75 {
+            return None;
+        }
+        m.wrapping_mul(p)
     };
     (m < NARROW).then_some(m)
 }
