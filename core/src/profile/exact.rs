@@ -48,12 +48,10 @@ pub(super) fn div_half_even(x: i128, d: i128) -> Option<i128> {
 /// in WebAssembly especially). `None` for another `e`.
 pub(super) fn div_pow10_half_even(x: i64, e: u32) -> Option<i128> {
     fn by<const D: i64>(x: i64) -> Option<i128> {
-        let (q, r) = if x >= 0 {
-            div_rem(x, D)?
-        } else {
-            (x.div_euclid(D), x.rem_euclid(D))
-        };
-        half_even(i128::from(q), r.checked_mul(2)?.cmp(&D))
+        half_even(
+            i128::from(x.div_euclid(D)),
+            x.rem_euclid(D).checked_mul(2)?.cmp(&D),
+        )
     }
     match e {
         4 => by::<10_000>(x),
@@ -67,16 +65,6 @@ pub(super) fn div_pow10_half_even(x: i64, e: u32) -> Option<i128> {
         12 => by::<1_000_000_000_000>(x),
         _ => None,
     }
-}
-
-/// `x / d` and `x % d` for `x ≥ 0` and `d > 0`: one division, the remainder
-/// by multiply and subtract (a division is an hour's slowest step in
-/// WebAssembly, where the two are not made one). For `x ≥ 0` the quotient
-/// times `d` is at most `x`: nothing wraps.
-#[inline(always)]
-fn div_rem(x: i64, d: i64) -> Option<(i64, i64)> {
-    let q = x.checked_div(d)?;
-    Some((q, x.wrapping_sub(q.wrapping_mul(d))))
 }
 
 /// The quotient `q` rounded half-even, given twice the remainder against the divisor.
@@ -101,12 +89,12 @@ pub(super) fn level_to_output(growth: i128, f: i128) -> Option<i128> {
         if g < 0 || f < 0 {
             return None;
         }
-        let (gh, gl) = div_rem(g, E8)?;
+        let (gh, gl) = (g.checked_div(E8)?, g.checked_rem(E8)?);
         let p = gh.checked_mul(f)?;
-        let (ph, pl) = div_rem(p, E6)?;
+        let (ph, pl) = (p.checked_div(E6)?, p.checked_rem(E6)?);
         let rest = pl.checked_mul(E8)?.checked_add(gl.checked_mul(f)?)?;
-        let (rq, r) = div_rem(rest, E14)?;
-        let q = ph.checked_add(rq)?;
+        let q = ph.checked_add(rest.checked_div(E14)?)?;
+        let r = rest.checked_rem(E14)?;
         half_even(i128::from(q), r.checked_mul(2)?.cmp(&E14))
     };
     match split() {
@@ -119,13 +107,8 @@ pub(super) fn level_to_output(growth: i128, f: i128) -> Option<i128> {
 pub(super) fn quantity_from_int(q: i128) -> Quantity {
     let (mut m, mut scale) = (q, OUTPUT_SCALE);
     if let Ok(mut small) = u64::try_from(m) {
-        while scale > 0 {
-            // One division a digit: the remainder by multiply and subtract.
-            let q = small.wrapping_div(10);
-            if q.wrapping_mul(10) != small {
-                break;
-            }
-            small = q;
+        while scale > 0 && small % 10 == 0 {
+            small /= 10;
             scale = scale.saturating_sub(1);
         }
         m = i128::from(small);
