@@ -75,9 +75,12 @@ impl PartialEq for UsageKey {
 
 /// The hour records one browser task prices at most when it has more
 /// than one offer to price (the first is always priced): three offers over
-/// 36 months and 4 cells (315,360) in one task, one offer per task over
-/// 120 months (350,640 each), i.e. about 20 ms of the page's pricing.
-pub const SLICE_RECORDS: usize = 320_000;
+/// 36 months and 4 cells (315,360) in one task, two offers per task over
+/// 120 months (701,280), about 20 ms of the page's pricing. Measured with
+/// `tests/e2e/speed.mjs` over 120 months, three offers' usage edits: one
+/// offer a task (320,000) p50 43–44 ms, two 41–42 ms, all three in one
+/// task 54–58 ms.
+pub const SLICE_RECORDS: usize = 710_000;
 
 impl AppState {
     /// The parsed matrix, and whether it is a bundled matrix's edited copy
