@@ -4,9 +4,10 @@
 
 use rust_decimal::Decimal;
 
+use super::cells::{CellState, TermAcc};
 use super::excess::ExcessRun;
 use super::overflow;
-use super::pricer::{CellState, Pricer, TermAcc};
+use super::pricer::Pricer;
 use super::Recorded;
 use crate::bill::{Bill, CellStats, Line, LineKind, PeriodBill};
 use crate::error::{Error, Origin, Result, UsageIssue};

@@ -4,8 +4,10 @@
 
 use rust_decimal::Decimal;
 
+use super::cells::{CellState, Cells};
 use super::ledger::record_drawn;
-use super::pricer::{nonneg, CellState, Cells, Exact, Pricer};
+use super::pricer::{nonneg, Pricer};
+use super::sums::Exact;
 use super::{offer_err, overflow};
 use crate::bill::{CellStats, CommitmentState, Line, LineKind, PeriodBill};
 use crate::error::{Result, UsageIssue};

@@ -7,8 +7,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::cells::CellState;
 use super::excess::ExcessKind;
-use super::pricer::CellState;
 use crate::matrix::CellId;
 use crate::num::{self, Overflow, Quantity, Units};
 use crate::time::Hour;
@@ -141,7 +141,7 @@ pub(super) fn ledger_row(
 /// `draw` the units burned and the bucket's balance before and after the
 /// draw (mantissas at the bucket's scale `s`): drawn = before − after, the
 /// rest of the units beyond the bucket. Cold and out of line, like
-/// [`record_hour`].
+/// [`ledger_row`].
 #[cold]
 #[inline(never)]
 pub(super) fn record_drawn(

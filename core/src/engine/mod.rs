@@ -7,12 +7,14 @@
 //!
 //! Money is rounded only when a period's lines are written (section 7).
 
+mod cells;
 mod close;
 mod commitment;
 mod excess;
 mod ledger;
 mod overage;
 mod pricer;
+mod sums;
 #[cfg(test)]
 mod tests;
 

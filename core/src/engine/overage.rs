@@ -6,9 +6,10 @@
 
 use rust_decimal::Decimal;
 
+use super::cells::{CellState, Cells};
 use super::offer_err;
 use super::overflow;
-use super::pricer::{Acc, CellState, Cells, Exact};
+use super::sums::{Acc, Exact};
 use crate::error::Result;
 use crate::matrix::Matrix;
 use crate::num::Overflow;
