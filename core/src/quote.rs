@@ -4,13 +4,16 @@
 //! `quote` and `compare` and the browser's bill, KPIs and charts all come
 //! from [`quote`].
 
+use std::sync::Arc;
+
 use crate::bill::Bill;
 use crate::compare::{comparison_of, Comparison};
 use crate::deal::{Deal, UsageSource};
-use crate::engine::{self, ExcessRun};
+use crate::engine::{self, CellPart, ExcessRun};
 use crate::error::{Error, Result};
 use crate::kpi::{self, PricePerQuantityMonth, CAPACITY_UNIT};
 use crate::matrix::Matrix;
+use crate::num::Quantity;
 use crate::offer::{DealTerms, Offer};
 use crate::profile;
 use crate::usage::UsageSeries;
@@ -88,12 +91,94 @@ pub fn price_offer(
     usage: &UsageSeries,
 ) -> Result<OfferQuote> {
     let (bill, excess) = engine::price_with_excess(matrix, terms, offer, usage)?;
+    offer_quote(matrix, bill, excess)
+}
+
+/// The quote of a priced bill: its price per TB-month added.
+fn offer_quote(matrix: &Matrix, bill: Bill, excess: Vec<ExcessRun>) -> Result<OfferQuote> {
     let per_tb_month = kpi::price_per_quantity_month(&bill, matrix, CAPACITY_UNIT)?;
     Ok(OfferQuote {
         bill,
         per_tb_month,
         excess,
     })
+}
+
+/// One offer's cells' parts ([`engine::CellPart`]) from its last pricing,
+/// each with the series it was priced from, so that pricing again after an
+/// edit of one usage cell prices only that cell ([`OfferParts::price`]).
+#[derive(Debug, Default)]
+pub struct OfferParts {
+    parts: Vec<(Arc<Vec<Quantity>>, CellPart)>,
+    priced: usize,
+}
+
+impl OfferParts {
+    /// [`price_offer`] (the same quote), pricing by cells an offer that
+    /// prices cells apart ([`engine::prices_cells_apart`]) and reusing the
+    /// part of every cell whose series is the one it was last priced from
+    /// (the same `Arc`: the profile generator's kept series). A commitment
+    /// is priced whole. The parts are of one offer, terms and matrix: start
+    /// from `OfferParts::default()` when any of them changes. An error is
+    /// the whole pricing's (the first in time order, not in cell order).
+    ///
+    /// ```
+    /// use unitcalc_core::{bundled, deal::{DealSpec, FieldLabels}, profile, quote};
+    /// let m = bundled::matrix("spec-m").unwrap();
+    /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
+    /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!("a profile")).unwrap();
+    /// let (terms, offer) = (&deal.terms, &deal.offers[0]);
+    /// let mut parts = quote::OfferParts::default();
+    /// let q = parts.price(&m, terms, offer, &usage).unwrap();
+    /// assert_eq!(q, quote::price_offer(&m, terms, offer, &usage).unwrap());
+    /// // The same series again: every cell's part is reused.
+    /// assert_eq!(parts.price(&m, terms, offer, &usage.clone()).unwrap(), q);
+    /// assert_eq!(parts.last_priced(), 0);
+    /// ```
+    pub fn price(
+        &mut self,
+        matrix: &Matrix,
+        terms: &DealTerms,
+        offer: &Offer,
+        usage: &UsageSeries,
+    ) -> Result<OfferQuote> {
+        self.priced = usage.cells().len();
+        if !engine::prices_cells_apart(offer) {
+            self.parts.clear();
+            return price_offer(matrix, terms, offer, usage);
+        }
+        self.priced = 0;
+        let mut kept = Vec::with_capacity(usage.cells().len());
+        for c in usage.cells() {
+            let same = |(s, p): &(Arc<Vec<Quantity>>, CellPart)| {
+                p.cell() == c.cell && Arc::ptr_eq(s, &c.quantities)
+            };
+            let part = match self.parts.iter().position(same) {
+                Some(i) => self.parts.swap_remove(i).1,
+                None => match engine::price_cell(matrix, terms, offer, usage, c) {
+                    Ok(part) => {
+                        self.priced = self.priced.saturating_add(1);
+                        part
+                    }
+                    Err(_) => {
+                        self.parts.clear();
+                        return price_offer(matrix, terms, offer, usage);
+                    }
+                },
+            };
+            kept.push((c.quantities.clone(), part));
+        }
+        self.parts = kept;
+        let parts: Vec<&CellPart> = self.parts.iter().map(|(_, p)| p).collect();
+        let (bill, excess) = engine::price_parts(matrix, terms, offer, &parts)?;
+        offer_quote(matrix, bill, excess)
+    }
+
+    /// How many of the usage's cells the last [`OfferParts::price`] priced
+    /// (all of them for an offer priced whole); the others' parts were reused.
+    pub fn last_priced(&self) -> usize {
+        self.priced
+    }
 }
 
 impl Quote {
@@ -129,3 +214,6 @@ pub fn usage_of<E: From<Error>>(
         UsageSource::Csv(path) => read_csv(path),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,8 @@
 //! CSV reading lives in [`crate::usage_csv`]; synthetic usage in
 //! [`crate::profile`].
 
+use std::sync::Arc;
+
 use crate::error::UsageIssue;
 use crate::matrix::{CellId, Matrix};
 use crate::num::Quantity;
@@ -24,8 +26,11 @@ pub struct HourRecord {
 pub struct CellSeries {
     /// The cell.
     pub cell: CellId,
-    /// Quantity per hour of the term (absent hours are zero).
-    pub quantities: Vec<Quantity>,
+    /// Quantity per hour of the term (absent hours are zero). Shared: a
+    /// series kept from an earlier usage (the profile generator's cache) is
+    /// the same allocation, so a cell whose series did not change is seen as
+    /// such by identity ([`Arc::ptr_eq`]), without comparing its hours.
+    pub quantities: Arc<Vec<Quantity>>,
 }
 
 /// Dense hourly usage over a term, one series per used cell, in matrix order.
@@ -140,7 +145,7 @@ impl UsageSeries {
                     i,
                     CellSeries {
                         cell,
-                        quantities: vec![Quantity::ZERO; self.hours],
+                        quantities: Arc::new(vec![Quantity::ZERO; self.hours]),
                     },
                 );
                 self.seen.insert(i, vec![0u64; self.hours.div_ceil(64)]);
@@ -152,7 +157,7 @@ impl UsageSeries {
             self.seen.get_mut(i).and_then(|s| s.get_mut(word)),
             self.cells
                 .get_mut(i)
-                .and_then(|c| c.quantities.get_mut(off)),
+                .and_then(|c| Arc::make_mut(&mut c.quantities).get_mut(off)),
         ) else {
             return Err(outside());
         };
@@ -168,8 +173,10 @@ impl UsageSeries {
     }
 
     /// Sets a whole cell series (used by the profile generator); replaces any
-    /// earlier series for the cell. `quantities` must cover every hour.
-    pub fn set_series(&mut self, cell: CellId, quantities: Vec<Quantity>) {
+    /// earlier series for the cell. `quantities` must cover every hour; a
+    /// shared series (an `Arc`) is kept as is, not copied.
+    pub fn set_series(&mut self, cell: CellId, quantities: impl Into<Arc<Vec<Quantity>>>) {
+        let quantities = quantities.into();
         debug_assert_eq!(quantities.len(), self.hours);
         let full = vec![u64::MAX; self.hours.div_ceil(64)];
         match self.cells.binary_search_by(|c| c.cell.cmp(&cell)) {

@@ -49,7 +49,7 @@ proptest! {
         let before = sha256_hex(&canonical_usage(&m, &d.usage));
         let mut usage = d.usage.clone();
         let cell = usage.cells()[0].cell;
-        let mut q = usage.cells()[0].quantities.clone();
+        let mut q = usage.cells()[0].quantities.to_vec();
         prop_assume!(hour < q.len());
         let old = q[hour];
         q[hour] = old.checked_add(format!("0.{delta:03}").parse().unwrap()).unwrap();

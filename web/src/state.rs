@@ -21,12 +21,12 @@ use unitcalc_core::deal::{
 };
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::offer::DealTerms;
-use unitcalc_core::quote::OfferQuote;
+use unitcalc_core::quote::{OfferParts, OfferQuote};
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
 use unitcalc_core::time::Term;
 use unitcalc_core::usage::UsageSeries;
-use unitcalc_core::{profile, quote, usage_csv, Error};
+use unitcalc_core::{profile, usage_csv, Error};
 use yew::Reducible;
 
 use crate::worker::{Evidence, EvidenceRequest};

@@ -20,7 +20,8 @@ use crate::time::Period;
 use crate::wide;
 
 /// One cell's period accumulators as decimals, when the period closes.
-struct Acc2 {
+#[derive(Debug, Clone)]
+pub(super) struct Acc2 {
     touched: bool,
     quantity_hours: Decimal,
     peak: Decimal,
@@ -35,7 +36,7 @@ impl Acc2 {
     /// Takes the cell's period accumulators (leaving them empty for the next
     /// period) as decimals: quantities at the cell's working scale, units at
     /// the bucket's.
-    fn take(st: &mut CellState, bucket_scale: u32) -> Result<Acc2, Overflow> {
+    pub(super) fn take(st: &mut CellState, bucket_scale: u32) -> Result<Acc2, Overflow> {
         let raw = std::mem::take(&mut st.period);
         let sums = raw.totals()?;
         Ok(Acc2 {
@@ -216,6 +217,10 @@ impl Pricer<'_> {
         let Some(&period) = self.periods.get(self.current) else {
             return Ok(());
         };
+        if self.close_part(self.current)? {
+            self.current = self.current.saturating_add(1);
+            return Ok(());
+        }
         let mut lines = self.fixed_lines(&period)?;
         let cells = self.cell_lines(&period, &mut lines)?;
         let mut total = Money(Decimal::ZERO).round(self.scale, self.mode);
@@ -323,8 +328,13 @@ impl Pricer<'_> {
             let st = self.cells.get_mut(i).ok_or(Overflow {
                 what: "a cell index",
             })?;
-            st.fold_draws()?;
-            let acc = Acc2::take(st, bucket_scale)?;
+            let acc = match self.part.figures(i, self.current) {
+                Some(acc) => acc?,
+                None => {
+                    st.fold_draws()?;
+                    Acc2::take(st, bucket_scale)?
+                }
+            };
             let rate = st.rate.unwrap_or_default();
             let units = Quantity(acc.quantity_hours).units_at(rate)?;
             let name = matrix.cell_name(matrix.cell_at(i));
@@ -361,6 +371,14 @@ impl Pricer<'_> {
     /// ([`Pricer::record_ledger`]), each empty when not asked for.
     pub fn finish_recorded(mut self) -> Result<Recorded> {
         let runs = self.runs.take().unwrap_or_default();
+        self.close_all()?;
+        let ledger = self.ledger.take().unwrap_or_default();
+        let bill = self.into_bill()?;
+        Ok(Recorded { bill, runs, ledger })
+    }
+
+    /// Closes the last hour and every period left.
+    pub(super) fn close_all(&mut self) -> Result<()> {
         let ctx = |e: UsageIssue| match e {
             UsageIssue::Overflow(source) => Error::Overflow {
                 context: format!("pricing offer `{}`", self.offer.name),
@@ -372,9 +390,7 @@ impl Pricer<'_> {
         while self.current < self.periods.len() {
             self.close_period().map_err(ctx)?;
         }
-        let ledger = self.ledger.take().unwrap_or_default();
-        let bill = self.into_bill()?;
-        Ok(Recorded { bill, runs, ledger })
+        Ok(())
     }
 
     /// The marketplace fee rate for the term's total, and the fee of each

@@ -13,6 +13,7 @@ mod commitment;
 mod excess;
 mod ledger;
 mod overage;
+mod parts;
 mod pricer;
 mod sums;
 #[cfg(test)]
@@ -23,6 +24,7 @@ use rust_decimal::Decimal;
 pub(crate) use commitment::{installment_share, installments_paid};
 pub use excess::{ExcessKind, ExcessRun};
 pub use ledger::{HourAction, LedgerRow};
+pub use parts::{price_cell, price_parts, prices_cells_apart, CellPart};
 pub use pricer::Pricer;
 use pricer::Rule;
 
@@ -32,7 +34,7 @@ use crate::matrix::Matrix;
 use crate::num::{self, Fraction, Money, Overflow, Quantity};
 use crate::offer::{DealTerms, Offer};
 use crate::time::Hour;
-use crate::usage::{HourRecord, UsageSeries};
+use crate::usage::{CellSeries, HourRecord, UsageSeries};
 use crate::wide;
 
 /// Prices an offer over dense usage.
@@ -56,7 +58,7 @@ pub fn price(
     usage: &UsageSeries,
 ) -> Result<Bill> {
     let mut p = Pricer::new(matrix, terms, offer)?;
-    push_series(&mut p, usage)?;
+    push_series(&mut p, usage.start(), usage.cells())?;
     p.finish()
 }
 
@@ -76,20 +78,19 @@ macro_rules! by_rule {
 /// Pushes every non-zero quantity of a dense series, hour by hour and within
 /// an hour in matrix order: [`UsageSeries::records`] without the iterator
 /// adapters (the browser's hot loop).
-fn push_series(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
-    by_rule!(p.rule(), push_series_as(p, usage))
+fn push_series(p: &mut Pricer<'_>, start: Hour, cells: &[CellSeries]) -> Result<()> {
+    by_rule!(p.rule(), push_series_as(p, start, cells))
 }
 
 /// [`push_series`] compiled for one [`Rule`].
-fn push_series_as<const R: u8>(p: &mut Pricer<'_>, usage: &UsageSeries) -> Result<()> {
-    let cells = usage.cells();
-    for h in 0..usage.hours() {
-        let hour = Hour(
-            usage
-                .start()
-                .0
-                .saturating_add(i64::try_from(h).unwrap_or(i64::MAX)),
-        );
+fn push_series_as<const R: u8>(
+    p: &mut Pricer<'_>,
+    start: Hour,
+    cells: &[CellSeries],
+) -> Result<()> {
+    let hours = cells.first().map_or(0, |c| c.quantities.len());
+    for h in 0..hours {
+        let hour = Hour(start.0.saturating_add(i64::try_from(h).unwrap_or(i64::MAX)));
         for c in cells {
             let q = c.quantities.get(h).copied().unwrap_or(Quantity::ZERO);
             if !q.is_zero() {
@@ -135,7 +136,7 @@ pub fn price_with_excess(
     usage: &UsageSeries,
 ) -> Result<(Bill, Vec<ExcessRun>)> {
     let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
-    push_series(&mut p, usage)?;
+    push_series(&mut p, usage.start(), usage.cells())?;
     p.finish_with_excess()
 }
 
@@ -184,7 +185,7 @@ pub fn price_recorded(
     let mut p = Pricer::new(matrix, terms, offer)?
         .record_excess()
         .record_ledger();
-    push_series(&mut p, usage)?;
+    push_series(&mut p, usage.start(), usage.cells())?;
     p.finish_recorded()
 }
 

@@ -10,6 +10,7 @@ use crate::offer::{
 };
 use crate::time::{Date, Term};
 
+mod parts;
 mod recorded;
 
 fn d(s: &str) -> Decimal {

@@ -12,6 +12,8 @@ mod series;
 mod tests;
 mod validate;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Origin, Result};
@@ -167,10 +169,12 @@ fn generate_impl(profile: &Profile, term: &Term, allow_fast: bool) -> Result<Usa
 
 /// Each cell's generated series, kept between calls of [`generate_reusing`]
 /// so that an edit of one cell's profile regenerates only that cell (the
-/// browser re-prices on every keystroke).
+/// browser re-prices on every keystroke). A kept series is shared with the
+/// usage it goes into, not copied, so the usage's unchanged cells are the
+/// same series as before (`Arc::ptr_eq`).
 #[derive(Debug, Clone, Default)]
 pub struct CellCache {
-    cells: Vec<(CellKey, Vec<Quantity>)>,
+    cells: Vec<(CellKey, Arc<Vec<Quantity>>)>,
 }
 
 /// What a cell's series depends on: the seed, its place, its profile, the term.
@@ -212,7 +216,7 @@ pub fn generate_reusing(
         let key: CellKey = (profile.seed, index, c.clone(), *term);
         let series = match cache.cells.iter().position(|(k, _)| *k == key) {
             Some(i) => cache.cells.swap_remove(i).1,
-            None => cell_series(profile.seed, index, c, term, true)?,
+            None => Arc::new(cell_series(profile.seed, index, c, term, true)?),
         };
         usage.set_series(c.cell, series.clone());
         kept.push((key, series));

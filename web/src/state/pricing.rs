@@ -25,10 +25,12 @@ pub(super) struct Cache {
     cells: profile::CellCache,
     /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
     report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
-    /// Per offer (in the deal's order), what it was last priced with and
-    /// its quote, so an edit of one offer re-prices only that offer; the
-    /// matrix and usage are kept alive for the same reason as `report`'s.
-    offers: Vec<(PriceKey, Rc<OfferQuote>)>,
+    /// Per offer (in the deal's order), what it was last priced with, its
+    /// quote and its cells' parts, so an edit of one offer re-prices only
+    /// that offer, and an edit of one usage cell only that cell of each
+    /// offer that prices cells apart; the matrix and usage are kept alive
+    /// for the same reason as `report`'s.
+    offers: Vec<(PriceKey, Rc<OfferQuote>, OfferParts)>,
 }
 
 /// What one offer's quote depends on: the offer as typed (compared as
@@ -42,17 +44,9 @@ struct PriceKey {
 }
 
 impl PriceKey {
-    fn is(
-        &self,
-        matrix: &Rc<Matrix>,
-        usage: &Rc<UsageSeries>,
-        terms: &DealTerms,
-        offer: &OfferSpec,
-    ) -> bool {
-        Rc::ptr_eq(&self.matrix, matrix)
-            && Rc::ptr_eq(&self.usage, usage)
-            && self.terms == *terms
-            && self.offer == *offer
+    /// The same offer, terms and matrix: its parts still apply.
+    fn same_offer(&self, matrix: &Rc<Matrix>, terms: &DealTerms, offer: &OfferSpec) -> bool {
+        Rc::ptr_eq(&self.matrix, matrix) && self.terms == *terms && self.offer == *offer
     }
 }
 
@@ -74,12 +68,15 @@ impl PartialEq for UsageKey {
 }
 
 /// The hour records one browser task prices at most when it has more
-/// than one offer to price (the first is always priced): three offers over
-/// 36 months and 4 cells (315,360) in one task, two offers per task over
-/// 120 months (701,280), about 20 ms of the page's pricing. Measured with
-/// `tests/e2e/speed.mjs` over 120 months, three offers' usage edits: one
-/// offer a task (320,000) p50 43–44 ms, two 41–42 ms, all three in one
-/// task 54–58 ms.
+/// than one offer to price (the first is always priced), counting each
+/// offer priced again as all its records (hours × usage cells), though an
+/// offer priced by cells after a usage edit prices one cell: three offers
+/// over 36 months and 4 cells (315,360) in one task, two offers per task
+/// over 120 months (701,280). Measured with `tests/e2e/speed.mjs` over 120
+/// months, three offers' usage edits (two runs each): counted this way,
+/// p50 30.7–30.8 ms and no task over 50 ms; counting only the cells priced
+/// (all three offers in one task), p50 45.6–46.9 ms and 4–5 tasks over
+/// 50 ms.
 pub const SLICE_RECORDS: usize = 710_000;
 
 impl AppState {
@@ -152,8 +149,15 @@ impl AppState {
         let records = usage.hours() * usage.cells().len();
         let (mut done, mut left) = (0, false);
         for (i, (offer, spec)) in deal.offers.iter().zip(specs).enumerate() {
-            let q = match cache.offers.get(i) {
-                Some((k, q)) if k.is(&matrix, &usage, &deal.terms, spec) => q.clone(),
+            let kept = cache
+                .offers
+                .get_mut(i)
+                .filter(|(k, ..)| k.same_offer(&matrix, &deal.terms, spec));
+            let (q, parts) = match kept {
+                Some((k, q, _)) if Rc::ptr_eq(&k.usage, &usage) => {
+                    priced.push(q.clone());
+                    continue;
+                }
                 _ if self
                     .slice
                     .is_some_and(|most| done > 0 && done + records > most) =>
@@ -161,9 +165,11 @@ impl AppState {
                     left = true;
                     break;
                 }
-                _ => {
+                kept => {
+                    let mut parts = kept.map(|(.., p)| std::mem::take(p)).unwrap_or_default();
+                    let q = parts.price(&matrix, &deal.terms, offer, &usage)?;
                     done += records;
-                    Rc::new(quote::price_offer(&matrix, &deal.terms, offer, &usage)?)
+                    (Rc::new(q), parts)
                 }
             };
             let key = PriceKey {
@@ -173,8 +179,8 @@ impl AppState {
                 offer: spec.clone(),
             };
             match cache.offers.get_mut(i) {
-                Some(slot) => *slot = (key, q.clone()),
-                None => cache.offers.push((key, q.clone())),
+                Some(slot) => *slot = (key, q.clone(), parts),
+                None => cache.offers.push((key, q.clone(), parts)),
             }
             priced.push(q);
         }

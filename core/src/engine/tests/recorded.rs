@@ -220,7 +220,7 @@ fn ledger_row_of_the_hour_the_bucket_runs_out() {
 /// case's `i64`), some hours absent or zero, and within each hour the
 /// records in a shuffled order. Returns (records in matrix order within
 /// each hour, the same records shuffled within each hour).
-fn scattered_usage(
+pub(super) fn scattered_usage(
     seed: u64,
     t: &DealTerms,
     cells: &[CellId],

@@ -73,7 +73,7 @@ fn explain_asks_the_worker_for_the_selected_offers_evidence() {
 /// The deal's fingerprints as the CLI computes them (`unitcalc fingerprint`).
 fn core_fingerprints(s: &AppState) -> unitcalc_core::evidence::Fingerprints {
     let c = s.outcome.as_ref().as_ref().unwrap();
-    let usage = quote::usage_of::<Error>(&c.deal, |_| unreachable!()).unwrap();
+    let usage = unitcalc_core::quote::usage_of::<Error>(&c.deal, |_| unreachable!()).unwrap();
     unitcalc_core::evidence::fingerprints(&c.matrix, &c.deal, &usage, c.bills()).unwrap()
 }
 

@@ -1,0 +1,230 @@
+//! An offer priced one cell at a time, then its bill from the cells' parts.
+//!
+//! Pay-as-you-go and fixed-capacity offers price each cell apart: a cell's
+//! usage lines, overage rule (section 5) and figures read that cell's hours
+//! only, and what cells share (a period's fee line, the totals, the
+//! marketplace fee) is worked out when the bill is written. So a cell's
+//! part, its closed figures per period and its excess runs, can be priced
+//! on its own and kept: the browser, where an edit changes one usage cell,
+//! prices that cell again and writes the bill from the other cells' kept
+//! parts. A commitment's cells share its bucket, so it is priced whole.
+//!
+//! The part is taken by the same pricer as a whole pricing (one cell's
+//! records pushed, its figures kept at each period's close instead of
+//! lines written), and the bill from parts is written by the same close
+//! (each cell's figures read from its part instead of its sums): the same
+//! bill as [`super::price_with_excess`] by construction, and checked so by
+//! the property `parts_price_as_the_whole` (`tests/parts.rs`).
+
+use super::close::Acc2;
+use super::excess::ExcessRun;
+use super::pricer::Pricer;
+use super::{offer_err, push_series};
+use crate::bill::Bill;
+use crate::error::{Error, Result, UsageIssue};
+use crate::matrix::{CellId, Matrix};
+use crate::num::Overflow;
+use crate::offer::{DealTerms, Offer, OfferKind};
+use crate::usage::{CellSeries, UsageSeries};
+
+/// One cell's share of an offer's bill ([`price_cell`]): the cell's closed
+/// figures for each period from the first it is on the bill in, and its
+/// excess runs. It holds no money: lines are written and rounded from it
+/// when the bill is ([`price_parts`]).
+#[derive(Debug, Clone)]
+pub struct CellPart {
+    /// The cell's dense index in the matrix.
+    index: usize,
+    cell: CellId,
+    /// The first period the cell is on the bill in (its first usage's, or
+    /// the first for an entitled cell); `usize::MAX` when it never is.
+    first: usize,
+    periods: Vec<Acc2>,
+    runs: Vec<ExcessRun>,
+}
+
+impl CellPart {
+    /// The cell the part is of.
+    pub fn cell(&self) -> CellId {
+        self.cell
+    }
+}
+
+/// What a pricer does with its cells' closed figures.
+#[derive(Debug, Default)]
+pub(super) enum Part<'a> {
+    /// Writes them on the bill (a whole pricing).
+    #[default]
+    Whole,
+    /// Keeps one cell's in its part, each period's close, and writes no
+    /// lines ([`price_cell`]).
+    Keep(CellPart),
+    /// Reads each cell's from its part, when it has one, instead of its
+    /// sums ([`price_parts`]: nothing is pushed).
+    From(Vec<&'a CellPart>),
+}
+
+impl Part<'_> {
+    /// The closed figures of cell `i` for period `k` when they come from a
+    /// part; `None` when they are the cell's own sums.
+    pub(super) fn figures(&self, i: usize, k: usize) -> Option<Result<Acc2, Overflow>> {
+        let Part::From(parts) = self else {
+            return None;
+        };
+        let part = parts.iter().find(|p| p.index == i)?;
+        Some(
+            k.checked_sub(part.first)
+                .and_then(|j| part.periods.get(j))
+                .cloned()
+                .ok_or(Overflow {
+                    what: "a cell's part",
+                }),
+        )
+    }
+}
+
+/// Whether `offer` prices each cell apart (pay as you go, fixed capacity),
+/// so that it can be priced by parts ([`price_cell`], [`price_parts`]).
+pub fn prices_cells_apart(offer: &Offer) -> bool {
+    !matches!(offer.kind, OfferKind::Commitment(_))
+}
+
+/// Refuses an offer whose cells share state.
+fn apart(offer: &Offer) -> Result<()> {
+    if prices_cells_apart(offer) {
+        Ok(())
+    } else {
+        Err(offer_err(
+            offer,
+            "a commitment's cells share its bucket: it is priced whole, not by cells",
+        ))
+    }
+}
+
+/// The part of `cell` (one of `usage`'s series) in `offer`'s bill, for an
+/// offer that prices cells apart ([`prices_cells_apart`]).
+///
+/// ```
+/// use unitcalc_core::{engine, matrix_toml, offer::*, time::*, usage::UsageSeries};
+/// let m = matrix_toml::parse_matrix(include_str!("../../../matrices/spec-m.toml"), "spec-m.toml").unwrap();
+/// let term = Term::new(Date::parse("2026-03-01").unwrap(), 1).unwrap();
+/// let mut usage = UsageSeries::new(&term);
+/// usage.set_series(m.cell("capacity", "azure", "hot").unwrap(), vec!["200".parse().unwrap(); term.hours()]);
+/// usage.set_series(m.cell("capacity", "aws", "hot").unwrap(), vec!["50".parse().unwrap(); term.hours()]);
+/// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0.20".parse().unwrap() }) };
+/// let terms = DealTerms { term, channel: Channel::Direct };
+/// let parts: Vec<_> = usage.cells().iter()
+///     .map(|c| engine::price_cell(&m, &terms, &offer, &usage, c).unwrap())
+///     .collect();
+/// let (bill, _) = engine::price_parts(&m, &terms, &offer, &parts.iter().collect::<Vec<_>>()).unwrap();
+/// assert_eq!(bill, engine::price(&m, &terms, &offer, &usage).unwrap());
+/// ```
+pub fn price_cell(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    usage: &UsageSeries,
+    cell: &CellSeries,
+) -> Result<CellPart> {
+    apart(offer)?;
+    let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
+    p.part = Part::Keep(CellPart {
+        index: matrix.cell_index(cell.cell),
+        cell: cell.cell,
+        first: usize::MAX,
+        periods: Vec::new(),
+        runs: Vec::new(),
+    });
+    push_series(&mut p, usage.start(), std::slice::from_ref(cell))?;
+    let runs = p.runs.take().unwrap_or_default();
+    p.close_all()?;
+    match std::mem::take(&mut p.part) {
+        Part::Keep(part) => Ok(CellPart { runs, ..part }),
+        _ => Err(Error::Overflow {
+            context: format!("pricing offer `{}` by cells", offer.name),
+            source: Overflow {
+                what: "a cell's part",
+            },
+        }),
+    }
+}
+
+/// `offer`'s bill and excess runs from its cells' parts ([`price_cell`],
+/// each of the same offer, terms and matrix; in any order): the same as
+/// [`super::price_with_excess`] over the usage the parts were priced from.
+pub fn price_parts(
+    matrix: &Matrix,
+    terms: &DealTerms,
+    offer: &Offer,
+    parts: &[&CellPart],
+) -> Result<(Bill, Vec<ExcessRun>)> {
+    apart(offer)?;
+    let mut p = Pricer::new(matrix, terms, offer)?;
+    let mut sorted = parts.to_vec();
+    crate::short_sort::sort_by_key(&mut sorted, |part| part.index);
+    let runs = merge_runs(&sorted);
+    p.part = Part::From(sorted);
+    let (bill, _) = p.finish_with_excess()?;
+    Ok((bill, runs))
+}
+
+/// The parts' excess runs (each part's in order of their first hour) in
+/// order of their first hour, and within an hour in matrix order (`parts`
+/// are): the order a whole pricing records them in.
+fn merge_runs(parts: &[&CellPart]) -> Vec<ExcessRun> {
+    let mut next = vec![0usize; parts.len()];
+    let mut runs = Vec::with_capacity(parts.iter().map(|p| p.runs.len()).sum());
+    loop {
+        let mut first: Option<(usize, &ExcessRun)> = None;
+        for (k, part) in parts.iter().enumerate() {
+            let run = next.get(k).and_then(|&j| part.runs.get(j));
+            if let Some(r) = run.filter(|r| first.is_none_or(|(_, f)| r.start < f.start)) {
+                first = Some((k, r));
+            }
+        }
+        let Some((k, r)) = first else {
+            return runs;
+        };
+        runs.push(*r);
+        if let Some(j) = next.get_mut(k) {
+            *j = j.saturating_add(1);
+        }
+    }
+}
+
+impl Pricer<'_> {
+    /// At period `k`'s close, before its lines: a `Keep` pricer keeps its
+    /// cell's figures (and takes the other cells' sums, entitled cells'
+    /// zeros) and returns `true` (no lines); a `From` pricer puts the cells
+    /// whose parts are on the bill from `k` among the active cells.
+    pub(super) fn close_part(&mut self, k: usize) -> Result<bool, UsageIssue> {
+        match &mut self.part {
+            Part::Whole => Ok(false),
+            Part::Keep(part) => {
+                for &i in &self.active {
+                    let st = self.cells.get_mut(i).ok_or(Overflow {
+                        what: "a cell index",
+                    })?;
+                    let acc = Acc2::take(st, 0)?;
+                    if i == part.index {
+                        part.first = part.first.min(k);
+                        part.periods.push(acc);
+                    }
+                }
+                Ok(true)
+            }
+            Part::From(parts) => {
+                for part in parts.iter().filter(|part| part.first == k) {
+                    let (i, cell) = (part.index, part.cell);
+                    self.cells.entry(self.matrix, cell, i).ok_or(Overflow {
+                        what: "a cell index",
+                    })?;
+                    if let Err(at) = self.active.binary_search(&i) {
+                        self.active.insert(at, i);
+                    }
+                }
+                Ok(false)
+            }
+        }
+    }
+}
