@@ -680,6 +680,25 @@ impl Reducible for AppState {
     }
 }
 
+/// Bill `.1` of a shown outcome, compared by the outcome's pointer and the
+/// index: the props of a view of one bill, which neither copy the bill
+/// (hundreds of lines over a long term) nor compare it line by line.
+#[derive(Debug, Clone)]
+pub struct ShownBill(pub Rc<Result<Computed, String>>, pub usize);
+
+impl PartialEq for ShownBill {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0) && self.1 == o.1
+    }
+}
+
+impl ShownBill {
+    /// The bill; `None` when the outcome is an error or has no such bill.
+    pub fn get(&self) -> Option<&Bill> {
+        self.0.as_ref().as_ref().ok()?.bills().get(self.1)
+    }
+}
+
 /// An `Rc` compared by pointer, for props holding large computed data.
 #[derive(Debug)]
 pub struct ByPtr<T>(pub Rc<T>);
@@ -693,6 +712,13 @@ impl<T> Clone for ByPtr<T> {
 impl<T> PartialEq for ByPtr<T> {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+impl<T> std::ops::Deref for ByPtr<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 

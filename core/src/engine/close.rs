@@ -217,10 +217,6 @@ impl Pricer<'_> {
         let Some(&period) = self.periods.get(self.current) else {
             return Ok(());
         };
-        if self.close_part(self.current)? {
-            self.current = self.current.saturating_add(1);
-            return Ok(());
-        }
         let mut lines = self.fixed_lines(&period)?;
         let cells = self.cell_lines(&period, &mut lines)?;
         let mut total = Money(Decimal::ZERO).round(self.scale, self.mode);
@@ -329,10 +325,14 @@ impl Pricer<'_> {
                 what: "a cell index",
             })?;
             let acc = match self.part.figures(i, self.current) {
-                Some(acc) => acc?,
+                // From the cell's part, or not on the bill yet.
+                Some(Some(acc)) => acc,
+                Some(None) => continue,
                 None => {
                     st.fold_draws()?;
-                    Acc2::take(st, bucket_scale)?
+                    let acc = Acc2::take(st, bucket_scale)?;
+                    self.part.keep(i, self.current, &acc);
+                    acc
                 }
             };
             let rate = st.rate.unwrap_or_default();
@@ -432,7 +432,7 @@ impl Pricer<'_> {
     }
 
     /// The bill, once every period is closed.
-    fn into_bill(mut self) -> Result<Bill> {
+    pub(super) fn into_bill(mut self) -> Result<Bill> {
         let ov = overflow(self.offer);
         let mut total = Money::ZERO.round(self.scale, self.mode);
         for p in &self.out {

@@ -21,7 +21,7 @@ use super::excess::ExcessRun;
 use super::pricer::Pricer;
 use super::{offer_err, push_series};
 use crate::bill::Bill;
-use crate::error::{Error, Result, UsageIssue};
+use crate::error::{Error, Result};
 use crate::matrix::{CellId, Matrix};
 use crate::num::Overflow;
 use crate::offer::{DealTerms, Offer, OfferKind};
@@ -66,8 +66,9 @@ pub(super) enum Part<'a> {
 
 impl Part<'_> {
     /// The closed figures of cell `i` for period `k` when they come from a
-    /// part; `None` when they are the cell's own sums.
-    pub(super) fn figures(&self, i: usize, k: usize) -> Option<Result<Acc2, Overflow>> {
+    /// part: `Some(None)` before the cell is on the bill (a part has every
+    /// period from its first on); `None` when they are the cell's own sums.
+    pub(super) fn figures(&self, i: usize, k: usize) -> Option<Option<Acc2>> {
         let Part::From(parts) = self else {
             return None;
         };
@@ -75,11 +76,18 @@ impl Part<'_> {
         Some(
             k.checked_sub(part.first)
                 .and_then(|j| part.periods.get(j))
-                .cloned()
-                .ok_or(Overflow {
-                    what: "a cell's part",
-                }),
+                .cloned(),
         )
+    }
+
+    /// Keeps cell `i`'s figures for period `k` when it is the part's cell.
+    pub(super) fn keep(&mut self, i: usize, k: usize, acc: &Acc2) {
+        if let Part::Keep(part) = self {
+            if part.index == i {
+                part.first = part.first.min(k);
+                part.periods.push(acc.clone());
+            }
+        }
     }
 }
 
@@ -163,9 +171,26 @@ pub fn price_parts(
     let mut sorted = parts.to_vec();
     crate::short_sort::sort_by_key(&mut sorted, |part| part.index);
     let runs = merge_runs(&sorted);
+    // Every part's cell among the active ones (each is left out of the
+    // periods before its first, [`Part::figures`]).
+    for part in sorted.iter().filter(|part| part.first != usize::MAX) {
+        let (i, cell) = (part.index, part.cell);
+        p.cells.entry(matrix, cell, i).ok_or_else(|| {
+            let source = Overflow {
+                what: "a cell index",
+            };
+            Error::Overflow {
+                context: format!("pricing offer `{}` by cells", offer.name),
+                source,
+            }
+        })?;
+        if let Err(at) = p.active.binary_search(&i) {
+            p.active.insert(at, i);
+        }
+    }
     p.part = Part::From(sorted);
-    let (bill, _) = p.finish_with_excess()?;
-    Ok((bill, runs))
+    p.close_all()?;
+    Ok((p.into_bill()?, runs))
 }
 
 /// The parts' excess runs (each part's in order of their first hour) in
@@ -188,43 +213,6 @@ fn merge_runs(parts: &[&CellPart]) -> Vec<ExcessRun> {
         runs.push(*r);
         if let Some(j) = next.get_mut(k) {
             *j = j.saturating_add(1);
-        }
-    }
-}
-
-impl Pricer<'_> {
-    /// At period `k`'s close, before its lines: a `Keep` pricer keeps its
-    /// cell's figures (and takes the other cells' sums, entitled cells'
-    /// zeros) and returns `true` (no lines); a `From` pricer puts the cells
-    /// whose parts are on the bill from `k` among the active cells.
-    pub(super) fn close_part(&mut self, k: usize) -> Result<bool, UsageIssue> {
-        match &mut self.part {
-            Part::Whole => Ok(false),
-            Part::Keep(part) => {
-                for &i in &self.active {
-                    let st = self.cells.get_mut(i).ok_or(Overflow {
-                        what: "a cell index",
-                    })?;
-                    let acc = Acc2::take(st, 0)?;
-                    if i == part.index {
-                        part.first = part.first.min(k);
-                        part.periods.push(acc);
-                    }
-                }
-                Ok(true)
-            }
-            Part::From(parts) => {
-                for part in parts.iter().filter(|part| part.first == k) {
-                    let (i, cell) = (part.index, part.cell);
-                    self.cells.entry(self.matrix, cell, i).ok_or(Overflow {
-                        what: "a cell index",
-                    })?;
-                    if let Err(at) = self.active.binary_search(&i) {
-                        self.active.insert(at, i);
-                    }
-                }
-                Ok(false)
-            }
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::export::{self, ExportKind};
 use crate::hooks::{
     use_pending_pricing, use_print, use_url_sync, use_worker_evidence, use_worker_metering,
 };
-use crate::state::{Action, AppState, ByPtr, Computed, Confirm, View};
+use crate::state::{Action, AppState, ByPtr, Computed, Confirm, ShownBill, View};
 use crate::{boundary, browser, worker};
 
 pub use crate::state::{default_scenario, open_link};
@@ -182,14 +182,14 @@ pub fn App() -> Html {
         }
         <div class={classes!("layout", (state.view == View::Quote).then_some("quote"))}>
             <aside class="inputs no-print" aria-label="Inputs">
-                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone()} on_action={on_action.clone()}
+                <DealForm fault={state.fault.clone()} scenario={s.clone()} matrix={state.matrix.clone().map(ByPtr)} on_action={on_action.clone()}
                     matrix_label={state.matrix_label().map(AttrValue::from)}
                     asking={matches!(state.confirm, Some(Confirm::SwitchMatrix(_)))} />
                 { for s.offers.iter().enumerate().map(|(i, o)| {
-                    html! { <OfferForm fault={state.fault.clone()} index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone()}
+                    html! { <OfferForm fault={state.fault.clone()} index={i} offer={o.clone()} count={s.offers.len()} matrix={state.matrix.clone().map(ByPtr)}
                         selected={i == state.selected} on_action={on_action.clone()} /> }
                 }) }
-                <UsageForm fault={state.fault.clone()} usage={s.usage.clone()} matrix={state.matrix.clone()}
+                <UsageForm fault={state.fault.clone()} usage={s.usage.clone()} matrix={state.matrix.clone().map(ByPtr)}
                     csv={state.csv.as_ref().map(|c| AttrValue::from(c.name.clone()))} on_action={on_action.clone()}
                     months_without_usage={outcome.as_ref().ok().map(|c| c.months_without_usage.join(", ")).filter(|m| !m.is_empty()).map(AttrValue::from)} />
                 <SharePanel link={link_attr} saved={state.saved.clone()} saved_csv={state.saved_csv.clone()} notice={state.notice.clone().map(AttrValue::from)} csv={state.csv.is_some()}
@@ -224,9 +224,9 @@ fn render_view(
     on_export: &Callback<ExportKind>,
 ) -> Html {
     let sel = state.selected.min(c.bills().len().saturating_sub(1));
-    let Some(bill) = c.bills().get(sel) else {
+    if c.bills().get(sel).is_none() {
         return html! {};
-    };
+    }
     let row = c.comparison.rows.get(sel).cloned();
     match state.view {
         View::Bill => {
@@ -249,21 +249,21 @@ fn render_view(
                 .unwrap_or_default();
             html! {
                 <>
-                <BillView bill={bill.clone()} row={row} per_tb_month={c.offers.get(sel).and_then(|q| q.per_tb_month.clone())}
+                <BillView bill={ShownBill(state.shown.clone(), sel)} row={row} per_tb_month={c.offers.get(sel).and_then(|q| q.per_tb_month.clone())}
                     explain={state.explain} evidence={state.evidence.clone()} on_explain={Some(on_action.reform(Action::Explain))}
                     on_export={Some(on_export.clone())} />
-                <Charts bill={bill.clone()} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name} unit={unit}
+                <Charts bill={ShownBill(state.shown.clone(), sel)} usage={ByPtr(c.usage.clone())} focus={focus} focus_name={focus_name} unit={unit}
                     entitlement={ent.map(|e| (e.1, e.2))} runs={c.offers.get(sel).cloned().map(ByPtr)}
-                    report={c.report.clone()} granularity={state.granularity}
+                    report={ByPtr(c.report.clone())} granularity={state.granularity}
                     on_granularity={on_action.reform(Action::SetGranularity)} />
                 </>
             }
         }
         View::Compare => {
-            html! { <CompareView comparison={c.comparison.clone()} currency={c.matrix.currency.code.clone()} on_export={on_export.clone()} /> }
+            html! { <CompareView outcome={ByPtr(state.shown.clone())} currency={c.matrix.currency.code.clone()} on_export={on_export.clone()} /> }
         }
         View::Matrix => {
-            html! { <MatrixView matrix={state.matrix.clone()} text={state.matrix_text().unwrap_or_default().to_string()}
+            html! { <MatrixView matrix={state.matrix.clone().map(ByPtr)} text={state.matrix_text().unwrap_or_default().to_string()}
             on_action={on_action.clone()} /> }
         }
         View::Quote => html! {},

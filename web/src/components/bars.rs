@@ -5,6 +5,7 @@
 //! on every bar with its value and parts.
 
 use rust_decimal::Decimal;
+use unitcalc_core::bill::Bill;
 use unitcalc_core::compare::period_parts;
 use unitcalc_core::display::{grouped, short, Axis};
 use unitcalc_core::report::Granularity;
@@ -27,10 +28,10 @@ const MIN_PART: i64 = 2;
 
 /// The bars, for the charts' props (a plain function, not a component: it
 /// has no state of its own, and a component costs the module more).
-pub fn bars(p: &ChartsProps) -> Html {
-    let cur = &p.bill.currency;
+pub fn bars(p: &ChartsProps, bill: &Bill) -> Html {
+    let cur = &bill.currency;
     let bars: Vec<Bar> = match p.granularity {
-        Granularity::Month => period_parts(&p.bill)
+        Granularity::Month => period_parts(bill)
             .unwrap_or_default()
             .into_iter()
             .map(|m| Bar {

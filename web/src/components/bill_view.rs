@@ -1,13 +1,13 @@
 //! One offer's bill: KPIs and the monthly invoice table.
 
-use unitcalc_core::bill::{Bill, Line, LineKind, PeriodBill};
+use unitcalc_core::bill::{Line, LineKind, PeriodBill};
 use unitcalc_core::compare::ComparisonRow;
 use unitcalc_core::kpi::PricePerQuantityMonth;
 use unitcalc_core::num::Money;
 use yew::prelude::*;
 
 use crate::export::ExportKind;
-use crate::state::ByPtr;
+use crate::state::{ByPtr, ShownBill};
 use crate::worker::Evidence as Found;
 use unitcalc_core::display::{grouped, percent, short};
 
@@ -15,7 +15,7 @@ use unitcalc_core::display::{grouped, percent, short};
 #[derive(Properties, PartialEq)]
 pub struct BillViewProps {
     /// The bill.
-    pub bill: Bill,
+    pub bill: ShownBill,
     /// Its comparison row (effective price per unit).
     pub row: Option<ComparisonRow>,
     /// Effective price per TB-month, when the matrix meters TB and any was held.
@@ -49,7 +49,9 @@ fn kind_label(k: LineKind) -> &'static str {
 /// KPIs of a bill.
 #[component]
 pub fn Kpis(p: &BillViewProps) -> Html {
-    let b = &p.bill;
+    let Some(b) = p.bill.get() else {
+        return html! {};
+    };
     let cur = &b.currency;
     let (tolerated, charged) = b.cells.iter().fold((0u64, 0u64), |(t, c), s| {
         (
@@ -89,12 +91,14 @@ pub fn Kpis(p: &BillViewProps) -> Html {
 /// The monthly invoice table.
 #[component]
 pub fn BillView(p: &BillViewProps) -> Html {
-    let b = &p.bill;
+    let Some(b) = p.bill.get() else {
+        return html! {};
+    };
     html! {
         <section class="bill" aria-label="Bill">
             <h2>{ format!("Bill: {} ({})", b.offer, b.offer_kind) }</h2>
             <p class="hint">{ format!("Matrix {} v{} · term {} to {} ({} months) · channel {}", b.matrix, b.matrix_version, b.term_start, b.term_end, b.term_months, b.channel) }</p>
-            <Kpis bill={b.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
+            <Kpis bill={p.bill.clone()} row={p.row.clone()} per_tb_month={p.per_tb_month.clone()} />
             if let Some(cb) = &p.on_explain {
                 <label class="explain">
                     <input type="checkbox" id="explain" checked={p.explain}

@@ -7,8 +7,6 @@
 //! through the core's `display::Axis` (exact decimals, named rounding); the
 //! band's top is the engine's own `OveragePolicy::band_top`.
 
-use std::rc::Rc;
-
 use rust_decimal::Decimal;
 use unitcalc_core::bill::Bill;
 use unitcalc_core::engine::{ExcessKind, ExcessRun};
@@ -25,14 +23,14 @@ use unitcalc_core::usage::UsageSeries;
 use yew::prelude::*;
 
 use crate::browser;
-use crate::state::ByPtr;
+use crate::state::{ByPtr, ShownBill};
 use unitcalc_core::display::{short, Axis};
 
 /// Props of [`Charts`].
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     /// The shown bill.
-    pub bill: Bill,
+    pub bill: ShownBill,
     /// The usage priced.
     pub usage: ByPtr<UsageSeries>,
     /// The cell drawn hourly.
@@ -45,8 +43,9 @@ pub struct ChartsProps {
     pub entitlement: Option<(Quantity, OveragePolicy)>,
     /// The offer's quote: its runs of tolerated and charged hours (all cells).
     pub runs: Option<ByPtr<OfferQuote>>,
-    /// Usage report rows (month or ISO week).
-    pub report: Rc<Vec<ReportRow>>,
+    /// Usage report rows (month or ISO week; compared by pointer: the page
+    /// keeps them while the usage and granularity are unchanged).
+    pub report: ByPtr<Vec<ReportRow>>,
     /// Current bucket size.
     pub granularity: Granularity,
     /// Change bucket size.
@@ -196,9 +195,12 @@ fn marks(runs: &[ExcessRun], focus: CellId, start: Hour, hours: i64) -> Vec<Mark
 /// The charts.
 #[component]
 pub fn Charts(p: &ChartsProps) -> Html {
+    let Some(bill) = p.bill.get() else {
+        return html! {};
+    };
     let usage = &p.usage.0;
     let zoom = use_state(|| None::<usize>);
-    let window = Window::of(&p.bill, usage, *zoom);
+    let window = Window::of(bill, usage, *zoom);
     let geometry = use_memo(
         (p.usage.clone(), p.focus, p.entitlement, window),
         |(usage, focus, entitlement, window)| {
@@ -216,7 +218,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
         <label class="toggle">{ "Show " }
             <select id="chart-zoom" onchange={on_zoom}>
                 <option value="" selected={zoom.is_none()}>{ "whole term" }</option>
-                { for p.bill.periods.iter().enumerate().map(|(i, per)| html! {
+                { for bill.periods.iter().enumerate().map(|(i, per)| html! {
                     <option value={i.to_string()} selected={*zoom == Some(i)}>{ per.label.clone() }</option>
                 }) }
             </select>
@@ -225,7 +227,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
     let hourly = geometry.as_ref().as_ref().map(|g| {
         let (peak, ent, band, axis, path) = (g.peak, g.ent, g.band, g.axis, g.path.clone());
         let yy = |v: Decimal| axis.y(v, H);
-        let ticks = time_ticks(&p.bill, usage.start(), window);
+        let ticks = time_ticks(bill, usage.start(), window);
         let label = format!(
             "Hourly usage of {} in {} from {} to {}, against the entitlement and tolerance band",
             p.focus_name,
@@ -270,7 +272,7 @@ pub fn Charts(p: &ChartsProps) -> Html {
     html! {
         <section class="charts" aria-label="Charts">
             { hourly.unwrap_or_default() }
-            { bars(p) }
+            { bars(p, bill) }
         </section>
     }
 }

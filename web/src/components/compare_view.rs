@@ -4,20 +4,21 @@
 
 use std::fmt::Write as _;
 
-use unitcalc_core::compare::Comparison;
 use yew::prelude::*;
 
 use super::cumulative::cumulative_chart;
 use super::svg::esc;
 use crate::export::ExportKind;
+use crate::state::{ByPtr, Computed};
 
 use unitcalc_core::display::{grouped, short, signed};
 
 /// Props of [`CompareView`].
 #[derive(Properties, PartialEq)]
 pub struct CompareViewProps {
-    /// The comparison.
-    pub comparison: Comparison,
+    /// The shown outcome, whose comparison this is (compared by pointer:
+    /// the bills are neither copied nor compared line by line).
+    pub outcome: ByPtr<Result<Computed, String>>,
     /// Currency code.
     pub currency: AttrValue,
     /// Export the comparison (CSV).
@@ -27,7 +28,10 @@ pub struct CompareViewProps {
 /// The comparison tables.
 #[component]
 pub fn CompareView(p: &CompareViewProps) -> Html {
-    let c = &p.comparison;
+    let Ok(computed) = p.outcome.0.as_ref() else {
+        return html! {};
+    };
+    let c = &computed.comparison;
     if c.rows.len() < 2 {
         return html! { <p class="note">{ "Add a second offer (\"+ offer (compare)\") to compare offers on the same usage." }</p> };
     }

@@ -7,15 +7,16 @@ use unitcalc_core::matrix::Matrix;
 use yew::prelude::*;
 
 use super::fields::{setter, Field, Select};
-use crate::state::{Action, Fault};
+use crate::state::{Action, ByPtr, Fault};
 
 /// Props of [`DealForm`].
 #[derive(Properties, PartialEq)]
 pub struct DealFormProps {
     /// The scenario.
     pub scenario: DealSpec,
-    /// The parsed matrix, when it parses.
-    pub matrix: Option<Rc<Matrix>>,
+    /// The parsed matrix, when it parses (compared by pointer: the page
+    /// keeps it while its text is unchanged).
+    pub matrix: Option<ByPtr<Matrix>>,
     /// Deal edits.
     pub on_action: Callback<Action>,
     /// Why the scenario does not price: the input it names shows it.

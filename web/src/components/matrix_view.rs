@@ -2,21 +2,21 @@
 //! validation, and its TOML text (paste or load a file).
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use unitcalc_core::deal::MatrixChoice;
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::matrix_toml::{self, GridCell};
 use yew::prelude::*;
 
-use crate::state::Action;
+use crate::state::{Action, ByPtr};
 use crate::{boundary, browser};
 
 /// Props of [`MatrixView`].
 #[derive(Properties, PartialEq)]
 pub struct MatrixViewProps {
-    /// The parsed matrix, when it parses.
-    pub matrix: Option<Rc<Matrix>>,
+    /// The parsed matrix, when it parses (compared by pointer: the page
+    /// keeps it while its text is unchanged).
+    pub matrix: Option<ByPtr<Matrix>>,
     /// The matrix TOML text.
     pub text: AttrValue,
     /// Deal edits, and a file refused (too large).

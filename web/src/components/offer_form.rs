@@ -8,7 +8,7 @@ use unitcalc_core::offer::Payment;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::state::{Action, EntitlementField, Fault, OfferField};
+use crate::state::{Action, ByPtr, EntitlementField, Fault, OfferField};
 
 /// Props of [`OfferForm`].
 #[derive(Properties, PartialEq)]
@@ -19,8 +19,9 @@ pub struct OfferFormProps {
     pub offer: OfferSpec,
     /// How many offers the scenario has.
     pub count: usize,
-    /// The parsed matrix, when it parses.
-    pub matrix: Option<Rc<Matrix>>,
+    /// The parsed matrix, when it parses (compared by pointer: the page
+    /// keeps it while its text is unchanged).
+    pub matrix: Option<ByPtr<Matrix>>,
     /// True when this offer's bill is shown.
     pub selected: bool,
     /// Deal edits, and showing this offer's bill.

@@ -8,7 +8,7 @@ use unitcalc_core::usage_csv::MAX_UPLOAD_BYTES;
 use yew::prelude::*;
 
 use super::fields::{action, cell_options, setter, Field, Select};
-use crate::state::{Action, BurstField, CsvUsage, Fault, UsageField};
+use crate::state::{Action, BurstField, ByPtr, CsvUsage, Fault, UsageField};
 use crate::{boundary, browser};
 
 /// Props of [`UsageForm`].
@@ -16,8 +16,9 @@ use crate::{boundary, browser};
 pub struct UsageFormProps {
     /// The profile as typed.
     pub usage: UsageSpec,
-    /// The parsed matrix, when it parses.
-    pub matrix: Option<Rc<Matrix>>,
+    /// The parsed matrix, when it parses (compared by pointer: the page
+    /// keeps it while its text is unchanged).
+    pub matrix: Option<ByPtr<Matrix>>,
     /// The uploaded CSV's name, when usage comes from a CSV.
     pub csv: Option<AttrValue>,
     /// Deal edits, the CSV chosen (or refused), back to the profile.
