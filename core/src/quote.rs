@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::bill::Bill;
 use crate::compare::{comparison_of, Comparison};
 use crate::deal::{Deal, UsageSource};
-use crate::engine::{self, CellPart, ExcessRun};
+use crate::engine::{self, CellShare, ExcessRun};
 use crate::error::{Error, Result};
 use crate::kpi::{self, PricePerQuantityMonth, CAPACITY_UNIT};
 use crate::matrix::Matrix;
@@ -104,22 +104,22 @@ fn offer_quote(matrix: &Matrix, bill: Bill, excess: Vec<ExcessRun>) -> Result<Of
     })
 }
 
-/// One offer's cells' parts ([`engine::CellPart`]) from its last pricing,
+/// One offer's cells' shares ([`engine::CellShare`]) from its last pricing,
 /// each with the series it was priced from, so that pricing again after an
-/// edit of one usage cell prices only that cell ([`OfferParts::price`]).
+/// edit of one usage cell prices only that cell ([`OfferShares::price`]).
 #[derive(Debug, Default)]
-pub struct OfferParts {
-    parts: Vec<(Arc<Vec<Quantity>>, CellPart)>,
+pub struct OfferShares {
+    shares: Vec<(Arc<Vec<Quantity>>, CellShare)>,
     priced: usize,
 }
 
-impl OfferParts {
+impl OfferShares {
     /// [`price_offer`] (the same quote), pricing by cells an offer that
     /// prices cells apart ([`engine::prices_cells_apart`]) and reusing the
-    /// part of every cell whose series is the one it was last priced from
+    /// share of every cell whose series is the one it was last priced from
     /// (the same `Arc`: the profile generator's kept series). A commitment
-    /// is priced whole. The parts are of one offer, terms and matrix: start
-    /// from `OfferParts::default()` when any of them changes. An error is
+    /// is priced whole. The shares are of one offer, terms and matrix: start
+    /// from `OfferShares::default()` when any of them changes. An error is
     /// the whole pricing's (the first in time order, not in cell order).
     ///
     /// ```
@@ -128,12 +128,12 @@ impl OfferParts {
     /// let deal = DealSpec::example().resolve(&m, &FieldLabels).unwrap();
     /// let usage = quote::usage_of::<unitcalc_core::Error>(&deal, |_| unreachable!("a profile")).unwrap();
     /// let (terms, offer) = (&deal.terms, &deal.offers[0]);
-    /// let mut parts = quote::OfferParts::default();
-    /// let q = parts.price(&m, terms, offer, &usage).unwrap();
+    /// let mut shares = quote::OfferShares::default();
+    /// let q = shares.price(&m, terms, offer, &usage).unwrap();
     /// assert_eq!(q, quote::price_offer(&m, terms, offer, &usage).unwrap());
-    /// // The same series again: every cell's part is reused.
-    /// assert_eq!(parts.price(&m, terms, offer, &usage.clone()).unwrap(), q);
-    /// assert_eq!(parts.last_priced(), 0);
+    /// // The same series again: every cell's share is reused.
+    /// assert_eq!(shares.price(&m, terms, offer, &usage.clone()).unwrap(), q);
+    /// assert_eq!(shares.last_priced(), 0);
     /// ```
     pub fn price(
         &mut self,
@@ -144,38 +144,38 @@ impl OfferParts {
     ) -> Result<OfferQuote> {
         self.priced = usage.cells().len();
         if !engine::prices_cells_apart(offer) {
-            self.parts.clear();
+            self.shares.clear();
             return price_offer(matrix, terms, offer, usage);
         }
         self.priced = 0;
         let mut kept = Vec::with_capacity(usage.cells().len());
         for c in usage.cells() {
-            let same = |(s, p): &(Arc<Vec<Quantity>>, CellPart)| {
+            let same = |(s, p): &(Arc<Vec<Quantity>>, CellShare)| {
                 p.cell() == c.cell && Arc::ptr_eq(s, &c.quantities)
             };
-            let part = match self.parts.iter().position(same) {
-                Some(i) => self.parts.swap_remove(i).1,
+            let share = match self.shares.iter().position(same) {
+                Some(i) => self.shares.swap_remove(i).1,
                 None => match engine::price_cell(matrix, terms, offer, usage, c) {
-                    Ok(part) => {
+                    Ok(share) => {
                         self.priced = self.priced.saturating_add(1);
-                        part
+                        share
                     }
                     Err(_) => {
-                        self.parts.clear();
+                        self.shares.clear();
                         return price_offer(matrix, terms, offer, usage);
                     }
                 },
             };
-            kept.push((c.quantities.clone(), part));
+            kept.push((c.quantities.clone(), share));
         }
-        self.parts = kept;
-        let parts: Vec<&CellPart> = self.parts.iter().map(|(_, p)| p).collect();
-        let (bill, excess) = engine::price_parts(matrix, terms, offer, &parts)?;
+        self.shares = kept;
+        let shares: Vec<&CellShare> = self.shares.iter().map(|(_, p)| p).collect();
+        let (bill, excess) = engine::price_shares(matrix, terms, offer, &shares)?;
         offer_quote(matrix, bill, excess)
     }
 
-    /// How many of the usage's cells the last [`OfferParts::price`] priced
-    /// (all of them for an offer priced whole); the others' parts were reused.
+    /// How many of the usage's cells the last [`OfferShares::price`] priced
+    /// (all of them for an offer priced whole); the others' shares were reused.
     pub fn last_priced(&self) -> usize {
         self.priced
     }

@@ -21,7 +21,7 @@ use unitcalc_core::deal::{
 };
 use unitcalc_core::matrix::Matrix;
 use unitcalc_core::offer::DealTerms;
-use unitcalc_core::quote::{OfferParts, OfferQuote};
+use unitcalc_core::quote::{OfferQuote, OfferShares};
 use unitcalc_core::report::{usage_report, Granularity, ReportRow};
 use unitcalc_core::scenario;
 use unitcalc_core::time::Term;

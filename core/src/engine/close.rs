@@ -324,14 +324,17 @@ impl Pricer<'_> {
             let st = self.cells.get_mut(i).ok_or(Overflow {
                 what: "a cell index",
             })?;
-            let acc = match self.part.figures(i, self.current) {
-                // From the cell's part, or not on the bill yet.
+            let acc = match self.share.figures(i, self.current) {
+                // From the cell's share, or not on the bill yet.
                 Some(Some(acc)) => acc,
                 Some(None) => continue,
                 None => {
                     st.fold_draws()?;
                     let acc = Acc2::take(st, bucket_scale)?;
-                    self.part.keep(i, self.current, &acc);
+                    if self.share.keep(i, self.current, &acc) {
+                        // Pricing one cell's share: no lines.
+                        continue;
+                    }
                     acc
                 }
             };

@@ -13,8 +13,8 @@ mod commitment;
 mod excess;
 mod ledger;
 mod overage;
-mod parts;
 mod pricer;
+mod shares;
 mod sums;
 #[cfg(test)]
 mod tests;
@@ -24,9 +24,9 @@ use rust_decimal::Decimal;
 pub(crate) use commitment::{installment_share, installments_paid};
 pub use excess::{ExcessKind, ExcessRun};
 pub use ledger::{HourAction, LedgerRow};
-pub use parts::{price_cell, price_parts, prices_cells_apart, CellPart};
 pub use pricer::Pricer;
 use pricer::Rule;
+pub use shares::{price_cell, price_shares, prices_cells_apart, CellShare};
 
 use crate::bill::Bill;
 use crate::error::{Error, Origin, Result, UsageIssue};

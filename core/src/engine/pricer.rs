@@ -8,7 +8,7 @@ use super::cells::{Cells, Dims};
 use super::commitment::{self, Bucket, HourDraw};
 use super::excess::{record_run, ExcessKind, ExcessRun};
 use super::ledger::{ledger_row, LedgerRow};
-use super::parts::Part;
+use super::shares::Share;
 use super::sums::narrow;
 use super::{offer_err, overage, overflow, prorated_fees};
 use crate::bill::PeriodBill;
@@ -84,9 +84,9 @@ pub struct Pricer<'a> {
     pub(super) ledger: Option<Vec<LedgerRow>>,
     /// Runs or the ledger are recorded: `push`'s one check.
     pub(super) recording: bool,
-    /// Pricing by cells ([`super::parts`]): one cell's part, or the bill
-    /// from parts; else the whole.
-    pub(super) part: Part<'a>,
+    /// Pricing by cells ([`super::shares`]): one cell's share, or the bill
+    /// from shares; else the whole.
+    pub(super) share: Share<'a>,
 }
 
 /// Refuses a negative figure of the offer, naming it.
@@ -195,7 +195,7 @@ impl<'a> Pricer<'a> {
             runs: None,
             ledger: None,
             recording: false,
-            part: Part::Whole,
+            share: Share::Whole,
         };
         p.period_end = p.current_end();
         Ok(p)

@@ -10,8 +10,8 @@ use crate::offer::{
 };
 use crate::time::{Date, Term};
 
-mod parts;
 mod recorded;
+mod shares;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()

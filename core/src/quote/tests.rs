@@ -1,4 +1,4 @@
-//! Pricing an offer again by cells after usage edits ([`OfferParts`]).
+//! Pricing an offer again by cells after usage edits ([`OfferShares`]).
 
 use rust_decimal::Decimal;
 
@@ -52,7 +52,7 @@ fn offers(cell: CellId) -> Vec<Offer> {
 }
 
 /// The browser's edits, one after another: each changes one cell's
-/// profile (or none), and each offer is priced again with its parts. The
+/// profile (or none), and each offer is priced again with its shares. The
 /// quote is always the whole pricing's; a pay-as-you-go or fixed-capacity
 /// offer prices only the edited cell, a commitment every cell.
 #[test]
@@ -82,7 +82,7 @@ fn an_edit_of_one_cell_prices_that_cell_again() {
     };
     let offers = offers(profile.cells[0].cell);
     let mut cache = CellCache::default();
-    let mut parts: Vec<OfferParts> = offers.iter().map(|_| OfferParts::default()).collect();
+    let mut shares: Vec<OfferShares> = offers.iter().map(|_| OfferShares::default()).collect();
     // (the edit: cell and new baseline, or none; cells each offer prices:
     // fixed, payg, commitment)
     type Edit = (Option<(usize, &'static str)>, [usize; 3]);
@@ -98,14 +98,19 @@ fn an_edit_of_one_cell_prices_that_cell_again() {
             profile.cells[k].baseline = Quantity(d(baseline));
         }
         let usage = crate::profile::generate_reusing(&profile, &term, &mut cache).unwrap();
-        for ((offer, parts), cells) in offers.iter().zip(&mut parts).zip(expected) {
-            let q = parts.price(&m, &terms, offer, &usage).unwrap();
+        for ((offer, shares), cells) in offers.iter().zip(&mut shares).zip(expected) {
+            let q = shares.price(&m, &terms, offer, &usage).unwrap();
             assert_eq!(
                 q,
                 price_offer(&m, &terms, offer, &usage).unwrap(),
                 "{edit:?}"
             );
-            assert_eq!(parts.last_priced(), cells, "{}, after {edit:?}", offer.name);
+            assert_eq!(
+                shares.last_priced(),
+                cells,
+                "{}, after {edit:?}",
+                offer.name
+            );
         }
     }
 }
@@ -135,7 +140,7 @@ fn an_error_is_the_whole_pricings() {
     let whole = price_offer(&m, &terms, payg, &usage)
         .unwrap_err()
         .to_string();
-    let by_cells = OfferParts::default()
+    let by_cells = OfferShares::default()
         .price(&m, &terms, payg, &usage)
         .unwrap_err()
         .to_string();

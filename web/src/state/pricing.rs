@@ -26,11 +26,11 @@ pub(super) struct Cache {
     /// Keeps its usage alive, so the pointer comparison cannot see a reused address.
     report: Option<(Rc<UsageSeries>, Granularity, Rc<Vec<ReportRow>>)>,
     /// Per offer (in the deal's order), what it was last priced with, its
-    /// quote and its cells' parts, so an edit of one offer re-prices only
+    /// quote and its cells' shares, so an edit of one offer re-prices only
     /// that offer, and an edit of one usage cell only that cell of each
     /// offer that prices cells apart; the matrix and usage are kept alive
     /// for the same reason as `report`'s.
-    offers: Vec<(PriceKey, Rc<OfferQuote>, OfferParts)>,
+    offers: Vec<(PriceKey, Rc<OfferQuote>, OfferShares)>,
 }
 
 /// What one offer's quote depends on: the offer as typed (compared as
@@ -44,7 +44,7 @@ struct PriceKey {
 }
 
 impl PriceKey {
-    /// The same offer, terms and matrix: its parts still apply.
+    /// The same offer, terms and matrix: its shares still apply.
     fn same_offer(&self, matrix: &Rc<Matrix>, terms: &DealTerms, offer: &OfferSpec) -> bool {
         Rc::ptr_eq(&self.matrix, matrix) && self.terms == *terms && self.offer == *offer
     }
@@ -153,7 +153,7 @@ impl AppState {
                 .offers
                 .get_mut(i)
                 .filter(|(k, ..)| k.same_offer(&matrix, &deal.terms, spec));
-            let (q, parts) = match kept {
+            let (q, shares) = match kept {
                 Some((k, q, _)) if Rc::ptr_eq(&k.usage, &usage) => {
                     priced.push(q.clone());
                     continue;
@@ -166,10 +166,10 @@ impl AppState {
                     break;
                 }
                 kept => {
-                    let mut parts = kept.map(|(.., p)| std::mem::take(p)).unwrap_or_default();
-                    let q = parts.price(&matrix, &deal.terms, offer, &usage)?;
+                    let mut shares = kept.map(|(.., p)| std::mem::take(p)).unwrap_or_default();
+                    let q = shares.price(&matrix, &deal.terms, offer, &usage)?;
                     done += records;
-                    (Rc::new(q), parts)
+                    (Rc::new(q), shares)
                 }
             };
             let key = PriceKey {
@@ -179,8 +179,8 @@ impl AppState {
                 offer: spec.clone(),
             };
             match cache.offers.get_mut(i) {
-                Some(slot) => *slot = (key, q.clone(), parts),
-                None => cache.offers.push((key, q.clone(), parts)),
+                Some(slot) => *slot = (key, q.clone(), shares),
+                None => cache.offers.push((key, q.clone(), shares)),
             }
             priced.push(q);
         }

@@ -1,20 +1,20 @@
-//! An offer priced one cell at a time, then its bill from the cells' parts.
+//! An offer priced one cell at a time, then its bill from the cells' shares.
 //!
 //! Pay-as-you-go and fixed-capacity offers price each cell apart: a cell's
 //! usage lines, overage rule (section 5) and figures read that cell's hours
 //! only, and what cells share (a period's fee line, the totals, the
 //! marketplace fee) is worked out when the bill is written. So a cell's
-//! part, its closed figures per period and its excess runs, can be priced
+//! share, its closed figures per period and its excess runs, can be priced
 //! on its own and kept: the browser, where an edit changes one usage cell,
 //! prices that cell again and writes the bill from the other cells' kept
-//! parts. A commitment's cells share its bucket, so it is priced whole.
+//! shares. A commitment's cells share its bucket, so it is priced whole.
 //!
-//! The part is taken by the same pricer as a whole pricing (one cell's
-//! records pushed, its figures kept at each period's close instead of
-//! lines written), and the bill from parts is written by the same close
-//! (each cell's figures read from its part instead of its sums): the same
+//! The share is taken by the same pricer as a whole pricing (one cell's
+//! records pushed, its figures kept at each period's close), and the bill
+//! from shares is written by the same close
+//! (each cell's figures read from its share instead of its sums): the same
 //! bill as [`super::price_with_excess`] by construction, and checked so by
-//! the property `parts_price_as_the_whole` (`tests/parts.rs`).
+//! the property `shares_price_as_the_whole` (`tests/shares.rs`).
 
 use super::close::Acc2;
 use super::excess::ExcessRun;
@@ -30,9 +30,9 @@ use crate::usage::{CellSeries, UsageSeries};
 /// One cell's share of an offer's bill ([`price_cell`]): the cell's closed
 /// figures for each period from the first it is on the bill in, and its
 /// excess runs. It holds no money: lines are written and rounded from it
-/// when the bill is ([`price_parts`]).
+/// when the bill is ([`price_shares`]).
 #[derive(Debug, Clone)]
-pub struct CellPart {
+pub struct CellShare {
     /// The cell's dense index in the matrix.
     index: usize,
     cell: CellId,
@@ -43,8 +43,8 @@ pub struct CellPart {
     runs: Vec<ExcessRun>,
 }
 
-impl CellPart {
-    /// The cell the part is of.
+impl CellShare {
+    /// The cell the share is of.
     pub fn cell(&self) -> CellId {
         self.cell
     }
@@ -52,47 +52,50 @@ impl CellPart {
 
 /// What a pricer does with its cells' closed figures.
 #[derive(Debug, Default)]
-pub(super) enum Part<'a> {
+pub(super) enum Share<'a> {
     /// Writes them on the bill (a whole pricing).
     #[default]
     Whole,
-    /// Keeps one cell's in its part, each period's close, and writes no
-    /// lines ([`price_cell`]).
-    Keep(CellPart),
-    /// Reads each cell's from its part, when it has one, instead of its
-    /// sums ([`price_parts`]: nothing is pushed).
-    From(Vec<&'a CellPart>),
+    /// Keeps one cell's in its share at each period's close, and writes no
+    /// cell lines ([`price_cell`]: its bill is not used).
+    Keep(CellShare),
+    /// Reads each cell's from its share, when it has one, instead of its
+    /// sums ([`price_shares`]: nothing is pushed).
+    From(Vec<&'a CellShare>),
 }
 
-impl Part<'_> {
+impl Share<'_> {
     /// The closed figures of cell `i` for period `k` when they come from a
-    /// part: `Some(None)` before the cell is on the bill (a part has every
+    /// share: `Some(None)` before the cell is on the bill (a share has every
     /// period from its first on); `None` when they are the cell's own sums.
     pub(super) fn figures(&self, i: usize, k: usize) -> Option<Option<Acc2>> {
-        let Part::From(parts) = self else {
+        let Share::From(shares) = self else {
             return None;
         };
-        let part = parts.iter().find(|p| p.index == i)?;
+        let share = shares.iter().find(|p| p.index == i)?;
         Some(
-            k.checked_sub(part.first)
-                .and_then(|j| part.periods.get(j))
+            k.checked_sub(share.first)
+                .and_then(|j| share.periods.get(j))
                 .cloned(),
         )
     }
 
-    /// Keeps cell `i`'s figures for period `k` when it is the part's cell.
-    pub(super) fn keep(&mut self, i: usize, k: usize, acc: &Acc2) {
-        if let Part::Keep(part) = self {
-            if part.index == i {
-                part.first = part.first.min(k);
-                part.periods.push(acc.clone());
-            }
+    /// Keeps cell `i`'s figures for period `k` when it is the share's
+    /// cell; `true` when pricing a share, which writes no cell lines.
+    pub(super) fn keep(&mut self, i: usize, k: usize, acc: &Acc2) -> bool {
+        let Share::Keep(share) = self else {
+            return false;
+        };
+        if share.index == i {
+            share.first = share.first.min(k);
+            share.periods.push(acc.clone());
         }
+        true
     }
 }
 
 /// Whether `offer` prices each cell apart (pay as you go, fixed capacity),
-/// so that it can be priced by parts ([`price_cell`], [`price_parts`]).
+/// so that it can be priced by shares ([`price_cell`], [`price_shares`]).
 pub fn prices_cells_apart(offer: &Offer) -> bool {
     !matches!(offer.kind, OfferKind::Commitment(_))
 }
@@ -109,7 +112,7 @@ fn apart(offer: &Offer) -> Result<()> {
     }
 }
 
-/// The part of `cell` (one of `usage`'s series) in `offer`'s bill, for an
+/// The share of `cell` (one of `usage`'s series) in `offer`'s bill, for an
 /// offer that prices cells apart ([`prices_cells_apart`]).
 ///
 /// ```
@@ -121,10 +124,10 @@ fn apart(offer: &Offer) -> Result<()> {
 /// usage.set_series(m.cell("capacity", "aws", "hot").unwrap(), vec!["50".parse().unwrap(); term.hours()]);
 /// let offer = Offer { name: "PAYG".into(), kind: OfferKind::PayAsYouGo(PayAsYouGo { discount: "0.20".parse().unwrap() }) };
 /// let terms = DealTerms { term, channel: Channel::Direct };
-/// let parts: Vec<_> = usage.cells().iter()
+/// let shares: Vec<_> = usage.cells().iter()
 ///     .map(|c| engine::price_cell(&m, &terms, &offer, &usage, c).unwrap())
 ///     .collect();
-/// let (bill, _) = engine::price_parts(&m, &terms, &offer, &parts.iter().collect::<Vec<_>>()).unwrap();
+/// let (bill, _) = engine::price_shares(&m, &terms, &offer, &shares.iter().collect::<Vec<_>>()).unwrap();
 /// assert_eq!(bill, engine::price(&m, &terms, &offer, &usage).unwrap());
 /// ```
 pub fn price_cell(
@@ -133,10 +136,10 @@ pub fn price_cell(
     offer: &Offer,
     usage: &UsageSeries,
     cell: &CellSeries,
-) -> Result<CellPart> {
+) -> Result<CellShare> {
     apart(offer)?;
     let mut p = Pricer::new(matrix, terms, offer)?.record_excess();
-    p.part = Part::Keep(CellPart {
+    p.share = Share::Keep(CellShare {
         index: matrix.cell_index(cell.cell),
         cell: cell.cell,
         first: usize::MAX,
@@ -146,35 +149,35 @@ pub fn price_cell(
     push_series(&mut p, usage.start(), std::slice::from_ref(cell))?;
     let runs = p.runs.take().unwrap_or_default();
     p.close_all()?;
-    match std::mem::take(&mut p.part) {
-        Part::Keep(part) => Ok(CellPart { runs, ..part }),
+    match std::mem::take(&mut p.share) {
+        Share::Keep(share) => Ok(CellShare { runs, ..share }),
         _ => Err(Error::Overflow {
             context: format!("pricing offer `{}` by cells", offer.name),
             source: Overflow {
-                what: "a cell's part",
+                what: "a cell's share",
             },
         }),
     }
 }
 
-/// `offer`'s bill and excess runs from its cells' parts ([`price_cell`],
+/// `offer`'s bill and excess runs from its cells' shares ([`price_cell`],
 /// each of the same offer, terms and matrix; in any order): the same as
-/// [`super::price_with_excess`] over the usage the parts were priced from.
-pub fn price_parts(
+/// [`super::price_with_excess`] over the usage the shares were priced from.
+pub fn price_shares(
     matrix: &Matrix,
     terms: &DealTerms,
     offer: &Offer,
-    parts: &[&CellPart],
+    shares: &[&CellShare],
 ) -> Result<(Bill, Vec<ExcessRun>)> {
     apart(offer)?;
     let mut p = Pricer::new(matrix, terms, offer)?;
-    let mut sorted = parts.to_vec();
-    crate::short_sort::sort_by_key(&mut sorted, |part| part.index);
+    let mut sorted = shares.to_vec();
+    crate::short_sort::sort_by_key(&mut sorted, |share| share.index);
     let runs = merge_runs(&sorted);
-    // Every part's cell among the active ones (each is left out of the
-    // periods before its first, [`Part::figures`]).
-    for part in sorted.iter().filter(|part| part.first != usize::MAX) {
-        let (i, cell) = (part.index, part.cell);
+    // Every share's cell among the active ones (each is left out of the
+    // periods before its first, [`Share::figures`]).
+    for share in sorted.iter().filter(|share| share.first != usize::MAX) {
+        let (i, cell) = (share.index, share.cell);
         p.cells.entry(matrix, cell, i).ok_or_else(|| {
             let source = Overflow {
                 what: "a cell index",
@@ -188,21 +191,21 @@ pub fn price_parts(
             p.active.insert(at, i);
         }
     }
-    p.part = Part::From(sorted);
+    p.share = Share::From(sorted);
     p.close_all()?;
     Ok((p.into_bill()?, runs))
 }
 
-/// The parts' excess runs (each part's in order of their first hour) in
-/// order of their first hour, and within an hour in matrix order (`parts`
+/// The shares' excess runs (each share's in order of their first hour) in
+/// order of their first hour, and within an hour in matrix order (`shares`
 /// are): the order a whole pricing records them in.
-fn merge_runs(parts: &[&CellPart]) -> Vec<ExcessRun> {
-    let mut next = vec![0usize; parts.len()];
-    let mut runs = Vec::with_capacity(parts.iter().map(|p| p.runs.len()).sum());
+fn merge_runs(shares: &[&CellShare]) -> Vec<ExcessRun> {
+    let mut next = vec![0usize; shares.len()];
+    let mut runs = Vec::with_capacity(shares.iter().map(|p| p.runs.len()).sum());
     loop {
         let mut first: Option<(usize, &ExcessRun)> = None;
-        for (k, part) in parts.iter().enumerate() {
-            let run = next.get(k).and_then(|&j| part.runs.get(j));
+        for (k, share) in shares.iter().enumerate() {
+            let run = next.get(k).and_then(|&j| share.runs.get(j));
             if let Some(r) = run.filter(|r| first.is_none_or(|(_, f)| r.start < f.start)) {
                 first = Some((k, r));
             }

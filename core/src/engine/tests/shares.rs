@@ -1,4 +1,4 @@
-//! Pricing by cells ([`price_cell`], [`price_parts`]) against the whole.
+//! Pricing by cells ([`price_cell`], [`price_shares`]) against the whole.
 
 use super::recorded::scattered_usage;
 use super::*;
@@ -26,13 +26,13 @@ fn dense(seed: u64, m: &Matrix, t: &DealTerms, cells: &[CellId]) -> UsageSeries 
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
-    /// Each cell priced apart and the bill written from the parts, in any
+    /// Each cell priced apart and the bill written from the shares, in any
     /// order: the same bill and excess runs as the whole pricing, for pay
     /// as you go and fixed capacity (an entitled cell without usage, a cell
     /// first used in the second period, a cell of zeros), direct and
     /// through a marketplace.
     #[test]
-    fn parts_price_as_the_whole(seed in 0u64..10_000, reversed: bool) {
+    fn shares_price_as_the_whole(seed in 0u64..10_000, reversed: bool) {
         let m = spec_m();
         let cells = [
             m.cell("compute", "azure", "hot").unwrap(),
@@ -60,15 +60,15 @@ proptest::proptest! {
             let usage = dense(seed, &m, &t, &cells);
             for offer in [&fixed, &payg] {
                 let whole = price_with_excess(&m, &t, offer, &usage).unwrap();
-                let mut parts: Vec<CellPart> = usage
+                let mut shares: Vec<CellShare> = usage
                     .cells()
                     .iter()
                     .map(|c| price_cell(&m, &t, offer, &usage, c).unwrap())
                     .collect();
                 if reversed {
-                    parts.reverse();
+                    shares.reverse();
                 }
-                let by_parts = price_parts(&m, &t, offer, &parts.iter().collect::<Vec<_>>()).unwrap();
+                let by_parts = price_shares(&m, &t, offer, &shares.iter().collect::<Vec<_>>()).unwrap();
                 proptest::prop_assert_eq!(&by_parts.0, &whole.0);
                 proptest::prop_assert_eq!(&by_parts.1, &whole.1);
             }
@@ -86,6 +86,6 @@ fn a_commitment_is_not_priced_by_cells() {
     assert!(!prices_cells_apart(&offer));
     let e = price_cell(&m, &t, &offer, &usage, &usage.cells()[0]).unwrap_err();
     assert!(e.to_string().contains("priced whole"), "{e}");
-    let e = price_parts(&m, &t, &offer, &[]).unwrap_err();
+    let e = price_shares(&m, &t, &offer, &[]).unwrap_err();
     assert!(e.to_string().contains("priced whole"), "{e}");
 }
