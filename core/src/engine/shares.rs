@@ -72,7 +72,11 @@ impl Share<'_> {
         let Share::From(shares) = self else {
             return None;
         };
-        let share = shares.iter().find(|p| p.index == i)?;
+        // In matrix order ([`price_shares`]).
+        let share = shares
+            .binary_search_by_key(&i, |p| p.index)
+            .ok()
+            .and_then(|at| shares.get(at))?;
         Some(
             k.checked_sub(share.first)
                 .and_then(|j| share.periods.get(j))
