@@ -142,10 +142,8 @@ impl OfferShares {
         offer: &Offer,
         usage: &UsageSeries,
     ) -> Result<OfferQuote> {
-        self.priced = usage.cells().len();
         if !engine::prices_cells_apart(offer) {
-            self.shares.clear();
-            return price_offer(matrix, terms, offer, usage);
+            return self.whole(matrix, terms, offer, usage);
         }
         self.priced = 0;
         let mut kept = Vec::with_capacity(usage.cells().len());
@@ -160,10 +158,7 @@ impl OfferShares {
                         self.priced = self.priced.saturating_add(1);
                         share
                     }
-                    Err(_) => {
-                        self.shares.clear();
-                        return price_offer(matrix, terms, offer, usage);
-                    }
+                    Err(_) => return self.whole(matrix, terms, offer, usage),
                 },
             };
             kept.push((c.quantities.clone(), share));
@@ -172,6 +167,20 @@ impl OfferShares {
         let shares: Vec<&CellShare> = self.shares.iter().map(|(_, p)| p).collect();
         let (bill, excess) = engine::price_shares(matrix, terms, offer, &shares)?;
         offer_quote(matrix, bill, excess)
+    }
+
+    /// [`price_offer`] over every cell, no shares kept: a commitment, or
+    /// the whole pricing's error.
+    fn whole(
+        &mut self,
+        matrix: &Matrix,
+        terms: &DealTerms,
+        offer: &Offer,
+        usage: &UsageSeries,
+    ) -> Result<OfferQuote> {
+        self.shares.clear();
+        self.priced = usage.cells().len();
+        price_offer(matrix, terms, offer, usage)
     }
 
     /// How many of the usage's cells the last [`OfferShares::price`] priced

@@ -58,6 +58,14 @@ pub(super) struct CellState {
     pub(super) term: TermAcc,
 }
 
+/// Puts the cell at dense index `i` among a pricer's active cells (kept in
+/// matrix order), once.
+pub(super) fn activate(active: &mut Vec<usize>, i: usize) {
+    if let Err(at) = active.binary_search(&i) {
+        active.insert(at, i);
+    }
+}
+
 /// [`CellState::gate`] of a cell not ready for the common case: below every
 /// record's scale.
 pub(super) const NOT_READY: i64 = -1;

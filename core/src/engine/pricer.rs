@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::cells::{Cells, Dims};
+use super::cells::{activate, Cells, Dims};
 use super::commitment::{self, Bucket, HourDraw};
 use super::excess::{record_run, ExcessKind, ExcessRun};
 use super::ledger::{ledger_row, LedgerRow};
@@ -443,9 +443,8 @@ impl<'a> Pricer<'a> {
         // for it leaves the cell as it was.
         wide::rescale(mantissa, scale, st.w)?;
         if !st.term.touched && !st.has_entitlement {
-            // The cell's first usage: into the active cells, matrix order.
-            let at = self.active.partition_point(|&j| j < i);
-            self.active.insert(at, i);
+            // The cell's first usage: into the active cells.
+            activate(&mut self.active, i);
         }
         st.term.touched = true;
         st.gate = i64::from(st.w);

@@ -16,12 +16,13 @@
 //! bill as [`super::price_with_excess`] by construction, and checked so by
 //! the property `shares_price_as_the_whole` (`tests/shares.rs`).
 
+use super::cells::activate;
 use super::close::Acc2;
 use super::excess::ExcessRun;
 use super::pricer::Pricer;
-use super::{offer_err, push_series};
+use super::{offer_err, overflow, push_series};
 use crate::bill::Bill;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::matrix::{CellId, Matrix};
 use crate::num::Overflow;
 use crate::offer::{DealTerms, Offer, OfferKind};
@@ -155,12 +156,9 @@ pub fn price_cell(
     p.close_all()?;
     match std::mem::take(&mut p.share) {
         Share::Keep(share) => Ok(CellShare { runs, ..share }),
-        _ => Err(Error::Overflow {
-            context: format!("pricing offer `{}` by cells", offer.name),
-            source: Overflow {
-                what: "a cell's share",
-            },
-        }),
+        _ => Err(overflow(offer)(Overflow {
+            what: "a cell's share",
+        })),
     }
 }
 
@@ -183,17 +181,11 @@ pub fn price_shares(
     for share in sorted.iter().filter(|share| share.first != usize::MAX) {
         let (i, cell) = (share.index, share.cell);
         p.cells.entry(matrix, cell, i).ok_or_else(|| {
-            let source = Overflow {
+            overflow(offer)(Overflow {
                 what: "a cell index",
-            };
-            Error::Overflow {
-                context: format!("pricing offer `{}` by cells", offer.name),
-                source,
-            }
+            })
         })?;
-        if let Err(at) = p.active.binary_search(&i) {
-            p.active.insert(at, i);
-        }
+        activate(&mut p.active, i);
     }
     p.share = Share::From(sorted);
     p.close_all()?;
